@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Jellybridge needs to build, test and run.
+# Idempotent: checks each package with dpkg first and only calls apt-get when
+# something is missing. Works as root or through sudo. Called by `make run`,
+# `make test` and `.ci/run`; safe to re-run.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  g++ cmake ninja-build pkg-config make
+  # libraries (see README "Dependencies")
+  libpistache-dev cppzmq-dev libzmq3-dev rapidjson-dev libhiredis-dev
+  libgtest-dev libgmock-dev libcurl4-openssl-dev libsodium-dev libssl-dev
+  # runtime: the local Redis that `make run` and the tests start
+  redis-server
+  # `make test` validates compose.yaml statically (no Docker engine needed)
+  docker-compose
+  # bench/gateway load generator
+  wrk
+  # bench/* and tests use curl to poke endpoints; ca-certificates for TLS tests
+  curl ca-certificates
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "deps: installing missing Debian packages: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "deps: need root or sudo to install: ${missing[*]}" >&2; exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+# A stale package index is the usual cause of "Unable to locate package".
+$SUDO apt-get update -qq || true
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
