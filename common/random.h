@@ -1,0 +1,24 @@
+// random.h — CSPRNG helpers on libsodium (randombytes_buf). Every generated
+// secret, id and nonce in Jellybridge comes from here.
+//
+// Thread-safety: thread-safe (libsodium is initialised once, on first use).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace jb::rnd {
+
+void bytes(void* out, size_t n);
+std::string bytes(size_t n);
+// n random bytes as 2n lowercase hex chars.
+std::string hex(size_t n);
+// n random bytes, URL-safe base64 without padding.
+std::string b64url(size_t n);
+// Uniform in [0, upper) without modulo bias.
+uint32_t uniform(uint32_t upper);
+// A random 128-bit id as 32 lowercase hex chars (like Jellyfin's Guid "N").
+inline std::string id128() { return hex(16); }
+
+}  // namespace jb::rnd
