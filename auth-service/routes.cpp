@@ -1,0 +1,13 @@
+// routes.cpp — see routes.h.
+#include "auth-service/routes.h"
+
+namespace jb::auth {
+
+void register_routes(http::Server& server, Deps& deps) {
+  add_admin_routes(server, *deps.registry, *deps.health_state, "auth-service");
+  server.route("GET", "/api/v1/health", [&deps](http::Request&) {
+    return http::Response::json(200, health_json(deps.health->check()));
+  });
+}
+
+}  // namespace jb::auth

@@ -1,0 +1,23 @@
+// routes.h — every route of auth-service's public HTTP API, registered in one
+// place (the OpenAPI document auth-service/openapi.json lists the same set; a
+// test checks they agree).
+//
+// Thread-safety: call once before the server starts.
+#pragma once
+
+#include "auth-service/health/health.h"
+#include "common/admin_routes.h"
+#include "common/http_server.h"
+#include "common/metrics.h"
+
+namespace jb::auth {
+
+struct Deps {
+  metrics::Registry* registry = nullptr;
+  HealthState* health_state = nullptr;
+  HealthChecker* health = nullptr;
+};
+
+void register_routes(http::Server& server, Deps& deps);
+
+}  // namespace jb::auth

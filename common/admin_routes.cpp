@@ -1,0 +1,27 @@
+// admin_routes.cpp — see admin_routes.h.
+#include "common/admin_routes.h"
+
+#include "common/json.h"
+
+namespace jb {
+
+void add_admin_routes(http::Server& server, metrics::Registry& registry, HealthState& state,
+                      const std::string& service) {
+  server.route(
+      "GET", "/healthz",
+      [&state, service](http::Request&) {
+        json::Writer w;
+        bool stopping = state.stopping.load();
+        w.begin_object().kv("status", stopping ? "stopping" : "ok").kv("service", service).end_object();
+        return http::Response::json(stopping ? 503 : 200, w.str());
+      },
+      http::Exec::inline_);
+  server.route(
+      "GET", "/metrics",
+      [&registry](http::Request&) {
+        return http::Response::text(200, registry.render(), "text/plain; version=0.0.4; charset=utf-8");
+      },
+      http::Exec::pool);
+}
+
+}  // namespace jb

@@ -1,0 +1,23 @@
+// service_config.cpp — see service_config.h.
+#include "common/service_config.h"
+
+namespace jb {
+
+CommonConfig load_common_config(ConfigReader& r) {
+  CommonConfig c;
+  std::string url = r.redis_url("JB_REDIS_URL", "redis://127.0.0.1:6379");
+  auto parsed = parse_redis_url(url);
+  if (parsed.ok()) {
+    c.redis = *parsed;
+  } else {
+    r.add_problem("JB_REDIS_URL", "config error: JB_REDIS_URL " + parsed.error().message);
+  }
+  c.redis.command_timeout_ms = static_cast<int>(r.integer("JB_REDIS_TIMEOUT_MS", 2000, 50, 60000));
+  c.redis_pool = static_cast<size_t>(r.integer("JB_REDIS_POOL", 8, 1, 256));
+  std::string level = r.one_of("JB_LOG_LEVEL", "info", {"debug", "info", "warn", "error"});
+  log::parse_level(level, c.log_level);
+  c.admin_host = r.str("JB_ADMIN_HOST", "0.0.0.0");
+  return c;
+}
+
+}  // namespace jb

@@ -1,0 +1,25 @@
+// service_config.h — settings every service reads the same way: Redis, log
+// level, admin listener. Each service adds its own on top (see its config.h).
+//
+// Thread-safety: load once at start-up.
+#pragma once
+
+#include <string>
+
+#include "common/config.h"
+#include "common/log.h"
+#include "common/redis.h"
+
+namespace jb {
+
+struct CommonConfig {
+  RedisOptions redis;
+  size_t redis_pool = 8;
+  log::Level log_level = log::Level::info;
+  std::string admin_host = "0.0.0.0";
+};
+
+// Reads JB_REDIS_URL, JB_REDIS_TIMEOUT_MS, JB_REDIS_POOL, JB_LOG_LEVEL, JB_ADMIN_HOST.
+CommonConfig load_common_config(ConfigReader& r);
+
+}  // namespace jb

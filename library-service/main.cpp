@@ -1,0 +1,67 @@
+// library-service: library discovery, whitelists and the provider-id index.
+// main() only wires components together: config → logs → Redis → RPC server →
+// admin HTTP (/healthz, /metrics) → wait for SIGTERM → drain → exit 0.
+#include <zmq.hpp>
+
+#include "common/admin_routes.h"
+#include "common/http_server.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "common/redis.h"
+#include "common/rpc.h"
+#include "common/signals.h"
+#include "library-service/config.h"
+#include "library-service/rpc_handlers.h"
+
+int main() {
+  jb::block_shutdown_signals();
+  jb::log::set_service("library-service");
+  jb::Env env = jb::Env::from_process();
+  jb::ConfigReader reader(env);
+  jb::library::Config cfg = jb::library::load_config(reader);
+  reader.exit_on_error();
+  jb::log::set_level(cfg.common.log_level);
+
+  auto& registry = jb::metrics::global();
+  jb::RedisPool redis(cfg.common.redis, cfg.common.redis_pool);
+  zmq::context_t zctx;
+
+  jb::library::RpcHandlers handlers(redis);
+  jb::RpcServerOptions ro;
+  ro.bind = cfg.rpc_bind;
+  ro.threads = cfg.rpc_threads;
+  ro.name = "library-service";
+  jb::RpcServer rpc(zctx, ro, [&](const std::string& m, const std::string& p) {
+    registry.counter("jb_rpc_requests_total", "RPC requests served", {{"method", m}}).inc();
+    return handlers.dispatch(m, p);
+  });
+  if (auto s = rpc.start(); !s.ok()) {
+    jb::log::error("cannot start", {{"error", s.error().message}});
+    return 1;
+  }
+
+  jb::HealthState health;
+  jb::http::ServerOptions ho;
+  ho.name = "library-admin";
+  ho.host = cfg.common.admin_host;
+  ho.port = cfg.admin_port;
+  ho.reactor_threads = 1;
+  ho.pool_threads = 2;
+  ho.access_log = false;
+  jb::http::Server admin(ho, registry);
+  jb::add_admin_routes(admin, registry, health, "library-service");
+  if (auto s = admin.start(); !s.ok()) {
+    jb::log::error("cannot start", {{"error", s.error().message}});
+    rpc.stop(0);
+    return 1;
+  }
+  jb::log::info("ready", {{"rpc_endpoint", rpc.endpoint()}, {"admin_port", static_cast<int>(admin.port())}});
+
+  int sig = jb::wait_for_shutdown_signal();
+  jb::log::info("shutting down", {{"signal", jb::signal_name(sig)}});
+  health.stopping = true;
+  rpc.stop(3000);  // finish in-flight requests
+  admin.stop();
+  jb::log::info("stopped");
+  return 0;
+}

@@ -1,0 +1,25 @@
+// config.cpp — see config.h.
+#include "sync-worker/config.h"
+
+#include <unistd.h>
+
+namespace jb::worker {
+
+Config load_config(ConfigReader& r) {
+  Config c;
+  c.common = load_common_config(r);
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  c.worker_id = r.str("JB_WORKER_ID", std::string(host) + "-" + std::to_string(getpid()));
+  c.admin_port = r.port("JB_ADMIN_PORT", c.admin_port);
+  c.heartbeat_interval_ms = static_cast<int>(r.integer("JB_HEARTBEAT_INTERVAL_MS", c.heartbeat_interval_ms, 50, 60000));
+  c.heartbeat_ttl_ms = static_cast<int>(r.integer("JB_HEARTBEAT_TTL_MS", c.heartbeat_ttl_ms, 100, 600000));
+  if (c.heartbeat_ttl_ms <= c.heartbeat_interval_ms)
+    r.add_problem("JB_HEARTBEAT_TTL_MS", "config error: JB_HEARTBEAT_TTL_MS must be larger than JB_HEARTBEAT_INTERVAL_MS");
+  c.lease_ms = r.integer("JB_WORK_LEASE_MS", c.lease_ms, 100, 3600000);
+  c.max_deliveries = static_cast<int>(r.integer("JB_WORK_MAX_DELIVERIES", c.max_deliveries, 1, 100));
+  c.events_url = r.zmq_endpoint("JB_EVENTS_URL", c.events_url);
+  return c;
+}
+
+}  // namespace jb::worker

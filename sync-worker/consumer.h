@@ -1,0 +1,66 @@
+// consumer.h — the worker's loop over the durable work queue.
+//
+// On start it first re-reads entries already delivered to this consumer id and
+// never acked (a restart with the same JB_WORKER_ID), then reads new entries,
+// and periodically claims entries other consumers left idle past the lease (a
+// SIGKILLed worker's). Each entry is dispatched by its "type" field:
+//   • handler returns ok            → XACK
+//   • handler returns code "retry"  → left pending; redelivered after the lease
+//   • handler returns code "interrupted" (we are stopping) → handed back at once
+//   • any other error, an unknown type, or too many deliveries → dead-letter
+// stop() lets the entry in progress finish (handlers watch `stopping`) and
+// hands back entries fetched but not started, so others claim them at once.
+//
+// Thread-safety: register handlers before start(); start()/stop() from the
+// owning thread. Handlers run on the consumer thread.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "common/events.h"
+#include "common/metrics.h"
+#include "common/redis.h"
+#include "common/work_queue.h"
+
+namespace jb::worker {
+
+using WorkHandler = std::function<Status(const workq::Item&, const std::atomic<bool>& stopping)>;
+
+struct ConsumerOptions {
+  workq::Names names = workq::default_names();
+  std::string consumer;  // worker id
+  int64_t lease_ms = 30000;
+  int max_deliveries = 5;
+  int batch = 10;
+  int block_ms = 1000;
+};
+
+class Consumer {
+ public:
+  Consumer(RedisOptions redis, ConsumerOptions opts, metrics::Registry& registry,
+           EventPublisher* events = nullptr);
+  ~Consumer();
+  void on(const std::string& type, WorkHandler h);
+  void start();
+  void stop();
+  uint64_t processed() const { return processed_.load(); }
+
+ private:
+  void loop();
+  void process(const workq::Item& item);
+  RedisConnection conn_;
+  ConsumerOptions opts_;
+  metrics::Registry& registry_;
+  EventPublisher* events_;
+  std::map<std::string, WorkHandler> handlers_;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> processed_{0};
+};
+
+}  // namespace jb::worker

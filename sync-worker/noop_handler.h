@@ -1,0 +1,18 @@
+// noop_handler.h — the "noop" work type: does nothing for `sleep_ms`
+// milliseconds (default 0). It exists so operators and tests can check the
+// queue end to end (delivery, ack, hand-back on shutdown, claiming after a
+// SIGKILL) without touching Jellyfin.
+//
+// Thread-safety: stateless.
+#pragma once
+
+#include <atomic>
+
+#include "common/result.h"
+#include "common/work_queue.h"
+
+namespace jb::worker {
+
+Status noop_handler(const workq::Item& item, const std::atomic<bool>& stopping);
+
+}  // namespace jb::worker
