@@ -356,6 +356,12 @@ Status Server::start() {
   return Status::Ok();
 }
 
+std::vector<std::pair<std::string, std::string>> Server::routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : impl_->routes) out.emplace_back(r.method, r.pattern);
+  return out;
+}
+
 uint16_t Server::port() const {
   if (!impl_->endpoint) return 0;
   return static_cast<uint16_t>(static_cast<uint16_t>(impl_->endpoint->getPort()));

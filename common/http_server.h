@@ -119,6 +119,8 @@ class Server {
 
   Status start();
   uint16_t port() const;
+  // (method, pattern) of every registered route, in registration order.
+  std::vector<std::pair<std::string, std::string>> routes() const;
   // Stops accepting and shuts the reactors down, then drains the pool.
   void stop();
 

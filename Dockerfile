@@ -1,0 +1,26 @@
+# One multi-stage image for the three services (see compose.yaml).
+# Build: docker build -t jellybridge .   Run: docker compose up (needs JB_REDIS_PASSWORD)
+
+FROM debian:bookworm AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends g++ cmake ninja-build pkg-config make \
+      libpistache-dev cppzmq-dev libzmq3-dev rapidjson-dev libhiredis-dev \
+      libcurl4-openssl-dev libsodium-dev libssl-dev libqrencode-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN cmake -G Ninja -S . -B /build -DCMAKE_BUILD_TYPE=Release -DJB_BUILD_TESTS=OFF -DJB_BUILD_BENCH=OFF \
+ && cmake --build /build --target auth-service library-service sync-worker
+
+FROM debian:bookworm-slim AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpistache0 libzmq5 libhiredis0.14 libcurl4 \
+      libsodium23 libssl3 libqrencode4 ca-certificates curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home /var/lib/jellybridge --create-home jellybridge
+COPY --from=build /build/auth-service/auth-service /build/library-service/library-service \
+     /build/sync-worker/sync-worker /usr/local/bin/
+USER jellybridge
+WORKDIR /var/lib/jellybridge
+# compose.yaml chooses the command (auth-service, library-service or sync-worker).
+CMD ["auth-service"]

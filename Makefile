@@ -1,0 +1,42 @@
+# Jellybridge — developer verbs. The README's quick start is `make run` and `make test`.
+# Both install missing Debian packages first (scripts/deps.sh) and are safe to re-run.
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+CTEST_JOBS ?= 2
+
+.PHONY: all deps configure build test run bench format clean
+
+all: build
+
+deps:
+	@./scripts/deps.sh
+
+configure: deps
+	@if [ ! -f $(BUILD_DIR)/build.ninja ]; then \
+	  cmake -G Ninja -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE); \
+	fi
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Every test: unit, integration (real redis-server), end-to-end (the real binaries),
+# the stand-in's contract tests, and the static check of compose.yaml.
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(CTEST_JOBS) --timeout 600
+
+# Starts Redis (AOF under ./var/), a demo Jellyfin stand-in when JB_JELLYFIN_URL is
+# not set, and all services. Ctrl-C stops everything.
+run: build
+	@./scripts/run.sh $(BUILD_DIR)
+
+# Benchmarks print their figures (see bench/README.md).
+bench: build
+	@./scripts/bench.sh $(BUILD_DIR)
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,46 @@
+// The OpenAPI document (auth-service/openapi.json) and the registered routes
+// must describe the same API: every route documented, every documented
+// operation served.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "auth-service/routes.h"
+#include "common/json.h"
+
+using namespace jb;
+
+TEST(OpenApi, DocumentAndRoutesAgree) {
+  const char* src = std::getenv("JB_SOURCE_DIR");
+  ASSERT_NE(src, nullptr);
+  std::ifstream f(std::string(src) + "/auth-service/openapi.json");
+  ASSERT_TRUE(f.good());
+  std::stringstream ss;
+  ss << f.rdbuf();
+  auto doc = json::parse(ss.str());
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+
+  std::set<std::string> documented;
+  const auto* paths = json::member(*doc, "paths");
+  ASSERT_NE(paths, nullptr);
+  for (auto p = paths->MemberBegin(); p != paths->MemberEnd(); ++p)
+    for (auto m = p->value.MemberBegin(); m != p->value.MemberEnd(); ++m) {
+      std::string method = m->name.GetString();
+      for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      documented.insert(method + " " + p->name.GetString());
+    }
+
+  metrics::Registry reg;
+  HealthState hs;
+  http::ServerOptions o;
+  http::Server server(o, reg);
+  auth::Deps deps{&reg, &hs, nullptr};
+  auth::register_routes(server, deps);
+  std::set<std::string> served;
+  for (const auto& [method, pattern] : server.routes()) served.insert(method + " " + pattern);
+
+  for (const auto& s : served) EXPECT_TRUE(documented.count(s)) << s << " is served but not in openapi.json";
+  for (const auto& d : documented) EXPECT_TRUE(served.count(d)) << d << " is documented but not served";
+}
