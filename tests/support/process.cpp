@@ -44,12 +44,12 @@ int free_port() {
 
 std::string binary_dir() {
   const char* d = std::getenv("JB_BINARY_DIR");
-  return d ? d : std::filesystem::current_path().string();
+  return d && *d ? d : JB_BINARY_DIR_DEFAULT;
 }
 
 std::string source_dir() {
   const char* d = std::getenv("JB_SOURCE_DIR");
-  return d ? d : std::filesystem::current_path().string();
+  return d && *d ? d : JB_SOURCE_DIR_DEFAULT;
 }
 
 Process::Process(std::vector<std::string> argv, std::map<std::string, std::string> env, std::string name)
