@@ -4,23 +4,41 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "auth-service/vault/vault.h"
 #include "common/config.h"
+#include "common/rpc.h"
 #include "common/service_config.h"
 
 namespace jb::auth {
 
 struct Config {
   CommonConfig common;
-  std::string http_host = "0.0.0.0";                   // JB_HTTP_HOST
-  uint16_t http_port = 8080;                           // JB_HTTP_PORT
-  int http_threads = 2;                                // JB_HTTP_THREADS (Pistache reactors)
-  int handler_threads = 16;                            // JB_HANDLER_THREADS
-  int64_t max_body_bytes = 1 << 20;                    // JB_HTTP_MAX_BODY_BYTES
+  std::string http_host = "0.0.0.0";                     // JB_HTTP_HOST
+  uint16_t http_port = 8080;                             // JB_HTTP_PORT
+  int http_threads = 2;                                  // JB_HTTP_THREADS (Pistache reactors)
+  int handler_threads = 16;                              // JB_HANDLER_THREADS
+  int64_t max_body_bytes = 1 << 20;                      // JB_HTTP_MAX_BODY_BYTES
   std::string library_rpc_url = "tcp://127.0.0.1:5556";  // JB_LIBRARY_RPC_URL
-  int rpc_timeout_ms = 2000;                           // JB_RPC_TIMEOUT_MS
-  std::string events_bind = "tcp://0.0.0.0:5557";     // JB_EVENTS_BIND
+  int rpc_timeout_ms = 2000;                             // JB_RPC_TIMEOUT_MS
+  std::string events_bind = "tcp://0.0.0.0:5557";        // JB_EVENTS_BIND
+  std::string home_url;                                  // JB_JELLYFIN_URL (normalised)
+  std::string public_url;                                // JB_PUBLIC_URL (https ⇒ Secure cookies)
+  int64_t session_idle_s = 14 * 24 * 3600;               // JB_SESSION_IDLE_S
+  int64_t session_max_s = 90 * 24 * 3600;               // JB_SESSION_MAX_S
+  int jellyfin_timeout_ms = 10000;                       // JB_JELLYFIN_TIMEOUT_MS
+  bool jellyfin_tls_verify = true;                       // JB_JELLYFIN_TLS_VERIFY
+  std::string jellyfin_ca_file;                          // JB_JELLYFIN_CA_FILE
+  int64_t check_interval_s = 900;                        // JB_CONNECTION_CHECK_INTERVAL_S
+  int check_tick_ms = 5000;                              // JB_CONNECTION_CHECK_TICK_MS
+  int quickconnect_poll_ms = 5000;                       // JB_QUICKCONNECT_POLL_MS
+  std::string vault_bind = "tcp://0.0.0.0:5558";         // JB_VAULT_RPC_BIND
+  CurveKeyPair vault_keys;                               // JB_VAULT_SERVER_SECRET_KEY
+  std::vector<std::string> vault_clients;                // JB_VAULT_CLIENT_KEYS
+  std::optional<Vault> vault;                            // JB_MASTER_KEY / JB_MASTER_KEY_FILE
 };
 
 Config load_config(ConfigReader& r);

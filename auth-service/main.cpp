@@ -1,11 +1,21 @@
-// auth-service: the public HTTP API (Pistache). main() only wires components:
-// config → logs → Redis pool → ZMQ (library RPC client pool, event subscriber)
-// → routes → HTTP server → wait for SIGTERM → drain → exit 0.
+// auth-service: the public HTTP API (Pistache), sessions, connections and the
+// token vault. main() only wires components together: config → logs → Redis →
+// ZMQ (library RPC clients, event subscriber, vault RPC with CURVE + ZAP) →
+// services → routes → HTTP server → wait for SIGTERM → drain → exit 0.
 #include <zmq.hpp>
 
+#include <set>
+
+#include "auth-service/cli.h"
 #include "auth-service/config.h"
+#include "auth-service/connections/checker.h"
+#include "auth-service/connections/connection_service.h"
+#include "auth-service/connections/connection_store.h"
 #include "auth-service/health/health.h"
 #include "auth-service/routes.h"
+#include "auth-service/sessions/authenticator.h"
+#include "auth-service/sessions/quickconnect_signin.h"
+#include "auth-service/vault/vault_rpc.h"
 #include "common/events.h"
 #include "common/http_server.h"
 #include "common/log.h"
@@ -13,8 +23,11 @@
 #include "common/redis.h"
 #include "common/rpc_pool.h"
 #include "common/signals.h"
+#include "common/text.h"
+#include "common/zap.h"
 
-int main() {
+int main(int argc, char** argv) {
+  if (auto code = jb::auth::run_cli(argc, argv)) return *code;
   jb::block_shutdown_signals();
   jb::log::set_service("auth-service");
   jb::Env env = jb::Env::from_process();
@@ -27,6 +40,7 @@ int main() {
   jb::RedisPool redis(cfg.common.redis, cfg.common.redis_pool);
   zmq::context_t zctx;
 
+  // Library-service RPC (health and, later, library calls).
   jb::RpcClientOptions lo;
   lo.endpoint = cfg.library_rpc_url;
   lo.timeout_ms = cfg.rpc_timeout_ms;
@@ -37,14 +51,43 @@ int main() {
   jb::EventSubscriber events(zctx, cfg.events_bind, {}, [&](const jb::Event& e) {
     registry.counter("jb_events_received_total", "Events received from workers", {{"topic", e.topic}}).inc();
   });
-  if (auto s = events.start(); !s.ok()) {
-    jb::log::error("cannot start", {{"error", s.error().message}});
-    return 1;
-  }
+
+  // Services.
+  jb::auth::SessionPolicy sp;
+  sp.idle_ms = cfg.session_idle_s * 1000;
+  sp.max_ms = cfg.session_max_s * 1000;
+  jb::auth::SessionStore sessions(redis, sp);
+  jb::auth::Authenticator authenticator(sessions, jb::text::istarts_with(cfg.public_url, "https://"));
+  jb::auth::ConnectionStore store(redis);
+  jb::auth::JellyfinAccessOptions jo;
+  jo.http.timeout_ms = cfg.jellyfin_timeout_ms;
+  jo.http.verify_tls = cfg.jellyfin_tls_verify;
+  jo.http.ca_file = cfg.jellyfin_ca_file;
+  jb::auth::JellyfinAccess jellyfin(jo);
+  jb::auth::ConnectionTiming timing;
+  timing.check_interval_ms = cfg.check_interval_s * 1000;
+  timing.qc_poll_ms = cfg.quickconnect_poll_ms;
+  jb::auth::ConnectionService connections(redis, store, *cfg.vault, jellyfin, timing);
+  jb::auth::QuickConnectSignIn quickconnect(redis, *cfg.vault, jellyfin, connections, sessions, timing);
+  jb::auth::ConnectionChecker checker(connections, cfg.check_tick_ms);
+
+  // The vault RPC: CURVE, and only allow-listed service keys get an answer.
+  jb::ZapAuthenticator zap(zctx, std::set<std::string>(cfg.vault_clients.begin(), cfg.vault_clients.end()));
+  jb::auth::VaultRpc vault_rpc(store, *cfg.vault);
+  jb::RpcServerOptions vo;
+  vo.bind = cfg.vault_bind;
+  vo.threads = 4;
+  vo.name = "vault";
+  vo.curve = cfg.vault_keys;
+  jb::RpcServer vault_server(zctx, vo, [&](const std::string& m, const std::string& p) {
+    registry.counter("jb_vault_requests_total", "Vault RPC requests", {{"method", m}}).inc();
+    return vault_rpc.dispatch(m, p);
+  });
 
   jb::HealthState health_state;
   jb::auth::HealthChecker health(redis, library);
-  jb::auth::Deps deps{&registry, &health_state, &health};
+  jb::auth::SignInDeps signin{cfg.home_url, &authenticator, &connections, &quickconnect};
+  jb::auth::Deps deps{&registry, &health_state, &health, &authenticator, &connections, &signin};
 
   jb::http::ServerOptions ho;
   ho.name = "api";
@@ -55,17 +98,27 @@ int main() {
   ho.max_body_bytes = static_cast<size_t>(cfg.max_body_bytes);
   jb::http::Server server(ho, registry);
   jb::auth::register_routes(server, deps);
-  if (auto s = server.start(); !s.ok()) {
-    jb::log::error("cannot start", {{"error", s.error().message}});
-    events.stop();
-    return 1;
+
+  for (jb::Status s : {events.start(), zap.start(), vault_server.start(), server.start()}) {
+    if (!s.ok()) {
+      jb::log::error("cannot start", {{"error", s.error().message}});
+      return 1;
+    }
   }
-  jb::log::info("ready", {{"http_port", static_cast<int>(server.port())}, {"events_endpoint", events.endpoint()}});
+  checker.start();
+  jb::log::info("ready", {{"http_port", static_cast<int>(server.port())},
+                          {"events_endpoint", events.endpoint()},
+                          {"vault_endpoint", vault_server.endpoint()},
+                          {"vault_public_key", cfg.vault_keys.public_z85},
+                          {"home_server", cfg.home_url}});
 
   int sig = jb::wait_for_shutdown_signal();
   jb::log::info("shutting down", {{"signal", jb::signal_name(sig)}});
   health_state.stopping = true;
   server.stop();  // finishes queued requests, then stops the reactors
+  checker.stop();
+  vault_server.stop(2000);
+  zap.stop();
   events.stop();
   jb::log::info("stopped");
   return 0;

@@ -1,6 +1,8 @@
 // routes.cpp — see routes.h.
 #include "auth-service/routes.h"
 
+#include "auth-service/connections/connection_handlers.h"
+
 namespace jb::auth {
 
 void register_routes(http::Server& server, Deps& deps) {
@@ -8,6 +10,8 @@ void register_routes(http::Server& server, Deps& deps) {
   server.route("GET", "/api/v1/health", [&deps](http::Request&) {
     return http::Response::json(200, health_json(deps.health->check()));
   });
+  register_auth_routes(server, *deps.signin);
+  register_connection_routes(server, *deps.auth, *deps.connections);
 }
 
 }  // namespace jb::auth

@@ -5,7 +5,10 @@
 // Thread-safety: call once before the server starts.
 #pragma once
 
+#include "auth-service/connections/connection_service.h"
 #include "auth-service/health/health.h"
+#include "auth-service/sessions/auth_handlers.h"
+#include "auth-service/sessions/authenticator.h"
 #include "common/admin_routes.h"
 #include "common/http_server.h"
 #include "common/metrics.h"
@@ -16,6 +19,9 @@ struct Deps {
   metrics::Registry* registry = nullptr;
   HealthState* health_state = nullptr;
   HealthChecker* health = nullptr;
+  Authenticator* auth = nullptr;
+  ConnectionService* connections = nullptr;
+  SignInDeps* signin = nullptr;
 };
 
 void register_routes(http::Server& server, Deps& deps);

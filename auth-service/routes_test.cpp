@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "auth-service/routes.h"
+#include "auth-service/sessions/quickconnect_signin.h"
+#include "common/crypto.h"
 #include "common/json.h"
 
 using namespace jb;
@@ -32,11 +34,23 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
       documented.insert(method + " " + p->name.GetString());
     }
 
+  // Real components, never started: registering routes only takes references.
   metrics::Registry reg;
   HealthState hs;
+  RedisPool redis(RedisOptions{}, 1);
+  auth::SessionStore sessions(redis, auth::SessionPolicy{});
+  auth::Authenticator authenticator(sessions, false);
+  auth::ConnectionStore store(redis);
+  crypto::KeyRing ring;
+  ring.add(crypto::KeyRing::generate("t"));
+  auth::Vault vault(ring);
+  auth::JellyfinAccess jf(auth::JellyfinAccessOptions{});
+  auth::ConnectionService conns(redis, store, vault, jf);
+  auth::QuickConnectSignIn qc(redis, vault, jf, conns, sessions);
+  auth::SignInDeps signin{"http://home", &authenticator, &conns, &qc};
+  auth::Deps deps{&reg, &hs, nullptr, &authenticator, &conns, &signin};
   http::ServerOptions o;
   http::Server server(o, reg);
-  auth::Deps deps{&reg, &hs, nullptr};
   auth::register_routes(server, deps);
   std::set<std::string> served;
   for (const auto& [method, pattern] : server.routes()) served.insert(method + " " + pattern);

@@ -66,16 +66,37 @@ if [ -z "${JB_JELLYFIN_URL:-}" ]; then
   wait_for "the second demo stand-in" curl -sf "http://127.0.0.1:$STANDIN_B_PORT/System/Info/Public"
 fi
 
+# --- Keys, generated on first start into var/keys/ (mode 600): the vault master key
+# and the CURVE key pairs of the vault and of its two clients.
+AUTH_BIN="$BUILD_DIR/auth-service/auth-service"
+KEYS="$VAR/keys"
+if [ ! -s "$KEYS/master.key" ]; then
+  (umask 077; "$AUTH_BIN" generate-key > "$KEYS/master.key")
+  echo "generated the vault master key: $KEYS/master.key"
+fi
+for name in vault library worker; do
+  [ -s "$KEYS/$name.curve" ] || (umask 077; "$AUTH_BIN" generate-curve-keypair > "$KEYS/$name.curve")
+done
+read -r VAULT_PUB VAULT_SEC < "$KEYS/vault.curve"
+read -r LIB_PUB LIB_SEC < "$KEYS/library.curve"
+read -r WORKER_PUB WORKER_SEC < "$KEYS/worker.curve"
+VAULT_PORT=${JB_RUN_VAULT_PORT:-5558}
+export JB_MASTER_KEY_FILE="$KEYS/master.key"
+export JB_VAULT_RPC_URL="tcp://127.0.0.1:$VAULT_PORT"
+export JB_VAULT_SERVER_PUBLIC_KEY="$VAULT_PUB"
+
 export JB_LIBRARY_RPC_URL="tcp://127.0.0.1:$LIB_RPC_PORT"
 export JB_EVENTS_URL="tcp://127.0.0.1:$EVENTS_PORT"
 export JB_ADMIN_HOST=127.0.0.1
 
-JB_LIBRARY_RPC_BIND="tcp://127.0.0.1:$LIB_RPC_PORT" JB_ADMIN_PORT=9101 \
-  start library-service "$BUILD_DIR/library-service/library-service"
 JB_EVENTS_BIND="tcp://127.0.0.1:$EVENTS_PORT" JB_HTTP_PORT="$API_PORT" JB_HTTP_HOST=127.0.0.1 \
-  start auth-service "$BUILD_DIR/auth-service/auth-service"
+  JB_VAULT_RPC_BIND="tcp://127.0.0.1:$VAULT_PORT" JB_VAULT_SERVER_SECRET_KEY="$VAULT_SEC" \
+  JB_VAULT_CLIENT_KEYS="$LIB_PUB,$WORKER_PUB" \
+  start auth-service "$AUTH_BIN"
+JB_LIBRARY_RPC_BIND="tcp://127.0.0.1:$LIB_RPC_PORT" JB_ADMIN_PORT=9101 JB_VAULT_CLIENT_SECRET_KEY="$LIB_SEC" \
+  start library-service "$BUILD_DIR/library-service/library-service"
 for i in 1 2; do
-  JB_WORKER_ID="worker-$i" JB_ADMIN_PORT=$((9101 + i)) \
+  JB_WORKER_ID="worker-$i" JB_ADMIN_PORT=$((9101 + i)) JB_VAULT_CLIENT_SECRET_KEY="$WORKER_SEC" \
     start "sync-worker-$i" "$BUILD_DIR/sync-worker/sync-worker"
 done
 wait_for "auth-service" curl -sf "http://127.0.0.1:$API_PORT/healthz"
@@ -85,6 +106,8 @@ cat <<MSG
 Jellybridge is running.
   API:        http://127.0.0.1:$API_PORT/api/v1
   Health:     curl -s http://127.0.0.1:$API_PORT/api/v1/health
+  Sign in:    curl -s -X POST http://127.0.0.1:$API_PORT/api/v1/auth/login \\
+                -H 'Content-Type: application/json' -d '{"username":"demo","password":"demo-password"}'
   Logs:       $VAR/logs/
 MSG
 if [ "$DEMO" = 1 ]; then

@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail() { echo "compose check failed: $*" >&2; exit 1; }
+# Dummy values for the secrets the stack requires (see scripts/compose-env.sh).
+export JB_MASTER_KEY=ci:AAAA JB_VAULT_PUBLIC_KEY=p JB_VAULT_SECRET_KEY=s JB_LIBRARY_PUBLIC_KEY=lp \
+  JB_LIBRARY_SECRET_KEY=ls JB_WORKER_PUBLIC_KEY=wp JB_WORKER_SECRET_KEY=ws
 
 JB_REDIS_PASSWORD=ci-check docker-compose -f compose.yaml config -q || fail "compose.yaml is invalid"
 if env -u JB_REDIS_PASSWORD docker-compose -f compose.yaml config -q 2>/dev/null; then
@@ -29,4 +32,7 @@ grep -q "replicas: 3" <<<"$(svc_block sync-worker)" || fail "sync-worker must ha
 grep -q "appendonly yes" <<<"$(svc_block redis)" || fail "redis must run with AOF"
 grep -q "redis-data:/data" <<<"$(svc_block redis)" || fail "redis must keep its data on a volume"
 grep -q "tcp://library-service:5556" <<<"$out" || fail "internal endpoints must use service names"
+if env -u JB_MASTER_KEY JB_REDIS_PASSWORD=x docker-compose -f compose.yaml config -q 2>/dev/null; then
+  fail "the stack must refuse to start without the vault master key"
+fi
 echo "compose.yaml OK"

@@ -1,0 +1,33 @@
+// io.cpp — see io.h.
+#include "auth-service/api/io.h"
+
+#include "common/text.h"
+
+namespace jb::auth {
+
+Result<json::Document> read_json_body(const http::Request& r, bool allow_empty) {
+  std::string ct = text::to_lower(r.header("Content-Type"));
+  std::string_view body = text::trim(r.body);
+  if (body.empty()) {
+    if (allow_empty) return json::parse("{}");
+    return Error("invalid_request", "The request needs a JSON body.", 400);
+  }
+  if (!ct.empty() && ct.find("application/json") == std::string::npos && ct.find("+json") == std::string::npos)
+    return Error("unsupported_media_type", "The body must be JSON (Content-Type: application/json), not " + ct + ".", 415);
+  auto d = json::parse(body);
+  if (!d.ok()) return d.error();
+  if (!d->IsObject()) return Error("invalid_request", "The body must be a JSON object.", 400);
+  return d;
+}
+
+http::Response invalid_fields(const json::Fields& f) {
+  Problem p = problem_from_error(f.error());
+  p.invalid_params = f.problems();
+  return http::Response::problem(p);
+}
+
+http::Response not_found(const std::string& what) {
+  return http::Response::problem(make_problem(404, "not_found", what));
+}
+
+}  // namespace jb::auth

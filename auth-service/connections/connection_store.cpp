@@ -1,0 +1,107 @@
+// connection_store.cpp — see connection_store.h.
+#include "auth-service/connections/connection_store.h"
+
+#include <algorithm>
+
+#include "common/redis_script.h"
+#include "common/text.h"
+
+namespace jb::auth {
+
+namespace {
+std::string key(const std::string& id) { return "jb:conn:" + id; }
+std::string owner_set(const std::string& uid) { return "jb:user:" + uid + ":conns"; }
+const char* kDue = "jb:conn:due";
+
+const RedisScript kClaimDue(R"lua(
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), id) end
+return ids
+)lua");
+
+std::map<std::string, std::string> hash_to_map(const RedisReply& r) {
+  std::map<std::string, std::string> m;
+  for (size_t i = 0; i + 1 < r.elements.size(); i += 2) m[r.elements[i].str] = r.elements[i + 1].str;
+  return m;
+}
+}  // namespace
+
+bool ConnectionStore::valid_id(const std::string& id) { return id.size() == 32 && text::is_hex(id); }
+
+Status ConnectionStore::save(const Connection& c) {
+  RedisArgv hset{"HSET", key(c.id)};
+  for (const auto& [k, v] : to_fields(c)) {
+    hset.push_back(k);
+    hset.push_back(v);
+  }
+  std::vector<RedisArgv> cmds{hset, {"SADD", owner_set(c.owner), c.id}};
+  if (c.next_check_ms > 0) cmds.push_back({"ZADD", kDue, std::to_string(c.next_check_ms), c.id});
+  auto r = redis_.pipeline(cmds);
+  if (!r.ok()) return r.error();
+  for (const auto& x : *r)
+    if (x.is_error()) return Error("redis_error", "Could not save the connection: " + x.str, 500);
+  return Status::Ok();
+}
+
+Result<std::optional<Connection>> ConnectionStore::get(const std::string& id) {
+  if (!valid_id(id)) return std::optional<Connection>{};
+  auto r = redis_.command({"HGETALL", key(id)});
+  if (!r.ok()) return r.error();
+  if (r->elements.empty()) return std::optional<Connection>{};
+  return std::optional<Connection>(from_fields(hash_to_map(*r)));
+}
+
+Result<std::optional<Connection>> ConnectionStore::get_owned(const std::string& id, const std::string& owner) {
+  auto c = get(id);
+  if (!c.ok() || !c->has_value()) return c;
+  if ((*c)->owner != owner) return std::optional<Connection>{};
+  return c;
+}
+
+Result<std::vector<Connection>> ConnectionStore::list(const std::string& owner) {
+  auto ids = redis_.command({"SMEMBERS", owner_set(owner)});
+  if (!ids.ok()) return ids.error();
+  std::vector<RedisArgv> cmds;
+  for (const auto& e : ids->elements) cmds.push_back({"HGETALL", key(e.str)});
+  auto r = redis_.pipeline(cmds);
+  if (!r.ok()) return r.error();
+  std::vector<Connection> out;
+  for (const auto& h : *r)
+    if (h.is_array() && !h.elements.empty()) out.push_back(from_fields(hash_to_map(h)));
+  std::sort(out.begin(), out.end(), [](const Connection& a, const Connection& b) {
+    return a.created_ms != b.created_ms ? a.created_ms < b.created_ms : a.id < b.id;
+  });
+  return out;
+}
+
+Status ConnectionStore::remove(const Connection& c) {
+  auto r = redis_.pipeline({{"DEL", key(c.id)}, {"SREM", owner_set(c.owner), c.id}, {"ZREM", kDue, c.id}});
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> ConnectionStore::claim_due(int64_t now_ms, int64_t lease_ms, int limit) {
+  auto lease = redis_.acquire();
+  auto r = kClaimDue.run(*lease, {kDue}, {std::to_string(now_ms), std::to_string(lease_ms), std::to_string(limit)});
+  if (!r.ok()) return r.error();
+  std::vector<std::string> ids;
+  for (const auto& e : r->elements) ids.push_back(e.str);
+  return ids;
+}
+
+Result<std::vector<std::string>> ConnectionStore::all_ids() {
+  std::vector<std::string> ids;
+  std::string cursor = "0";
+  do {
+    auto r = redis_.command({"SCAN", cursor, "MATCH", "jb:conn:*", "COUNT", "500"});
+    if (!r.ok()) return r.error();
+    cursor = r->elements.at(0).str;
+    for (const auto& k : r->elements.at(1).elements) {
+      std::string id = k.str.substr(8);
+      if (valid_id(id)) ids.push_back(id);
+    }
+  } while (cursor != "0");
+  return ids;
+}
+
+}  // namespace jb::auth

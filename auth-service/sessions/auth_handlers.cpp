@@ -1,0 +1,124 @@
+// auth_handlers.cpp — see auth_handlers.h.
+#include "auth-service/sessions/auth_handlers.h"
+
+#include "auth-service/api/io.h"
+#include "common/log.h"
+#include "common/time.h"
+
+namespace jb::auth {
+
+namespace {
+
+std::string user_json(json::Writer& w, const SessionUser& u) {
+  w.key("user").begin_object().kv("id", u.id).kv("name", u.name).kv("is_admin", u.is_admin).end_object();
+  return {};
+}
+
+void session_json(json::Writer& w, const Session& s, bool with_token) {
+  w.key("session").begin_object();
+  if (with_token) w.kv("token", s.token);
+  w.kv("expires_at", timeutil::format_rfc3339(s.expires_ms * 1000)).kv("csrf_token", s.csrf).end_object();
+}
+
+http::Response signed_in(Authenticator& auth, const Session& s, int status = 200) {
+  json::Writer w;
+  w.begin_object();
+  user_json(w, s.user);
+  session_json(w, s, true);
+  w.end_object();
+  http::Response r = http::Response::json(status, w.str());
+  r.cookies.push_back(auth.session_cookie(s));
+  return r;
+}
+
+Error no_home() {
+  return Error("home_server_not_configured",
+               "No home Jellyfin server is configured (JB_JELLYFIN_URL); sign-in is unavailable.", 503);
+}
+
+}  // namespace
+
+Error home_error(const Error& e, const std::string& home_url) {
+  static const char* unreachable[] = {"jellyfin_connection_refused", "jellyfin_dns", "jellyfin_tls",
+                                      "jellyfin_timeout", "jellyfin_server_error", "jellyfin_unreachable",
+                                      "not_jellyfin", "jellyfin_rate_limited"};
+  for (const char* c : unreachable) {
+    if (e.code == c) {
+      Error out(e.code, "The home Jellyfin server (" + home_url + ") is unavailable, so nobody can sign in right now. " + e.message, 503);
+      out.retry_after_s = e.retry_after_s;
+      return out;
+    }
+  }
+  return e;
+}
+
+void register_auth_routes(http::Server& server, SignInDeps& deps) {
+  server.route("POST", "/api/v1/auth/login", [&deps](http::Request& r) {
+    auto body = read_json_body(r);
+    if (!body.ok()) return fail(body.error());
+    json::Fields f(*body);
+    auto username = f.string("username", true, 256);
+    auto password = f.string("password", false, 4096);
+    if (!password && !json::member(*body, "password")) f.add_problem("password", "is required");
+    f.reject_unknown({"username", "password"});
+    if (!f.ok()) return invalid_fields(f);
+    if (deps.home_url.empty()) return fail(no_home());
+    auto home = deps.connections->sign_in_home(deps.home_url, *username, password.value_or(""));
+    if (!home.ok()) {
+      log::info("sign-in refused", {{"code", home.error().code}});
+      return fail(home_error(home.error(), deps.home_url));
+    }
+    auto s = deps.auth->store().create(SessionUser{home->user.id, home->user.name, home->user.is_admin});
+    if (!s.ok()) return fail(s.error());
+    log::info("signed in", {{"user_id", home->user.id}});
+    return signed_in(*deps.auth, *s);
+  });
+
+  server.route("POST", "/api/v1/auth/logout", require_auth(*deps.auth, [&deps](http::Request& r, AuthContext&) {
+    auto s = deps.auth->store().revoke(Authenticator::presented_token(r));
+    if (!s.ok()) return fail(s.error());
+    http::Response resp = http::Response::no_content();
+    resp.cookies.push_back(deps.auth->clearing_cookie());
+    return resp;
+  }));
+
+  server.route("GET", "/api/v1/me", require_auth(*deps.auth, [](http::Request&, AuthContext& ctx) {
+    json::Writer w;
+    w.begin_object();
+    user_json(w, ctx.session.user);
+    session_json(w, ctx.session, false);
+    w.end_object();
+    return ok_json(w.str());
+  }));
+
+  server.route("POST", "/api/v1/auth/quickconnect", [&deps](http::Request&) {
+    if (deps.home_url.empty()) return fail(no_home());
+    auto s = deps.quickconnect->start(deps.home_url);
+    if (!s.ok()) return fail(home_error(s.error(), deps.home_url));
+    json::Writer w;
+    w.begin_object().kv("id", s->id).kv("code", s->code)
+        .kv("expires_at", timeutil::format_rfc3339(s->expires_ms * 1000)).kv("state", "pending").end_object();
+    return ok_json(w.str(), 201);
+  });
+
+  server.route("GET", "/api/v1/auth/quickconnect/{id}", [&deps](http::Request& r) {
+    if (deps.home_url.empty()) return fail(no_home());
+    auto st = deps.quickconnect->status(deps.home_url, r.param("id"));
+    if (!st.ok()) return fail(home_error(st.error(), deps.home_url));
+    if (st->state == "authenticated") {
+      json::Writer w;
+      w.begin_object().kv("state", "authenticated");
+      user_json(w, st->session->user);
+      session_json(w, *st->session, true);
+      w.end_object();
+      http::Response resp = http::Response::json(200, w.str());
+      resp.cookies.push_back(deps.auth->session_cookie(*st->session));
+      return resp;
+    }
+    json::Writer w;
+    w.begin_object().kv("state", st->state).kv("expires_at", timeutil::format_rfc3339(st->expires_ms * 1000)).end_object();
+    return ok_json(w.str());
+  });
+}
+
+}  // namespace jb::auth

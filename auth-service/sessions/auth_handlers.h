@@ -1,0 +1,30 @@
+// auth_handlers.h — the sign-in API: POST /api/v1/auth/login,
+// POST /api/v1/auth/logout, GET /api/v1/me, POST /api/v1/auth/quickconnect,
+// GET /api/v1/auth/quickconnect/{id}. Identity comes from the home Jellyfin
+// server (JB_JELLYFIN_URL).
+//
+// Thread-safety: handlers run concurrently; all state is in the services.
+#pragma once
+
+#include <string>
+
+#include "auth-service/connections/connection_service.h"
+#include "auth-service/sessions/authenticator.h"
+#include "auth-service/sessions/quickconnect_signin.h"
+#include "common/http_server.h"
+
+namespace jb::auth {
+
+struct SignInDeps {
+  std::string home_url;  // normalised JB_JELLYFIN_URL ("" = not configured)
+  Authenticator* auth = nullptr;
+  ConnectionService* connections = nullptr;
+  QuickConnectSignIn* quickconnect = nullptr;
+};
+
+void register_auth_routes(http::Server& server, SignInDeps& deps);
+
+// Sign-in errors: an unreachable home server is a 503 with a clear detail.
+Error home_error(const Error& e, const std::string& home_url);
+
+}  // namespace jb::auth

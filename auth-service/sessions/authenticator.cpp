@@ -1,0 +1,72 @@
+// authenticator.cpp — see authenticator.h.
+#include "auth-service/sessions/authenticator.h"
+
+#include "common/crypto.h"
+
+namespace jb::auth {
+
+std::string Authenticator::presented_token(const http::Request& r) {
+  std::string t = http::bearer_token(r);
+  if (!t.empty()) return t;
+  auto it = r.cookies.find(kSessionCookie);
+  return it == r.cookies.end() ? "" : it->second;
+}
+
+Result<AuthContext> Authenticator::authenticate(const http::Request& r) {
+  AuthContext ctx;
+  std::string token = http::bearer_token(r);
+  if (token.empty()) {
+    auto it = r.cookies.find(kSessionCookie);
+    if (it != r.cookies.end()) {
+      token = it->second;
+      ctx.via_cookie = true;
+    }
+  }
+  if (token.empty())
+    return Error("unauthenticated", "Sign in first: send the session as a Bearer token or the jb_session cookie.", 401);
+  auto s = store_.lookup(token);
+  if (!s.ok()) return s.error();
+  ctx.session = std::move(*s);
+  bool safe = r.method == "GET" || r.method == "HEAD" || r.method == "OPTIONS";
+  if (ctx.via_cookie && !safe && !crypto::equal_ct(r.header("X-CSRF-Token"), ctx.session.csrf))
+    return Error("csrf_failed",
+                 "Requests authenticated by cookie that change something must send the X-CSRF-Token header "
+                 "(from the sign-in answer or GET /api/v1/me).",
+                 403);
+  return ctx;
+}
+
+http::Cookie Authenticator::session_cookie(const Session& s) const {
+  http::Cookie c;
+  c.name = kSessionCookie;
+  c.value = s.token;
+  c.path = "/";
+  c.max_age = static_cast<int>(store_.policy().idle_ms / 1000);
+  c.http_only = true;
+  c.secure = secure_;
+  c.same_site = "Strict";
+  return c;
+}
+
+http::Cookie Authenticator::clearing_cookie() const {
+  http::Cookie c;
+  c.name = kSessionCookie;
+  c.value = "";
+  c.max_age = 0;
+  c.secure = secure_;
+  return c;
+}
+
+http::Handler require_auth(Authenticator& auth, AuthedHandler h) {
+  return [&auth, h = std::move(h)](http::Request& r) -> http::Response {
+    auto ctx = auth.authenticate(r);
+    if (!ctx.ok()) {
+      http::Response resp = http::Response::error(ctx.error(), 401);
+      if (ctx.error().code == "unauthenticated") resp.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return resp;
+    }
+    return h(r, *ctx);
+  };
+}
+
+}  // namespace jb::auth

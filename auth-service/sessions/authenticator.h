@@ -1,0 +1,48 @@
+// authenticator.h — who is calling: a suite session from
+// `Authorization: Bearer <token>` or the `jb_session` cookie.
+//
+// Cookie-authenticated mutations (anything but GET/HEAD/OPTIONS) must carry
+// the session's CSRF token in `X-CSRF-Token` (compared in constant time); the
+// cookie is also SameSite=Strict. Bearer requests are not exposed to CSRF
+// (browsers never add the header on their own) and need no CSRF token.
+//
+// Thread-safety: thread-safe (stateless apart from the SessionStore).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "auth-service/sessions/session_store.h"
+#include "common/http_server.h"
+
+namespace jb::auth {
+
+constexpr const char* kSessionCookie = "jb_session";
+
+struct AuthContext {
+  Session session;
+  bool via_cookie = false;
+};
+
+class Authenticator {
+ public:
+  Authenticator(SessionStore& store, bool secure_cookies) : store_(store), secure_(secure_cookies) {}
+
+  // "unauthenticated" (401) or "csrf_failed" (403) on failure.
+  Result<AuthContext> authenticate(const http::Request& r);
+  // The presented token (bearer or cookie), or "".
+  static std::string presented_token(const http::Request& r);
+  http::Cookie session_cookie(const Session& s) const;
+  http::Cookie clearing_cookie() const;
+  SessionStore& store() { return store_; }
+
+ private:
+  SessionStore& store_;
+  bool secure_;
+};
+
+// Wraps a handler that needs a signed-in user.
+using AuthedHandler = std::function<http::Response(http::Request&, AuthContext&)>;
+http::Handler require_auth(Authenticator& auth, AuthedHandler h);
+
+}  // namespace jb::auth

@@ -1,0 +1,44 @@
+// vault_rpc.cpp — see vault_rpc.h.
+#include "auth-service/vault/vault_rpc.h"
+
+#include "common/json.h"
+#include "common/log.h"
+
+namespace jb::auth {
+
+Result<std::string> VaultRpc::dispatch(const std::string& method, const std::string& payload) {
+  if (method == "ping") return std::string("{\"service\":\"vault\"}");
+  if (method == "credentials") return credentials(payload);
+  return Error("unknown_method", "The vault has no method '" + method + "'.", 400);
+}
+
+Result<std::string> VaultRpc::credentials(const std::string& payload) {
+  auto d = json::parse(payload);
+  if (!d.ok()) return d.error();
+  std::string id = json::get_string(*d, "connection_id");
+  auto c = store_.get(id);
+  if (!c.ok()) return c.error();
+  if (!c->has_value()) return Error("not_found", "No connection with id '" + id + "'.", 404);
+  const Connection& conn = **c;
+  if (conn.token_sealed.empty() || conn.status == "pending" || conn.status == "expired")
+    return Error("connection_not_active",
+                 "Connection '" + id + "' is " + conn.status + "; its owner must reconnect it.", 409);
+  auto token = vault_.open(conn.id, conn.token_sealed);
+  if (!token.ok()) return token.error();
+  log::debug("vault: credentials handed out", {{"connection_id", id}});
+  json::Writer w;
+  w.begin_object()
+      .kv("connection_id", conn.id)
+      .kv("owner", conn.owner)
+      .kv("server_url", conn.server_url)
+      .kv("server_id", conn.server_id)
+      .kv("user_id", conn.jf_user_id)
+      .kv("device_id", conn.device_id)
+      .kv("method", conn.method)
+      .kv("status", conn.status)
+      .kv("token", *token)
+      .end_object();
+  return w.str();
+}
+
+}  // namespace jb::auth

@@ -1,0 +1,34 @@
+// vault_rpc.h — the vault's ZeroMQ RPC: the only way other services obtain a
+// connection's Jellyfin credentials. It is served on a CURVE-encrypted ROUTER
+// whose ZAP handler admits only the allow-listed service keys
+// (JB_VAULT_CLIENT_KEYS); a peer without an allowed key never completes the
+// handshake and gets nothing.
+//
+// Methods:
+//   ping        → {"service":"vault"}
+//   credentials {"connection_id"} → {"connection_id","server_url","server_id",
+//               "user_id","device_id","method","token"}
+//               404 unknown; 409 when the connection is not usable (pending/expired)
+//
+// Thread-safety: dispatch() is called concurrently from RPC pool threads.
+#pragma once
+
+#include <string>
+
+#include "auth-service/connections/connection_store.h"
+#include "auth-service/vault/vault.h"
+
+namespace jb::auth {
+
+class VaultRpc {
+ public:
+  VaultRpc(ConnectionStore& store, const Vault& vault) : store_(store), vault_(vault) {}
+  Result<std::string> dispatch(const std::string& method, const std::string& payload);
+
+ private:
+  Result<std::string> credentials(const std::string& payload);
+  ConnectionStore& store_;
+  const Vault& vault_;
+};
+
+}  // namespace jb::auth

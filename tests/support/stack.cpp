@@ -1,0 +1,93 @@
+// stack.cpp — see stack.h.
+#include "tests/support/stack.h"
+
+#include "common/crypto.h"
+#include "tests/support/services.h"
+
+namespace jb::testing {
+
+StackKeys generate_stack_keys() {
+  StackKeys k;
+  k.master_key = crypto::KeyRing::format(crypto::KeyRing::generate("test1"));
+  k.vault_server = curve_keypair();
+  k.library_client = curve_keypair();
+  k.worker_client = curve_keypair();
+  return k;
+}
+
+Stack::Stack()
+    : keys(generate_stack_keys()),
+      http_port(free_port()),
+      rpc_port(free_port()),
+      events_port(free_port()),
+      vault_port(free_port()) {}
+
+Stack::~Stack() = default;
+
+std::map<std::string, std::string> Stack::base_env() const {
+  return {{"JB_REDIS_URL", redis.url()},
+          {"JB_LOG_LEVEL", "info"},
+          {"JB_ADMIN_HOST", "127.0.0.1"},
+          {"JB_ADMIN_PORT", "0"},
+          {"JB_LIBRARY_RPC_URL", "tcp://127.0.0.1:" + std::to_string(rpc_port)},
+          {"JB_EVENTS_URL", "tcp://127.0.0.1:" + std::to_string(events_port)}};
+}
+
+std::map<std::string, std::string> Stack::vault_client_env(const CurveKeyPair& client) const {
+  return {{"JB_VAULT_RPC_URL", vault_endpoint()},
+          {"JB_VAULT_SERVER_PUBLIC_KEY", keys.vault_server.public_z85},
+          {"JB_VAULT_CLIENT_SECRET_KEY", client.secret_z85}};
+}
+
+bool Stack::start_library(std::map<std::string, std::string> extra) {
+  auto env = base_env();
+  env["JB_LIBRARY_RPC_BIND"] = "tcp://127.0.0.1:" + std::to_string(rpc_port);
+  for (auto& [k, v] : vault_client_env(keys.library_client)) env[k] = v;
+  for (auto& [k, v] : extra) env[k] = v;
+  library = start_service("library-service", env);
+  return library != nullptr;
+}
+
+bool Stack::start_auth(std::map<std::string, std::string> extra) {
+  auto env = base_env();
+  env["JB_HTTP_HOST"] = "127.0.0.1";
+  env["JB_HTTP_PORT"] = std::to_string(http_port);
+  env["JB_RPC_TIMEOUT_MS"] = "500";
+  env["JB_EVENTS_BIND"] = "tcp://127.0.0.1:" + std::to_string(events_port);
+  env["JB_VAULT_RPC_BIND"] = vault_endpoint();
+  env["JB_VAULT_SERVER_SECRET_KEY"] = keys.vault_server.secret_z85;
+  env["JB_VAULT_CLIENT_KEYS"] = keys.library_client.public_z85 + "," + keys.worker_client.public_z85;
+  env["JB_MASTER_KEY"] = keys.master_key;
+  env["JB_JELLYFIN_TIMEOUT_MS"] = "3000";
+  for (auto& [k, v] : extra) env[k] = v;
+  auth = start_service("auth-service", env);
+  return auth != nullptr;
+}
+
+Process* Stack::start_worker(const std::string& id, std::map<std::string, std::string> extra) {
+  auto env = base_env();
+  env["JB_WORKER_ID"] = id;
+  env["JB_HEARTBEAT_INTERVAL_MS"] = "200";
+  env["JB_HEARTBEAT_TTL_MS"] = "1500";
+  env["JB_WORK_LEASE_MS"] = "2000";
+  for (auto& [k, v] : vault_client_env(keys.worker_client)) env[k] = v;
+  for (auto& [k, v] : extra) env[k] = v;
+  auto p = start_service("sync-worker", env);
+  if (!p) return nullptr;
+  workers.push_back(std::move(p));
+  return workers.back().get();
+}
+
+Result<json::Document> Stack::get_json(const std::string& path) { return testing::get_json(http, api(path)); }
+
+std::vector<std::string> Stack::all_logs() {
+  std::vector<std::string> out;
+  for (Process* p : {library.get(), auth.get()})
+    if (p)
+      for (auto& l : p->lines()) out.push_back(l);
+  for (auto& w : workers)
+    for (auto& l : w->lines()) out.push_back(l);
+  return out;
+}
+
+}  // namespace jb::testing
