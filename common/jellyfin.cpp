@@ -309,7 +309,13 @@ Result<json::Document> Client::get_json(const std::string& path) {
 Result<ItemsPage> Client::items(const std::string& query) {
   auto r = request("GET", "/Items?" + query);
   if (!r.ok()) return r.error();
-  return parse_items_page(r->body);
+  auto page = parse_items_page(r->body);
+  if (page.ok()) {
+    std::string date = r->header("Date");
+    time_t t = date.empty() ? -1 : curl_getdate(date.c_str(), nullptr);
+    if (t > 0) page->server_date_us = static_cast<int64_t>(t) * 1000000;
+  }
+  return page;
 }
 
 namespace {

@@ -1,0 +1,353 @@
+// index_builder.cpp — see index_builder.h.
+#include "library-service/index_builder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/canonical.h"
+#include "common/log.h"
+#include "common/time.h"
+
+namespace jb::library {
+
+namespace {
+
+char type_char(const std::string& t) { return t == "Movie" ? 'm' : t == "Series" ? 's' : 'e'; }
+
+struct Walk {
+  ItemSource& src;
+  BuildStats& st;
+  const std::function<Status()>& renew;
+  std::optional<int64_t> first_date;
+};
+
+// Pages through a query; calls on_item once per distinct item id.
+Status walk(Walk& w, PageQuery q, std::unordered_set<std::string>& seen,
+            const std::function<Status(const jf::Item&)>& on_item, int64_t* total_out = nullptr) {
+  int stuck = 0;
+  q.start = 0;
+  for (;;) {
+    auto page = w.src.page(q);
+    if (!page.ok()) return page.error();
+    if (!w.first_date && page->server_date_us) w.first_date = page->server_date_us;
+    if (total_out) *total_out = page->total;
+    if (page->items.empty()) break;
+    int fresh = 0;
+    for (const auto& item : page->items) {
+      if (item.id.empty()) {
+        w.st.bad_item_ids++;
+        continue;
+      }
+      if (!seen.insert(item.id).second) {
+        w.st.duplicates++;
+        continue;
+      }
+      ++fresh;
+      if (auto s = on_item(item); !s.ok()) return s;
+    }
+    int64_t got = static_cast<int64_t>(page->items.size());
+    if (got < q.limit && q.start + got < page->total) w.st.short_pages++;
+    q.start += got;
+    if (q.start >= page->total) break;
+    stuck = fresh == 0 ? stuck + 1 : 0;
+    if (stuck >= 3) break;  // the server keeps repeating itself: stop, the count anomaly is recorded
+    if (auto s = w.renew(); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+std::string pack_series(const std::vector<canon::Key>& keys) {
+  std::string v;
+  for (const auto& k : keys) {
+    std::string p = canon::pack(k);
+    v.push_back(static_cast<char>(p.size()));
+    v += p;
+  }
+  return v;
+}
+
+canon::ProviderIds ids_from_series_keys(const std::vector<std::string>& text_keys) {
+  canon::ProviderIds ids;
+  for (const auto& t : text_keys) {
+    auto k = canon::from_text(t);
+    if (!k) continue;
+    if (k->provider == 'i') ids.imdb = k->id;
+    else if (k->provider == 'm') ids.tmdb = k->id;
+    else ids.tvdb = k->id;
+  }
+  return ids;
+}
+
+std::string unmatched_entry(const jf::Item& item, const std::string& reason) {
+  std::string name = item.name.substr(0, 200);
+  for (auto& c : name)
+    if (c == '\t' || c == '\n') c = ' ';
+  return item.id + "\t" + item.type + "\t" + reason + "\t" + name;
+}
+
+void bump(BuildStats& st, char t, int64_t d) {
+  (t == 'm' ? st.movies : t == 's' ? st.series : st.episodes) += d;
+}
+
+}  // namespace
+
+Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src, const std::vector<std::string>& libs,
+                                      const std::function<Status()>& renew) {
+  int64_t t0 = timeutil::monotonic_ms();
+  uint64_t req0 = src.requests();
+  BuildStats st;
+  st.kind = "full";
+  if (libs.size() > 255) return Error("too_many_libraries", "An index covers at most 255 libraries.", 400);
+  auto old = store_.meta(conn);
+  if (!old.ok()) return old.error();
+
+  std::unordered_map<std::string, canon::ProviderIds> series_ids;
+  std::unordered_map<std::string, std::string> series_packed;
+  std::vector<IndexedItem> items;
+  std::unordered_map<std::string, std::string> key_refs;
+  std::vector<std::string> unmatched;
+  std::map<std::string, int64_t> per_lib;
+  std::unordered_set<std::string> seen;
+  Walk w{src, st, renew, std::nullopt};
+
+  auto add = [&](const jf::Item& item, uint8_t lib, const canon::ItemKeys& keys) {
+    char t = type_char(item.type);
+    bump(st, t, 1);
+    per_lib[libs[lib]]++;
+    st.items++;
+    if (!canon::normalize(item.provider_ids).rejected.empty()) st.malformed_ids++;
+    std::string bin = id_to_bin(item.id);
+    if (bin.empty()) {
+      st.bad_item_ids++;
+      st.unmatched++;
+      unmatched.push_back(unmatched_entry(item, "item id is not a 32-hex GUID"));
+      return;
+    }
+    IndexedItem it{bin, lib, t, {}};
+    for (const auto& k : keys.keys) {
+      std::string p = canon::pack(k);
+      if (std::find(it.packed_keys.begin(), it.packed_keys.end(), p) != it.packed_keys.end()) continue;
+      it.packed_keys.push_back(p);
+      std::string& refs = key_refs[p];
+      refs += bin;
+      refs.push_back(static_cast<char>(lib));
+    }
+    if (keys.keys.empty()) {
+      st.unmatched++;
+      unmatched.push_back(unmatched_entry(item, keys.unmatched_reason));
+    }
+    items.push_back(std::move(it));
+  };
+
+  for (size_t li = 0; li < libs.size(); ++li) {
+    PageQuery q{libs[li], "Series", 0, opts_.page_size, std::nullopt, false};
+    auto s = walk(w, q, seen, [&](const jf::Item& item) {
+      auto keys = canon::keys_for(item, nullptr);
+      auto ids = canon::normalize(item.provider_ids);
+      series_ids[item.id] = ids;
+      std::string bin = id_to_bin(item.id);
+      if (!bin.empty()) series_packed[bin] = pack_series(canon::series_keys(ids));
+      add(item, static_cast<uint8_t>(li), keys);
+      return Status::Ok();
+    });
+    if (!s.ok()) return s.error();
+  }
+  for (size_t li = 0; li < libs.size(); ++li) {
+    PageQuery q{libs[li], "Movie,Episode", 0, opts_.page_size, std::nullopt, false};
+    auto s = walk(w, q, seen, [&](const jf::Item& item) {
+      const canon::ProviderIds* sid = nullptr;
+      if (item.type == "Episode") {
+        auto it = series_ids.find(item.series_id);
+        if (it != series_ids.end()) sid = &it->second;
+      }
+      add(item, static_cast<uint8_t>(li), canon::keys_for(item, sid));
+      return Status::Ok();
+    });
+    if (!s.ok()) return s.error();
+  }
+
+  auto version = store_.next_version(conn);
+  if (!version.ok()) return version.error();
+  int bk = std::max(1, static_cast<int>(std::ceil(static_cast<double>(key_refs.size()) / 64.0)));
+  int bi = std::max(1, static_cast<int>(std::ceil(static_cast<double>(items.size()) / 64.0)));
+  if (auto s = store_.write_version(conn, *version, bk, bi, items, key_refs, series_packed, unmatched); !s.ok()) {
+    (void)store_.drop_version(conn, *version, bk, bi);
+    return s.error();
+  }
+  IndexMeta m;
+  m.state = "ready";
+  m.version = *version;
+  m.buckets_k = bk;
+  m.buckets_i = bi;
+  m.libraries = libs;
+  m.library_items = per_lib;
+  m.movies = st.movies;
+  m.series = st.series;
+  m.episodes = st.episodes;
+  m.unmatched = st.unmatched;
+  m.last_build_ms = timeutil::now_unix_ms();
+  st.duration_ms = timeutil::monotonic_ms() - t0;
+  m.last_duration_ms = st.duration_ms;
+  m.last_full_ms = m.last_build_ms;
+  m.watermark_us = (w.first_date ? *w.first_date : timeutil::now_unix_us()) - opts_.watermark_margin_us;
+  st.requests = src.requests() - req0;
+  m.requests = static_cast<int64_t>(st.requests);
+  m.last_kind = "full";
+  // The switch: one HSET of the meta hash makes the new version current.
+  if (auto s = store_.put_meta(conn, IndexStore::meta_fields(m)); !s.ok()) {
+    (void)store_.drop_version(conn, *version, bk, bi);
+    return s.error();
+  }
+  if (old->version > 0) (void)store_.retire_version(conn, old->version, old->buckets_k, old->buckets_i, opts_.grace_ms);
+  st.version = *version;
+  st.added = st.items;
+  return st;
+}
+
+Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource& src,
+                                             const std::vector<std::string>& libs,
+                                             const std::function<Status()>& renew) {
+  auto m = store_.meta(conn);
+  if (!m.ok()) return m.error();
+  if (m->version == 0 || m->libraries != libs) return full(conn, src, libs, renew);
+  int64_t t0 = timeutil::monotonic_ms();
+  uint64_t req0 = src.requests();
+  BuildStats st;
+  st.kind = "incremental";
+  st.movies = m->movies;
+  st.series = m->series;
+  st.episodes = m->episodes;
+  st.unmatched = m->unmatched;
+  Walk w{src, st, renew, std::nullopt};
+  std::unordered_set<std::string> seen;
+  std::map<std::string, int64_t> per_lib = m->library_items;
+  std::map<std::string, int64_t> added_per_lib;
+  std::unordered_map<std::string, canon::ProviderIds> series_cache;
+  bool need_full = false;
+
+  auto apply = [&](const jf::Item& item, uint8_t lib, const canon::ItemKeys& keys) -> Status {
+    std::string bin = id_to_bin(item.id);
+    if (bin.empty()) {
+      st.bad_item_ids++;
+      return Status::Ok();
+    }
+    IndexedItem it{bin, lib, type_char(item.type), {}};
+    for (const auto& k : keys.keys) {
+      std::string p = canon::pack(k);
+      if (std::find(it.packed_keys.begin(), it.packed_keys.end(), p) == it.packed_keys.end()) it.packed_keys.push_back(p);
+    }
+    auto old = store_.get_item(conn, *m, bin);
+    if (!old.ok()) return old.error();
+    if (*old) {
+      st.changed++;
+      if ((*old)->packed_keys.empty() && !it.packed_keys.empty()) st.unmatched--;
+      if (!(*old)->packed_keys.empty() && it.packed_keys.empty()) st.unmatched++;
+    } else {
+      st.added++;
+      bump(st, it.type, 1);
+      per_lib[libs[lib]]++;
+      added_per_lib[libs[lib]]++;
+      if (it.packed_keys.empty()) st.unmatched++;
+    }
+    return store_.upsert_item(conn, *m, *old, it);
+  };
+
+  for (size_t li = 0; li < libs.size() && !need_full; ++li) {
+    PageQuery q{libs[li], "Series", 0, opts_.page_size, m->watermark_us, false};
+    auto s = walk(w, q, seen, [&](const jf::Item& item) -> Status {
+      auto ids = canon::normalize(item.provider_ids);
+      auto stored = store_.series_keys(conn, {item.id});
+      if (!stored.ok()) return stored.error();
+      auto packed = pack_series(canon::series_keys(ids));
+      auto found = stored->find(item.id);
+      if (found != stored->end()) {
+        std::string before;
+        for (const auto& t : found->second) {
+          auto k = canon::from_text(t);
+          if (k) {
+            std::string p = canon::pack(*k);
+            before.push_back(static_cast<char>(p.size()));
+            before += p;
+          }
+        }
+        if (before != packed) {
+          need_full = true;  // every episode's keys depend on these ids
+          return Status::Ok();
+        }
+      }
+      series_cache[item.id] = ids;
+      if (auto p = store_.put_series(conn, *m, id_to_bin(item.id), packed); !p.ok()) return p;
+      return apply(item, static_cast<uint8_t>(li), canon::keys_for(item, nullptr));
+    });
+    if (!s.ok()) return s.error();
+  }
+  if (need_full) return full(conn, src, libs, renew);
+
+  for (size_t li = 0; li < libs.size(); ++li) {
+    PageQuery q{libs[li], "Movie,Episode", 0, opts_.page_size, m->watermark_us, false};
+    auto s = walk(w, q, seen, [&](const jf::Item& item) -> Status {
+      const canon::ProviderIds* sid = nullptr;
+      if (item.type == "Episode" && !item.series_id.empty()) {
+        auto it = series_cache.find(item.series_id);
+        if (it == series_cache.end()) {
+          auto stored = store_.series_keys(conn, {item.series_id});
+          if (!stored.ok()) return stored.error();
+          auto f = stored->find(item.series_id);
+          if (f != stored->end()) it = series_cache.emplace(item.series_id, ids_from_series_keys(f->second)).first;
+        }
+        if (it != series_cache.end()) sid = &it->second;
+      }
+      return apply(item, static_cast<uint8_t>(li), canon::keys_for(item, sid));
+    });
+    if (!s.ok()) return s.error();
+  }
+
+  // Removals: only when a library's count disagrees with the index.
+  std::optional<std::vector<IndexedItem>> all;
+  for (size_t li = 0; li < libs.size(); ++li) {
+    auto count = src.page(PageQuery{libs[li], "Movie,Series,Episode", 0, 1, std::nullopt, true});
+    if (!count.ok()) return count.error();
+    if (count->total == per_lib[libs[li]]) continue;
+    std::unordered_set<std::string> present;
+    PageQuery q{libs[li], "Movie,Series,Episode", 0, opts_.page_size, std::nullopt, true};
+    auto s = walk(w, q, present, [](const jf::Item&) { return Status::Ok(); });
+    if (!s.ok()) return s.error();
+    if (!all) {
+      auto a = store_.all_items(conn, *m);
+      if (!a.ok()) return a.error();
+      all = std::move(*a);
+    }
+    for (const auto& it : *all) {
+      if (it.lib != li || present.count(bin_to_id(it.id_bin))) continue;
+      if (auto r = store_.remove_item(conn, *m, it); !r.ok()) return r.error();
+      st.removed++;
+      bump(st, it.type, -1);
+      if (it.packed_keys.empty()) st.unmatched--;
+      per_lib[libs[li]]--;
+    }
+  }
+
+  st.items = st.movies + st.series + st.episodes;
+  st.duration_ms = timeutil::monotonic_ms() - t0;
+  st.requests = src.requests() - req0;
+  st.version = m->version;
+  IndexMeta n = *m;
+  n.state = "ready";
+  n.movies = std::max<int64_t>(0, st.movies);
+  n.series = std::max<int64_t>(0, st.series);
+  n.episodes = std::max<int64_t>(0, st.episodes);
+  n.unmatched = std::max<int64_t>(0, st.unmatched);
+  n.library_items = per_lib;
+  n.last_build_ms = timeutil::now_unix_ms();
+  n.last_duration_ms = st.duration_ms;
+  n.watermark_us = (w.first_date ? *w.first_date : timeutil::now_unix_us()) - opts_.watermark_margin_us;
+  n.requests = static_cast<int64_t>(st.requests);
+  n.last_kind = "incremental";
+  n.last_error.clear();
+  if (auto s = store_.put_meta(conn, IndexStore::meta_fields(n)); !s.ok()) return s.error();
+  return st;
+}
+
+}  // namespace jb::library
