@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   jb::HealthState health_state;
   jb::auth::HealthChecker health(redis, library);
   jb::auth::SignInDeps signin{cfg.home_url, &authenticator, &connections, &quickconnect};
-  jb::auth::Deps deps{&registry, &health_state, &health, &authenticator, &connections, &signin};
+  jb::auth::Deps deps{&registry, &health_state, &health, &authenticator, &connections, &signin, &store, &library};
 
   jb::http::ServerOptions ho;
   ho.name = "api";

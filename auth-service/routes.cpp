@@ -2,6 +2,7 @@
 #include "auth-service/routes.h"
 
 #include "auth-service/connections/connection_handlers.h"
+#include "auth-service/libraries/library_handlers.h"
 
 namespace jb::auth {
 
@@ -12,6 +13,7 @@ void register_routes(http::Server& server, Deps& deps) {
   });
   register_auth_routes(server, *deps.signin);
   register_connection_routes(server, *deps.auth, *deps.connections);
+  register_library_routes(server, *deps.auth, *deps.store, *deps.library);
 }
 
 }  // namespace jb::auth

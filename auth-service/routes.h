@@ -12,6 +12,7 @@
 #include "common/admin_routes.h"
 #include "common/http_server.h"
 #include "common/metrics.h"
+#include "common/rpc_pool.h"
 
 namespace jb::auth {
 
@@ -22,6 +23,8 @@ struct Deps {
   Authenticator* auth = nullptr;
   ConnectionService* connections = nullptr;
   SignInDeps* signin = nullptr;
+  ConnectionStore* store = nullptr;
+  RpcClientPool* library = nullptr;
 };
 
 void register_routes(http::Server& server, Deps& deps);

@@ -48,7 +48,9 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   auth::ConnectionService conns(redis, store, vault, jf);
   auth::QuickConnectSignIn qc(redis, vault, jf, conns, sessions);
   auth::SignInDeps signin{"http://home", &authenticator, &conns, &qc};
-  auth::Deps deps{&reg, &hs, nullptr, &authenticator, &conns, &signin};
+  zmq::context_t zctx;
+  RpcClientPool library(zctx, RpcClientOptions{"tcp://127.0.0.1:1"}, 1);
+  auth::Deps deps{&reg, &hs, nullptr, &authenticator, &conns, &signin, &store, &library};
   http::ServerOptions o;
   http::Server server(o, reg);
   auth::register_routes(server, deps);

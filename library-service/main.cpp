@@ -1,16 +1,26 @@
 // library-service: library discovery, whitelists and the provider-id index.
-// main() only wires components together: config → logs → Redis → RPC server →
-// admin HTTP (/healthz, /metrics) → wait for SIGTERM → drain → exit 0.
+// main() only wires components together: config → logs → Redis → vault client
+// → index store/builder/scheduler → RPC server → admin HTTP (/healthz,
+// /metrics) → wait for SIGTERM → drain → exit 0.
 #include <zmq.hpp>
 
+#include <mutex>
+
 #include "common/admin_routes.h"
+#include "common/events.h"
 #include "common/http_server.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/redis.h"
 #include "common/rpc.h"
 #include "common/signals.h"
+#include "common/vault_client.h"
 #include "library-service/config.h"
+#include "library-service/connection_access.h"
+#include "library-service/index_builder.h"
+#include "library-service/index_scheduler.h"
+#include "library-service/index_store.h"
+#include "library-service/libraries.h"
 #include "library-service/rpc_handlers.h"
 
 int main() {
@@ -25,8 +35,32 @@ int main() {
   auto& registry = jb::metrics::global();
   jb::RedisPool redis(cfg.common.redis, cfg.common.redis_pool);
   zmq::context_t zctx;
+  jb::VaultClient vault(zctx, cfg.vault);
+  std::mutex publish_mu;
+  jb::EventPublisher events(zctx, cfg.events_url, "library-service");
 
-  jb::library::RpcHandlers handlers(redis);
+  jb::HttpClientOptions http;
+  http.timeout_ms = cfg.jellyfin_timeout_ms;
+  http.verify_tls = cfg.jellyfin_tls_verify;
+  http.ca_file = cfg.jellyfin_ca_file;
+  jb::library::ConnectionAccess access(vault, http, jb::jf::RetryPolicy{});
+  jb::library::Libraries libraries(redis);
+  jb::library::IndexStore index(redis);
+  jb::library::BuildOptions bo;
+  bo.page_size = cfg.page_size;
+  jb::library::IndexBuilder builder(index, bo);
+  jb::library::SchedulerOptions so;
+  so.tick_ms = cfg.tick_ms;
+  so.refresh_interval_ms = cfg.refresh_s * 1000;
+  so.full_interval_ms = cfg.full_rebuild_s * 1000;
+  so.max_concurrent = cfg.concurrency;
+  jb::library::IndexScheduler scheduler(redis, index, builder, libraries, access, so,
+                                        [&](const std::string& topic, const std::string& payload) {
+                                          std::lock_guard<std::mutex> l(publish_mu);
+                                          events.publish(topic, payload);
+                                        });
+
+  jb::library::RpcHandlers handlers(redis, &libraries, &index, &scheduler, &access);
   jb::RpcServerOptions ro;
   ro.bind = cfg.rpc_bind;
   ro.threads = cfg.rpc_threads;
@@ -55,12 +89,14 @@ int main() {
     rpc.stop(0);
     return 1;
   }
+  scheduler.start();
   jb::log::info("ready", {{"rpc_endpoint", rpc.endpoint()}, {"admin_port", static_cast<int>(admin.port())}});
 
   int sig = jb::wait_for_shutdown_signal();
   jb::log::info("shutting down", {{"signal", jb::signal_name(sig)}});
   health.stopping = true;
-  rpc.stop(3000);  // finish in-flight requests
+  rpc.stop(3000);      // finish in-flight requests
+  scheduler.stop();    // running builds finish; their lock expires otherwise
   admin.stop();
   jb::log::info("stopped");
   return 0;
