@@ -23,16 +23,17 @@ struct Walk {
   std::optional<int64_t> first_date;
 };
 
-// Pages through a query; calls on_item once per distinct item id.
-Status walk(Walk& w, PageQuery q, std::unordered_set<std::string>& seen,
-            const std::function<Status(const jf::Item&)>& on_item, int64_t* total_out = nullptr) {
+// One pass over a query's pages; counts the distinct new items it saw.
+Status walk_once(Walk& w, PageQuery q, std::unordered_set<std::string>& seen,
+                 const std::function<Status(const jf::Item&)>& on_item, int64_t& total, int64_t& fresh_total,
+                 bool repair_pass) {
   int stuck = 0;
   q.start = 0;
   for (;;) {
     auto page = w.src.page(q);
     if (!page.ok()) return page.error();
     if (!w.first_date && page->server_date_us) w.first_date = page->server_date_us;
-    if (total_out) *total_out = page->total;
+    total = page->total;
     if (page->items.empty()) break;
     int fresh = 0;
     for (const auto& item : page->items) {
@@ -41,19 +42,35 @@ Status walk(Walk& w, PageQuery q, std::unordered_set<std::string>& seen,
         continue;
       }
       if (!seen.insert(item.id).second) {
-        w.st.duplicates++;
+        if (!repair_pass) w.st.duplicates++;
         continue;
       }
       ++fresh;
+      ++fresh_total;
       if (auto s = on_item(item); !s.ok()) return s;
     }
     int64_t got = static_cast<int64_t>(page->items.size());
-    if (got < q.limit && q.start + got < page->total) w.st.short_pages++;
+    if (got < q.limit && q.start + got < page->total && !repair_pass) w.st.short_pages++;
     q.start += got;
     if (q.start >= page->total) break;
-    stuck = fresh == 0 ? stuck + 1 : 0;
+    stuck = fresh == 0 && !repair_pass ? stuck + 1 : 0;
     if (stuck >= 3) break;  // the server keeps repeating itself: stop, the count anomaly is recorded
     if (auto s = w.renew(); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// Pages through a query; calls on_item once per distinct item id. When the
+// pages delivered fewer distinct items than the server's count (items shifted
+// between pages, short pages), one more pass picks up what was missed.
+Status walk(Walk& w, PageQuery q, std::unordered_set<std::string>& seen,
+            const std::function<Status(const jf::Item&)>& on_item) {
+  int64_t total = 0, fresh = 0;
+  if (auto s = walk_once(w, q, seen, on_item, total, fresh, false); !s.ok()) return s;
+  if (fresh < total) {
+    w.st.repaired_passes++;
+    int64_t again_total = 0, again_fresh = 0;
+    if (auto s = walk_once(w, q, seen, on_item, again_total, again_fresh, true); !s.ok()) return s;
   }
   return Status::Ok();
 }
