@@ -1,0 +1,56 @@
+// standin.h — test support: a Jellyfin stand-in process (tests/standin) on a
+// free port, plus helpers for its test-control API (/__standin/…) and for
+// calling its Jellyfin API directly (as an admin, for setup).
+//
+// Thread-safety: one test thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/http_client.h"
+#include "common/json.h"
+#include "common/result.h"
+#include "tests/support/process.h"
+
+namespace jb::testing {
+
+class Standin {
+ public:
+  // Default: the demo users (demo/demo-password, admin/admin-password), cheap hashing.
+  explicit Standin(std::vector<std::string> args = {});
+  ~Standin();
+  bool ok() const { return port_ > 0; }
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  Process& process() { return *proc_; }
+
+  // Test control (JSON in/out); errors when the stand-in answers >= 400.
+  Result<json::Document> control(const std::string& method, const std::string& path, const std::string& body = "");
+  Status approve_quickconnect(const std::string& code, const std::string& user = "demo");
+  Status add_fault(const std::string& json_body);
+  Status clear_faults();
+  Status advance_clock(int64_t seconds);
+  Status set_config(const std::string& json_body);
+  // Requests counted for a route key such as "GET /Items" (0 if none).
+  int64_t requests(const std::string& route_key);
+  int64_t total_requests();
+  Status reset_counters();
+
+  // The Jellyfin API itself, with `MediaBrowser` authorization (token may be empty).
+  Result<HttpResponse> api(const std::string& method, const std::string& path, const std::string& token = "",
+                           const std::string& body = "", const std::string& device_id = "test-device");
+  // Signs in (AuthenticateByName) and returns the access token.
+  Result<std::string> login(const std::string& user, const std::string& password,
+                            const std::string& device_id = "test-device");
+  // Creates a user (as admin) and returns its id; optionally disables it.
+  Result<std::string> create_user(const std::string& name, const std::string& password, bool disabled = false);
+
+ private:
+  std::unique_ptr<Process> proc_;
+  int port_ = 0;
+  HttpClient http_;
+};
+
+}  // namespace jb::testing
