@@ -27,6 +27,7 @@ Config load_config(ConfigReader& r) {
   c.public_url = r.http_url("JB_PUBLIC_URL", "", true);
   c.session_idle_s = r.integer("JB_SESSION_IDLE_S", c.session_idle_s, 60, 365LL * 24 * 3600);
   c.session_max_s = r.integer("JB_SESSION_MAX_S", c.session_max_s, 60, 3650LL * 24 * 3600);
+  c.session_cache_ms = r.integer("JB_SESSION_CACHE_MS", c.session_cache_ms, 0, 60000);
   c.jellyfin_timeout_ms = static_cast<int>(r.integer("JB_JELLYFIN_TIMEOUT_MS", c.jellyfin_timeout_ms, 100, 300000));
   c.jellyfin_tls_verify = r.boolean("JB_JELLYFIN_TLS_VERIFY", c.jellyfin_tls_verify);
   c.jellyfin_ca_file = r.str("JB_JELLYFIN_CA_FILE", "");

@@ -29,6 +29,7 @@ struct Config {
   std::string public_url;                                // JB_PUBLIC_URL (https ⇒ Secure cookies)
   int64_t session_idle_s = 14 * 24 * 3600;               // JB_SESSION_IDLE_S
   int64_t session_max_s = 90 * 24 * 3600;               // JB_SESSION_MAX_S
+  int64_t session_cache_ms = 2000;                       // JB_SESSION_CACHE_MS (0 = off)
   int jellyfin_timeout_ms = 10000;                       // JB_JELLYFIN_TIMEOUT_MS
   bool jellyfin_tls_verify = true;                       // JB_JELLYFIN_TLS_VERIFY
   std::string jellyfin_ca_file;                          // JB_JELLYFIN_CA_FILE

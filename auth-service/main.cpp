@@ -15,12 +15,14 @@
 #include "auth-service/routes.h"
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sessions/quickconnect_signin.h"
+#include "auth-service/sessions/session_cache.h"
 #include "auth-service/vault/vault_rpc.h"
 #include "common/events.h"
 #include "common/http_server.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/redis.h"
+#include "common/redis_subscriber.h"
 #include "common/rpc_pool.h"
 #include "common/signals.h"
 #include "common/text.h"
@@ -56,7 +58,13 @@ int main(int argc, char** argv) {
   jb::auth::SessionPolicy sp;
   sp.idle_ms = cfg.session_idle_s * 1000;
   sp.max_ms = cfg.session_max_s * 1000;
-  jb::auth::SessionStore sessions(redis, sp);
+  jb::auth::SessionCache session_cache(cfg.session_cache_ms);
+  jb::auth::SessionStore sessions(redis, sp, &session_cache);
+  // Revocations on any instance reach every instance's cache.
+  jb::RedisSubscriber revocations(
+      cfg.common.redis, jb::auth::SessionStore::kRevokedChannel,
+      [&](const std::string&, const std::string& msg) { sessions.on_revoked(msg); },
+      [&] { session_cache.clear(); });
   jb::auth::Authenticator authenticator(sessions, jb::text::istarts_with(cfg.public_url, "https://"));
   jb::auth::ConnectionStore store(redis);
   jb::auth::JellyfinAccessOptions jo;
@@ -106,20 +114,22 @@ int main(int argc, char** argv) {
     }
   }
   checker.start();
-  jb::log::info("ready", {{"http_port", static_cast<int>(server.port())},
+  revocations.start();
+  jb::log::lifecycle("ready", {{"http_port", static_cast<int>(server.port())},
                           {"events_endpoint", events.endpoint()},
                           {"vault_endpoint", vault_server.endpoint()},
                           {"vault_public_key", cfg.vault_keys.public_z85},
                           {"home_server", cfg.home_url}});
 
   int sig = jb::wait_for_shutdown_signal();
-  jb::log::info("shutting down", {{"signal", jb::signal_name(sig)}});
+  jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});
   health_state.stopping = true;
   server.stop();  // finishes queued requests, then stops the reactors
   checker.stop();
+  revocations.stop();
   vault_server.stop(2000);
   zap.stop();
   events.stop();
-  jb::log::info("stopped");
+  jb::log::lifecycle("stopped");
   return 0;
 }

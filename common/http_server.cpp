@@ -166,9 +166,11 @@ void Responder::send(Response r) {
 
 struct RouteEntry {
   std::string method, pattern;
+  std::vector<std::string> segments;  // the pattern, split once
   Handler handler;
   AsyncHandler async;
   Exec exec = Exec::pool;
+  FastPath fast;
 };
 
 struct Server::Impl {
@@ -208,10 +210,9 @@ class PHandler : public P::Http::Handler {
 
 }  // namespace
 
-bool Server::match(const std::string& pattern, const std::string& path,
-                   std::map<std::string, std::string>& params) {
-  auto ps = text::split(pattern, '/');
-  auto xs = text::split(path, '/');
+namespace {
+bool match_segments(const std::vector<std::string>& ps, const std::vector<std::string>& xs,
+                    std::map<std::string, std::string>& params) {
   if (ps.size() != xs.size()) return false;
   std::map<std::string, std::string> out;
   for (size_t i = 0; i < ps.size(); ++i) {
@@ -224,6 +225,12 @@ bool Server::match(const std::string& pattern, const std::string& path,
   }
   params = std::move(out);
   return true;
+}
+}  // namespace
+
+bool Server::match(const std::string& pattern, const std::string& path,
+                   std::map<std::string, std::string>& params) {
+  return match_segments(text::split(pattern, '/'), text::split(path, '/'), params);
 }
 
 void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWriter writer) {
@@ -259,9 +266,10 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
   // Route lookup: exact pattern match, then method.
   const RouteEntry* found = nullptr;
   std::vector<std::string> allowed;
+  const auto path_segments = text::split(req->path, '/');
   for (const auto& r : routes) {
     std::map<std::string, std::string> params;
-    if (!Server::match(r.pattern, req->path, params)) continue;
+    if (!match_segments(r.segments, path_segments, params)) continue;
     allowed.push_back(r.method);
     if (r.method == req->method && found == nullptr) {
       found = &r;
@@ -295,6 +303,19 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
     found->async(*req, std::move(responder));
     return;
   }
+  if (found->fast) {
+    log::RequestScope scope(req->request_id);
+    std::optional<Response> quick;
+    try {
+      quick = found->fast(*req);
+    } catch (const std::exception& e) {
+      log::error("fast path threw", {{"route", req->route}, {"error", e.what()}});
+    }
+    if (quick) {
+      responder.send(std::move(*quick));
+      return;
+    }
+  }
   Handler h = found->handler;
   auto run = [h, req, st]() mutable {
     Responder resp(st);
@@ -326,11 +347,15 @@ Server::Server(ServerOptions opts, metrics::Registry& registry)
 Server::~Server() { stop(); }
 
 void Server::route(const std::string& method, const std::string& pattern, Handler h, Exec exec) {
-  impl_->routes.push_back(RouteEntry{method, pattern, std::move(h), nullptr, exec});
+  impl_->routes.push_back(RouteEntry{method, pattern, text::split(pattern, '/'), std::move(h), nullptr, exec, nullptr});
 }
 
 void Server::route_async(const std::string& method, const std::string& pattern, AsyncHandler h) {
-  impl_->routes.push_back(RouteEntry{method, pattern, nullptr, std::move(h), Exec::inline_});
+  impl_->routes.push_back(RouteEntry{method, pattern, text::split(pattern, '/'), nullptr, std::move(h), Exec::inline_, nullptr});
+}
+
+void Server::route_fast(const std::string& method, const std::string& pattern, FastPath fast, Handler h) {
+  impl_->routes.push_back(RouteEntry{method, pattern, text::split(pattern, '/'), std::move(h), nullptr, Exec::pool, std::move(fast)});
 }
 
 Status Server::start() {

@@ -92,6 +92,9 @@ class Responder {
 using Handler = std::function<Response(Request&)>;
 // Runs on the reactor thread; must not block; answers later through the Responder.
 using AsyncHandler = std::function<void(Request&, Responder)>;
+// Runs on the reactor thread and must never block (in-memory work only). It
+// answers when it can; nullopt hands the request to the pool handler.
+using FastPath = std::function<std::optional<Response>(Request&)>;
 
 struct ServerOptions {
   std::string name = "http";
@@ -116,6 +119,8 @@ class Server {
 
   void route(const std::string& method, const std::string& pattern, Handler h, Exec exec = Exec::pool);
   void route_async(const std::string& method, const std::string& pattern, AsyncHandler h);
+  // `fast` is tried inline first; when it declines, `h` runs on the pool.
+  void route_fast(const std::string& method, const std::string& pattern, FastPath fast, Handler h);
 
   Status start();
   uint16_t port() const;

@@ -94,8 +94,8 @@ std::string format_line(Level level, std::string_view msg, const Fields& fields)
   return w.str();
 }
 
-void write(Level level, std::string_view msg, const Fields& fields) {
-  if (static_cast<int>(level) < g_level.load()) return;
+namespace {
+void emit(Level level, std::string_view msg, const Fields& fields) {
   std::string line = format_line(level, msg, fields);
   std::lock_guard<std::mutex> l(g_mu);
   if (g_sink) {
@@ -106,6 +106,14 @@ void write(Level level, std::string_view msg, const Fields& fields) {
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
 }
+}  // namespace
+
+void write(Level level, std::string_view msg, const Fields& fields) {
+  if (static_cast<int>(level) < g_level.load()) return;
+  emit(level, msg, fields);
+}
+
+void lifecycle(std::string_view msg, const Fields& fields) { emit(Level::info, msg, fields); }
 
 RequestScope::RequestScope(std::string request_id) : previous_(std::move(t_request_id)) {
   t_request_id = std::move(request_id);

@@ -58,6 +58,9 @@ inline void debug(std::string_view m, const Fields& f = {}) { write(Level::debug
 inline void info(std::string_view m, const Fields& f = {}) { write(Level::info, m, f); }
 inline void warn(std::string_view m, const Fields& f = {}) { write(Level::warn, m, f); }
 inline void error(std::string_view m, const Fields& f = {}) { write(Level::error, m, f); }
+// Lifecycle lines ("ready", "shutting down", "stopped"): level info, but
+// written whatever the configured level, because tools wait for them.
+void lifecycle(std::string_view m, const Fields& f = {});
 
 // Sets this thread's request id for its lifetime; restores the previous one.
 class RequestScope {

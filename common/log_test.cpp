@@ -75,3 +75,12 @@ TEST(Log, ReservedKeysCannotBeOverwritten) {
   EXPECT_EQ(json::get_string(*d, "level"), "info");
   EXPECT_EQ(json::get_string(*d, "msg"), "m");
 }
+
+TEST(Log, LifecycleLinesIgnoreTheLevel) {
+  Capture c;
+  log::set_level(log::Level::error);
+  log::lifecycle("ready", {{"port", 1}});
+  log::set_level(log::Level::info);
+  ASSERT_EQ(c.lines.size(), 1u);
+  EXPECT_NE(c.lines[0].find("\"msg\":\"ready\""), std::string::npos);
+}

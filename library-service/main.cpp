@@ -90,14 +90,14 @@ int main() {
     return 1;
   }
   scheduler.start();
-  jb::log::info("ready", {{"rpc_endpoint", rpc.endpoint()}, {"admin_port", static_cast<int>(admin.port())}});
+  jb::log::lifecycle("ready", {{"rpc_endpoint", rpc.endpoint()}, {"admin_port", static_cast<int>(admin.port())}});
 
   int sig = jb::wait_for_shutdown_signal();
-  jb::log::info("shutting down", {{"signal", jb::signal_name(sig)}});
+  jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});
   health.stopping = true;
   rpc.stop(3000);      // finish in-flight requests
   scheduler.stop();    // running builds finish; their lock expires otherwise
   admin.stop();
-  jb::log::info("stopped");
+  jb::log::lifecycle("stopped");
   return 0;
 }

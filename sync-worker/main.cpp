@@ -52,14 +52,14 @@ int main() {
   }
   heartbeat.start();
   consumer.start();
-  jb::log::info("ready", {{"worker_id", cfg.worker_id}, {"admin_port", static_cast<int>(admin.port())}});
+  jb::log::lifecycle("ready", {{"worker_id", cfg.worker_id}, {"admin_port", static_cast<int>(admin.port())}});
 
   int sig = jb::wait_for_shutdown_signal();
-  jb::log::info("shutting down", {{"signal", jb::signal_name(sig)}});
+  jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});
   health.stopping = true;
   consumer.stop();   // finishes or hands back what it holds
   heartbeat.stop();  // deregisters: the live count drops at once
   admin.stop();
-  jb::log::info("stopped");
+  jb::log::lifecycle("stopped");
   return 0;
 }

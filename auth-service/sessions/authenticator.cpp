@@ -36,6 +36,23 @@ Result<AuthContext> Authenticator::authenticate(const http::Request& r) {
   return ctx;
 }
 
+std::optional<AuthContext> Authenticator::authenticate_cached(const http::Request& r) {
+  AuthContext ctx;
+  std::string token = http::bearer_token(r);
+  if (token.empty()) {
+    auto it = r.cookies.find(kSessionCookie);
+    if (it == r.cookies.end()) return std::nullopt;
+    token = it->second;
+    ctx.via_cookie = true;
+  }
+  auto s = store_.cached(token);
+  if (!s) return std::nullopt;
+  bool safe = r.method == "GET" || r.method == "HEAD" || r.method == "OPTIONS";
+  if (ctx.via_cookie && !safe) return std::nullopt;  // the full path does the CSRF answer
+  ctx.session = std::move(*s);
+  return ctx;
+}
+
 http::Cookie Authenticator::session_cookie(const Session& s) const {
   http::Cookie c;
   c.name = kSessionCookie;
@@ -65,6 +82,18 @@ http::Handler require_auth(Authenticator& auth, AuthedHandler h) {
       if (ctx.error().code == "unauthenticated") resp.headers.emplace_back("WWW-Authenticate", "Bearer");
       return resp;
     }
+    return h(r, *ctx);
+  };
+}
+
+}  // namespace jb::auth
+
+namespace jb::auth {
+
+http::FastPath fast_auth(Authenticator& auth, AuthedHandler h) {
+  return [&auth, h = std::move(h)](http::Request& r) -> std::optional<http::Response> {
+    auto ctx = auth.authenticate_cached(r);
+    if (!ctx) return std::nullopt;
     return h(r, *ctx);
   };
 }

@@ -30,6 +30,9 @@ class Authenticator {
 
   // "unauthenticated" (401) or "csrf_failed" (403) on failure.
   Result<AuthContext> authenticate(const http::Request& r);
+  // In-memory only (the session cache): a context when the session is cached
+  // and the request passes every check; nullopt means "ask authenticate()".
+  std::optional<AuthContext> authenticate_cached(const http::Request& r);
   // The presented token (bearer or cookie), or "".
   static std::string presented_token(const http::Request& r);
   http::Cookie session_cookie(const Session& s) const;
@@ -44,5 +47,8 @@ class Authenticator {
 // Wraps a handler that needs a signed-in user.
 using AuthedHandler = std::function<http::Response(http::Request&, AuthContext&)>;
 http::Handler require_auth(Authenticator& auth, AuthedHandler h);
+// For handlers that are pure in-memory work given the session (GET /me): the
+// fast path answers on the reactor thread when the session is cached.
+http::FastPath fast_auth(Authenticator& auth, AuthedHandler h);
 
 }  // namespace jb::auth

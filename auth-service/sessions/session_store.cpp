@@ -1,6 +1,8 @@
 // session_store.cpp — see session_store.h.
 #include "auth-service/sessions/session_store.h"
 
+#include "auth-service/sessions/session_cache.h"
+
 #include "common/crypto.h"
 #include "common/random.h"
 #include "common/time.h"
@@ -46,10 +48,24 @@ Result<Session> SessionStore::create(const SessionUser& user) {
   return s;
 }
 
+void SessionStore::on_revoked(const std::string& message) {
+  if (!cache_) return;
+  if (message.rfind("user:", 0) == 0) cache_->erase_user(message.substr(5));
+  else cache_->erase(message);
+}
+
+std::optional<Session> SessionStore::cached(const std::string& token) {
+  if (!cache_ || !looks_like_token(token)) return std::nullopt;
+  return cache_->get(crypto::sha256_hex(token), timeutil::now_unix_ms());
+}
+
 Result<Session> SessionStore::lookup(const std::string& token) {
   if (!looks_like_token(token)) return unauthenticated();
   std::string h = crypto::sha256_hex(token);
   int64_t now = timeutil::now_unix_ms();
+  if (cache_) {
+    if (auto hit = cache_->get(h, now)) return *hit;
+  }
   auto r = redis_.pipeline({{"HGETALL", key(h)}, {"PEXPIRE", key(h), std::to_string(policy_.idle_ms)}});
   if (!r.ok()) return r.error();
   const RedisReply& all = (*r)[0];
@@ -71,6 +87,7 @@ Result<Session> SessionStore::lookup(const std::string& token) {
     return unauthenticated();
   }
   s.expires_ms = now + policy_.idle_ms;
+  if (cache_) cache_->put(s, now);
   return s;
 }
 
@@ -79,7 +96,8 @@ Status SessionStore::revoke(const std::string& token) {
   std::string h = crypto::sha256_hex(token);
   auto uid = redis_.command({"HGET", key(h), "uid"});
   if (!uid.ok()) return uid.error();
-  std::vector<RedisArgv> cmds{{"DEL", key(h)}};
+  if (cache_) cache_->erase(h);
+  std::vector<RedisArgv> cmds{{"DEL", key(h)}, {"PUBLISH", kRevokedChannel, h}};
   if (uid->is_string()) cmds.push_back({"SREM", user_index(uid->str), h});
   auto r = redis_.pipeline(cmds);
   if (!r.ok()) return r.error();
@@ -92,6 +110,8 @@ Status SessionStore::revoke_all(const std::string& user_id) {
   std::vector<RedisArgv> cmds;
   for (const auto& m : members->elements) cmds.push_back({"DEL", key(m.str)});
   cmds.push_back({"DEL", user_index(user_id)});
+  cmds.push_back({"PUBLISH", kRevokedChannel, "user:" + user_id});
+  if (cache_) cache_->erase_user(user_id);
   auto r = redis_.pipeline(cmds);
   if (!r.ok()) return r.error();
   return Status::Ok();

@@ -40,9 +40,18 @@ struct SessionPolicy {
   int64_t max_ms = 90LL * 24 * 3600 * 1000;   // absolute
 };
 
+class SessionCache;
+
 class SessionStore {
  public:
-  SessionStore(RedisPool& redis, SessionPolicy policy) : redis_(redis), policy_(policy) {}
+  SessionStore(RedisPool& redis, SessionPolicy policy, SessionCache* cache = nullptr)
+      : redis_(redis), policy_(policy), cache_(cache) {}
+  // Redis Pub/Sub channel on which revocations are announced to every instance.
+  static constexpr const char* kRevokedChannel = "jb:session:revoked";
+  // Applies a revocation announced by any instance (hash, or "user:<id>").
+  void on_revoked(const std::string& message);
+  // Cache hit only (never touches Redis); nullopt when not cached.
+  std::optional<Session> cached(const std::string& token);
 
   Result<Session> create(const SessionUser& user);
   // Looks the token up and slides its expiry. "unauthenticated" (401) when
@@ -57,6 +66,7 @@ class SessionStore {
  private:
   RedisPool& redis_;
   SessionPolicy policy_;
+  SessionCache* cache_;
 };
 
 }  // namespace jb::auth

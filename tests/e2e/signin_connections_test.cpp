@@ -587,3 +587,27 @@ TEST(Secrets, NoPasswordOrPlaintextTokenInRedisOrLogs) {
     EXPECT_EQ(logs.find(s), std::string::npos) << "a secret is in the logs";
   }
 }
+
+TEST(SignIn, LogoutOnOneInstanceIsHonouredByAnotherAtOnce) {
+  Env e;
+  ASSERT_TRUE(e.sign_in());
+  // A second auth-service instance on the same Redis (its own ports).
+  auto env = e.stack.base_env();
+  int port2 = free_port();
+  env["JB_HTTP_HOST"] = "127.0.0.1";
+  env["JB_HTTP_PORT"] = std::to_string(port2);
+  env["JB_EVENTS_BIND"] = "tcp://127.0.0.1:" + std::to_string(free_port());
+  env["JB_VAULT_RPC_BIND"] = "tcp://127.0.0.1:" + std::to_string(free_port());
+  env["JB_VAULT_SERVER_SECRET_KEY"] = e.stack.keys.vault_server.secret_z85;
+  env["JB_MASTER_KEY"] = e.stack.keys.master_key;
+  env["JB_JELLYFIN_URL"] = e.home.url();
+  env["JB_SESSION_CACHE_MS"] = "60000";  // a long cache: only the revocation message can evict it
+  auto second = start_service("auth-service", env);
+  ASSERT_TRUE(second);
+  Api b;
+  b.base = "http://127.0.0.1:" + std::to_string(port2);
+  b.token = e.api.token;
+  ASSERT_EQ(b.call("GET", "/api/v1/me")->status, 200);  // now cached on the second instance
+  ASSERT_EQ(e.api.call("POST", "/api/v1/auth/logout")->status, 204);  // revoked on the first
+  EXPECT_TRUE(eventually([&] { return b.call("GET", "/api/v1/me")->status == 401; }, 1000));
+}
