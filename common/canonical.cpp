@@ -20,6 +20,8 @@ std::optional<uint64_t> digits(std::string_view v) {
   return x;
 }
 
+}  // namespace
+
 void put_varint(std::string& out, uint64_t v) {
   while (v >= 0x80) {
     out.push_back(static_cast<char>((v & 0x7f) | 0x80));
@@ -38,6 +40,8 @@ bool get_varint(std::string_view& in, uint64_t& v) {
   }
   return false;
 }
+
+namespace {
 
 const char* kind_name(Kind k) {
   switch (k) {
@@ -153,6 +157,12 @@ std::string pack(const Key& k) {
 }
 
 std::optional<Key> unpack(std::string_view s) {
+  auto k = unpack_front(s);
+  if (!k || !s.empty()) return std::nullopt;
+  return k;
+}
+
+std::optional<Key> unpack_front(std::string_view& s) {
   if (s.empty()) return std::nullopt;
   uint8_t head = static_cast<uint8_t>(s.front());
   s.remove_prefix(1);
@@ -168,7 +178,6 @@ std::optional<Key> unpack(std::string_view s) {
     k.season = static_cast<int>(se);
     k.episode = static_cast<int>(ep);
   }
-  if (!s.empty()) return std::nullopt;
   return k;
 }
 

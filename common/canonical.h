@@ -59,6 +59,11 @@ std::string to_text(const Key& k);
 std::optional<Key> from_text(std::string_view s);
 std::string pack(const Key& k);
 std::optional<Key> unpack(std::string_view s);
+// Reads one packed key from the front of s (packed keys are self-delimiting).
+std::optional<Key> unpack_front(std::string_view& s);
+// Varints (LEB128), exposed for compact storage formats built on these keys.
+void put_varint(std::string& out, uint64_t v);
+bool get_varint(std::string_view& in, uint64_t& v);
 // Packs a text key; "" when the text is not a key.
 std::string pack_text(std::string_view text);
 

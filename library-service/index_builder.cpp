@@ -75,30 +75,38 @@ Status walk(Walk& w, PageQuery q, std::unordered_set<std::string>& seen,
   return Status::Ok();
 }
 
-std::string pack_series(const std::vector<canon::Key>& keys) {
+struct SeriesInfo {
+  uint64_t ordinal = 0;
+  canon::ProviderIds ids;
+};
+
+std::string packed_keys(const std::vector<canon::Key>& keys) {
   std::string v;
-  for (const auto& k : keys) {
-    std::string p = canon::pack(k);
-    v.push_back(static_cast<char>(p.size()));
-    v += p;
-  }
+  for (const auto& k : keys) v += canon::pack(k);
   return v;
 }
 
-canon::ProviderIds ids_from_series_keys(const std::vector<std::string>& text_keys) {
-  canon::ProviderIds ids;
-  for (const auto& t : text_keys) {
-    auto k = canon::from_text(t);
-    if (!k) continue;
-    if (k->provider == 'i') ids.imdb = k->id;
-    else if (k->provider == 'm') ids.tmdb = k->id;
-    else ids.tvdb = k->id;
+std::string series_value(uint64_t ordinal, const canon::ProviderIds& ids) {
+  std::string v;
+  canon::put_varint(v, ordinal);
+  return v + packed_keys(canon::series_keys(ids));
+}
+
+std::optional<SeriesInfo> parse_series_value(std::string_view v) {
+  SeriesInfo s;
+  if (!canon::get_varint(v, s.ordinal)) return std::nullopt;
+  while (!v.empty()) {
+    auto k = canon::unpack_front(v);
+    if (!k) return std::nullopt;
+    if (k->provider == 'i') s.ids.imdb = k->id;
+    else if (k->provider == 'm') s.ids.tmdb = k->id;
+    else s.ids.tvdb = k->id;
   }
-  return ids;
+  return s;
 }
 
 std::string unmatched_entry(const jf::Item& item, const std::string& reason) {
-  std::string name = item.name.substr(0, 200);
+  std::string name = item.name.substr(0, 120);
   for (auto& c : name)
     if (c == '\t' || c == '\n') c = ' ';
   return item.id + "\t" + item.type + "\t" + reason + "\t" + name;
@@ -106,6 +114,50 @@ std::string unmatched_entry(const jf::Item& item, const std::string& reason) {
 
 void bump(BuildStats& st, char t, int64_t d) {
   (t == 'm' ? st.movies : t == 's' ? st.series : st.episodes) += d;
+}
+
+// The forward entry of an item (without its library), and why it is unmatched ("" if matched).
+IndexedItem describe(const jf::Item& item, const std::string& bin, const SeriesInfo* series, std::string& reason) {
+  IndexedItem it;
+  it.id_bin = bin;
+  it.type = type_char(item.type);
+  if (item.type == "Episode") {
+    for (const auto& k : canon::keys_for(item, nullptr).keys) it.packed_keys.push_back(canon::pack(k));  // its own ids
+    bool numbered = item.season_number && item.episode_number && *item.season_number >= 0 && *item.episode_number >= 0;
+    if (numbered && series && !series->ids.empty()) {
+      it.in_series = true;
+      it.ordinal = series->ordinal;
+      it.season = static_cast<uint64_t>(*item.season_number);
+      it.first = static_cast<uint64_t>(*item.episode_number);
+      it.last = it.first;
+      if (item.episode_end && *item.episode_end > *item.episode_number && *item.episode_end - *item.episode_number <= 50)
+        it.last = static_cast<uint64_t>(*item.episode_end);
+    }
+    if (!it.matched()) reason = canon::keys_for(item, series ? &series->ids : nullptr).unmatched_reason;
+  } else {
+    auto keys = canon::keys_for(item, nullptr);
+    for (const auto& k : keys.keys) {
+      std::string p = canon::pack(k);
+      if (std::find(it.packed_keys.begin(), it.packed_keys.end(), p) == it.packed_keys.end()) it.packed_keys.push_back(p);
+    }
+    if (!it.matched()) reason = keys.unmatched_reason;
+  }
+  return it;
+}
+
+void add_refs(IndexStore::VersionData& d, const IndexedItem& it) {
+  for (const auto& k : it.packed_keys) {
+    std::string& refs = d.key_refs[k];
+    refs += it.id_bin;
+    refs.push_back(static_cast<char>(it.lib));
+    if (it.type == 's') canon::put_varint(refs, it.series_ordinal);
+  }
+  if (it.in_series)
+    for (uint64_t e = it.first; e <= it.last; ++e) {
+      std::string& refs = d.episode_refs[episode_field(it.ordinal, it.season, e)];
+      refs += it.id_bin;
+      refs.push_back(static_cast<char>(it.lib));
+    }
 }
 
 }  // namespace
@@ -120,16 +172,14 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src, 
   auto old = store_.meta(conn);
   if (!old.ok()) return old.error();
 
-  std::unordered_map<std::string, canon::ProviderIds> series_ids;
-  std::unordered_map<std::string, std::string> series_packed;
-  std::vector<IndexedItem> items;
-  std::unordered_map<std::string, std::string> key_refs;
-  std::vector<std::string> unmatched;
+  IndexStore::VersionData d;
+  std::unordered_map<std::string, SeriesInfo> series;  // series id (hex) → ordinal and ids
+  uint64_t next_ordinal = 0;
   std::map<std::string, int64_t> per_lib;
   std::unordered_set<std::string> seen;
   Walk w{src, st, renew, std::nullopt};
 
-  auto add = [&](const jf::Item& item, uint8_t lib, const canon::ItemKeys& keys) {
+  auto add = [&](const jf::Item& item, uint8_t lib, const SeriesInfo* sinfo, uint64_t own_ordinal) {
     char t = type_char(item.type);
     bump(st, t, 1);
     per_lib[libs[lib]]++;
@@ -139,34 +189,29 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src, 
     if (bin.empty()) {
       st.bad_item_ids++;
       st.unmatched++;
-      unmatched.push_back(unmatched_entry(item, "item id is not a 32-hex GUID"));
+      d.unmatched.push_back(unmatched_entry(item, "item id is not a 32-hex GUID"));
       return;
     }
-    IndexedItem it{bin, lib, t, {}};
-    for (const auto& k : keys.keys) {
-      std::string p = canon::pack(k);
-      if (std::find(it.packed_keys.begin(), it.packed_keys.end(), p) != it.packed_keys.end()) continue;
-      it.packed_keys.push_back(p);
-      std::string& refs = key_refs[p];
-      refs += bin;
-      refs.push_back(static_cast<char>(lib));
-    }
-    if (keys.keys.empty()) {
+    std::string reason;
+    IndexedItem it = describe(item, bin, sinfo, reason);
+    it.lib = lib;
+    it.series_ordinal = own_ordinal;
+    if (!it.matched()) {
       st.unmatched++;
-      unmatched.push_back(unmatched_entry(item, keys.unmatched_reason));
+      d.unmatched.push_back(unmatched_entry(item, reason));
     }
-    items.push_back(std::move(it));
+    add_refs(d, it);
+    d.items.push_back(std::move(it));
   };
 
   for (size_t li = 0; li < libs.size(); ++li) {
     PageQuery q{libs[li], "Series", 0, opts_.page_size, std::nullopt, false};
     auto s = walk(w, q, seen, [&](const jf::Item& item) {
-      auto keys = canon::keys_for(item, nullptr);
-      auto ids = canon::normalize(item.provider_ids);
-      series_ids[item.id] = ids;
+      SeriesInfo info{next_ordinal++, canon::normalize(item.provider_ids)};
+      series[item.id] = info;
       std::string bin = id_to_bin(item.id);
-      if (!bin.empty()) series_packed[bin] = pack_series(canon::series_keys(ids));
-      add(item, static_cast<uint8_t>(li), keys);
+      if (!bin.empty()) d.series[bin] = series_value(info.ordinal, info.ids);
+      add(item, static_cast<uint8_t>(li), nullptr, info.ordinal);
       return Status::Ok();
     });
     if (!s.ok()) return s.error();
@@ -174,12 +219,12 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src, 
   for (size_t li = 0; li < libs.size(); ++li) {
     PageQuery q{libs[li], "Movie,Episode", 0, opts_.page_size, std::nullopt, false};
     auto s = walk(w, q, seen, [&](const jf::Item& item) {
-      const canon::ProviderIds* sid = nullptr;
+      const SeriesInfo* sinfo = nullptr;
       if (item.type == "Episode") {
-        auto it = series_ids.find(item.series_id);
-        if (it != series_ids.end()) sid = &it->second;
+        auto it = series.find(item.series_id);
+        if (it != series.end()) sinfo = &it->second;
       }
-      add(item, static_cast<uint8_t>(li), canon::keys_for(item, sid));
+      add(item, static_cast<uint8_t>(li), sinfo, 0);
       return Status::Ok();
     });
     if (!s.ok()) return s.error();
@@ -187,10 +232,10 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src, 
 
   auto version = store_.next_version(conn);
   if (!version.ok()) return version.error();
-  int bk = std::max(1, static_cast<int>(std::ceil(static_cast<double>(key_refs.size()) / 64.0)));
-  int bi = std::max(1, static_cast<int>(std::ceil(static_cast<double>(items.size()) / 64.0)));
-  if (auto s = store_.write_version(conn, *version, bk, bi, items, key_refs, series_packed, unmatched); !s.ok()) {
-    (void)store_.drop_version(conn, *version, bk, bi);
+  int bk, bi, be;
+  IndexStore::bucket_counts(d, bk, bi, be);
+  if (auto s = store_.write_version(conn, *version, bk, bi, be, d); !s.ok()) {
+    (void)store_.drop_version(conn, *version, bk, bi, be);
     return s.error();
   }
   IndexMeta m;
@@ -198,6 +243,8 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src, 
   m.version = *version;
   m.buckets_k = bk;
   m.buckets_i = bi;
+  m.buckets_e = be;
+  m.next_ordinal = static_cast<int64_t>(next_ordinal);
   m.libraries = libs;
   m.library_items = per_lib;
   m.movies = st.movies;
@@ -214,12 +261,13 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src, 
   m.last_kind = "full";
   // The switch: one HSET of the meta hash makes the new version current.
   if (auto s = store_.put_meta(conn, IndexStore::meta_fields(m)); !s.ok()) {
-    (void)store_.drop_version(conn, *version, bk, bi);
+    (void)store_.drop_version(conn, *version, bk, bi, be);
     return s.error();
   }
-  if (old->version > 0) (void)store_.retire_version(conn, old->version, old->buckets_k, old->buckets_i, opts_.grace_ms);
+  if (old->version > 0) (void)store_.retire_version(conn, *old, opts_.grace_ms);
   st.version = *version;
   st.added = st.items;
+  st.keys = static_cast<int64_t>(d.key_refs.size() + d.episode_refs.size());
   return st;
 }
 
@@ -240,33 +288,44 @@ Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource
   Walk w{src, st, renew, std::nullopt};
   std::unordered_set<std::string> seen;
   std::map<std::string, int64_t> per_lib = m->library_items;
-  std::map<std::string, int64_t> added_per_lib;
-  std::unordered_map<std::string, canon::ProviderIds> series_cache;
+  std::unordered_map<std::string, std::optional<SeriesInfo>> series_cache;
   bool need_full = false;
 
-  auto apply = [&](const jf::Item& item, uint8_t lib, const canon::ItemKeys& keys) -> Status {
+  auto series_of = [&](const std::string& series_id) -> Result<std::optional<SeriesInfo>> {
+    auto it = series_cache.find(series_id);
+    if (it != series_cache.end()) return it->second;
+    std::string bin = id_to_bin(series_id);
+    std::optional<SeriesInfo> info;
+    if (!bin.empty()) {
+      auto v = store_.get_series(conn, *m, bin);
+      if (!v.ok()) return v.error();
+      if (*v) info = parse_series_value(**v);
+    }
+    series_cache[series_id] = info;
+    return info;
+  };
+
+  auto apply = [&](const jf::Item& item, uint8_t lib, const SeriesInfo* sinfo, uint64_t own_ordinal) -> Status {
     std::string bin = id_to_bin(item.id);
     if (bin.empty()) {
       st.bad_item_ids++;
       return Status::Ok();
     }
-    IndexedItem it{bin, lib, type_char(item.type), {}};
-    for (const auto& k : keys.keys) {
-      std::string p = canon::pack(k);
-      if (std::find(it.packed_keys.begin(), it.packed_keys.end(), p) == it.packed_keys.end()) it.packed_keys.push_back(p);
-    }
+    std::string reason;
+    IndexedItem it = describe(item, bin, sinfo, reason);
+    it.lib = lib;
+    it.series_ordinal = own_ordinal;
     auto old = store_.get_item(conn, *m, bin);
     if (!old.ok()) return old.error();
     if (*old) {
       st.changed++;
-      if ((*old)->packed_keys.empty() && !it.packed_keys.empty()) st.unmatched--;
-      if (!(*old)->packed_keys.empty() && it.packed_keys.empty()) st.unmatched++;
+      if (!(*old)->matched() && it.matched()) st.unmatched--;
+      if ((*old)->matched() && !it.matched()) st.unmatched++;
     } else {
       st.added++;
       bump(st, it.type, 1);
       per_lib[libs[lib]]++;
-      added_per_lib[libs[lib]]++;
-      if (it.packed_keys.empty()) st.unmatched++;
+      if (!it.matched()) st.unmatched++;
     }
     return store_.upsert_item(conn, *m, *old, it);
   };
@@ -275,28 +334,24 @@ Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource
     PageQuery q{libs[li], "Series", 0, opts_.page_size, m->watermark_us, false};
     auto s = walk(w, q, seen, [&](const jf::Item& item) -> Status {
       auto ids = canon::normalize(item.provider_ids);
-      auto stored = store_.series_keys(conn, {item.id});
-      if (!stored.ok()) return stored.error();
-      auto packed = pack_series(canon::series_keys(ids));
-      auto found = stored->find(item.id);
-      if (found != stored->end()) {
-        std::string before;
-        for (const auto& t : found->second) {
-          auto k = canon::from_text(t);
-          if (k) {
-            std::string p = canon::pack(*k);
-            before.push_back(static_cast<char>(p.size()));
-            before += p;
-          }
-        }
-        if (before != packed) {
+      auto known = series_of(item.id);
+      if (!known.ok()) return known.error();
+      uint64_t ordinal;
+      if (*known) {
+        if (packed_keys(canon::series_keys((*known)->ids)) != packed_keys(canon::series_keys(ids))) {
           need_full = true;  // every episode's keys depend on these ids
           return Status::Ok();
         }
+        ordinal = (*known)->ordinal;
+      } else {
+        auto o = store_.next_ordinal(conn);
+        if (!o.ok()) return o.error();
+        ordinal = static_cast<uint64_t>(*o);
       }
-      series_cache[item.id] = ids;
-      if (auto p = store_.put_series(conn, *m, id_to_bin(item.id), packed); !p.ok()) return p;
-      return apply(item, static_cast<uint8_t>(li), canon::keys_for(item, nullptr));
+      SeriesInfo info{ordinal, ids};
+      series_cache[item.id] = info;
+      if (auto p = store_.put_series(conn, *m, id_to_bin(item.id), series_value(ordinal, ids)); !p.ok()) return p;
+      return apply(item, static_cast<uint8_t>(li), nullptr, ordinal);
     });
     if (!s.ok()) return s.error();
   }
@@ -305,18 +360,13 @@ Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource
   for (size_t li = 0; li < libs.size(); ++li) {
     PageQuery q{libs[li], "Movie,Episode", 0, opts_.page_size, m->watermark_us, false};
     auto s = walk(w, q, seen, [&](const jf::Item& item) -> Status {
-      const canon::ProviderIds* sid = nullptr;
+      std::optional<SeriesInfo> sinfo;
       if (item.type == "Episode" && !item.series_id.empty()) {
-        auto it = series_cache.find(item.series_id);
-        if (it == series_cache.end()) {
-          auto stored = store_.series_keys(conn, {item.series_id});
-          if (!stored.ok()) return stored.error();
-          auto f = stored->find(item.series_id);
-          if (f != stored->end()) it = series_cache.emplace(item.series_id, ids_from_series_keys(f->second)).first;
-        }
-        if (it != series_cache.end()) sid = &it->second;
+        auto si = series_of(item.series_id);
+        if (!si.ok()) return si.error();
+        sinfo = *si;
       }
-      return apply(item, static_cast<uint8_t>(li), canon::keys_for(item, sid));
+      return apply(item, static_cast<uint8_t>(li), sinfo ? &*sinfo : nullptr, 0);
     });
     if (!s.ok()) return s.error();
   }
@@ -341,7 +391,7 @@ Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource
       if (auto r = store_.remove_item(conn, *m, it); !r.ok()) return r.error();
       st.removed++;
       bump(st, it.type, -1);
-      if (it.packed_keys.empty()) st.unmatched--;
+      if (!it.matched()) st.unmatched--;
       per_lib[libs[li]]--;
     }
   }
@@ -350,7 +400,8 @@ Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource
   st.duration_ms = timeutil::monotonic_ms() - t0;
   st.requests = src.requests() - req0;
   st.version = m->version;
-  IndexMeta n = *m;
+  auto fresh = store_.meta(conn);  // next_ordinal may have moved
+  IndexMeta n = fresh.ok() ? *fresh : *m;
   n.state = "ready";
   n.movies = std::max<int64_t>(0, st.movies);
   n.series = std::max<int64_t>(0, st.series);

@@ -42,6 +42,7 @@ struct BuildStats {
   std::string kind;  // full | incremental
   int64_t items = 0, movies = 0, series = 0, episodes = 0, unmatched = 0;
   int64_t added = 0, changed = 0, removed = 0;
+  int64_t keys = 0;  // distinct canonical keys written (full builds)
   int64_t duplicates = 0, short_pages = 0, malformed_ids = 0, bad_item_ids = 0, repaired_passes = 0;
   uint64_t requests = 0;
   int64_t duration_ms = 0;

@@ -2,6 +2,7 @@
 #include "library-service/index_store.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/canonical.h"
 #include "common/redis_script.h"
@@ -12,14 +13,16 @@ namespace jb::library {
 
 namespace {
 
-constexpr size_t kRefSize = 17;
+constexpr size_t kIdSize = 16;
 constexpr size_t kMaxUnmatched = 5000;
 constexpr size_t kBatch = 1000;
+constexpr double kBucketFill = 64.0;  // mean entries per bucket (listpack limit is 128)
 
 std::string meta_key(const std::string& c) { return "jb:idx:" + c + ":meta"; }
 std::string lock_key(const std::string& c) { return "jb:idx:" + c + ":lock"; }
 std::string vprefix(const std::string& c, int64_t v) { return "jb:idx:" + c + ":v" + std::to_string(v); }
 std::string kbucket(const std::string& c, int64_t v, uint32_t b) { return vprefix(c, v) + ":k:" + std::to_string(b); }
+std::string ebucket(const std::string& c, int64_t v, uint32_t b) { return vprefix(c, v) + ":e:" + std::to_string(b); }
 std::string ibucket(const std::string& c, int64_t v, uint32_t b) { return vprefix(c, v) + ":i:" + std::to_string(b); }
 std::string series_key(const std::string& c, int64_t v) { return vprefix(c, v) + ":s"; }
 std::string unmatched_key(const std::string& c, int64_t v) { return vprefix(c, v) + ":u"; }
@@ -47,23 +50,63 @@ Status run_batches(RedisPool& redis, std::vector<RedisArgv>& cmds) {
   return Status::Ok();
 }
 
-std::vector<Ref> parse_refs(const std::string& v, const std::vector<std::string>& libs) {
-  std::vector<Ref> out;
-  for (size_t i = 0; i + kRefSize <= v.size(); i += kRefSize) {
-    uint8_t lib = static_cast<uint8_t>(v[i + 16]);
-    out.push_back(Ref{bin_to_id(v.substr(i, 16)), lib < libs.size() ? libs[lib] : ""});
+bool is_series_key(const std::string& packed) {
+  auto k = canon::unpack(packed);
+  return k && k->kind == canon::Kind::series;
+}
+
+struct ParsedRef {
+  std::string id_bin;
+  uint8_t lib = 0;
+  uint64_t ordinal = 0;
+};
+
+// Refs of a key: 16-byte id + 1-byte library (+ varint ordinal for series keys).
+std::vector<ParsedRef> parse_refs(std::string_view v, bool with_ordinal) {
+  std::vector<ParsedRef> out;
+  while (v.size() >= kIdSize + 1) {
+    ParsedRef r;
+    r.id_bin = std::string(v.substr(0, kIdSize));
+    r.lib = static_cast<uint8_t>(v[kIdSize]);
+    v.remove_prefix(kIdSize + 1);
+    if (with_ordinal && !canon::get_varint(v, r.ordinal)) break;
+    out.push_back(std::move(r));
   }
   return out;
 }
 
-std::string remove_ref(const std::string& refs, const std::string& id_bin) {
+std::string ref_bytes(const std::string& id_bin, uint8_t lib, std::optional<uint64_t> ordinal) {
+  std::string r = id_bin;
+  r.push_back(static_cast<char>(lib));
+  if (ordinal) canon::put_varint(r, *ordinal);
+  return r;
+}
+
+std::string remove_ref(const std::string& refs, const std::string& id_bin, bool with_ordinal) {
   std::string out;
-  for (size_t i = 0; i + kRefSize <= refs.size(); i += kRefSize)
-    if (refs.compare(i, 16, id_bin) != 0) out.append(refs, i, kRefSize);
+  for (const auto& r : parse_refs(refs, with_ordinal))
+    if (r.id_bin != id_bin) out += ref_bytes(r.id_bin, r.lib, with_ordinal ? std::optional<uint64_t>(r.ordinal) : std::nullopt);
   return out;
 }
 
 int64_t to_i(const std::string& s) { return std::atoll(s.c_str()); }
+
+int buckets_for(size_t entries) { return std::max(1, static_cast<int>(std::ceil(static_cast<double>(entries) / kBucketFill))); }
+
+// The key/episode-map edits an item contributes: (bucket-hash key, field, is_episode_map, with_ordinal).
+struct Slot {
+  std::string field;
+  bool episode_map;
+  bool with_ordinal;
+};
+
+std::vector<Slot> slots_of(const IndexedItem& it) {
+  std::vector<Slot> out;
+  for (const auto& k : it.packed_keys) out.push_back({k, false, is_series_key(k)});
+  if (it.in_series)
+    for (uint64_t e = it.first; e <= it.last; ++e) out.push_back({episode_field(it.ordinal, it.season, e), true, false});
+  return out;
+}
 
 }  // namespace
 
@@ -85,31 +128,53 @@ uint32_t bucket_of(const std::string& bytes, int buckets) {
   return buckets > 0 ? h % static_cast<uint32_t>(buckets) : 0;
 }
 
+std::string episode_field(uint64_t ordinal, uint64_t season, uint64_t episode) {
+  std::string f;
+  canon::put_varint(f, ordinal);
+  canon::put_varint(f, season);
+  canon::put_varint(f, episode);
+  return f;
+}
+
+// Forward entry: [lib][type][flags][series: ordinal season first last][series_ordinal][packed keys…]
 std::string encode_forward(const IndexedItem& it) {
   std::string v;
   v.push_back(static_cast<char>(it.lib));
   v.push_back(it.type);
-  v.push_back(static_cast<char>(std::min<size_t>(it.packed_keys.size(), 255)));
-  for (size_t i = 0; i < it.packed_keys.size() && i < 255; ++i) {
-    v.push_back(static_cast<char>(it.packed_keys[i].size()));
-    v += it.packed_keys[i];
+  uint8_t flags = (it.in_series ? 1 : 0) | (it.type == 's' ? 2 : 0);
+  v.push_back(static_cast<char>(flags));
+  if (it.in_series) {
+    canon::put_varint(v, it.ordinal);
+    canon::put_varint(v, it.season);
+    canon::put_varint(v, it.first);
+    canon::put_varint(v, it.last);
   }
+  if (it.type == 's') canon::put_varint(v, it.series_ordinal);
+  for (const auto& k : it.packed_keys) v += k;
   return v;
 }
 
-std::optional<IndexedItem> decode_forward(const std::string& id_bin, const std::string& v) {
+std::optional<IndexedItem> decode_forward(const std::string& id_bin, const std::string& value) {
+  std::string_view v(value);
   if (v.size() < 3) return std::nullopt;
   IndexedItem it;
   it.id_bin = id_bin;
   it.lib = static_cast<uint8_t>(v[0]);
   it.type = v[1];
-  size_t n = static_cast<uint8_t>(v[2]), p = 3;
-  for (size_t i = 0; i < n; ++i) {
-    if (p >= v.size()) return std::nullopt;
-    size_t len = static_cast<uint8_t>(v[p++]);
-    if (p + len > v.size()) return std::nullopt;
-    it.packed_keys.push_back(v.substr(p, len));
-    p += len;
+  uint8_t flags = static_cast<uint8_t>(v[2]);
+  v.remove_prefix(3);
+  if (flags & 1) {
+    it.in_series = true;
+    if (!canon::get_varint(v, it.ordinal) || !canon::get_varint(v, it.season) || !canon::get_varint(v, it.first) ||
+        !canon::get_varint(v, it.last))
+      return std::nullopt;
+  }
+  if ((flags & 2) && !canon::get_varint(v, it.series_ordinal)) return std::nullopt;
+  while (!v.empty()) {
+    std::string_view before = v;
+    auto k = canon::unpack_front(v);
+    if (!k) return std::nullopt;
+    it.packed_keys.emplace_back(before.substr(0, before.size() - v.size()));
   }
   return it;
 }
@@ -122,6 +187,8 @@ std::map<std::string, std::string> IndexStore::meta_fields(const IndexMeta& m) {
           {"version", std::to_string(m.version)},
           {"buckets_k", std::to_string(m.buckets_k)},
           {"buckets_i", std::to_string(m.buckets_i)},
+          {"buckets_e", std::to_string(m.buckets_e)},
+          {"next_ordinal", std::to_string(m.next_ordinal)},
           {"libraries", libs},
           {"library_items", counts},
           {"movies", std::to_string(m.movies)},
@@ -148,6 +215,8 @@ Result<IndexMeta> IndexStore::meta(const std::string& conn) {
   m.version = to_i(f["version"]);
   m.buckets_k = static_cast<int>(to_i(f["buckets_k"]));
   m.buckets_i = static_cast<int>(to_i(f["buckets_i"]));
+  m.buckets_e = static_cast<int>(to_i(f["buckets_e"]));
+  m.next_ordinal = to_i(f["next_ordinal"]);
   m.libraries = text::split(f["libraries"], ',');
   for (const auto& kv : text::split(f["library_items"], ',')) {
     auto eq = kv.find('=');
@@ -205,38 +274,47 @@ Result<int64_t> IndexStore::next_version(const std::string& conn) {
   return r->integer;
 }
 
-Status IndexStore::write_version(const std::string& conn, int64_t v, int buckets_k, int buckets_i,
-                                 const std::vector<IndexedItem>& items,
-                                 const std::unordered_map<std::string, std::string>& key_refs,
-                                 const std::unordered_map<std::string, std::string>& series,
-                                 const std::vector<std::string>& unmatched) {
-  std::vector<RedisArgv> per_bucket_i(static_cast<size_t>(buckets_i));
-  for (const auto& it : items) {
-    auto& cmd = per_bucket_i[bucket_of(it.id_bin, buckets_i)];
-    if (cmd.empty()) cmd = {"HSET", ibucket(conn, v, bucket_of(it.id_bin, buckets_i))};
-    cmd.push_back(it.id_bin);
-    cmd.push_back(encode_forward(it));
-  }
-  std::vector<RedisArgv> per_bucket_k(static_cast<size_t>(buckets_k));
-  for (const auto& [key, refs] : key_refs) {
-    uint32_t b = bucket_of(key, buckets_k);
-    auto& cmd = per_bucket_k[b];
-    if (cmd.empty()) cmd = {"HSET", kbucket(conn, v, b)};
-    cmd.push_back(key);
-    cmd.push_back(refs);
-  }
+Result<int64_t> IndexStore::next_ordinal(const std::string& conn) {
+  auto r = redis_.command({"HINCRBY", meta_key(conn), "next_ordinal", "1"});
+  if (!r.ok()) return r.error();
+  return r->integer - 1;
+}
+
+void IndexStore::bucket_counts(const VersionData& d, int& bk, int& bi, int& be) {
+  bk = buckets_for(d.key_refs.size());
+  bi = buckets_for(d.items.size());
+  be = buckets_for(d.episode_refs.size());
+}
+
+Status IndexStore::write_version(const std::string& conn, int64_t v, int buckets_k, int buckets_i, int buckets_e,
+                                 const VersionData& d) {
   std::vector<RedisArgv> cmds;
-  for (auto* group : {&per_bucket_i, &per_bucket_k})
-    for (auto& c : *group)
+  auto grouped = [&](int buckets, auto keyname, const auto& pairs) -> Status {
+    std::vector<RedisArgv> per(static_cast<size_t>(buckets));
+    for (const auto& [field, value] : pairs) {
+      uint32_t b = bucket_of(field, buckets);
+      if (per[b].empty()) per[b] = {"HSET", keyname(b)};
+      per[b].push_back(field);
+      per[b].push_back(value);
+    }
+    for (auto& c : per)
       if (!c.empty()) {
         cmds.push_back(std::move(c));
         if (cmds.size() >= 200)
           if (auto s = run_batches(redis_, cmds); !s.ok()) return s;
       }
+    return Status::Ok();
+  };
+  std::vector<std::pair<std::string, std::string>> forward;
+  forward.reserve(d.items.size());
+  for (const auto& it : d.items) forward.emplace_back(it.id_bin, encode_forward(it));
+  if (auto s = grouped(buckets_i, [&](uint32_t b) { return ibucket(conn, v, b); }, forward); !s.ok()) return s;
+  if (auto s = grouped(buckets_k, [&](uint32_t b) { return kbucket(conn, v, b); }, d.key_refs); !s.ok()) return s;
+  if (auto s = grouped(buckets_e, [&](uint32_t b) { return ebucket(conn, v, b); }, d.episode_refs); !s.ok()) return s;
   RedisArgv s{"HSET", series_key(conn, v)};
-  for (const auto& [id, packed] : series) {
+  for (const auto& [id, value] : d.series) {
     s.push_back(id);
-    s.push_back(packed);
+    s.push_back(value);
     if (s.size() > 2000) {
       cmds.push_back(s);
       s = {"HSET", series_key(conn, v)};
@@ -244,35 +322,31 @@ Status IndexStore::write_version(const std::string& conn, int64_t v, int buckets
   }
   if (s.size() > 2) cmds.push_back(s);
   RedisArgv u{"RPUSH", unmatched_key(conn, v)};
-  for (size_t i = 0; i < unmatched.size() && i < kMaxUnmatched; ++i) u.push_back(unmatched[i]);
+  for (size_t i = 0; i < d.unmatched.size() && i < kMaxUnmatched; ++i) u.push_back(d.unmatched[i]);
   if (u.size() > 2) cmds.push_back(u);
   return run_batches(redis_, cmds);
 }
 
-Status IndexStore::drop_version(const std::string& conn, int64_t v, int buckets_k, int buckets_i) {
+Status IndexStore::drop_version(const std::string& conn, int64_t v, int buckets_k, int buckets_i, int buckets_e) {
   std::vector<RedisArgv> cmds;
   RedisArgv unlink{"UNLINK", series_key(conn, v), unmatched_key(conn, v)};
-  for (int b = 0; b < buckets_k; ++b) {
-    unlink.push_back(kbucket(conn, v, static_cast<uint32_t>(b)));
+  auto add = [&](const std::string& k) {
+    unlink.push_back(k);
     if (unlink.size() > 500) {
       cmds.push_back(unlink);
       unlink = {"UNLINK"};
     }
-  }
-  for (int b = 0; b < buckets_i; ++b) {
-    unlink.push_back(ibucket(conn, v, static_cast<uint32_t>(b)));
-    if (unlink.size() > 500) {
-      cmds.push_back(unlink);
-      unlink = {"UNLINK"};
-    }
-  }
+  };
+  for (int b = 0; b < buckets_k; ++b) add(kbucket(conn, v, static_cast<uint32_t>(b)));
+  for (int b = 0; b < buckets_i; ++b) add(ibucket(conn, v, static_cast<uint32_t>(b)));
+  for (int b = 0; b < buckets_e; ++b) add(ebucket(conn, v, static_cast<uint32_t>(b)));
   if (unlink.size() > 1) cmds.push_back(unlink);
   return run_batches(redis_, cmds);
 }
 
-Status IndexStore::retire_version(const std::string& conn, int64_t v, int buckets_k, int buckets_i,
-                                  int64_t grace_ms) {
-  std::string member = conn + "|" + std::to_string(v) + "|" + std::to_string(buckets_k) + "|" + std::to_string(buckets_i);
+Status IndexStore::retire_version(const std::string& conn, const IndexMeta& old, int64_t grace_ms) {
+  std::string member = conn + "|" + std::to_string(old.version) + "|" + std::to_string(old.buckets_k) + "|" +
+                       std::to_string(old.buckets_i) + "|" + std::to_string(old.buckets_e);
   auto r = redis_.command({"ZADD", kGc, std::to_string(timeutil::now_unix_ms() + grace_ms), member});
   if (!r.ok()) return r.error();
   return Status::Ok();
@@ -284,8 +358,9 @@ Result<int> IndexStore::collect_garbage(int64_t now_ms) {
   int n = 0;
   for (const auto& m : r->elements) {
     auto parts = text::split(m.str, '|');
-    if (parts.size() == 4) {
-      auto s = drop_version(parts[0], to_i(parts[1]), static_cast<int>(to_i(parts[2])), static_cast<int>(to_i(parts[3])));
+    if (parts.size() == 5) {
+      auto s = drop_version(parts[0], to_i(parts[1]), static_cast<int>(to_i(parts[2])), static_cast<int>(to_i(parts[3])),
+                            static_cast<int>(to_i(parts[4])));
       if (!s.ok()) return s.error();
     }
     (void)redis_.command({"ZREM", kGc, m.str});
@@ -300,34 +375,111 @@ Result<std::map<std::string, std::vector<Ref>>> IndexStore::lookup(const std::st
   if (!m.ok()) return m.error();
   std::map<std::string, std::vector<Ref>> out;
   if (m->version == 0 || m->buckets_k == 0) return out;
-  std::map<uint32_t, std::vector<std::pair<std::string, std::string>>> by_bucket;  // bucket → (packed, text)
+  auto lib_of = [&](uint8_t lib) { return lib < m->libraries.size() ? m->libraries[lib] : std::string(); };
+
+  // Round 1: plain keys, and the series keys of series-episode keys.
+  struct Want {
+    std::string text;
+    std::optional<canon::Key> episode;  // set for series-episode keys
+  };
+  std::map<std::string, std::vector<Want>> by_field;  // packed key field → askers
   for (const auto& t : text_keys) {
-    std::string p = canon::pack_text(t);
-    if (p.empty()) continue;
-    by_bucket[bucket_of(p, m->buckets_k)].emplace_back(p, t);
+    auto k = canon::from_text(t);
+    if (!k) continue;
+    if (k->kind == canon::Kind::series_episode) {
+      canon::Key sk{canon::Kind::series, k->provider, k->id};
+      by_field[canon::pack(sk)].push_back(Want{t, *k});
+    } else {
+      by_field[canon::pack(*k)].push_back(Want{t, std::nullopt});
+    }
   }
+  std::map<uint32_t, std::vector<std::string>> buckets;
+  for (const auto& [field, wants] : by_field) buckets[bucket_of(field, m->buckets_k)].push_back(field);
   std::vector<RedisArgv> cmds;
-  std::vector<const std::vector<std::pair<std::string, std::string>>*> order;
-  for (const auto& [b, keys] : by_bucket) {
+  std::vector<const std::vector<std::string>*> order;
+  for (const auto& [b, fields] : buckets) {
     RedisArgv c{"HMGET", kbucket(conn, m->version, b)};
-    for (const auto& k : keys) c.push_back(k.first);
+    c.insert(c.end(), fields.begin(), fields.end());
     cmds.push_back(std::move(c));
-    order.push_back(&keys);
+    order.push_back(&fields);
   }
+  // (ordinal, season, episode) field → askers
+  std::map<std::string, std::vector<std::string>> episode_wants;
   for (size_t i = 0; i < cmds.size(); i += kBatch) {
     std::vector<RedisArgv> part(cmds.begin() + static_cast<long>(i),
                                 cmds.begin() + static_cast<long>(std::min(cmds.size(), i + kBatch)));
     auto r = redis_.pipeline(part);
     if (!r.ok()) return r.error();
     for (size_t j = 0; j < r->size(); ++j) {
-      const auto& keys = *order[i + j];
+      const auto& fields = *order[i + j];
       const auto& vals = (*r)[j].elements;
-      for (size_t k = 0; k < keys.size() && k < vals.size(); ++k)
-        if (vals[k].is_string()) out[keys[k].second] = parse_refs(vals[k].str, m->libraries);
+      for (size_t f = 0; f < fields.size() && f < vals.size(); ++f) {
+        if (!vals[f].is_string()) continue;
+        bool series = is_series_key(fields[f]);
+        auto refs = parse_refs(vals[f].str, series);
+        for (const auto& want : by_field[fields[f]]) {
+          if (want.episode) {
+            for (const auto& ref : refs)
+              episode_wants[episode_field(ref.ordinal, static_cast<uint64_t>(want.episode->season),
+                                          static_cast<uint64_t>(want.episode->episode))]
+                  .push_back(want.text);
+          } else {
+            auto& dst = out[want.text];
+            for (const auto& ref : refs) dst.push_back(Ref{bin_to_id(ref.id_bin), lib_of(ref.lib)});
+          }
+        }
+      }
+    }
+  }
+  if (episode_wants.empty() || m->buckets_e == 0) return out;
+  // Round 2: the episodes.
+  std::map<uint32_t, std::vector<std::string>> ebuckets;
+  for (const auto& [field, askers] : episode_wants) ebuckets[bucket_of(field, m->buckets_e)].push_back(field);
+  std::vector<RedisArgv> ecmds;
+  std::vector<const std::vector<std::string>*> eorder;
+  for (const auto& [b, fields] : ebuckets) {
+    RedisArgv c{"HMGET", ebucket(conn, m->version, b)};
+    c.insert(c.end(), fields.begin(), fields.end());
+    ecmds.push_back(std::move(c));
+    eorder.push_back(&fields);
+  }
+  for (size_t i = 0; i < ecmds.size(); i += kBatch) {
+    std::vector<RedisArgv> part(ecmds.begin() + static_cast<long>(i),
+                                ecmds.begin() + static_cast<long>(std::min(ecmds.size(), i + kBatch)));
+    auto r = redis_.pipeline(part);
+    if (!r.ok()) return r.error();
+    for (size_t j = 0; j < r->size(); ++j) {
+      const auto& fields = *eorder[i + j];
+      const auto& vals = (*r)[j].elements;
+      for (size_t f = 0; f < fields.size() && f < vals.size(); ++f) {
+        if (!vals[f].is_string()) continue;
+        for (const auto& asker : episode_wants[fields[f]]) {
+          auto& dst = out[asker];
+          for (const auto& ref : parse_refs(vals[f].str, false)) {
+            Ref x{bin_to_id(ref.id_bin), lib_of(ref.lib)};
+            if (std::none_of(dst.begin(), dst.end(), [&](const Ref& y) { return y.item_id == x.item_id; }))
+              dst.push_back(x);
+          }
+        }
+      }
     }
   }
   return out;
 }
+
+namespace {
+std::vector<std::string> series_value_keys(std::string_view v) {
+  std::vector<std::string> keys;
+  uint64_t ordinal;
+  if (!canon::get_varint(v, ordinal)) return keys;
+  while (!v.empty()) {
+    auto k = canon::unpack_front(v);
+    if (!k) break;
+    keys.push_back(canon::to_text(*k));
+  }
+  return keys;
+}
+}  // namespace
 
 Result<std::map<std::string, std::vector<std::string>>> IndexStore::series_keys(
     const std::string& conn, const std::vector<std::string>& series_ids) {
@@ -346,18 +498,8 @@ Result<std::map<std::string, std::vector<std::string>>> IndexStore::series_keys(
   if (asked.empty()) return out;
   auto r = redis_.command(c);
   if (!r.ok()) return r.error();
-  for (size_t i = 0; i < asked.size() && i < r->elements.size(); ++i) {
-    if (!r->elements[i].is_string()) continue;
-    const std::string& v = r->elements[i].str;
-    std::vector<std::string> keys;
-    for (size_t p = 0; p < v.size();) {
-      size_t len = static_cast<uint8_t>(v[p++]);
-      if (p + len > v.size()) break;
-      if (auto k = canon::unpack(v.substr(p, len))) keys.push_back(canon::to_text(*k));
-      p += len;
-    }
-    out[asked[i]] = keys;
-  }
+  for (size_t i = 0; i < asked.size() && i < r->elements.size(); ++i)
+    if (r->elements[i].is_string()) out[asked[i]] = series_value_keys(r->elements[i].str);
   return out;
 }
 
@@ -408,42 +550,49 @@ Result<std::optional<IndexedItem>> IndexStore::get_item(const std::string& conn,
 
 Status IndexStore::upsert_item(const std::string& conn, const IndexMeta& m, const std::optional<IndexedItem>& old_item,
                                const IndexedItem& item) {
-  // Read every key field we touch, edit the refs, write back (the lock holder is the only writer).
-  std::vector<std::string> fields;
-  if (old_item) fields = old_item->packed_keys;
-  for (const auto& k : item.packed_keys)
-    if (std::find(fields.begin(), fields.end(), k) == fields.end()) fields.push_back(k);
+  // Read every field we touch, edit the refs, write back (the lock holder is the only writer).
+  std::vector<Slot> slots = old_item ? slots_of(*old_item) : std::vector<Slot>{};
+  std::vector<Slot> fresh = slots_of(item);
+  for (const auto& f : fresh)
+    if (std::none_of(slots.begin(), slots.end(), [&](const Slot& s) { return s.field == f.field && s.episode_map == f.episode_map; }))
+      slots.push_back(f);
+  auto bucket_key = [&](const Slot& s) {
+    return s.episode_map ? ebucket(conn, m.version, bucket_of(s.field, std::max(1, m.buckets_e)))
+                         : kbucket(conn, m.version, bucket_of(s.field, m.buckets_k));
+  };
   std::vector<RedisArgv> reads;
-  for (const auto& f : fields) reads.push_back({"HGET", kbucket(conn, m.version, bucket_of(f, m.buckets_k)), f});
+  for (const auto& s : slots) reads.push_back({"HGET", bucket_key(s), s.field});
   auto r = redis_.pipeline(reads);
   if (!r.ok()) return r.error();
   std::vector<RedisArgv> writes;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    std::string refs = remove_ref((*r)[i].is_string() ? (*r)[i].str : "", item.id_bin);
-    if (std::find(item.packed_keys.begin(), item.packed_keys.end(), fields[i]) != item.packed_keys.end()) {
-      refs += item.id_bin;
-      refs.push_back(static_cast<char>(item.lib));
-    }
-    std::string bucket = kbucket(conn, m.version, bucket_of(fields[i], m.buckets_k));
-    if (refs.empty()) writes.push_back({"HDEL", bucket, fields[i]});
-    else writes.push_back({"HSET", bucket, fields[i], refs});
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const Slot& s = slots[i];
+    std::string refs = remove_ref((*r)[i].is_string() ? (*r)[i].str : "", item.id_bin, s.with_ordinal);
+    bool keep = std::any_of(fresh.begin(), fresh.end(), [&](const Slot& f) { return f.field == s.field && f.episode_map == s.episode_map; });
+    if (keep)
+      refs += ref_bytes(item.id_bin, item.lib, s.with_ordinal ? std::optional<uint64_t>(item.series_ordinal) : std::nullopt);
+    if (refs.empty()) writes.push_back({"HDEL", bucket_key(s), s.field});
+    else writes.push_back({"HSET", bucket_key(s), s.field, refs});
   }
   writes.push_back({"HSET", ibucket(conn, m.version, bucket_of(item.id_bin, m.buckets_i)), item.id_bin, encode_forward(item)});
   return run_batches(redis_, writes);
 }
 
 Status IndexStore::remove_item(const std::string& conn, const IndexMeta& m, const IndexedItem& old_item) {
+  std::vector<Slot> slots = slots_of(old_item);
+  auto bucket_key = [&](const Slot& s) {
+    return s.episode_map ? ebucket(conn, m.version, bucket_of(s.field, std::max(1, m.buckets_e)))
+                         : kbucket(conn, m.version, bucket_of(s.field, m.buckets_k));
+  };
   std::vector<RedisArgv> reads;
-  for (const auto& f : old_item.packed_keys)
-    reads.push_back({"HGET", kbucket(conn, m.version, bucket_of(f, m.buckets_k)), f});
+  for (const auto& s : slots) reads.push_back({"HGET", bucket_key(s), s.field});
   auto r = redis_.pipeline(reads);
   if (!r.ok()) return r.error();
   std::vector<RedisArgv> writes;
-  for (size_t i = 0; i < old_item.packed_keys.size(); ++i) {
-    std::string refs = remove_ref((*r)[i].is_string() ? (*r)[i].str : "", old_item.id_bin);
-    std::string bucket = kbucket(conn, m.version, bucket_of(old_item.packed_keys[i], m.buckets_k));
-    if (refs.empty()) writes.push_back({"HDEL", bucket, old_item.packed_keys[i]});
-    else writes.push_back({"HSET", bucket, old_item.packed_keys[i], refs});
+  for (size_t i = 0; i < slots.size(); ++i) {
+    std::string refs = remove_ref((*r)[i].is_string() ? (*r)[i].str : "", old_item.id_bin, slots[i].with_ordinal);
+    if (refs.empty()) writes.push_back({"HDEL", bucket_key(slots[i]), slots[i].field});
+    else writes.push_back({"HSET", bucket_key(slots[i]), slots[i].field, refs});
   }
   writes.push_back({"HDEL", ibucket(conn, m.version, bucket_of(old_item.id_bin, m.buckets_i)), old_item.id_bin});
   writes.push_back({"HDEL", series_key(conn, m.version), old_item.id_bin});
@@ -451,10 +600,18 @@ Status IndexStore::remove_item(const std::string& conn, const IndexMeta& m, cons
 }
 
 Status IndexStore::put_series(const std::string& conn, const IndexMeta& m, const std::string& id_bin,
-                              const std::string& packed) {
-  auto r = redis_.command({"HSET", series_key(conn, m.version), id_bin, packed});
+                              const std::string& value) {
+  auto r = redis_.command({"HSET", series_key(conn, m.version), id_bin, value});
   if (!r.ok()) return r.error();
   return Status::Ok();
+}
+
+Result<std::optional<std::string>> IndexStore::get_series(const std::string& conn, const IndexMeta& m,
+                                                          const std::string& id_bin) {
+  auto r = redis_.command({"HGET", series_key(conn, m.version), id_bin});
+  if (!r.ok()) return r.error();
+  if (!r->is_string()) return std::optional<std::string>{};
+  return std::optional<std::string>(r->str);
 }
 
 Result<std::vector<IndexedItem>> IndexStore::all_items(const std::string& conn, const IndexMeta& m) {

@@ -3,17 +3,25 @@
 // Layout (conn = connection id, v = version):
 //   jb:idx:<conn>:meta          hash  state, version, counts, bucket counts, libraries, timings
 //   jb:idx:<conn>:lock          string  the builder holding the lock (SET NX PX)
-//   jb:idx:<conn>:v<v>:k:<b>    hash  packed canonical key → refs (17 bytes each:
-//                                     16-byte item id + 1-byte library index)
-//   jb:idx:<conn>:v<v>:i:<b>    hash  16-byte item id → [lib, type, n, (len, packed key)…]
-//   jb:idx:<conn>:v<v>:s        hash  16-byte series id → packed series keys (len-prefixed)
+//   jb:idx:<conn>:v<v>:k:<b>    hash  packed canonical key → refs. A ref is a
+//                                     16-byte item id + 1-byte library index;
+//                                     refs of series keys also carry the
+//                                     series' ordinal (varint).
+//   jb:idx:<conn>:v<v>:e:<b>    hash  (series ordinal, season, episode) varints → episode refs
+//   jb:idx:<conn>:v<v>:i:<b>    hash  16-byte item id → forward entry: library, type,
+//                                     series part (ordinal, season, first/last episode),
+//                                     the item's own packed keys
+//   jb:idx:<conn>:v<v>:s        hash  16-byte series id → ordinal + packed series keys
 //   jb:idx:<conn>:v<v>:u        list  unmatched items "id\ttype\treason\tname" (capped)
-// Buckets keep each hash small enough for Redis' listpack encoding (≤ ~64
-// entries on average, well under hash-max-listpack-entries 128), which is
-// what keeps memory per indexed item low. A build writes a new version and
-// then switches `version` in the meta hash in one command; the old version is
-// deleted after a grace period (readers that started on it finish), so a
-// failed or partial build never replaces a good index.
+// An episode is stored once, under its series' ordinal, not once per
+// provider id of its series: "series:tvdb:81189/s1e2" resolves through the
+// series key (→ ordinal) and then (ordinal, 1, 2). Buckets keep each hash
+// small enough for Redis' listpack encoding (≤ ~64 entries on average, under
+// hash-max-listpack-entries 128), which keeps memory per indexed item low. A
+// build writes a new version and then switches `version` in the meta hash in
+// one command; the old version is deleted after a grace period (readers that
+// started on it finish), so a failed or partial build never replaces a good
+// index.
 //
 // Thread-safety: thread-safe (RedisPool); index writes are serialised by the
 // per-connection lock held by the builder.
@@ -34,7 +42,8 @@ namespace jb::library {
 struct IndexMeta {
   std::string state = "none";  // none | building | ready | stale | failed
   int64_t version = 0;
-  int buckets_k = 0, buckets_i = 0;
+  int buckets_k = 0, buckets_i = 0, buckets_e = 0;
+  int64_t next_ordinal = 0;  // series ordinals handed out so far
   std::vector<std::string> libraries;  // library index → library id
   int64_t movies = 0, series = 0, episodes = 0, unmatched = 0;
   int64_t last_build_ms = 0, last_duration_ms = 0, last_full_ms = 0;
@@ -54,8 +63,17 @@ struct IndexedItem {
   std::string id_bin;  // 16 bytes
   uint8_t lib = 0;
   char type = 'm';  // m movie, s series, e episode
-  std::vector<std::string> packed_keys;
+  std::vector<std::string> packed_keys;  // the item's own keys (movie, series or episode kind)
+  // Episodes under a series with ids: stored as (ordinal, season, first..last).
+  bool in_series = false;
+  uint64_t ordinal = 0, season = 0, first = 0, last = 0;
+  // Series: the ordinal its episodes are stored under.
+  uint64_t series_ordinal = 0;
+  bool matched() const { return in_series || !packed_keys.empty(); }
 };
+
+// Field of the episode map.
+std::string episode_field(uint64_t ordinal, uint64_t season, uint64_t episode);
 
 std::string id_to_bin(const std::string& hex32);  // "" when not 32 hex
 std::string bin_to_id(const std::string& bin16);
@@ -77,16 +95,21 @@ class IndexStore {
   Status unlock(const std::string& conn, const std::string& token);
   Result<int64_t> next_version(const std::string& conn);
 
-  // Writes a complete version (not yet current).
-  Status write_version(const std::string& conn, int64_t version, int buckets_k, int buckets_i,
-                       const std::vector<IndexedItem>& items,
-                       const std::unordered_map<std::string, std::string>& key_refs,
-                       const std::unordered_map<std::string, std::string>& series_keys,
-                       const std::vector<std::string>& unmatched);
+  // A complete version in memory, written before it becomes current.
+  struct VersionData {
+    std::vector<IndexedItem> items;
+    std::unordered_map<std::string, std::string> key_refs;      // packed key → refs
+    std::unordered_map<std::string, std::string> episode_refs;  // episode_field → refs
+    std::unordered_map<std::string, std::string> series;        // series id → ordinal + packed keys
+    std::vector<std::string> unmatched;
+  };
+  static void bucket_counts(const VersionData& d, int& bk, int& bi, int& be);
+  Status write_version(const std::string& conn, int64_t version, int buckets_k, int buckets_i, int buckets_e,
+                       const VersionData& data);
   // Deletes every key of a version (after a failed build or a grace period).
-  Status drop_version(const std::string& conn, int64_t version, int buckets_k, int buckets_i);
+  Status drop_version(const std::string& conn, int64_t version, int buckets_k, int buckets_i, int buckets_e);
   // Schedules dropping a superseded version after `grace_ms`; collect_garbage() does it.
-  Status retire_version(const std::string& conn, int64_t version, int buckets_k, int buckets_i, int64_t grace_ms);
+  Status retire_version(const std::string& conn, const IndexMeta& old, int64_t grace_ms);
   Result<int> collect_garbage(int64_t now_ms);
 
   // Reads (current version from meta).
@@ -106,7 +129,10 @@ class IndexStore {
   Status upsert_item(const std::string& conn, const IndexMeta& m, const std::optional<IndexedItem>& old_item,
                      const IndexedItem& item);
   Status remove_item(const std::string& conn, const IndexMeta& m, const IndexedItem& old_item);
-  Status put_series(const std::string& conn, const IndexMeta& m, const std::string& id_bin, const std::string& packed);
+  // Series map value: varint ordinal + packed keys.
+  Status put_series(const std::string& conn, const IndexMeta& m, const std::string& id_bin, const std::string& value);
+  Result<std::optional<std::string>> get_series(const std::string& conn, const IndexMeta& m, const std::string& id_bin);
+  Result<int64_t> next_ordinal(const std::string& conn);
   Result<std::vector<IndexedItem>> all_items(const std::string& conn, const IndexMeta& m);
 
  private:
