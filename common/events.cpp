@@ -4,28 +4,69 @@
 #include <zmq_addon.hpp>
 
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/text.h"
 
 namespace jb {
 
 EventPublisher::EventPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string id)
-    : sock_(std::make_unique<zmq::socket_t>(ctx, zmq::socket_type::pub)), id_(std::move(id)) {
-  sock_->set(zmq::sockopt::linger, 200);
-  sock_->set(zmq::sockopt::sndhwm, 10000);
-  sock_->connect(endpoint);
+    : id_(std::move(id)) {
+  thread_ = std::thread([this, &ctx, endpoint] { loop(ctx, endpoint); });
 }
 
-EventPublisher::~EventPublisher() { sock_->close(); }
+EventPublisher::~EventPublisher() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
 
 void EventPublisher::publish(const std::string& topic, const std::string& payload) {
   std::string seq = std::to_string(++seq_);
-  std::vector<zmq::const_buffer> frames = {zmq::buffer(topic), zmq::buffer(id_), zmq::buffer(seq),
-                                           zmq::buffer(payload)};
-  try {
-    zmq::send_multipart(*sock_, frames, zmq::send_flags::dontwait);
-  } catch (const zmq::error_t& e) {
-    log::warn("event not published", {{"topic", topic}, {"error", e.what()}});
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (queue_.size() >= 10000) return;  // a stuck publisher must not grow without bound
+    queue_.push_back({topic, seq, payload});
   }
+  cv_.notify_one();
+}
+
+void EventPublisher::loop(zmq::context_t& ctx, std::string endpoint) {
+  zmq::socket_t sock(ctx, zmq::socket_type::pub);
+  sock.set(zmq::sockopt::linger, 200);
+  sock.set(zmq::sockopt::sndhwm, 10000);
+  sock.connect(endpoint);
+  for (;;) {
+    std::deque<std::array<std::string, 3>> batch;
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      // Wake up regularly even when idle, so ZeroMQ processes connection and
+      // subscription commands on this socket's thread.
+      cv_.wait_for(l, std::chrono::milliseconds(100), [&] { return stop_ || !queue_.empty(); });
+      batch.swap(queue_);
+      if (batch.empty() && stop_) break;
+    }
+    for (const auto& [topic, seq, payload] : batch) {
+      std::vector<zmq::const_buffer> frames = {zmq::buffer(topic), zmq::buffer(id_), zmq::buffer(seq),
+                                               zmq::buffer(payload)};
+      try {
+        zmq::send_multipart(sock, frames, zmq::send_flags::dontwait);
+        metrics::global().counter("jb_events_published_total", "Events published", {{"topic", topic}}).inc();
+      } catch (const zmq::error_t& e) {
+        log::warn("event not published", {{"topic", topic}, {"error", e.what()}});
+      }
+    }
+    if (batch.empty()) {
+      // Idle: let the socket process pending commands (attach, subscriptions).
+      try {
+        (void)sock.get(zmq::sockopt::events);
+      } catch (const zmq::error_t&) {
+      }
+    }
+  }
+  sock.close();
 }
 
 EventSubscriber::EventSubscriber(zmq::context_t& ctx, std::string bind_endpoint,

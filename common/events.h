@@ -8,11 +8,17 @@
 // snapshot (the zguide "Clone" pattern). Events are notifications, never the
 // only copy of anything that matters.
 //
-// Thread-safety: EventPublisher is NOT thread-safe (one per thread, or guard
-// it). EventSubscriber runs its own thread and calls the handler on it.
+// Thread-safety: EventPublisher::publish() may be called from any thread: the
+// PUB socket is owned by the publisher's own thread (ZeroMQ sockets must stay
+// on one thread), fed through a bounded queue. EventSubscriber runs its own
+// thread and calls the handler on it.
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -42,14 +48,20 @@ class EventPublisher {
   EventPublisher(const EventPublisher&) = delete;
   EventPublisher& operator=(const EventPublisher&) = delete;
 
-  // Never blocks: PUB drops when no subscriber is connected or at HWM.
+  // Never blocks: queued for the publisher thread; PUB drops when no
+  // subscriber is connected or at HWM (and the queue drops past 10,000).
   void publish(const std::string& topic, const std::string& payload);
-  uint64_t last_seq() const { return seq_; }
+  uint64_t last_seq() const { return seq_.load(); }
 
  private:
-  std::unique_ptr<zmq::socket_t> sock_;
+  void loop(zmq::context_t& ctx, std::string endpoint);
   std::string id_;
-  uint64_t seq_ = 0;
+  std::atomic<uint64_t> seq_{0};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::array<std::string, 3>> queue_;  // topic, seq, payload
+  bool stop_ = false;
+  std::thread thread_;
 };
 
 class EventSubscriber {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <set>
 #include <thread>
 #include <zmq_addon.hpp>
 
@@ -88,5 +89,93 @@ TEST(Events, MalformedFramesAreIgnored) {
   }));
   std::lock_guard<std::mutex> l(got.mu);
   for (const auto& e : got.events) EXPECT_EQ(e.payload, "x");
+  sub.stop();
+}
+
+TEST(Events, PublisherStartedBeforeTheSubscriberStillDelivers) {
+  zmq::context_t ctx;
+  int port = 0;
+  {
+    zmq::socket_t probe(ctx, zmq::socket_type::sub);
+    probe.bind("tcp://127.0.0.1:*");
+    std::string ep = probe.get(zmq::sockopt::last_endpoint);
+    port = std::atoi(ep.substr(ep.rfind(':') + 1).c_str());
+  }
+  std::string ep = "tcp://127.0.0.1:" + std::to_string(port);
+  EventPublisher pub(ctx, ep, "early");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // nobody listens yet
+  Collected got;
+  EventSubscriber sub(ctx, ep, {}, [&](const Event& e) { got.add(e); });
+  ASSERT_TRUE(sub.start().ok());
+  EXPECT_TRUE(wait_for([&] {
+    pub.publish("t", "x");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return got.size() > 0;
+  }, 5000));
+  sub.stop();
+}
+
+TEST(Events, ASingleEventAfterTheLinkIsUpArrives) {
+  zmq::context_t ctx;
+  Collected got;
+  EventSubscriber sub(ctx, "tcp://127.0.0.1:*", {}, [&](const Event& e) { got.add(e); });
+  ASSERT_TRUE(sub.start().ok());
+  EventPublisher pub(ctx, sub.endpoint(), "single");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the TCP link and subscription are up
+  std::thread other([&] { pub.publish("index.built", "{}"); });  // from another thread, once
+  other.join();
+  EXPECT_TRUE(wait_for([&] { return got.size() == 1; }, 2000));
+  sub.stop();
+}
+
+TEST(Events, EarlyPublisherSingleEventAfterTheSubscriberBinds) {
+  int port = 0;
+  {
+    zmq::context_t probe_ctx;
+    zmq::socket_t probe(probe_ctx, zmq::socket_type::sub);
+    probe.bind("tcp://127.0.0.1:*");
+    std::string ep = probe.get(zmq::sockopt::last_endpoint);
+    port = std::atoi(ep.substr(ep.rfind(':') + 1).c_str());
+  }
+  std::string ep = "tcp://127.0.0.1:" + std::to_string(port);
+  zmq::context_t pub_ctx, sub_ctx;
+  EventPublisher pub(pub_ctx, ep, "early");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Collected got;
+  EventSubscriber sub(sub_ctx, ep, {}, [&](const Event& e) { got.add(e); });
+  ASSERT_TRUE(sub.start().ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  std::thread other([&] { pub.publish("library.whitelist", "{}"); });
+  other.join();
+  EXPECT_TRUE(wait_for([&] { return got.size() == 1; }, 2000));
+  sub.stop();
+}
+
+TEST(Events, PublishIsSafeFromManyThreads) {
+  zmq::context_t ctx;
+  Collected got;
+  EventSubscriber sub(ctx, "tcp://127.0.0.1:*", {}, [&](const Event& e) { got.add(e); });
+  ASSERT_TRUE(sub.start().ok());
+  EventPublisher pub(ctx, sub.endpoint(), "many");
+  ASSERT_TRUE(wait_for([&] {
+    pub.publish("probe", "{}");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return got.size() > 0;
+  }));
+  size_t before = got.size();
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 4; ++t)
+    ts.emplace_back([&] {
+      for (int i = 0; i < 250; ++i) pub.publish("load", "x");
+    });
+  for (auto& t : ts) t.join();
+  ASSERT_TRUE(wait_for([&] { return got.size() >= before + 1000; }, 5000));
+  std::lock_guard<std::mutex> l(got.mu);
+  std::set<uint64_t> seqs;
+  for (size_t i = before; i < got.events.size(); ++i) {
+    EXPECT_EQ(got.events[i].payload, "x");  // frames never interleave
+    seqs.insert(got.events[i].seq);
+  }
+  EXPECT_EQ(seqs.size(), got.events.size() - before);  // every sequence number once
   sub.stop();
 }

@@ -48,6 +48,10 @@ class IndexScheduler {
   Status request(const std::string& conn, bool full);
   // Runs one build now on the calling thread (lock rules apply).
   Result<BuildStats> run(const std::string& conn, bool force_full);
+  // Publishes an event to auth-service (e.g. "library.whitelist").
+  void publish(const std::string& topic, const std::string& payload) {
+    if (publish_) publish_(topic, payload);
+  }
   // Fetches the library list from Jellyfin and caches it.
   Result<LibraryList> load_libraries(const std::string& conn, Access& a);
   void start();

@@ -4,8 +4,6 @@
 // /metrics) → wait for SIGTERM → drain → exit 0.
 #include <zmq.hpp>
 
-#include <mutex>
-
 #include "common/admin_routes.h"
 #include "common/events.h"
 #include "common/http_server.h"
@@ -36,7 +34,6 @@ int main() {
   jb::RedisPool redis(cfg.common.redis, cfg.common.redis_pool);
   zmq::context_t zctx;
   jb::VaultClient vault(zctx, cfg.vault);
-  std::mutex publish_mu;
   jb::EventPublisher events(zctx, cfg.events_url, "library-service");
 
   jb::HttpClientOptions http;
@@ -56,8 +53,7 @@ int main() {
   so.max_concurrent = cfg.concurrency;
   jb::library::IndexScheduler scheduler(redis, index, builder, libraries, access, so,
                                         [&](const std::string& topic, const std::string& payload) {
-                                          std::lock_guard<std::mutex> l(publish_mu);
-                                          events.publish(topic, payload);
+                                          events.publish(topic, payload);  // thread-safe
                                         });
 
   jb::library::RpcHandlers handlers(redis, &libraries, &index, &scheduler, &access);
@@ -90,7 +86,8 @@ int main() {
     return 1;
   }
   scheduler.start();
-  jb::log::lifecycle("ready", {{"rpc_endpoint", rpc.endpoint()}, {"admin_port", static_cast<int>(admin.port())}});
+  jb::log::lifecycle("ready", {{"rpc_endpoint", rpc.endpoint()}, {"admin_port", static_cast<int>(admin.port())},
+                              {"events_url", cfg.events_url}});
 
   int sig = jb::wait_for_shutdown_signal();
   jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});

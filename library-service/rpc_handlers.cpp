@@ -142,6 +142,13 @@ Result<std::string> RpcHandlers::whitelist_put(const json::Value& p) {
   }
   if (auto s = libs_->set_whitelist(*conn, list, *known); !s.ok()) return s.error();
   (void)sched_->request(*conn, true);
+  {
+    json::Writer ev;
+    ev.begin_object().kv("connection_id", *conn).key("library_ids").begin_array();
+    for (const auto& id : list) ev.value(id);
+    ev.end_array().end_object();
+    sched_->publish("library.whitelist", ev.str());
+  }
   auto wl = libs_->whitelist(*conn);
   if (!wl.ok()) return wl.error();
   return whitelist_json(*wl, *known);

@@ -176,6 +176,14 @@ TEST(Whitelist, ByIdWithPreciseErrorsAndMissingLibraries) {
   ASSERT_EQ(ok->status, 200) << ok->body;
   auto wl = parse(e.call("GET", e.base() + "/whitelist"));
   EXPECT_FALSE(json::get_bool(wl, "all"));
+  // The change is published to auth-service. Events are notifications (Redis
+  // holds the state): one published in the ~100 ms before library-service's
+  // PUB socket has connected is lost, so a repeated change must get through.
+  EXPECT_TRUE(eventually([&] {
+    (void)e.call("PUT", e.base() + "/whitelist", R"({"library_ids":[")" + e.libs["Movies"] + R"(",")" + e.libs["Shows"] + R"("]})");
+    auto m = e.http.get(e.stack.api("/metrics"));
+    return m.ok() && m->body.find("jb_events_received_total{topic=\"library.whitelist\"}") != std::string::npos;
+  }, 5000));
   EXPECT_EQ((*json::member(wl, "library_ids")).Size(), 2u);
   auto listed = parse(e.call("GET", e.base() + "/libraries"));
   for (const auto& l : (*json::member(listed, "libraries")).GetArray())

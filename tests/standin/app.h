@@ -1,0 +1,70 @@
+// app.h — the application object every route handler works with: the shared
+// Store, fault/latency/counter state, the controllable Clock, runtime
+// switches (legacy auth, Quick Connect) and the fixed server identity. It
+// also knows how to (re)build the State from the seed source, which is what
+// POST /__standin/reset does.
+//
+// Thread-safety: members are individually thread-safe (Store, Faults, Clock,
+// atomics); `server` and `settings` are immutable after load().
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "common/result.h"
+#include "tests/standin/clock.h"
+#include "tests/standin/dto.h"
+#include "tests/standin/faults.h"
+#include "tests/standin/store.h"
+
+namespace jb::standin {
+
+using CatalogFactory = std::function<Result<Catalog>()>;
+
+struct AppSettings {
+  std::string server_name;  // overrides the seed's when non-empty
+  std::string server_id;    // overrides the seed's when non-empty (any GUID form)
+  std::string version = "10.11.11";
+  std::string base_path;  // "" or "/jellyfin"
+  bool legacy_auth = true;
+  bool quick_connect = true;
+  int pbkdf2_iterations = 210000;
+  int64_t latency_ms = 0;
+};
+
+class App {
+ public:
+  App(AppSettings settings, CatalogFactory factory);
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Builds the State from the factory (hashing seed passwords).
+  Status load();
+  // Back to the seed: content, tokens, Quick Connect, faults, counters,
+  // clock offset and runtime switches.
+  Status reset();
+  // Called once the port is known.
+  void set_local_address(const std::string& host, int port);
+
+  Result<std::string> hash_password(std::string_view password) const;
+
+  Store store;
+  Faults faults;
+  Clock clock;
+  std::atomic<bool> legacy_auth;
+  std::atomic<bool> quick_connect;
+  ServerInfo server;
+  int port = 0;
+  const AppSettings settings;
+
+ private:
+  Result<State> build_state();
+  CatalogFactory factory_;
+  std::mutex hash_cache_mu_;
+  std::map<std::string, std::string> hash_cache_;  // seed password → PHC hash
+};
+
+}  // namespace jb::standin

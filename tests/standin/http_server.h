@@ -1,0 +1,70 @@
+// http_server.h — the stand-in's HTTP/1.1 server: Pistache's TCP layer
+// (epoll reactors, accept, write queues) with our own request parsing
+// (http_parser.h). Each complete request goes to a worker pool; the
+// application's handler returns a Reply that says how to answer:
+//   * kRespond: send the response, no earlier than arrival + delay (the
+//     Scheduler holds delayed responses, so latency never blocks a thread);
+//   * kDrop: close the connection without any response;
+//   * kHang: answer nothing and close the connection after hang_us.
+// One request per connection is in flight at a time (pipelined requests wait
+// their turn, so answers stay in order). Keep-alive is the HTTP/1.1 default;
+// "Connection: close" or HTTP/1.0 without keep-alive closes after the answer.
+//
+// Thread-safety: start()/stop() from one controlling thread; the handler is
+// called concurrently from the worker threads and must be thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "tests/standin/http_message.h"
+#include "tests/standin/http_parser.h"
+
+namespace Pistache::Tcp {
+class Listener;
+}
+
+namespace jb::standin {
+
+struct Reply {
+  enum class Kind { kRespond, kDrop, kHang };
+  Kind kind = Kind::kRespond;
+  HttpResponse response;
+  int64_t delay_us = 0;  // kRespond: minimum time between arrival and answer
+  int64_t hang_us = 0;   // kHang: how long to hold the request before closing
+};
+
+using RequestHandler = std::function<Reply(const HttpRequest&)>;
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0 = any free port
+  int reactor_threads = 2;
+  int worker_threads = 4;
+  HttpLimits limits;
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions opts, RequestHandler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  Status start();
+  uint16_t port() const { return port_; }
+  // Stops accepting and answering; pending delayed/hung requests are dropped.
+  void stop();
+
+  struct Core;
+
+ private:
+  std::shared_ptr<Core> core_;
+  std::unique_ptr<Pistache::Tcp::Listener> listener_;
+  uint16_t port_ = 0;
+  bool running_ = false;
+};
+
+}  // namespace jb::standin
