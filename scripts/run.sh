@@ -26,7 +26,9 @@ cleanup() {
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   echo "stopped."
 }
-trap cleanup INT TERM EXIT
+on_signal() { cleanup; exit 0; }
+trap on_signal INT TERM
+trap cleanup EXIT
 
 start() {  # start <name> <command...>: runs in the background, logs to var/logs/<name>.log
   local name=$1; shift
@@ -119,4 +121,5 @@ fi
 echo
 echo "Press Ctrl-C to stop."
 wait -n "${pids[@]}" || true
-echo "a process exited; see $VAR/logs/" >&2
+echo "a process exited unexpectedly; see $VAR/logs/" >&2
+exit 1
