@@ -18,6 +18,8 @@
 #include "auth-service/sessions/session_cache.h"
 #include "auth-service/vault/vault_rpc.h"
 #include "common/events.h"
+#include "common/json.h"
+#include "common/sync_store.h"
 #include "common/http_server.h"
 #include "common/log.h"
 #include "common/metrics.h"
@@ -50,9 +52,15 @@ int main(int argc, char** argv) {
   lo.peer_name = "library-service";
   jb::RpcClientPool library(zctx, lo, 32);
 
+  jb::auth::RunEventHub run_events;
   jb::EventSubscriber events(zctx, cfg.events_bind, {}, [&](const jb::Event& e) {
     registry.counter("jb_events_received_total", "Events received from workers", {{"topic", e.topic}}).inc();
+    if (e.topic == "run") {
+      auto d = jb::json::parse(e.payload);
+      if (d.ok()) run_events.publish(jb::json::get_string(*d, "id"), e.payload);
+    }
   });
+  jb::sync::SyncStore sync_store(redis);
 
   // Services.
   jb::auth::SessionPolicy sp;
@@ -95,7 +103,8 @@ int main(int argc, char** argv) {
   jb::HealthState health_state;
   jb::auth::HealthChecker health(redis, library);
   jb::auth::SignInDeps signin{cfg.home_url, &authenticator, &connections, &quickconnect};
-  jb::auth::Deps deps{&registry, &health_state, &health, &authenticator, &connections, &signin, &store, &library};
+  jb::auth::Deps deps{&registry, &health_state, &health, &authenticator, &connections, &signin,
+                     &store,     &library,      &sync_store, &run_events};
 
   jb::http::ServerOptions ho;
   ho.name = "api";
@@ -115,6 +124,7 @@ int main(int argc, char** argv) {
   }
   checker.start();
   revocations.start();
+  run_events.start();
   jb::log::lifecycle("ready", {{"http_port", static_cast<int>(server.port())},
                           {"events_endpoint", events.endpoint()},
                           {"vault_endpoint", vault_server.endpoint()},
@@ -124,7 +134,8 @@ int main(int argc, char** argv) {
   int sig = jb::wait_for_shutdown_signal();
   jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});
   health_state.stopping = true;
-  server.stop();  // finishes queued requests, then stops the reactors
+  run_events.stop();  // answers every waiting event stream
+  server.stop();      // finishes queued requests, then stops the reactors
   checker.stop();
   revocations.stop();
   vault_server.stop(2000);

@@ -3,6 +3,7 @@
 
 #include "auth-service/connections/connection_handlers.h"
 #include "auth-service/libraries/library_handlers.h"
+#include "auth-service/sync_api/sync_handlers.h"
 
 namespace jb::auth {
 
@@ -14,6 +15,7 @@ void register_routes(http::Server& server, Deps& deps) {
   register_auth_routes(server, *deps.signin);
   register_connection_routes(server, *deps.auth, *deps.connections);
   register_library_routes(server, *deps.auth, *deps.store, *deps.library);
+  register_sync_routes(server, *deps.auth, *deps.store, *deps.sync, *deps.events);
 }
 
 }  // namespace jb::auth

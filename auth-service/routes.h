@@ -9,6 +9,8 @@
 #include "auth-service/health/health.h"
 #include "auth-service/sessions/auth_handlers.h"
 #include "auth-service/sessions/authenticator.h"
+#include "auth-service/sync_api/event_hub.h"
+#include "common/sync_store.h"
 #include "common/admin_routes.h"
 #include "common/http_server.h"
 #include "common/metrics.h"
@@ -25,6 +27,8 @@ struct Deps {
   SignInDeps* signin = nullptr;
   ConnectionStore* store = nullptr;
   RpcClientPool* library = nullptr;
+  sync::SyncStore* sync = nullptr;
+  RunEventHub* events = nullptr;
 };
 
 void register_routes(http::Server& server, Deps& deps);

@@ -50,7 +50,9 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   auth::SignInDeps signin{"http://home", &authenticator, &conns, &qc};
   zmq::context_t zctx;
   RpcClientPool library(zctx, RpcClientOptions{"tcp://127.0.0.1:1"}, 1);
-  auth::Deps deps{&reg, &hs, nullptr, &authenticator, &conns, &signin, &store, &library};
+  sync::SyncStore sync_store(redis);
+  auth::RunEventHub hub;
+  auth::Deps deps{&reg, &hs, nullptr, &authenticator, &conns, &signin, &store, &library, &sync_store, &hub};
   http::ServerOptions o;
   http::Server server(o, reg);
   auth::register_routes(server, deps);

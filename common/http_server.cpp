@@ -171,6 +171,7 @@ struct RouteEntry {
   AsyncHandler async;
   Exec exec = Exec::pool;
   FastPath fast;
+  bool deferred = false;  // async handler run on the pool
 };
 
 struct Server::Impl {
@@ -298,6 +299,17 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
             std::to_string(opts.max_body_bytes) + " bytes.")));
     return;
   }
+  if (found->async && found->deferred) {
+    AsyncHandler ah = found->async;
+    auto moved = std::make_shared<Responder>(std::move(responder));
+    if (!pool->submit([ah, req, moved]() mutable {
+          log::RequestScope scope(req->request_id);
+          ah(*req, std::move(*moved));
+        })) {
+      moved->send(Response::problem(make_problem(503, "overloaded", "The server is busy; retry shortly.")));
+    }
+    return;
+  }
   if (found->async) {
     log::RequestScope scope(req->request_id);
     found->async(*req, std::move(responder));
@@ -352,6 +364,12 @@ void Server::route(const std::string& method, const std::string& pattern, Handle
 
 void Server::route_async(const std::string& method, const std::string& pattern, AsyncHandler h) {
   impl_->routes.push_back(RouteEntry{method, pattern, text::split(pattern, '/'), nullptr, std::move(h), Exec::inline_, nullptr});
+}
+
+void Server::route_deferred(const std::string& method, const std::string& pattern, AsyncHandler h) {
+  RouteEntry e{method, pattern, text::split(pattern, '/'), nullptr, std::move(h), Exec::pool, nullptr};
+  e.deferred = true;
+  impl_->routes.push_back(std::move(e));
 }
 
 void Server::route_fast(const std::string& method, const std::string& pattern, FastPath fast, Handler h) {

@@ -119,6 +119,8 @@ class Server {
 
   void route(const std::string& method, const std::string& pattern, Handler h, Exec exec = Exec::pool);
   void route_async(const std::string& method, const std::string& pattern, AsyncHandler h);
+  // Runs on the pool and answers later through the Responder (long polls).
+  void route_deferred(const std::string& method, const std::string& pattern, AsyncHandler h);
   // `fast` is tried inline first; when it declines, `h` runs on the pool.
   void route_fast(const std::string& method, const std::string& pattern, FastPath fast, Handler h);
 

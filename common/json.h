@@ -67,6 +67,7 @@ class Writer {
   Writer& value(bool b) { w_.Bool(b); return *this; }
   Writer& value(int v) { w_.Int64(v); return *this; }
   Writer& value(int64_t v) { w_.Int64(v); return *this; }
+  Writer& value(long long v) { w_.Int64(static_cast<int64_t>(v)); return *this; }
   Writer& value(uint64_t v) { w_.Uint64(v); return *this; }
   Writer& value(double v) { w_.Double(v); return *this; }
   Writer& null() { w_.Null(); return *this; }

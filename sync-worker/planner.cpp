@@ -251,23 +251,6 @@ Decision progress(const Inputs& in, const Rules& r) {
 
 }  // namespace
 
-const char* feature_name(Feature f) {
-  switch (f) {
-    case Feature::watchlist: return "watchlist";
-    case Feature::history: return "history";
-    case Feature::progress: return "progress";
-  }
-  return "watchlist";
-}
-
-bool parse_feature(const std::string& s, Feature& out) {
-  if (s == "watchlist") out = Feature::watchlist;
-  else if (s == "history") out = Feature::history;
-  else if (s == "progress") out = Feature::progress;
-  else return false;
-  return true;
-}
-
 const char* action_name(Action a) {
   switch (a) {
     case Action::favorite: return "favorite";

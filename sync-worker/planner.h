@@ -27,21 +27,9 @@
 #include <string>
 #include <vector>
 
+#include "common/sync_types.h"
+
 namespace jb::sync {
-
-enum class Feature { watchlist, history, progress };
-const char* feature_name(Feature f);
-bool parse_feature(const std::string& s, Feature& out);
-
-// One side's user data for one item.
-struct State {
-  bool favorite = false;
-  bool played = false;
-  int64_t position_ticks = 0;
-  int64_t runtime_ticks = 0;  // 0 = unknown
-  int64_t play_count = 0;
-  std::optional<int64_t> last_played_us;
-};
 
 struct Rules {
   int64_t min_position_ticks = 60LL * 10'000'000;  // 60 s
@@ -50,21 +38,8 @@ struct Rules {
   int64_t date_tolerance_us = 60LL * 1'000'000;    // 60 s
 };
 
-struct FeatureConfig {
-  bool enabled = false;
-  bool add = true;
-  bool remove = false;
-};
-
 // Whether an item "counts" for a feature on one side (is in its list).
 bool present(Feature f, const State& s, const Rules& r);
-
-// The baseline of one item for one feature: what both sides agreed on.
-struct Baseline {
-  bool present = false;
-  std::optional<int64_t> last_played_us;
-  int64_t position_ticks = 0;
-};
 
 enum class Side { source, target };
 enum class Action { favorite, unfavorite, played, unplayed, set_last_played, set_position, clear_position };
