@@ -72,13 +72,13 @@ std::vector<Library> parse_libraries(const json::Value& items) {
   return out;
 }
 
-bool retryable(const Error& e) {
+}  // namespace
+
+bool is_transient(const Error& e) {
   return e.code == "jellyfin_timeout" || e.code == "jellyfin_server_error" ||
          e.code == "jellyfin_starting" || e.code == "jellyfin_rate_limited" ||
          e.code == "jellyfin_connection_refused";
 }
-
-}  // namespace
 
 User parse_user(const json::Value& v) {
   User u;
@@ -170,20 +170,24 @@ Result<HttpResponse> Client::once(const std::string& method, const std::string& 
   req.headers = {{"Authorization", authorization_header(id_, token_)}, {"Accept", "application/json"}};
   if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
   ++requests_;
-  return http_.send(req);
+  if (!gate_) return http_.send(req);
+  gate_->enter();
+  auto r = http_.send(req);
+  gate_->leave();
+  return r;
 }
 
 Result<HttpResponse> Client::request(const std::string& method, const std::string& path,
                                      const std::string& body, const std::string& context) {
   std::string url = base_ + path;
-  int attempts = method == "GET" ? std::max(1, retry_.attempts) : 1;
+  int attempts = method == "GET" || retry_.retry_writes ? std::max(1, retry_.attempts) : 1;
   int backoff = retry_.base_ms;
   Error last;
   for (int a = 1; a <= attempts; ++a) {
     auto r = once(method, url, body);
     if (r.ok() && r->status >= 200 && r->status < 300) return r;
     last = r.ok() ? classify_status(*r, base_, context) : classify_transport(r.error(), base_);
-    if (a == attempts || !retryable(last)) break;
+    if (a == attempts || !is_transient(last)) break;
     int wait = last.retry_after_s >= 0 ? last.retry_after_s * 1000 : backoff;
     if (wait > retry_.max_wait_ms) break;  // do not hold a worker for long; report instead
     if (sleep_) sleep_(wait);

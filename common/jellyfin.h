@@ -67,10 +67,24 @@ struct QuickConnectState {
 };
 
 struct RetryPolicy {
-  int attempts = 3;        // total attempts for GETs
+  int attempts = 3;        // total attempts for GETs (and writes when retry_writes)
   int base_ms = 200;       // first backoff
   int max_wait_ms = 5000;  // never sleep longer than this (Retry-After beyond it is returned)
+  bool retry_writes = false;  // for callers whose writes are idempotent (absolute user-data writes)
 };
+
+// Admission control around every request, e.g. a per-server concurrency
+// budget shared through Redis (server_budget.h). enter() may block; it is
+// always paired with leave().
+class RequestGate {
+ public:
+  virtual ~RequestGate() = default;
+  virtual void enter() = 0;
+  virtual void leave() = 0;
+};
+
+// Timeouts, 5xx, 503 while starting, 429 and refused connections: worth a retry later.
+bool is_transient(const Error& e);
 
 struct Library {
   std::string id, name, collection_type;
@@ -91,8 +105,10 @@ class Client {
   void set_token(std::string token) { token_ = std::move(token); }
   void set_retry(RetryPolicy p) { retry_ = p; }
   const std::string& base_url() const { return base_; }
-  // Called before each request (e.g. a shared per-server concurrency budget).
+  // Replaces the backoff sleep (tests; callers that must stay responsive).
   void set_sleep_fn(std::function<void(int ms)> f) { sleep_ = std::move(f); }
+  // Every request passes through the gate (not owned; nullptr = none).
+  void set_gate(RequestGate* gate) { gate_ = gate; }
   uint64_t requests() const { return requests_; }
 
   Result<PublicInfo> public_info();
@@ -132,6 +148,7 @@ class Client {
   std::string token_;
   RetryPolicy retry_;
   std::function<void(int)> sleep_;
+  RequestGate* gate_ = nullptr;
   uint64_t requests_ = 0;
 };
 

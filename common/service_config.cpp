@@ -20,4 +20,18 @@ CommonConfig load_common_config(ConfigReader& r) {
   return c;
 }
 
+HttpClientOptions load_jellyfin_http(ConfigReader& r, int default_timeout_ms) {
+  HttpClientOptions o;
+  o.timeout_ms = r.integer("JB_JELLYFIN_TIMEOUT_MS", default_timeout_ms, 100, 600000);
+  o.verify_tls = r.boolean("JB_JELLYFIN_TLS_VERIFY", true);
+  o.ca_file = r.str("JB_JELLYFIN_CA_FILE", "");
+  return o;
+}
+
+ServerBudgetOptions load_server_budget(ConfigReader& r) {
+  ServerBudgetOptions o;
+  o.limit = static_cast<int>(r.integer("JB_SERVER_CONCURRENCY", o.limit, 1, 256));
+  return o;
+}
+
 }  // namespace jb

@@ -7,8 +7,10 @@
 #include <string>
 
 #include "common/config.h"
+#include "common/http_client.h"
 #include "common/log.h"
 #include "common/redis.h"
+#include "common/server_budget.h"
 
 namespace jb {
 
@@ -21,5 +23,11 @@ struct CommonConfig {
 
 // Reads JB_REDIS_URL, JB_REDIS_TIMEOUT_MS, JB_REDIS_POOL, JB_LOG_LEVEL, JB_ADMIN_HOST.
 CommonConfig load_common_config(ConfigReader& r);
+
+// Outbound Jellyfin HTTP for the back-end services: JB_JELLYFIN_TIMEOUT_MS,
+// JB_JELLYFIN_TLS_VERIFY, JB_JELLYFIN_CA_FILE.
+HttpClientOptions load_jellyfin_http(ConfigReader& r, int default_timeout_ms);
+// JB_SERVER_CONCURRENCY: the per-Jellyfin-server budget (server_budget.h).
+ServerBudgetOptions load_server_budget(ConfigReader& r);
 
 }  // namespace jb

@@ -208,18 +208,27 @@ Result<Pair> pair_from_stored(const std::string& stored) {
   return p;
 }
 
-std::string encode_state(const State& s, const std::vector<std::string>& ids) {
-  std::string v = std::string(s.favorite ? "1" : "0") + "|" + (s.played ? "1" : "0") + "|" +
-                  std::to_string(s.position_ticks) + "|" + std::to_string(s.runtime_ticks) + "|" +
-                  std::to_string(s.play_count) + "|" + (s.last_played_us ? std::to_string(*s.last_played_us) : "") + "|";
-  for (size_t i = 0; i < ids.size(); ++i) v += (i ? "," : "") + ids[i];
-  return v;
+std::string encode_entry(const SideEntry& e) {
+  const State& s = e.state;
+  return std::string(s.favorite ? "1" : "0") + "|" + (s.played ? "1" : "0") + "|" + std::to_string(s.position_ticks) +
+         "|" + std::to_string(s.runtime_ticks) + "|" + std::to_string(s.play_count) + "|" +
+         (s.last_played_us ? std::to_string(*s.last_played_us) : "") + "|" + text::join(e.own_ids, ",") + "|" +
+         text::join(e.other_ids, ",") + "|" + e.name;
 }
 
-bool decode_state(const std::string& v, State& s, std::vector<std::string>& ids) {
-  auto p = text::split(v, '|', false);
-  if (p.size() != 7) return false;
-  s = State{};
+bool decode_entry(const std::string& v, SideEntry& e) {
+  // The name is last and may itself contain '|'.
+  std::vector<std::string> p;
+  size_t start = 0;
+  for (int i = 0; i < 8; ++i) {
+    size_t bar = v.find('|', start);
+    if (bar == std::string::npos) return false;
+    p.push_back(v.substr(start, bar - start));
+    start = bar + 1;
+  }
+  e = SideEntry{};
+  e.name = v.substr(start);
+  State& s = e.state;
   s.favorite = p[0] == "1";
   s.played = p[1] == "1";
   int64_t x;
@@ -227,26 +236,24 @@ bool decode_state(const std::string& v, State& s, std::vector<std::string>& ids)
   if (text::parse_int64(p[3], x)) s.runtime_ticks = x;
   if (text::parse_int64(p[4], x)) s.play_count = x;
   if (!p[5].empty() && text::parse_int64(p[5], x)) s.last_played_us = x;
-  ids = text::split(p[6], ',');
+  e.own_ids = text::split(p[6], ',');
+  e.other_ids = text::split(p[7], ',');
   return true;
 }
 
-std::string encode_baseline(const Baseline& b, const std::vector<std::string>& ids) {
-  std::string v = std::string(b.present ? "1" : "0") + "|" + (b.last_played_us ? std::to_string(*b.last_played_us) : "") +
-                  "|" + std::to_string(b.position_ticks) + "|";
-  for (size_t i = 0; i < ids.size(); ++i) v += (i ? "," : "") + ids[i];
-  return v;
+std::string encode_baseline(const Baseline& b) {
+  return std::string(b.present ? "1" : "0") + "|" + (b.last_played_us ? std::to_string(*b.last_played_us) : "") + "|" +
+         std::to_string(b.position_ticks);
 }
 
-bool decode_baseline(const std::string& v, Baseline& b, std::vector<std::string>& ids) {
+bool decode_baseline(const std::string& v, Baseline& b) {
   auto p = text::split(v, '|', false);
-  if (p.size() != 4) return false;
+  if (p.size() != 3) return false;
   b = Baseline{};
   b.present = p[0] == "1";
   int64_t x;
   if (!p[1].empty() && text::parse_int64(p[1], x)) b.last_played_us = x;
   if (text::parse_int64(p[2], x)) b.position_ticks = x;
-  ids = text::split(p[3], ',');
   return true;
 }
 

@@ -8,11 +8,12 @@
 //   jb:user:<uid>:pairs          set   the user's pair ids
 //   jb:pairs:scheduled           zset  pair id → next scheduled run (ms)
 //   jb:pair:<id>:runs            zset  run id → created (ms)
-//   jb:pair:<id>:base:<feature>  hash  target item id → baseline
-//   jb:pair:<id>:fails           hash  item key → consecutive failed runs
+//   jb:pair:<id>:base:<feature>  hash  group → baseline
+//   jb:pair:<id>:fails           hash  <feature>:<group> → consecutive failed runs (3 = quarantined)
 //   jb:run:<id>                  hash  run record (state, phase, counters c:<feature>:<kind>, …)
-//   jb:run:<id>:<feature>:S|T    hash  target item id → source/target state (during the run)
-//   jb:run:<id>:<feature>:A      hash  target item id → the agreed baseline if the run succeeds
+//   jb:run:<id>:<feature>:S|T    hash  group → source/target SideEntry (during the run); the group is
+//                                      the smallest matching target item id
+//   jb:run:<id>:<feature>:A      hash  group → the agreed baseline if the run succeeds
 //   jb:run:<id>:items            list  per-item decisions (JSON), in order
 //   jb:run:<id>:plan             list  planned writes (JSON), index = plan position
 //   jb:run:<id>:out              hash  plan position → outcome (JSON)
@@ -66,12 +67,20 @@ constexpr const char* failed = "failed";
 constexpr const char* held = "held";
 }  // namespace run_state
 
-// "F|P|pos|runtime|count|date|id,id" ↔ State (+ the other side's item ids).
-std::string encode_state(const State& s, const std::vector<std::string>& ids);
-bool decode_state(const std::string& v, State& s, std::vector<std::string>& ids);
-// "present|date|pos|id,id" ↔ Baseline (+ source item ids).
-std::string encode_baseline(const Baseline& b, const std::vector<std::string>& source_ids);
-bool decode_baseline(const std::string& v, Baseline& b, std::vector<std::string>& source_ids);
+// One side's view of a match group during a run: its merged state, its own
+// item ids (duplicates such as 4K and 1080p copies), the other side's matching
+// ids and a display name.
+// Encoded "F|P|pos|runtime|count|date|own,own|other,other|name".
+struct SideEntry {
+  State state;
+  std::vector<std::string> own_ids, other_ids;
+  std::string name;
+};
+std::string encode_entry(const SideEntry& e);
+bool decode_entry(const std::string& v, SideEntry& e);
+// "present|date|pos" ↔ Baseline.
+std::string encode_baseline(const Baseline& b);
+bool decode_baseline(const std::string& v, Baseline& b);
 
 // Redis key helpers.
 std::string pair_key(const std::string& id);

@@ -130,35 +130,40 @@ TEST(PairJson, RoundTripsThroughStorage) {
   EXPECT_FALSE(pair_from_stored("{not json").ok());
 }
 
-TEST(StateEncoding, RoundTripsIncludingMissingDates) {
-  State s;
-  s.favorite = true;
-  s.position_ticks = 123456789;
-  s.runtime_ticks = 999;
-  s.play_count = 3;
-  std::vector<std::string> ids{"aa", "bb"};
-  State back;
-  std::vector<std::string> back_ids;
-  ASSERT_TRUE(decode_state(encode_state(s, ids), back, back_ids));
-  EXPECT_TRUE(back.favorite);
-  EXPECT_FALSE(back.played);
-  EXPECT_EQ(back.position_ticks, 123456789);
-  EXPECT_EQ(back.play_count, 3);
-  EXPECT_FALSE(back.last_played_us.has_value());
-  EXPECT_EQ(back_ids, ids);
-  s.last_played_us = -5;  // before 1970 is still a date
-  ASSERT_TRUE(decode_state(encode_state(s, {}), back, back_ids));
-  EXPECT_EQ(back.last_played_us, -5);
-  EXPECT_TRUE(back_ids.empty());
-  EXPECT_FALSE(decode_state("1|0|x", back, back_ids));
+TEST(EntryEncoding, RoundTripsIncludingMissingDatesAndOddNames) {
+  SideEntry e;
+  e.state.favorite = true;
+  e.state.position_ticks = 123456789;
+  e.state.runtime_ticks = 999;
+  e.state.play_count = 3;
+  e.own_ids = {"aa", "bb"};
+  e.other_ids = {"cc"};
+  e.name = "Law | Order, S01E02";
+  SideEntry back;
+  ASSERT_TRUE(decode_entry(encode_entry(e), back));
+  EXPECT_TRUE(back.state.favorite);
+  EXPECT_FALSE(back.state.played);
+  EXPECT_EQ(back.state.position_ticks, 123456789);
+  EXPECT_EQ(back.state.runtime_ticks, 999);
+  EXPECT_EQ(back.state.play_count, 3);
+  EXPECT_FALSE(back.state.last_played_us.has_value());
+  EXPECT_EQ(back.own_ids, e.own_ids);
+  EXPECT_EQ(back.other_ids, e.other_ids);
+  EXPECT_EQ(back.name, e.name);
+  e.state.last_played_us = -5;  // before 1970 is still a date
+  e.other_ids.clear();
+  ASSERT_TRUE(decode_entry(encode_entry(e), back));
+  EXPECT_EQ(back.state.last_played_us, -5);
+  EXPECT_TRUE(back.other_ids.empty());
+  EXPECT_FALSE(decode_entry("1|0|x", back));
 
   Baseline b{true, 42, 7};
   Baseline bb;
-  ASSERT_TRUE(decode_baseline(encode_baseline(b, {"s1"}), bb, back_ids));
+  ASSERT_TRUE(decode_baseline(encode_baseline(b), bb));
   EXPECT_TRUE(bb.present);
   EXPECT_EQ(bb.last_played_us, 42);
   EXPECT_EQ(bb.position_ticks, 7);
-  EXPECT_EQ(back_ids, std::vector<std::string>{"s1"});
+  EXPECT_FALSE(decode_baseline("1|2", bb));
 }
 
 TEST(PairJson, ExtraMembersLandInsideTheObject) {

@@ -24,6 +24,7 @@ bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
 std::string_view trim(std::string_view s);  // ASCII whitespace
 std::vector<std::string> split(std::string_view s, char sep, bool skip_empty = true);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
 std::string hex_encode(const uint8_t* data, size_t n, bool upper = false);
 inline std::string hex_encode(std::string_view s, bool upper = false) {

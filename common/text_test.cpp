@@ -64,3 +64,10 @@ TEST(Text, StrictIntegers) {
   EXPECT_TRUE(parse_uint64("8080", u));
   EXPECT_FALSE(parse_uint64("-1", u));
 }
+
+TEST(Text, JoinIsSplitsInverse) {
+  EXPECT_EQ(jb::text::join({}, ","), "");
+  EXPECT_EQ(jb::text::join({"a"}, ","), "a");
+  EXPECT_EQ(jb::text::join({"a", "", "c"}, ", "), "a, , c");
+  EXPECT_EQ(jb::text::split(jb::text::join({"x", "y", "z"}, ","), ','), (std::vector<std::string>{"x", "y", "z"}));
+}

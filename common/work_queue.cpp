@@ -146,6 +146,10 @@ Status hand_back(RedisConnection& c, const Names& n, const std::string& consumer
   return Status::Ok();
 }
 
+Status touch(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id) {
+  return hand_back(c, n, consumer, id, 0);
+}
+
 Result<int64_t> pending_count(RedisConnection& c, const Names& n) {
   auto r = c.command({"XPENDING", n.stream, n.group});
   if (!r.ok()) return r.error();

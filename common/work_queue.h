@@ -53,6 +53,9 @@ Status dead_letter(RedisConnection& c, const Names& n, const Item& item, const s
 // Makes an entry immediately claimable by others (sets its idle time to idle_ms).
 Status hand_back(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id,
                  int64_t idle_ms);
+// Keeps an entry this consumer is still working on from being claimed by
+// others (resets its idle time; call well within the lease).
+Status touch(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id);
 Result<int64_t> pending_count(RedisConnection& c, const Names& n);
 
 // Parses an XREADGROUP/XRANGE-style entry list ([[id, [k, v, ...]], ...]).

@@ -11,9 +11,8 @@ Config load_config(ConfigReader& r) {
   c.admin_port = r.port("JB_ADMIN_PORT", c.admin_port);
   c.events_url = r.zmq_endpoint("JB_EVENTS_URL", c.events_url);
   c.vault = load_vault_client_config(r);
-  c.jellyfin_timeout_ms = static_cast<int>(r.integer("JB_JELLYFIN_TIMEOUT_MS", c.jellyfin_timeout_ms, 100, 600000));
-  c.jellyfin_tls_verify = r.boolean("JB_JELLYFIN_TLS_VERIFY", c.jellyfin_tls_verify);
-  c.jellyfin_ca_file = r.str("JB_JELLYFIN_CA_FILE", "");
+  c.jellyfin_http = load_jellyfin_http(r, 30000);
+  c.budget = load_server_budget(r);
   c.page_size = static_cast<int>(r.integer("JB_INDEX_PAGE_SIZE", c.page_size, 1, 1000));
   c.refresh_s = r.integer("JB_INDEX_REFRESH_S", c.refresh_s, 10, 7 * 86400);
   c.full_rebuild_s = r.integer("JB_INDEX_FULL_REBUILD_S", c.full_rebuild_s, 60, 30 * 86400);

@@ -19,9 +19,8 @@ struct Config {
   uint16_t admin_port = 9101;                        // JB_ADMIN_PORT
   std::string events_url = "tcp://127.0.0.1:5557";   // JB_EVENTS_URL
   VaultClientConfig vault;                           // JB_VAULT_*
-  int jellyfin_timeout_ms = 30000;                   // JB_JELLYFIN_TIMEOUT_MS
-  bool jellyfin_tls_verify = true;                   // JB_JELLYFIN_TLS_VERIFY
-  std::string jellyfin_ca_file;                      // JB_JELLYFIN_CA_FILE
+  HttpClientOptions jellyfin_http;                   // JB_JELLYFIN_TIMEOUT_MS (30 s), _TLS_VERIFY, _CA_FILE
+  ServerBudgetOptions budget;                        // JB_SERVER_CONCURRENCY
   int page_size = 1000;                              // JB_INDEX_PAGE_SIZE (500-1000)
   int64_t refresh_s = 900;                           // JB_INDEX_REFRESH_S
   int64_t full_rebuild_s = 86400;                    // JB_INDEX_FULL_REBUILD_S

@@ -23,7 +23,7 @@
 
 #include "common/events.h"
 #include "common/thread_pool.h"
-#include "library-service/connection_access.h"
+#include "common/connection_access.h"
 #include "library-service/index_builder.h"
 #include "library-service/index_store.h"
 #include "library-service/libraries.h"

@@ -14,7 +14,7 @@
 #include "common/signals.h"
 #include "common/vault_client.h"
 #include "library-service/config.h"
-#include "library-service/connection_access.h"
+#include "common/connection_access.h"
 #include "library-service/index_builder.h"
 #include "library-service/index_scheduler.h"
 #include "library-service/index_store.h"
@@ -36,11 +36,8 @@ int main() {
   jb::VaultClient vault(zctx, cfg.vault);
   jb::EventPublisher events(zctx, cfg.events_url, "library-service");
 
-  jb::HttpClientOptions http;
-  http.timeout_ms = cfg.jellyfin_timeout_ms;
-  http.verify_tls = cfg.jellyfin_tls_verify;
-  http.ca_file = cfg.jellyfin_ca_file;
-  jb::library::ConnectionAccess access(vault, http, jb::jf::RetryPolicy{});
+  jb::ServerBudget budget(redis, cfg.budget, &registry);
+  jb::ConnectionAccess access(vault, cfg.jellyfin_http, jb::jf::RetryPolicy{}, &budget);
   jb::library::Libraries libraries(redis);
   jb::library::IndexStore index(redis);
   jb::library::BuildOptions bo;

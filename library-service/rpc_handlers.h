@@ -19,7 +19,7 @@
 
 #include "common/redis.h"
 #include "common/result.h"
-#include "library-service/connection_access.h"
+#include "common/connection_access.h"
 #include "library-service/index_scheduler.h"
 #include "library-service/index_store.h"
 #include "library-service/libraries.h"

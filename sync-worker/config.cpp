@@ -19,6 +19,15 @@ Config load_config(ConfigReader& r) {
   c.lease_ms = r.integer("JB_WORK_LEASE_MS", c.lease_ms, 100, 3600000);
   c.max_deliveries = static_cast<int>(r.integer("JB_WORK_MAX_DELIVERIES", c.max_deliveries, 1, 100));
   c.events_url = r.zmq_endpoint("JB_EVENTS_URL", c.events_url);
+  c.library_rpc_url = r.zmq_endpoint("JB_LIBRARY_RPC_URL", c.library_rpc_url);
+  c.vault = load_vault_client_config(r);
+  c.jellyfin_http = load_jellyfin_http(r, 30000);
+  c.budget = load_server_budget(r);
+  c.sync.page_size = static_cast<int>(r.integer("JB_SYNC_PAGE_SIZE", c.sync.page_size, 10, 1000));
+  c.sync.apply_batch = static_cast<int>(r.integer("JB_SYNC_APPLY_BATCH", c.sync.apply_batch, 1, 100));
+  c.sync.index_wait_ms = r.integer("JB_SYNC_INDEX_WAIT_MS", c.sync.index_wait_ms, 100, 3600000);
+  c.sync.max_deliveries = c.max_deliveries;
+  c.schedule_tick_ms = static_cast<int>(r.integer("JB_SCHEDULE_TICK_MS", c.schedule_tick_ms, 50, 600000));
   return c;
 }
 

@@ -8,6 +8,8 @@
 
 #include "common/config.h"
 #include "common/service_config.h"
+#include "common/vault_client.h"
+#include "sync-worker/sync_context.h"
 
 namespace jb::worker {
 
@@ -20,6 +22,12 @@ struct Config {
   int64_t lease_ms = 30000;                      // JB_WORK_LEASE_MS: idle time before others claim
   int max_deliveries = 5;                        // JB_WORK_MAX_DELIVERIES: then dead-letter
   std::string events_url = "tcp://127.0.0.1:5557";  // JB_EVENTS_URL (auth-service's SUB)
+  std::string library_rpc_url = "tcp://127.0.0.1:5556";  // JB_LIBRARY_RPC_URL
+  VaultClientConfig vault;                       // JB_VAULT_*
+  HttpClientOptions jellyfin_http;               // JB_JELLYFIN_TIMEOUT_MS (30 s), _TLS_VERIFY, _CA_FILE
+  ServerBudgetOptions budget;                    // JB_SERVER_CONCURRENCY
+  SyncOptions sync;                              // JB_SYNC_*
+  int schedule_tick_ms = 5000;                   // JB_SCHEDULE_TICK_MS
 };
 
 Config load_config(ConfigReader& r);

@@ -36,9 +36,10 @@ void Consumer::process(const workq::Item& item) {
   std::string type = item.field("type");
   if (item.deliveries > opts_.max_deliveries) {
     log::warn("work item dead-lettered", {{"entry", item.id}, {"type", type}, {"deliveries", item.deliveries}});
-    (void)workq::dead_letter(conn_, opts_.names, item,
-                             "delivered " + std::to_string(item.deliveries) + " times without success");
+    std::string why = "delivered " + std::to_string(item.deliveries) + " times without success";
+    (void)workq::dead_letter(conn_, opts_.names, item, why);
     count("dead_letter");
+    if (dead_) dead_(item, why);
     return;
   }
   auto h = handlers_.find(type);
@@ -46,6 +47,7 @@ void Consumer::process(const workq::Item& item) {
     log::warn("unknown work type", {{"entry", item.id}, {"type", type}});
     (void)workq::dead_letter(conn_, opts_.names, item, "unknown work type '" + type + "'");
     count("dead_letter");
+    if (dead_) dead_(item, "unknown work type '" + type + "'");
     return;
   }
   Status s = Error("internal", "handler threw");
@@ -74,6 +76,7 @@ void Consumer::process(const workq::Item& item) {
     log::warn("work item failed", {{"entry", item.id}, {"type", type}, {"error", s.error().message}});
     (void)workq::dead_letter(conn_, opts_.names, item, s.error().message);
     count("dead_letter");
+    if (dead_) dead_(item, s.error().message);
   }
 }
 

@@ -8,6 +8,7 @@
 //   • handler returns code "retry"  → left pending; redelivered after the lease
 //   • handler returns code "interrupted" (we are stopping) → handed back at once
 //   • any other error, an unknown type, or too many deliveries → dead-letter
+//     (and the on_dead_letter hook)
 // stop() lets the entry in progress finish (handlers watch `stopping`) and
 // hands back entries fetched but not started, so others claim them at once.
 //
@@ -46,6 +47,9 @@ class Consumer {
            EventPublisher* events = nullptr);
   ~Consumer();
   void on(const std::string& type, WorkHandler h);
+  // Called after an entry went to the dead-letter stream (with its error), so
+  // the work it belonged to can be failed visibly.
+  void on_dead_letter(std::function<void(const workq::Item&, const std::string& error)> f) { dead_ = std::move(f); }
   void start();
   void stop();
   uint64_t processed() const { return processed_.load(); }
@@ -58,6 +62,7 @@ class Consumer {
   metrics::Registry& registry_;
   EventPublisher* events_;
   std::map<std::string, WorkHandler> handlers_;
+  std::function<void(const workq::Item&, const std::string&)> dead_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> processed_{0};

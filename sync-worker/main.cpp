@@ -1,18 +1,25 @@
 // sync-worker: executes work items from the Redis Stream; any number of replicas.
-// main() only wires components: config → logs → heartbeat → queue consumer →
-// events publisher → admin HTTP → wait for SIGTERM → hand back → exit 0.
+// main() only wires components: config → logs → heartbeat → sync pipeline
+// (library RPC, vault, server budget) → queue consumer → scheduler → events
+// publisher → admin HTTP → wait for SIGTERM → hand back → exit 0.
 #include <zmq.hpp>
 
 #include "common/admin_routes.h"
+#include "common/connection_access.h"
 #include "common/events.h"
 #include "common/http_server.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/rpc_pool.h"
 #include "common/signals.h"
+#include "common/sync_store.h"
+#include "common/vault_client.h"
 #include "sync-worker/config.h"
 #include "sync-worker/consumer.h"
 #include "sync-worker/heartbeat.h"
 #include "sync-worker/noop_handler.h"
+#include "sync-worker/scheduler.h"
+#include "sync-worker/steps.h"
 
 int main() {
   jb::block_shutdown_signals();
@@ -29,12 +36,41 @@ int main() {
 
   jb::worker::Heartbeat heartbeat(cfg.common.redis, cfg.worker_id, cfg.heartbeat_interval_ms,
                                   cfg.heartbeat_ttl_ms);
+  jb::RedisPool redis(cfg.common.redis, cfg.common.redis_pool);
+  jb::sync::SyncStore store(redis);
+  jb::RpcClientOptions lo;
+  lo.endpoint = cfg.library_rpc_url;
+  lo.peer_name = "library-service";
+  lo.timeout_ms = 10000;
+  jb::RpcClientPool library_rpc(zctx, lo, 4);
+  jb::worker::LibraryClient library(library_rpc);
+  jb::VaultClient vault(zctx, cfg.vault);
+  jb::ServerBudget budget(redis, cfg.budget, &registry);
+  jb::jf::RetryPolicy retry;
+  retry.retry_writes = true;  // our writes are absolute (writes.h)
+  jb::ConnectionAccess access(vault, cfg.jellyfin_http, retry, &budget);
+  jb::worker::SyncContext sync(redis, store, library, access, &events, cfg.worker_id, cfg.sync);
+
   jb::worker::ConsumerOptions co;
   co.consumer = cfg.worker_id;
   co.lease_ms = cfg.lease_ms;
   co.max_deliveries = cfg.max_deliveries;
+  co.batch = 1;  // one entry at a time, so a run's shards spread over every worker
   jb::worker::Consumer consumer(cfg.common.redis, co, registry, &events);
   consumer.on("noop", jb::worker::noop_handler);
+  using Step = jb::Status (*)(jb::worker::SyncContext&, const jb::workq::Item&, const std::atomic<bool>&);
+  for (auto [type, step] : {std::pair<const char*, Step>{"sync.plan", jb::worker::plan_step},
+                            {"sync.scan", jb::worker::scan_step},
+                            {"sync.diff", jb::worker::diff_step},
+                            {"sync.apply", jb::worker::apply_step},
+                            {"sync.release", jb::worker::release_step}})
+    consumer.on(type, [&sync, step](const jb::workq::Item& item, const std::atomic<bool>& stopping) {
+      return step(sync, item, stopping);
+    });
+  consumer.on_dead_letter([&sync](const jb::workq::Item& item, const std::string& error) {
+    if (!item.field("run").empty()) sync.fail(item.field("run"), "", item.field("type") + ": " + error);
+  });
+  jb::worker::Scheduler scheduler(store, cfg.schedule_tick_ms, registry);
 
   jb::HealthState health;
   jb::http::ServerOptions ho;
@@ -52,11 +88,13 @@ int main() {
   }
   heartbeat.start();
   consumer.start();
+  scheduler.start();
   jb::log::lifecycle("ready", {{"worker_id", cfg.worker_id}, {"admin_port", static_cast<int>(admin.port())}});
 
   int sig = jb::wait_for_shutdown_signal();
   jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});
   health.stopping = true;
+  scheduler.stop();
   consumer.stop();   // finishes or hands back what it holds
   heartbeat.stop();  // deregisters: the live count drops at once
   admin.stop();

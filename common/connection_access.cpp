@@ -1,7 +1,7 @@
 // connection_access.cpp — see connection_access.h.
-#include "library-service/connection_access.h"
+#include "common/connection_access.h"
 
-namespace jb::library {
+namespace jb {
 
 Result<std::unique_ptr<Access>> ConnectionAccess::open(const std::string& connection_id) {
   auto creds = vault_.credentials(connection_id);
@@ -10,9 +10,12 @@ Result<std::unique_ptr<Access>> ConnectionAccess::open(const std::string& connec
   if (!http) http = std::make_unique<HttpClient>(http_);
   jf::ClientIdentity id;
   id.device_id = creds->device_id;
-  auto a = std::unique_ptr<Access>(new Access{*creds, jf::Client(*http, creds->server_url, id, creds->token)});
+  auto gate = budget_ ? budget_->gate(creds->server_id) : nullptr;
+  auto a = std::unique_ptr<Access>(
+      new Access{*creds, std::move(gate), jf::Client(*http, creds->server_url, id, creds->token)});
   a->client.set_retry(retry_);
+  if (a->gate) a->client.set_gate(a->gate.get());
   return a;
 }
 
-}  // namespace jb::library
+}  // namespace jb

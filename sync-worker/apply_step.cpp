@@ -1,0 +1,229 @@
+// apply_step.cpp — sync.apply: performs one slice of a run's plan and proves
+// it with batch reads; sync.release: a confirmed held run goes on.
+//
+// Each planned write is sent to every id of its group on its side (duplicate
+// copies), as an absolute request (writes.h), then one GET /Items?ids=… per
+// batch of ids reads the user data back. The outcome of a plan position is
+// recorded once (HSETNX), with its counter, in one script, so a redelivered
+// slice skips what is recorded and counts nothing twice. A failed write
+// restores the group's old baseline (the next run plans it again) and counts
+// towards the item's quarantine; a success clears that count. Transient
+// failures (timeouts, 5xx, 503/429 after the client's own retries) leave the
+// position unrecorded and the slice is retried later — on its last delivery
+// they are recorded as failed.
+#include "common/json.h"
+#include "common/log.h"
+#include "common/redis_script.h"
+#include "common/text.h"
+#include "sync-worker/steps.h"
+#include "sync-worker/writes.h"
+
+namespace jb::worker {
+
+namespace {
+
+// KEYS[1] out hash, KEYS[2] run hash, KEYS[3] fails hash.
+// ARGV per outcome (7): position, outcome json, counter field, fails field,
+// agreed-baseline key, old baseline ("" = none), "a" applied | "f" failed.
+const RedisScript kRecord(R"lua(
+local n = 0
+for i = 1, #ARGV, 7 do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
+    n = n + 1
+    redis.call('HINCRBY', KEYS[2], ARGV[i + 2], 1)
+    if ARGV[i + 6] == 'f' then
+      redis.call('HINCRBY', KEYS[3], ARGV[i + 3], 1)
+      local g = string.match(ARGV[i + 3], ':(.*)$')
+      if ARGV[i + 5] == '' then redis.call('HDEL', ARGV[i + 4], g)
+      else redis.call('HSET', ARGV[i + 4], g, ARGV[i + 5]) end
+    else
+      redis.call('HDEL', KEYS[3], ARGV[i + 3])
+    end
+  end
+end
+return n
+)lua");
+
+struct Planned {
+  int64_t pos = 0;
+  std::string feature, group, side, old_base;
+  std::vector<std::string> ids;
+  PlannedWrite write;
+  std::string outcome, reason;  // set when decided
+  bool transient = false;
+};
+
+std::optional<Planned> parse_planned(int64_t pos, const std::string& v) {
+  auto d = json::parse(v);
+  if (!d.ok()) return std::nullopt;
+  Planned p;
+  p.pos = pos;
+  p.feature = json::get_string(*d, "f");
+  p.group = json::get_string(*d, "g");
+  p.side = json::get_string(*d, "side");
+  p.old_base = json::get_string(*d, "ob");
+  if (const auto* ids = json::member(*d, "ids"); ids && ids->IsArray())
+    for (const auto& id : ids->GetArray())
+      if (id.IsString()) p.ids.emplace_back(id.GetString(), id.GetStringLength());
+  std::string action = json::get_string(*d, "action");
+  bool known = false;
+  for (auto a : {sync::Action::favorite, sync::Action::unfavorite, sync::Action::played, sync::Action::unplayed,
+                 sync::Action::set_last_played, sync::Action::set_position, sync::Action::clear_position})
+    if (action == sync::action_name(a)) {
+      p.write.action = a;
+      known = true;
+    }
+  if (!known || p.ids.empty()) return std::nullopt;
+  p.write.position_ticks = json::get_int(*d, "pos");
+  p.write.play_count = json::get_int(*d, "count");
+  if (auto date = json::opt_int(*d, "date")) p.write.last_played_us = *date;
+  return p;
+}
+
+// Reads back the user data of `ids` in batches; id → user data.
+Result<std::map<std::string, jf::UserData>> read_back(jf::Client& client, const std::string& user,
+                                                      const std::vector<std::string>& ids, size_t batch) {
+  std::map<std::string, jf::UserData> out;
+  for (size_t from = 0; from < ids.size(); from += batch) {
+    std::vector<std::string> slice(ids.begin() + static_cast<long>(from),
+                                   ids.begin() + static_cast<long>(std::min(ids.size(), from + batch)));
+    auto page = client.items("userId=" + text::url_encode(user) + "&ids=" + text::join(slice, ",") +
+                             "&enableImages=false&limit=" + std::to_string(slice.size()));
+    if (!page.ok()) return page.error();
+    for (const auto& it : page->items)
+      if (it.user_data) out[it.id] = *it.user_data;
+  }
+  return out;
+}
+
+}  // namespace
+
+Status apply_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bool>& stopping) {
+  std::string run_id = item.field("run");
+  int64_t from = 0, to = 0;
+  if (!text::parse_int64(item.field("from"), from) || !text::parse_int64(item.field("to"), to) || from < 0 || to <= from)
+    return Error("bad_work_item", "sync.apply needs from < to.");
+  auto rec = ctx.load(run_id);
+  if (!rec.ok()) return Error("retry", rec.error().message);
+  if (!rec->has_value() || (*rec)->terminal() || (*rec)->get("phase") != "apply") return Status::Ok();
+  const RunRecord& run = **rec;
+  std::string part = std::to_string(from) + "-" + std::to_string(to);
+  auto member = ctx.redis.command({"SISMEMBER", run_list_key(run_id, "done:apply"), part});
+  if (!member.ok()) return Error("retry", member.error().message);
+
+  bool retry_later = false;
+  std::string transient_reason;
+  if (member->integer == 0) {
+    auto plan = ctx.redis.pipeline({{"LRANGE", run_list_key(run_id, "plan"), std::to_string(from), std::to_string(to - 1)}});
+    if (!plan.ok()) return Error("retry", plan.error().message);
+    std::vector<Planned> todo;
+    {
+      RedisArgv argv{"HMGET", run_list_key(run_id, "out")};
+      for (int64_t i = from; i < to; ++i) argv.push_back(std::to_string(i));
+      auto done = ctx.redis.command(argv);
+      if (!done.ok()) return Error("retry", done.error().message);
+      const auto& entries = (*plan)[0].elements;
+      for (size_t i = 0; i < entries.size(); ++i) {
+        if (i < done->elements.size() && done->elements[i].is_string()) continue;  // recorded before
+        auto p = parse_planned(from + static_cast<int64_t>(i), entries[i].str);
+        if (p) todo.push_back(std::move(*p));
+      }
+    }
+    bool last_chance = item.deliveries >= ctx.opts.max_deliveries;
+    std::map<std::string, std::unique_ptr<Access>> sides;
+    auto side_access = [&](const std::string& side) -> Result<Access*> {
+      auto it = sides.find(side);
+      if (it != sides.end()) return it->second.get();
+      auto a = ctx.access.open(side == "source" ? run.pair.source : run.pair.target);
+      if (!a.ok()) return a.error();
+      auto* raw = a->get();
+      sides[side] = std::move(*a);
+      return raw;
+    };
+    // Writes.
+    int n = 0;
+    for (auto& p : todo) {
+      if (stopping.load()) break;
+      auto acc = side_access(p.side);
+      if (!acc.ok()) return ctx.step_error(item, run_id, run.pair.id, acc.error());
+      for (const auto& id : p.ids) {
+        HttpWrite req = to_request(p.write, id, (*acc)->creds.user_id);
+        auto r = (*acc)->client.request(req.method, req.path, req.body);
+        if (!r.ok()) {
+          p.transient = jf::is_transient(r.error()) && !last_chance;
+          p.outcome = "failed";
+          p.reason = r.error().message;
+          break;
+        }
+      }
+      if (++n % 20 == 0) ctx.touch(item);
+    }
+    // Verification: one batch read per side for the slice.
+    for (const char* side : {"source", "target"}) {
+      std::vector<std::string> ids;
+      for (const auto& p : todo)
+        if (p.side == side && p.outcome.empty() && !stopping.load())
+          ids.insert(ids.end(), p.ids.begin(), p.ids.end());
+      if (ids.empty()) continue;
+      auto acc = side_access(side);
+      if (!acc.ok()) return ctx.step_error(item, run_id, run.pair.id, acc.error());
+      auto seen = read_back((*acc)->client, (*acc)->creds.user_id, ids, static_cast<size_t>(ctx.opts.apply_batch));
+      if (!seen.ok()) return ctx.step_error(item, run_id, run.pair.id, seen.error());
+      for (auto& p : todo) {
+        if (p.side != side || !p.outcome.empty()) continue;
+        bool ok = true;
+        for (const auto& id : p.ids) {
+          auto f = seen->find(id);
+          if (f == seen->end() || !in_effect(p.write, f->second)) ok = false;
+        }
+        p.outcome = ok ? "applied" : "failed";
+        if (!ok) p.reason = "the server did not show the change when read back";
+      }
+    }
+    // Outcomes.
+    std::vector<std::string> args;
+    for (const auto& p : todo) {
+      if (p.outcome.empty()) continue;  // not attempted (stopping)
+      if (p.transient) {
+        retry_later = true;
+        transient_reason = p.reason;
+        continue;
+      }
+      json::Writer w;
+      w.begin_object().kv("outcome", p.outcome);
+      if (!p.reason.empty()) w.kv("reason", p.reason);
+      w.end_object();
+      sync::Feature f;
+      if (!sync::parse_feature(p.feature, f)) continue;
+      args.insert(args.end(), {std::to_string(p.pos), w.str(), "c:" + p.feature + ":" + p.outcome,
+                               p.feature + ":" + p.group, sync::run_feature_key(run_id, f, 'A'), p.old_base,
+                               p.outcome == "applied" ? "a" : "f"});
+    }
+    if (!args.empty()) {
+      auto lease = ctx.redis.acquire();
+      auto r = kRecord.run(*lease, {run_list_key(run_id, "out"), sync::run_key(run_id), fails_key(run.pair.id)}, args);
+      if (!r.ok()) return Error("retry", r.error().message);
+    }
+    ctx.publish(run_id);
+    if (stopping.load()) return Error("interrupted", "stopping");
+    if (retry_later) return Error("retry", "some writes met a busy server: " + transient_reason);
+  }
+  auto left = ctx.finish_part(run_id, "apply", part);
+  if (!left.ok()) return Error("retry", left.error().message);
+  if (*left <= 0)
+    if (auto s = ctx.finalize(run_id, item.id); !s.ok()) return Error("retry", s.error().message);
+  return Status::Ok();
+}
+
+Status release_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bool>&) {
+  std::string run_id = item.field("run");
+  auto rec = ctx.load(run_id);
+  if (!rec.ok()) return Error("retry", rec.error().message);
+  if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
+  const RunRecord& run = **rec;
+  if (run.get("state") != sync::run_state::running || run.get("phase") != "apply") return Status::Ok();
+  log::info("held sync run confirmed", {{"run", run_id}, {"pair", run.pair.id}});
+  return enqueue_applies(ctx, run_id, std::atoll(run.get("plan_size").c_str()), item.id);
+}
+
+}  // namespace jb::worker

@@ -1,0 +1,377 @@
+// diff_step.cpp — sync.diff: decides every match group of every feature.
+//
+// Streams the run's group hashes (source S, target T) and the pair's
+// baseline in batches (HSCAN + HMGET), so memory never holds a library:
+//   1. groups the source lists (with the target's entry and the baseline),
+//   2. groups only the target lists,
+//   3. groups only the baseline remembers (gone from both: no write).
+// planner.h decides each; writes go to the plan list (one entry per write,
+// with the ids to write and the old baseline to restore if it fails), every
+// decision with a write or a reason goes to the run's item list, and the
+// agreed baseline to jb:run:<id>:<feature>:A. Then the safety checks:
+// removals above mass_delete_percent of a baseline, or a side that suddenly
+// lists under a tenth of a big baseline, hold the run for confirmation.
+// A redelivered diff starts over (nothing was applied yet); once it has moved
+// the run to "apply" it only re-enqueues the applies.
+#include <set>
+
+#include "common/json.h"
+#include "common/log.h"
+#include "common/text.h"
+#include "common/time.h"
+#include "sync-worker/match.h"
+#include "sync-worker/steps.h"
+
+namespace jb::worker {
+
+namespace {
+
+constexpr int kBatch = 500;
+
+struct FeatureTotals {
+  int64_t planned = 0, skipped = 0, unmatched = 0, removals = 0;
+  int64_t base_size = 0, present_source = 0, present_target = 0;
+};
+
+struct DiffJob {
+  SyncContext& ctx;
+  const RunRecord& run;
+  std::string run_id;
+  std::set<std::string> playing_source, playing_target;
+  std::map<std::string, std::string> fails;
+  int64_t plan_size = 0;
+  std::vector<RedisArgv> pending;  // flushed per batch
+};
+
+std::optional<sync::SideEntry> entry_of(const RedisReply& r) {
+  if (!r.is_string()) return std::nullopt;
+  sync::SideEntry e;
+  if (!sync::decode_entry(r.str, e)) return std::nullopt;
+  return e;
+}
+
+std::optional<sync::Baseline> baseline_of(const RedisReply& r) {
+  if (!r.is_string()) return std::nullopt;
+  sync::Baseline b;
+  if (!sync::decode_baseline(r.str, b)) return std::nullopt;
+  return b;
+}
+
+bool any_in(const std::vector<std::string>& ids, const std::set<std::string>& set) {
+  for (const auto& id : ids)
+    if (set.count(id)) return true;
+  return false;
+}
+
+void decide_group(DiffJob& job, sync::Feature f, FeatureTotals& tot, const std::string& group,
+                  const std::optional<sync::SideEntry>& s, const std::optional<sync::SideEntry>& t,
+                  const std::optional<sync::Baseline>& b) {
+  const sync::Pair& pair = job.run.pair;
+  const std::string fname = sync::feature_name(f);
+  sync::Inputs in;
+  in.feature = f;
+  in.two_way = pair.two_way;
+  in.config = pair.feature(f);
+  if (s) in.source = s->state;
+  if (t) in.target = t->state;
+  in.baseline = b;
+  // The ids each side would be written to.
+  std::vector<std::string> target_ids = s ? s->other_ids : t ? t->own_ids : std::vector<std::string>{};
+  std::vector<std::string> source_ids = t ? t->other_ids : s ? s->own_ids : std::vector<std::string>{};
+  in.target_playing_now = any_in(target_ids, job.playing_target);
+  in.source_playing_now = any_in(source_ids, job.playing_source);
+  const auto& rules = job.ctx.opts.rules;
+  if (s && sync::present(f, s->state, rules)) tot.present_source++;
+  if (t && sync::present(f, t->state, rules)) tot.present_target++;
+
+  sync::Decision d = sync::decide(in, rules);
+  std::string name = s ? s->name : t ? t->name : "";
+  std::string fail_key = fname + ":" + group;
+  std::string old_base = b ? sync::encode_baseline(*b) : "";
+  auto item_json = [&](const std::string& action, const std::string& side, const std::string& item,
+                       const std::string& reason, int64_t plan, bool removal) {
+    json::Writer w;
+    w.begin_object().kv("feature", fname).kv("action", action).kv("side", side).kv("item", item).kv("name", name);
+    if (!reason.empty()) w.kv("reason", reason);
+    if (removal) w.kv("removal", true);
+    if (plan >= 0) w.kv("plan", plan);
+    w.end_object();
+    return w.str();
+  };
+  std::string items_key = run_list_key(job.run_id, "items");
+
+  if (!d.writes.empty()) {
+    auto fc = job.fails.find(fail_key);
+    if (fc != job.fails.end() && std::atoll(fc->second.c_str()) >= job.ctx.opts.quarantine_after) {
+      const auto& w0 = d.writes.front();
+      const auto& ids = w0.side == sync::Side::target ? target_ids : source_ids;
+      job.pending.push_back({"RPUSH", items_key,
+                             item_json("quarantined", w0.side == sync::Side::target ? "target" : "source",
+                                       ids.empty() ? "" : ids.front(),
+                                       "failed in " + fc->second + " runs in a row; quarantined until the pair is edited",
+                                       -1, false)});
+      tot.skipped++;
+      if (b) job.pending.push_back({"HSET", sync::run_feature_key(job.run_id, f, 'A'), group, old_base});
+      return;
+    }
+  }
+  for (const auto& w : d.writes) {
+    const auto& ids = w.side == sync::Side::target ? target_ids : source_ids;
+    if (ids.empty()) continue;  // cannot happen for matched groups; never guess
+    const char* side = w.side == sync::Side::target ? "target" : "source";
+    int64_t count = w.side == sync::Side::target ? (s ? s->state.play_count : 0) : (t ? t->state.play_count : 0);
+    json::Writer p;
+    p.begin_object().kv("f", fname).kv("g", group).kv("side", side).kv("action", sync::action_name(w.action));
+    p.key("ids").begin_array();
+    for (const auto& id : ids) p.value(id);
+    p.end_array().kv("pos", w.position_ticks).kv("count", count);
+    if (w.last_played_us) p.kv("date", *w.last_played_us);
+    p.kv("ob", old_base).kv("removal", w.removal).end_object();
+    int64_t idx = job.plan_size++;
+    job.pending.push_back({"RPUSH", run_list_key(job.run_id, "plan"), p.str()});
+    job.pending.push_back({"RPUSH", items_key, item_json(sync::action_name(w.action), side, ids.front(), "", idx, w.removal)});
+    tot.planned++;
+    if (w.removal) tot.removals++;
+  }
+  if (d.writes.empty() && !d.skip.empty()) {
+    std::string side = t ? "target" : "source";
+    const auto& ids = t ? t->own_ids : s ? s->own_ids : target_ids;
+    job.pending.push_back({"RPUSH", items_key, item_json("skip", side, ids.empty() ? "" : ids.front(), d.skip, -1, false)});
+    tot.skipped++;
+  }
+  if (d.agreed.present)
+    job.pending.push_back({"HSET", sync::run_feature_key(job.run_id, f, 'A'), group, sync::encode_baseline(d.agreed)});
+}
+
+Status flush(DiffJob& job) {
+  if (job.pending.empty()) return Status::Ok();
+  auto r = job.ctx.redis.pipeline(job.pending);
+  job.pending.clear();
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+// HSCANs `key` in batches; calls fn with the batch's fields and values.
+Status scan_hash(SyncContext& ctx, const std::string& key,
+                 const std::function<Status(std::vector<std::string>&, std::vector<std::string>&)>& fn) {
+  std::string cursor = "0";
+  do {
+    auto r = ctx.redis.command({"HSCAN", key, cursor, "COUNT", std::to_string(kBatch)});
+    if (!r.ok()) return r.error();
+    if (!r->is_array() || r->elements.size() != 2) return Error("redis_protocol", "unexpected HSCAN answer");
+    cursor = r->elements[0].str;
+    std::vector<std::string> fields, values;
+    const auto& kv = r->elements[1].elements;
+    for (size_t i = 0; i + 1 < kv.size(); i += 2) {
+      fields.push_back(kv[i].str);
+      values.push_back(kv[i + 1].str);
+    }
+    if (!fields.empty())
+      if (auto s = fn(fields, values); !s.ok()) return s;
+  } while (cursor != "0");
+  return Status::Ok();
+}
+
+Result<std::vector<RedisReply>> hmget(SyncContext& ctx, const std::string& key, const std::vector<std::string>& fields) {
+  RedisArgv argv{"HMGET", key};
+  argv.insert(argv.end(), fields.begin(), fields.end());
+  auto r = ctx.redis.command(argv);
+  if (!r.ok()) return r.error();
+  return r->elements;
+}
+
+Status diff_feature(DiffJob& job, sync::Feature f, FeatureTotals& tot) {
+  std::string S = sync::run_feature_key(job.run_id, f, 'S');
+  std::string T = sync::run_feature_key(job.run_id, f, 'T');
+  std::string B = sync::baseline_key(job.run.pair.id, f);
+  auto len = job.ctx.redis.command({"HLEN", B});
+  if (!len.ok()) return len.error();
+  tot.base_size = len->integer;
+
+  // 1. Groups the source lists.
+  if (auto s = scan_hash(job.ctx, S, [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
+        auto t = hmget(job.ctx, T, g);
+        if (!t.ok()) return t.error();
+        auto b = hmget(job.ctx, B, g);
+        if (!b.ok()) return b.error();
+        for (size_t i = 0; i < g.size(); ++i) {
+          sync::SideEntry se;
+          if (!sync::decode_entry(v[i], se)) continue;
+          decide_group(job, f, tot, g[i], se, entry_of((*t)[i]), baseline_of((*b)[i]));
+        }
+        return flush(job);
+      });
+      !s.ok())
+    return s;
+  // 2. Groups only the target lists.
+  if (auto s = scan_hash(job.ctx, T, [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
+        auto in_s = hmget(job.ctx, S, g);
+        if (!in_s.ok()) return in_s.error();
+        auto b = hmget(job.ctx, B, g);
+        if (!b.ok()) return b.error();
+        for (size_t i = 0; i < g.size(); ++i) {
+          if ((*in_s)[i].is_string()) continue;
+          sync::SideEntry te;
+          if (!sync::decode_entry(v[i], te)) continue;
+          decide_group(job, f, tot, g[i], std::nullopt, te, baseline_of((*b)[i]));
+        }
+        return flush(job);
+      });
+      !s.ok())
+    return s;
+  // 3. Groups only the baseline remembers: gone from both sides, nothing to write.
+  if (auto s = scan_hash(job.ctx, B, [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
+        auto in_s = hmget(job.ctx, S, g);
+        if (!in_s.ok()) return in_s.error();
+        auto in_t = hmget(job.ctx, T, g);
+        if (!in_t.ok()) return in_t.error();
+        for (size_t i = 0; i < g.size(); ++i) {
+          if ((*in_s)[i].is_string() || (*in_t)[i].is_string()) continue;
+          sync::Baseline base;
+          if (!sync::decode_baseline(v[i], base)) continue;
+          decide_group(job, f, tot, g[i], std::nullopt, std::nullopt, base);
+        }
+        return flush(job);
+      });
+      !s.ok())
+    return s;
+  return Status::Ok();
+}
+
+// Items the user is playing right now on a connection (GET /Sessions).
+Result<std::set<std::string>> playing_now(SyncContext& ctx, const std::string& conn) {
+  auto access = ctx.access.open(conn);
+  if (!access.ok()) return access.error();
+  auto d = (*access)->client.get_json("/Sessions");
+  if (!d.ok()) return d.error();
+  std::set<std::string> ids;
+  if (!d->IsArray()) return ids;
+  const std::string& user = (*access)->creds.user_id;
+  for (const auto& s : d->GetArray()) {
+    if (json::get_string(s, "UserId") != user) continue;
+    if (const auto* np = json::member(s, "NowPlayingItem"); np && np->IsObject()) ids.insert(json::get_string(*np, "Id"));
+  }
+  return ids;
+}
+
+}  // namespace
+
+Status diff_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bool>& stopping) {
+  std::string run_id = item.field("run");
+  auto rec = ctx.load(run_id);
+  if (!rec.ok()) return Error("retry", rec.error().message);
+  if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
+  const RunRecord& run = **rec;
+  const std::string& phase = run.get("phase");
+  if (phase == "apply") return enqueue_applies(ctx, run_id, std::atoll(run.get("plan_size").c_str()), item.id);
+  if (phase != "scan" && phase != "diff") return Status::Ok();
+  // One differ per run: the first entry (or that entry redelivered).
+  auto claim = ctx.redis.command({"HSETNX", sync::run_key(run_id), "differ", item.id});
+  if (!claim.ok()) return Error("retry", claim.error().message);
+  if (claim->integer == 0) {
+    auto cur = ctx.redis.command({"HGET", sync::run_key(run_id), "differ"});
+    if (!cur.ok()) return Error("retry", cur.error().message);
+    if (cur->str != item.id) return Status::Ok();
+  }
+  (void)ctx.set(run_id, {{"phase", "diff"}});
+  ctx.publish(run_id);
+
+  DiffJob job{ctx, run, run_id, {}, {}, {}, 0, {}};
+  const sync::Pair& pair = run.pair;
+  if (pair.progress.enabled) {
+    auto ps = playing_now(ctx, pair.source);
+    if (!ps.ok()) return ctx.step_error(item, run_id, pair.id, ps.error());
+    auto pt = playing_now(ctx, pair.target);
+    if (!pt.ok()) return ctx.step_error(item, run_id, pair.id, pt.error());
+    job.playing_source = std::move(*ps);
+    job.playing_target = std::move(*pt);
+  }
+  auto fails = ctx.redis.command({"HGETALL", fails_key(pair.id)});
+  if (!fails.ok()) return Error("retry", fails.error().message);
+  for (size_t i = 0; i + 1 < fails->elements.size(); i += 2) job.fails[fails->elements[i].str] = fails->elements[i + 1].str;
+
+  // Start over: nothing of this run has been applied yet.
+  std::vector<RedisArgv> reset{{"DEL", run_list_key(run_id, "plan")}, {"DEL", run_list_key(run_id, "items")},
+                               {"DEL", run_list_key(run_id, "out")}};
+  for (sync::Feature f : pair.enabled()) reset.push_back({"DEL", sync::run_feature_key(run_id, f, 'A')});
+  if (auto r = ctx.redis.pipeline(reset); !r.ok()) return Error("retry", r.error().message);
+
+  std::map<std::string, std::string> fields;
+  std::vector<std::string> holds;
+  int64_t removals = 0;
+  for (sync::Feature f : pair.enabled()) {
+    if (stopping.load()) return Error("interrupted", "stopping");
+    FeatureTotals tot;
+    if (auto s = diff_feature(job, f, tot); !s.ok()) return ctx.step_error(item, run_id, pair.id, s.error());
+    ctx.touch(item);
+    std::string fname = sync::feature_name(f);
+    // Unmatched items of this feature go to the item list too.
+    if (auto s = scan_hash(ctx, run_list_key(run_id, "unmatched"),
+                           [&](std::vector<std::string>& k, std::vector<std::string>& v) -> Status {
+                             for (size_t i = 0; i < k.size(); ++i)
+                               if (k[i].rfind(fname + "|", 0) == 0) {
+                                 job.pending.push_back({"RPUSH", run_list_key(run_id, "items"), v[i]});
+                                 tot.unmatched++;
+                               }
+                             return flush(job);
+                           });
+        !s.ok())
+      return ctx.step_error(item, run_id, pair.id, s.error());
+    fields["c:" + fname + ":planned"] = std::to_string(tot.planned);
+    fields["c:" + fname + ":skipped"] = std::to_string(tot.skipped);
+    fields["c:" + fname + ":unmatched"] = std::to_string(tot.unmatched);
+    fields["c:" + fname + ":applied"] = "0";
+    fields["c:" + fname + ":failed"] = "0";
+    removals += tot.removals;
+    if (tot.removals > 0 && tot.base_size > 0 && tot.removals * 100 > tot.base_size * ctx.opts.mass_delete_percent)
+      holds.push_back("would remove " + std::to_string(tot.removals) + " of " + std::to_string(tot.base_size) + " " +
+                      fname + " entries (more than " + std::to_string(ctx.opts.mass_delete_percent) + " %)");
+    else if (tot.removals > 0 && tot.base_size >= ctx.opts.suspect_min_baseline &&
+             std::min(tot.present_source, tot.present_target) * 10 < tot.base_size)
+      holds.push_back("suspect snapshot: the " + std::string(tot.present_source < tot.present_target ? "source" : "target") +
+                      " now lists " + std::to_string(std::min(tot.present_source, tot.present_target)) + " " + fname +
+                      " entries where " + std::to_string(tot.base_size) + " were agreed");
+  }
+  fields["removals"] = std::to_string(removals);
+  fields["plan_size"] = std::to_string(job.plan_size);
+  log::info("sync run diffed", {{"run", run_id}, {"pair", pair.id}, {"planned", job.plan_size}, {"removals", removals},
+                                {"held", !holds.empty()}});
+  if (pair.dry_run || run.get("dry_run") == "1") {
+    fields["phase"] = "done";
+    if (auto s = ctx.set(run_id, fields); !s.ok()) return Error("retry", s.error().message);
+    if (auto s = ctx.finalize(run_id, item.id); !s.ok()) return Error("retry", s.error().message);
+    return Status::Ok();
+  }
+  if (!holds.empty()) {
+    fields["state"] = sync::run_state::held;
+    fields["phase"] = "held";
+    fields["held_reason"] = text::join(holds, "; ") + ". Confirm the run to apply it.";
+    if (auto s = ctx.set(run_id, fields); !s.ok()) return Error("retry", s.error().message);
+    ctx.publish(run_id);
+    return Status::Ok();
+  }
+  fields["phase"] = "apply";
+  if (auto s = ctx.set(run_id, fields); !s.ok()) return Error("retry", s.error().message);
+  return enqueue_applies(ctx, run_id, job.plan_size, item.id);
+}
+
+Status enqueue_applies(SyncContext& ctx, const std::string& run_id, int64_t planned, const std::string& entry_id) {
+  if (planned <= 0) {
+    if (auto s = ctx.finalize(run_id, entry_id); !s.ok()) return Error("retry", s.error().message);
+    return Status::Ok();
+  }
+  int64_t batch = ctx.opts.apply_batch;
+  int64_t shards = (planned + batch - 1) / batch;
+  // Set once: a repeat must not reset the count of parts already finished.
+  auto r = ctx.redis.command({"HSETNX", sync::run_key(run_id), "applys_left", std::to_string(shards)});
+  if (!r.ok()) return Error("retry", r.error().message);
+  for (int64_t from = 0; from < planned; from += batch) {
+    auto q = ctx.store.enqueue({{"type", "sync.apply"}, {"run", run_id}, {"from", std::to_string(from)},
+                                {"to", std::to_string(std::min(planned, from + batch))}});
+    if (!q.ok()) return Error("retry", q.error().message);
+  }
+  ctx.publish(run_id);
+  return Status::Ok();
+}
+
+}  // namespace jb::worker

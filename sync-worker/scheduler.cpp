@@ -1,0 +1,58 @@
+// scheduler.cpp — see scheduler.h.
+#include "sync-worker/scheduler.h"
+
+#include "common/log.h"
+#include "common/time.h"
+
+namespace jb::worker {
+
+Scheduler::~Scheduler() { stop(); }
+
+void Scheduler::start() { thread_ = std::thread([this] { loop(); }); }
+
+void Scheduler::stop() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+int Scheduler::tick() {
+  auto due = store_.claim_due_pairs(timeutil::now_unix_ms(), 100);
+  if (!due.ok()) {
+    log::warn("schedule unavailable", {{"error", due.error().message}});
+    return 0;
+  }
+  int started = 0;
+  for (const auto& id : *due) {
+    auto pair = store_.get_pair(id);
+    if (!pair.ok() || !pair->has_value()) continue;
+    auto run = store_.create_run(**pair, "schedule");
+    if (!run.ok()) {
+      log::warn("scheduled run not started", {{"pair", id}, {"error", run.error().message}});
+      continue;
+    }
+    if (run->already_active) {
+      log::info("scheduled run skipped: the previous run is still active", {{"pair", id}, {"run", run->run_id}});
+      continue;
+    }
+    started_.inc();
+    ++started;
+    log::info("scheduled run started", {{"pair", id}, {"run", run->run_id}});
+  }
+  return started;
+}
+
+void Scheduler::loop() {
+  std::unique_lock<std::mutex> l(mu_);
+  while (!stop_) {
+    l.unlock();
+    tick();
+    l.lock();
+    cv_.wait_for(l, std::chrono::milliseconds(tick_ms_), [&] { return stop_; });
+  }
+}
+
+}  // namespace jb::worker

@@ -1,0 +1,158 @@
+// sync_context.cpp — see sync_context.h.
+#include "sync-worker/sync_context.h"
+
+#include "common/log.h"
+#include "common/redis_script.h"
+#include "common/time.h"
+
+namespace jb::worker {
+
+namespace {
+
+// KEYS[1] done set, KEYS[2] run hash; ARGV[1] part, ARGV[2] counter field → parts left.
+const RedisScript kFinishPart(R"lua(
+if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
+  return redis.call('HINCRBY', KEYS[2], ARGV[2], -1)
+end
+return tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0')
+)lua");
+
+bool transient(const Error& e) {
+  return jf::is_transient(e) || e.code == "rpc_timeout" || e.code.rfind("redis", 0) == 0 ||
+         e.code == "index_not_ready";
+}
+
+}  // namespace
+
+std::string run_list_key(const std::string& run, const char* what) { return "jb:run:" + run + ":" + what; }
+std::string fails_key(const std::string& pair) { return "jb:pair:" + pair + ":fails"; }
+
+Result<std::optional<RunRecord>> SyncContext::load(const std::string& run_id) {
+  auto fields = store.get_run(run_id);
+  if (!fields.ok()) return fields.error();
+  if (fields->empty()) return std::optional<RunRecord>{};
+  RunRecord rec;
+  rec.fields = std::move(*fields);
+  auto pair = store.get_pair(rec.get("pair"));
+  if (!pair.ok()) return pair.error();
+  if (!pair->has_value()) {
+    if (!rec.terminal()) fail(run_id, rec.get("pair"), "The pair was deleted during the run.");
+    return std::optional<RunRecord>{};
+  }
+  rec.pair = std::move(**pair);
+  return std::optional<RunRecord>(std::move(rec));
+}
+
+Status SyncContext::set(const std::string& run_id, const std::map<std::string, std::string>& fields) {
+  return store.set_run(run_id, fields);
+}
+
+void SyncContext::publish(const std::string& run_id) {
+  if (!events) return;
+  auto run = store.get_run(run_id);
+  if (run.ok() && !run->empty()) events->publish("run", sync::run_to_json(*run));
+}
+
+void SyncContext::fail(const std::string& run_id, const std::string& pair, const std::string& reason) {
+  auto cur = store.get_run(run_id);
+  if (!cur.ok() || cur->empty()) return;
+  const std::string& st = (*cur)["state"];
+  if (st == sync::run_state::succeeded || st == sync::run_state::failed) return;
+  std::string pair_id = pair.empty() ? (*cur)["pair"] : pair;
+  log::warn("sync run failed", {{"run", run_id}, {"pair", pair_id}, {"reason", reason}});
+  (void)set(run_id, {{"state", sync::run_state::failed}, {"phase", "done"}, {"error", reason},
+                     {"finished_ms", std::to_string(timeutil::now_unix_ms())}});
+  std::vector<RedisArgv> cleanup;
+  for (sync::Feature f : sync::kFeatures)
+    for (char w : {'S', 'T', 'A'}) cleanup.push_back({"DEL", sync::run_feature_key(run_id, f, w)});
+  cleanup.push_back({"DEL", run_list_key(run_id, "unmatched")});
+  (void)redis.pipeline(cleanup);
+  if (!pair_id.empty()) (void)store.release_active(pair_id, run_id);
+  publish(run_id);
+}
+
+void SyncContext::touch(const workq::Item& item) {
+  auto lease = redis.acquire();
+  (void)workq::touch(*lease, store.queue(), consumer, item.id);
+}
+
+Result<int64_t> SyncContext::finish_part(const std::string& run_id, const std::string& stage, const std::string& part) {
+  auto lease = redis.acquire();
+  auto r = kFinishPart.run(*lease, {run_list_key(run_id, ("done:" + stage).c_str()), sync::run_key(run_id)},
+                           {part, stage + "s_left"});
+  if (!r.ok()) return r.error();
+  return r->integer;
+}
+
+Status SyncContext::finalize(const std::string& run_id, const std::string& entry_id) {
+  auto rec = load(run_id);
+  if (!rec.ok()) return rec.error();
+  if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
+  const RunRecord& run = **rec;
+  // One finalizer: the first entry to get here (or that same entry redelivered).
+  auto claim = redis.command({"HSETNX", sync::run_key(run_id), "finalizer", entry_id});
+  if (!claim.ok()) return claim.error();
+  if (claim->integer == 0) {
+    auto cur = redis.command({"HGET", sync::run_key(run_id), "finalizer"});
+    if (!cur.ok()) return cur.error();
+    if (cur->str != entry_id) return Status::Ok();
+  }
+  bool dry = run.get("dry_run") == "1";
+  bool baselined = run.get("baselined") == "1";  // a previous attempt already moved the baselines
+  // Baselines move in one transaction with the marker, so a repeat never sees half of it.
+  std::vector<RedisArgv> cmds{{"MULTI"}};
+  int64_t failed = 0, planned = 0;
+  for (sync::Feature f : sync::kFeatures) {
+    std::string name = sync::feature_name(f);
+    if (run.fields.count("f:" + name) == 0) continue;
+    failed += std::atoll(run.get("c:" + name + ":failed").c_str());
+    planned += std::atoll(run.get("c:" + name + ":planned").c_str());
+    if (baselined) continue;
+    std::string a = sync::run_feature_key(run_id, f, 'A');
+    std::string base = sync::baseline_key(run.pair.id, f);
+    if (dry) {
+      cmds.push_back({"DEL", a});
+      continue;
+    }
+    auto exists = redis.command({"EXISTS", a});
+    if (!exists.ok()) return exists.error();
+    if (exists->integer) cmds.push_back({"RENAME", a, base});
+    else cmds.push_back({"DEL", base});
+  }
+  if (!dry && !baselined) cmds.push_back({"SET", "jb:pair:" + run.pair.id + ":synced", run_id});
+  cmds.push_back({"HSET", sync::run_key(run_id), "baselined", "1"});
+  cmds.push_back({"EXEC"});
+  if (auto r = redis.pipeline(cmds); !r.ok()) return r.error();
+  cmds.clear();
+  for (sync::Feature f : sync::kFeatures)
+    for (char w : {'S', 'T'}) cmds.push_back({"DEL", sync::run_feature_key(run_id, f, w)});
+  for (const char* k : {"unmatched", "done:scan", "done:apply"}) cmds.push_back({"DEL", run_list_key(run_id, k)});
+  for (const char* k : {"items", "plan", "out"})
+    cmds.push_back({"EXPIRE", run_list_key(run_id, k), std::to_string(opts.keep_run_s)});
+  if (auto r = redis.pipeline(cmds); !r.ok()) return r.error();
+  std::map<std::string, std::string> fin{{"state", failed ? sync::run_state::failed : sync::run_state::succeeded},
+                                         {"phase", "done"},
+                                         {"finished_ms", std::to_string(timeutil::now_unix_ms())}};
+  if (failed)
+    fin["error"] = std::to_string(failed) + " of " + std::to_string(planned) +
+                   " writes failed (see the run's items); they are planned again on the next run.";
+  if (auto s = set(run_id, fin); !s.ok()) return s;
+  (void)store.release_active(run.pair.id, run_id);
+  log::info("sync run finished", {{"run", run_id}, {"pair", run.pair.id}, {"state", fin["state"]},
+                                  {"planned", planned}, {"failed", failed}});
+  publish(run_id);
+  return Status::Ok();
+}
+
+Status SyncContext::step_error(const workq::Item& item, const std::string& run_id, const std::string& pair_id,
+                               const Error& e) {
+  if (transient(e) && item.deliveries < opts.max_deliveries) {
+    log::info("sync step will be retried", {{"run", run_id}, {"type", item.field("type")}, {"error", e.message},
+                                            {"delivery", item.deliveries}});
+    return Error("retry", e.message);
+  }
+  fail(run_id, pair_id, item.field("type") + ": " + e.message);
+  return e;  // dead-lettered with its error
+}
+
+}  // namespace jb::worker

@@ -1,0 +1,97 @@
+// sync_context.h — what the sync pipeline's steps share: their dependencies,
+// their settings, and the run-level operations (load, publish progress, fail,
+// count finished parts, finalize).
+//
+// A run moves through work items on the stream (each idempotent, so
+// redelivery after a crash is harmless):
+//   sync.plan     (1)                 → sync.scan per (feature, side, library)
+//   sync.scan     (shards)            → the last one enqueues sync.diff
+//   sync.diff     (1)                 → held, dry-run done, or sync.apply shards
+//   sync.apply    (shards of writes)  → the last one finalizes
+//   sync.release  (after confirm)     → sync.apply shards of a held run
+// Parts are counted with an idempotent "done set + counter" script, so a part
+// that runs twice is counted once and exactly one finisher moves the run on.
+//
+// Thread-safety: shared by the handlers on the consumer thread; the members
+// it points to are thread-safe.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/connection_access.h"
+#include "common/events.h"
+#include "common/redis.h"
+#include "common/sync_store.h"
+#include "common/work_queue.h"
+#include "sync-worker/library_client.h"
+#include "sync-worker/planner.h"
+
+namespace jb::worker {
+
+struct SyncOptions {
+  int page_size = 1000;              // JB_SYNC_PAGE_SIZE: /Items page size
+  int apply_batch = 100;             // JB_SYNC_APPLY_BATCH: planned writes per apply shard (and per verification read)
+  int64_t index_wait_ms = 60000;     // JB_SYNC_INDEX_WAIT_MS: how long planning waits for an index
+  int64_t index_max_age_ms = 60000;  // an index older than this is refreshed (incrementally) before a run
+  int mass_delete_percent = 10;      // a run removing more than this share of a baseline is held
+  int suspect_min_baseline = 20;     // a side listing < 10 % of a baseline at least this big is suspect
+  int quarantine_after = 3;          // failed runs in a row before an item is quarantined
+  int64_t keep_run_s = 30 * 86400;   // per-item results are kept this long
+  int max_deliveries = 5;            // the consumer's limit: the last delivery fails the run
+  sync::Rules rules;
+};
+
+struct RunRecord {
+  std::map<std::string, std::string> fields;
+  sync::Pair pair;
+  const std::string& get(const std::string& k) const {
+    static const std::string empty;
+    auto it = fields.find(k);
+    return it == fields.end() ? empty : it->second;
+  }
+  bool terminal() const { return get("state") == sync::run_state::succeeded || get("state") == sync::run_state::failed; }
+};
+
+class SyncContext {
+ public:
+  SyncContext(RedisPool& redis, sync::SyncStore& store, LibraryClient& library, ConnectionAccess& access,
+              EventPublisher* events, std::string consumer, SyncOptions opts)
+      : redis(redis), store(store), library(library), access(access), events(events),
+        consumer(std::move(consumer)), opts(std::move(opts)) {}
+
+  RedisPool& redis;
+  sync::SyncStore& store;
+  LibraryClient& library;
+  ConnectionAccess& access;
+  EventPublisher* events;
+  std::string consumer;
+  SyncOptions opts;
+
+  // The run and its pair; nullopt when the run (or its pair) is gone — the
+  // run is then failed and the caller drops its work item.
+  Result<std::optional<RunRecord>> load(const std::string& run_id);
+  Status set(const std::string& run_id, const std::map<std::string, std::string>& fields);
+  // Publishes the run's current JSON on the "run" topic (auth-service's SSE).
+  void publish(const std::string& run_id);
+  // Ends the run as failed with a reason a person understands.
+  void fail(const std::string& run_id, const std::string& pair_id, const std::string& reason);
+  // Keeps the work item's lease while a long step runs.
+  void touch(const workq::Item& item);
+  // Marks part `part` of `stage` ("scan", "apply") done once; returns the
+  // parts still left (0: this caller moves the run on).
+  Result<int64_t> finish_part(const std::string& run_id, const std::string& stage, const std::string& part);
+  // Applies the agreed baselines (unless dry run), sets the final state,
+  // frees the pair's run slot, cleans up and publishes. Safe to call twice.
+  Status finalize(const std::string& run_id, const std::string& entry_id);
+  // A step's error: transient ones are retried (lease), the last delivery fails the run.
+  Status step_error(const workq::Item& item, const std::string& run_id, const std::string& pair_id, const Error& e);
+};
+
+// Redis keys of a run beyond sync_model.h's.
+std::string run_list_key(const std::string& run, const char* what);  // items, plan, out, unmatched
+std::string fails_key(const std::string& pair);
+
+}  // namespace jb::worker
