@@ -26,6 +26,7 @@ Config load_config(ConfigReader& r) {
   c.sync.page_size = static_cast<int>(r.integer("JB_SYNC_PAGE_SIZE", c.sync.page_size, 10, 1000));
   c.sync.apply_batch = static_cast<int>(r.integer("JB_SYNC_APPLY_BATCH", c.sync.apply_batch, 1, 100));
   c.sync.index_wait_ms = r.integer("JB_SYNC_INDEX_WAIT_MS", c.sync.index_wait_ms, 100, 3600000);
+  c.sync.index_max_age_ms = r.integer("JB_SYNC_INDEX_MAX_AGE_MS", c.sync.index_max_age_ms, 0, 86400000);
   c.sync.max_deliveries = c.max_deliveries;
   c.schedule_tick_ms = static_cast<int>(r.integer("JB_SCHEDULE_TICK_MS", c.schedule_tick_ms, 50, 600000));
   return c;

@@ -158,7 +158,7 @@ Decision history(const Inputs& in, const Rules& r) {
   return d;
 }
 
-Decision progress(const Inputs& in, const Rules& r) {
+Decision progress_decision(const Inputs& in, const Rules& r, bool& deferred) {
   Decision d;
   const State& s = in.source;
   const State& t = in.target;
@@ -167,6 +167,7 @@ Decision progress(const Inputs& in, const Rules& r) {
   auto set = [&](Side side, const State& from) {
     if ((side == Side::target && in.target_playing_now) || (side == Side::source && in.source_playing_now)) {
       d.skip = side == Side::target ? "being played right now on the target" : "being played right now on the source";
+      deferred = true;
       return;
     }
     Write x = w(side, Action::set_position);
@@ -177,6 +178,7 @@ Decision progress(const Inputs& in, const Rules& r) {
   auto clear = [&](Side side) {
     if ((side == Side::target && in.target_playing_now) || (side == Side::source && in.source_playing_now)) {
       d.skip = side == Side::target ? "being played right now on the target" : "being played right now on the source";
+      deferred = true;
       return;
     }
     d.writes.push_back(w(side, Action::clear_position, true));
@@ -245,6 +247,18 @@ Decision progress(const Inputs& in, const Rules& r) {
     set(Side::source, t);
   } else {
     d.skip = in.two_way ? "adds are off" : "only on the target (one-way)";
+  }
+  return d;
+}
+
+// An item left alone because it is being played right now is decided again
+// next run: the baseline stays what it was, so nothing is mistaken for a removal.
+Decision progress(const Inputs& in, const Rules& r) {
+  bool deferred = false;
+  Decision d = progress_decision(in, r, deferred);
+  if (deferred) {
+    d.writes.clear();
+    d.agreed = in.baseline ? *in.baseline : Baseline{};
   }
   return d;
 }

@@ -183,6 +183,14 @@ TEST(Planner, ProgressNeverTouchesWhatIsBeingPlayed) {
   auto d = decide(i);
   EXPECT_TRUE(d.writes.empty());
   EXPECT_EQ(d.skip, "being played right now on the target");
+  // Not agreed: after the session the next run (with this baseline) still adds it.
+  EXPECT_FALSE(d.agreed.present);
+  i.target_playing_now = false;
+  i.baseline = d.agreed;
+  i.two_way = true;
+  auto next = decide(i);
+  ASSERT_EQ(next.writes.size(), 1u);
+  EXPECT_EQ(next.writes[0].action, Action::set_position);
 }
 
 TEST(Planner, ProgressDoesNotPushOntoAPlayedItem) {

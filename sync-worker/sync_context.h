@@ -35,7 +35,7 @@ struct SyncOptions {
   int page_size = 1000;              // JB_SYNC_PAGE_SIZE: /Items page size
   int apply_batch = 100;             // JB_SYNC_APPLY_BATCH: planned writes per apply shard (and per verification read)
   int64_t index_wait_ms = 60000;     // JB_SYNC_INDEX_WAIT_MS: how long planning waits for an index
-  int64_t index_max_age_ms = 60000;  // an index older than this is refreshed (incrementally) before a run
+  int64_t index_max_age_ms = 300000; // JB_SYNC_INDEX_MAX_AGE_MS: an older index is refreshed (incrementally) first
   int mass_delete_percent = 10;      // a run removing more than this share of a baseline is held
   int suspect_min_baseline = 20;     // a side listing < 10 % of a baseline at least this big is suspect
   int quarantine_after = 3;          // failed runs in a row before an item is quarantined

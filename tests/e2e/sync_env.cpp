@@ -130,6 +130,21 @@ std::vector<json::Document> SyncEnv::run_items(const std::string& run_id) {
   return out;
 }
 
+Status SyncEnv::set_playing(Standin& s, const std::string& id) {
+  auto r = s.control("POST", "/__standin/playing", "{\"User\":\"demo\",\"ItemId\":\"" + id + "\",\"PositionTicks\":1}");
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+std::vector<json::Document> SyncEnv::items_with(const std::string& run_id, const std::string& action,
+                                                const std::string& feature) {
+  std::vector<json::Document> out;
+  for (auto& d : run_items(run_id))
+    if (json::get_string(d, "action") == action && (feature.empty() || json::get_string(d, "feature") == feature))
+      out.push_back(std::move(d));
+  return out;
+}
+
 std::string SyncEnv::demo_token(Standin& s) {
   auto& t = tokens_[s.port()];
   if (t.empty()) {
@@ -170,6 +185,16 @@ Status SyncEnv::set_user_data(Standin& s, const std::string& id, const std::stri
   auto r = s.control("POST", "/__standin/userdata", "{\"User\":\"demo\",\"ItemId\":\"" + id + "\"," + members + "}");
   if (!r.ok()) return r.error();
   return Status::Ok();
+}
+
+std::vector<std::string> SyncEnv::ids_named(Standin& s, const std::string& type, const std::string& name) {
+  std::vector<std::string> out;
+  auto d = json_of(s.api("GET", "/Items?recursive=true&includeItemTypes=" + type + "&enableUserData=false&limit=100000",
+                         demo_token(s), "", "sync-test"));
+  if (const auto* items = json::member(d, "Items"))
+    for (const auto& it : items->GetArray())
+      if (json::get_string(it, "Name") == name) out.push_back(json::get_string(it, "Id"));
+  return out;
 }
 
 std::vector<Title> SyncEnv::titles(const std::string& type) {

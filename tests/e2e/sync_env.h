@@ -64,7 +64,14 @@ class SyncEnv {
   Status set_user_data(Standin& s, const std::string& id, const std::string& json_members);
   // Movies and episodes present on both servers, matched by provider ids.
   std::vector<Title> titles(const std::string& type);  // "Movie" | "Episode"
+  // Ids of every item of a type with exactly this name on a server (duplicate copies).
+  std::vector<std::string> ids_named(Standin& s, const std::string& type, const std::string& name);
   std::string demo_token(Standin& s);
+  // Marks an item as being played right now by the demo user (GET /Sessions shows it).
+  Status set_playing(Standin& s, const std::string& id);
+  // Items of a run with a given action (and feature, when given).
+  std::vector<json::Document> items_with(const std::string& run_id, const std::string& action,
+                                         const std::string& feature = "");
 
  private:
   bool ok_ = false;

@@ -212,6 +212,15 @@ Catalog Gen::run() {
     u.date_created = kAddedBase;
     c_.users.push_back(std::move(u));
   }
+  for (int n = 2; n <= o_.users; ++n) {  // more demo users (benchmarks: one pair per user)
+    User u;
+    u.name = std::string(kDemoUser) + std::to_string(n);
+    u.id = guid_of(H({label("user"), v_, label(u.name)}), H({label("user2"), v_, label(u.name)}));
+    u.password_plain = kDemoPassword;
+    u.policy.is_hidden = false;
+    u.date_created = kAddedBase;
+    c_.users.push_back(std::move(u));
+  }
 
   size_t estimate = static_cast<size_t>(o_.movies) * (100 + o_.dup4k) / 100 +
                     static_cast<size_t>(o_.series) * (1 + o_.seasons * (1 + o_.episodes)) + 8;
@@ -424,6 +433,8 @@ Result<GeneratorOptions> parse_generator_options(std::string_view spec) {
       err = bounded(o.exclusive, 100);
     else if (key == "multi")
       err = bounded(o.multi, 100);
+    else if (key == "users")
+      err = bounded(o.users, 1000);
     else if (key == "seed")
       o.seed = static_cast<uint64_t>(n);
     else
@@ -443,9 +454,9 @@ std::string generator_spec(const GeneratorOptions& o) {
   std::snprintf(
       buf, sizeof buf,
       "movies=%d,series=%d,seasons=%d,episodes=%d,seed=%llu,variant=%c,differ=%d,dup4k=%d,"
-      "missing=%d,junk=%d,exclusive=%d,multi=%d",
+      "missing=%d,junk=%d,exclusive=%d,multi=%d,users=%d",
       o.movies, o.series, o.seasons, o.episodes, static_cast<unsigned long long>(o.seed), o.variant,
-      o.differ, o.dup4k, o.missing, o.junk, o.exclusive, o.multi);
+      o.differ, o.dup4k, o.missing, o.junk, o.exclusive, o.multi, o.users);
   return buf;
 }
 

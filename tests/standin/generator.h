@@ -37,11 +37,12 @@ struct GeneratorOptions {
   int junk = 2;             // % of items with junk ProviderIds
   int exclusive = 2;        // % of titles missing from each variant
   int multi = 3;            // % of episodes that are two-episode files
+  int users = 1;            // demo users: demo, demo2, … demoN (each with its own user data)
   std::string server_name;  // empty = "Jellyfin Stand-in A" / "... B"
 };
 
 // "movies=N,series=M,seasons=S,episodes=E,seed=K,variant=a|b,differ=P,
-//  dup4k=P,missing=P,junk=P,exclusive=P,multi=P" (any subset, any order).
+//  dup4k=P,missing=P,junk=P,exclusive=P,multi=P,users=N" (any subset, any order).
 Result<GeneratorOptions> parse_generator_options(std::string_view spec);
 std::string generator_spec(const GeneratorOptions& o);
 

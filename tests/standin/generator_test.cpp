@@ -222,5 +222,22 @@ TEST(GeneratorOptions, ParsingAndLimits) {
   EXPECT_TRUE(parse_generator_options(""));
 }
 
+TEST(GeneratorOptions, MoreDemoUsersHaveTheirOwnUserData) {
+  auto o = parse_generator_options("movies=200,series=0,users=3");
+  ASSERT_TRUE(o);
+  Catalog c = generate(*o);
+  std::vector<std::string> names;
+  for (const auto& u : c.users) names.push_back(u.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"admin", "demo", "demo2", "demo3"}));
+  ASSERT_EQ(c.users.size(), 4u);
+  EXPECT_FALSE(c.users[2].data.empty());
+  EXPECT_FALSE(c.users[3].data.empty());
+  EXPECT_NE(c.users[2].data.size() + 1000 * c.users[2].data.begin()->first,
+            c.users[3].data.size() + 1000 * c.users[3].data.begin()->first)
+      << "independent states";
+  EXPECT_NE(c.users[2].id, c.users[3].id);
+  EXPECT_FALSE(parse_generator_options("users=1001"));
+}
+
 }  // namespace
 }  // namespace jb::standin
