@@ -20,8 +20,15 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3])) end
 return 1
+)lua");
+
+// KEYS[1] budget → holders not yet expired.
+const RedisScript kInFlight(R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
 )lua");
 
 std::string budget_key(const std::string& server_id) { return "jb:budget:" + server_id; }
@@ -87,7 +94,8 @@ void ServerBudget::leave(const std::string& key, const std::string& token) {
 }
 
 Result<int64_t> ServerBudget::in_flight(const std::string& server_id) {
-  auto r = redis_.command({"ZCARD", budget_key(server_id)});
+  auto lease = redis_.acquire();
+  auto r = kInFlight.run(*lease, {budget_key(server_id)}, {});
   if (!r.ok()) return r.error();
   return r->integer;
 }

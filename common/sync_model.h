@@ -11,8 +11,8 @@
 //   jb:pair:<id>:base:<feature>  hash  group → baseline
 //   jb:pair:<id>:fails           hash  <feature>:<group> → consecutive failed runs (3 = quarantined)
 //   jb:run:<id>                  hash  run record (state, phase, counters c:<feature>:<kind>, …)
-//   jb:run:<id>:<feature>:S|T    hash  group → source/target SideEntry (during the run); the group is
-//                                      the smallest matching target item id
+//   jb:run:<id>:<feature>:S|T    hash  group → source/target SideEntry (during the run); a group is
+//                                      named by a canonical key (sync-worker/match.h)
 //   jb:run:<id>:<feature>:A      hash  group → the agreed baseline if the run succeeds
 //   jb:run:<id>:items            list  per-item decisions (JSON), in order
 //   jb:run:<id>:plan             list  planned writes (JSON), index = plan position

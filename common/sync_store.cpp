@@ -33,6 +33,10 @@ for _, id in ipairs(ids) do
 end
 return out
 )lua");
+const RedisScript kReleaseSlot(R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+)lua");
 }  // namespace
 
 Status SyncStore::save_pair(const Pair& p) {
@@ -85,6 +89,12 @@ Status SyncStore::delete_pair(const Pair& p) {
   return Status::Ok();
 }
 
+Status SyncStore::clear_failures(const std::string& pair_id) {
+  auto r = redis_.command({"DEL", "jb:pair:" + pair_id + ":fails"});
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
 Status SyncStore::schedule(const Pair& p, int64_t next_ms) {
   auto r = p.every_minutes > 0 ? redis_.command({"ZADD", kScheduled, std::to_string(next_ms), p.id})
                                : redis_.command({"ZREM", kScheduled, p.id});
@@ -104,14 +114,19 @@ Result<std::vector<std::string>> SyncStore::claim_due_pairs(int64_t now_ms, int 
 Result<RunCreated> SyncStore::create_run(const Pair& p, const std::string& trigger) {
   RunCreated out;
   out.run_id = rnd::id128();
-  auto slot = redis_.command({"SET", active_key(p.id), out.run_id, "NX", "PX", std::to_string(6LL * 3600 * 1000)});
-  if (!slot.ok()) return slot.error();
-  if (slot->is_nil()) {
+  for (int attempt = 0;; ++attempt) {
+    auto slot = redis_.command({"SET", active_key(p.id), out.run_id, "NX", "PX", std::to_string(6LL * 3600 * 1000)});
+    if (!slot.ok()) return slot.error();
+    if (!slot->is_nil()) break;
     auto cur = redis_.command({"GET", active_key(p.id)});
     if (!cur.ok()) return cur.error();
-    out.run_id = cur->str;
-    out.already_active = true;
-    return out;
+    if (cur->is_string()) {
+      out.run_id = cur->str;
+      out.already_active = true;
+      return out;
+    }
+    // The active run finished between SET and GET: take the slot now.
+    if (attempt >= 3) return Error("redis_busy", "The pair's run slot keeps changing; try again.", 503);
   }
   int64_t now = timeutil::now_unix_ms();
   auto r = redis_.pipeline({{"HSET", run_key(out.run_id), "id", out.run_id, "pair", p.id, "owner", p.owner, "state",
@@ -119,9 +134,15 @@ Result<RunCreated> SyncStore::create_run(const Pair& p, const std::string& trigg
                              "mode", p.two_way ? "two-way" : "one-way", "created_ms", std::to_string(now)},
                             {"ZADD", runs_key(p.id), std::to_string(now), out.run_id},
                             {"ZREMRANGEBYRANK", runs_key(p.id), "0", "-201"}});
-  if (!r.ok()) return r.error();
+  bool written = r.ok() && std::none_of(r->begin(), r->end(), [](const RedisReply& x) { return x.is_error(); });
+  if (!written) {
+    (void)release_active(p.id, out.run_id);
+    return r.ok() ? Error("redis_error", "The run could not be recorded.", 503) : r.error();
+  }
   auto q = enqueue({{"type", "sync.plan"}, {"run", out.run_id}});
   if (!q.ok()) {
+    (void)redis_.command({"HSET", run_key(out.run_id), "state", run_state::failed, "phase", "done", "error",
+                          "The run could not be queued: " + q.error().message, "finished_ms", std::to_string(now)});
     (void)release_active(p.id, out.run_id);
     return q.error();
   }
@@ -154,6 +175,7 @@ Status SyncStore::set_run(const std::string& id, const std::map<std::string, std
 }
 
 Result<std::vector<std::string>> SyncStore::list_runs(const std::string& pair_id, int limit) {
+  if (limit <= 0) return std::vector<std::string>{};
   auto r = redis_.command({"ZREVRANGE", runs_key(pair_id), "0", std::to_string(limit - 1)});
   if (!r.ok()) return r.error();
   std::vector<std::string> ids;
@@ -162,9 +184,10 @@ Result<std::vector<std::string>> SyncStore::list_runs(const std::string& pair_id
 }
 
 Status SyncStore::release_active(const std::string& pair_id, const std::string& run_id) {
-  auto cur = redis_.command({"GET", active_key(pair_id)});
-  if (!cur.ok()) return cur.error();
-  if (cur->str == run_id) (void)redis_.command({"DEL", active_key(pair_id)});
+  // Compare and delete in one step: never free a newer run's slot.
+  auto lease = redis_.acquire();
+  auto r = kReleaseSlot.run(*lease, {active_key(pair_id)}, {run_id});
+  if (!r.ok()) return r.error();
   return Status::Ok();
 }
 

@@ -36,6 +36,8 @@ class SyncStore {
   Result<std::optional<Pair>> get_owned_pair(const std::string& id, const std::string& owner);
   Result<std::vector<Pair>> list_pairs(const std::string& owner);
   Status delete_pair(const Pair& p);
+  // Lifts every quarantine of the pair (items that failed runs in a row).
+  Status clear_failures(const std::string& pair_id);
 
   // Schedules (or unschedules, every_minutes == 0) the pair's next run.
   Status schedule(const Pair& p, int64_t next_ms);

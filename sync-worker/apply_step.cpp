@@ -147,14 +147,16 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const std::atomic<b
       auto acc = side_access(p.side);
       if (!acc.ok()) return ctx.step_error(item, run_id, run.pair.id, acc.error());
       for (const auto& id : p.ids) {
-        HttpWrite req = to_request(p.write, id, (*acc)->creds.user_id);
-        auto r = (*acc)->client.request(req.method, req.path, req.body);
-        if (!r.ok()) {
-          p.transient = jf::is_transient(r.error()) && !last_chance;
-          p.outcome = "failed";
-          p.reason = r.error().message;
-          break;
+        for (const HttpWrite& req : to_requests(p.write, id, (*acc)->creds.user_id)) {
+          auto r = (*acc)->client.request(req.method, req.path, req.body);
+          if (!r.ok()) {
+            p.transient = jf::is_transient(r.error()) && !last_chance;
+            p.outcome = "failed";
+            p.reason = r.error().message;
+            break;
+          }
         }
+        if (!p.outcome.empty()) break;
       }
       if (++n % 20 == 0) ctx.touch(item);
     }

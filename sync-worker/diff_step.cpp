@@ -40,6 +40,7 @@ struct DiffJob {
   std::set<std::string> playing_source, playing_target;
   std::map<std::string, std::string> fails;
   int64_t plan_size = 0;
+  bool history_scanned = false;    // the history listings exist (enabled, or scanned for progress)
   std::vector<RedisArgv> pending;  // flushed per batch
 };
 
@@ -76,8 +77,13 @@ void decide_group(DiffJob& job, sync::Feature f, FeatureTotals& tot, const std::
   if (t) in.target = t->state;
   in.baseline = b;
   // The ids each side would be written to.
-  std::vector<std::string> target_ids = s ? s->other_ids : t ? t->own_ids : std::vector<std::string>{};
-  std::vector<std::string> source_ids = t ? t->other_ids : s ? s->own_ids : std::vector<std::string>{};
+  // (An entry may carry only a played flag from the history listings, without ids.)
+  std::vector<std::string> target_ids = s && !s->other_ids.empty() ? s->other_ids
+                                        : t                         ? t->own_ids
+                                                                    : std::vector<std::string>{};
+  std::vector<std::string> source_ids = t && !t->other_ids.empty() ? t->other_ids
+                                        : s                         ? s->own_ids
+                                                                    : std::vector<std::string>{};
   in.target_playing_now = any_in(target_ids, job.playing_target);
   in.source_playing_now = any_in(source_ids, job.playing_source);
   const auto& rules = job.ctx.opts.rules;
@@ -85,7 +91,7 @@ void decide_group(DiffJob& job, sync::Feature f, FeatureTotals& tot, const std::
   if (t && sync::present(f, t->state, rules)) tot.present_target++;
 
   sync::Decision d = sync::decide(in, rules);
-  std::string name = s ? s->name : t ? t->name : "";
+  std::string name = s && !s->name.empty() ? s->name : t ? t->name : "";
   std::string fail_key = fname + ":" + group;
   std::string old_base = b ? sync::encode_baseline(*b) : "";
   auto item_json = [&](const std::string& action, const std::string& side, const std::string& item,
@@ -180,6 +186,38 @@ Result<std::vector<RedisReply>> hmget(SyncContext& ctx, const std::string& key, 
   return r->elements;
 }
 
+using Entry = std::optional<sync::SideEntry>;
+
+// Decides a batch of groups. Progress decisions also see whether each side
+// has played the item (the history listings), so a position is never pushed
+// onto a played item and a play is never undone by a stale position.
+Status decide_batch(DiffJob& job, sync::Feature f, FeatureTotals& tot, const std::vector<std::string>& groups,
+                    std::vector<Entry>& s, std::vector<Entry>& t, const std::vector<std::optional<sync::Baseline>>& b) {
+  if (groups.empty()) return flush(job);
+  if (f == sync::Feature::progress && job.history_scanned) {
+    auto hs = hmget(job.ctx, sync::run_feature_key(job.run_id, sync::Feature::history, 'S'), groups);
+    if (!hs.ok()) return hs.error();
+    auto ht = hmget(job.ctx, sync::run_feature_key(job.run_id, sync::Feature::history, 'T'), groups);
+    if (!ht.ok()) return ht.error();
+    for (size_t i = 0; i < groups.size(); ++i) {
+      auto played = [](const RedisReply& r) {
+        sync::SideEntry e;
+        return r.is_string() && sync::decode_entry(r.str, e) && e.state.played;
+      };
+      if (played((*hs)[i])) {
+        if (!s[i]) s[i] = sync::SideEntry{};
+        s[i]->state.played = true;
+      }
+      if (played((*ht)[i])) {
+        if (!t[i]) t[i] = sync::SideEntry{};
+        t[i]->state.played = true;
+      }
+    }
+  }
+  for (size_t i = 0; i < groups.size(); ++i) decide_group(job, f, tot, groups[i], s[i], t[i], b[i]);
+  return flush(job);
+}
+
 Status diff_feature(DiffJob& job, sync::Feature f, FeatureTotals& tot) {
   std::string S = sync::run_feature_key(job.run_id, f, 'S');
   std::string T = sync::run_feature_key(job.run_id, f, 'T');
@@ -187,54 +225,75 @@ Status diff_feature(DiffJob& job, sync::Feature f, FeatureTotals& tot) {
   auto len = job.ctx.redis.command({"HLEN", B});
   if (!len.ok()) return len.error();
   tot.base_size = len->integer;
+  auto entries = [](const std::vector<RedisReply>& r) {
+    std::vector<Entry> out;
+    for (const auto& x : r) out.push_back(entry_of(x));
+    return out;
+  };
+  auto baselines = [](const std::vector<RedisReply>& r) {
+    std::vector<std::optional<sync::Baseline>> out;
+    for (const auto& x : r) out.push_back(baseline_of(x));
+    return out;
+  };
 
   // 1. Groups the source lists.
-  if (auto s = scan_hash(job.ctx, S, [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
+  if (auto st = scan_hash(job.ctx, S, [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
         auto t = hmget(job.ctx, T, g);
         if (!t.ok()) return t.error();
         auto b = hmget(job.ctx, B, g);
         if (!b.ok()) return b.error();
-        for (size_t i = 0; i < g.size(); ++i) {
-          sync::SideEntry se;
-          if (!sync::decode_entry(v[i], se)) continue;
-          decide_group(job, f, tot, g[i], se, entry_of((*t)[i]), baseline_of((*b)[i]));
+        std::vector<Entry> se;
+        for (const auto& x : v) {
+          sync::SideEntry e;
+          se.push_back(sync::decode_entry(x, e) ? Entry(e) : std::nullopt);
         }
-        return flush(job);
+        auto te = entries(*t);
+        return decide_batch(job, f, tot, g, se, te, baselines(*b));
       });
-      !s.ok())
-    return s;
+      !st.ok())
+    return st;
   // 2. Groups only the target lists.
-  if (auto s = scan_hash(job.ctx, T, [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
+  if (auto st = scan_hash(job.ctx, T, [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
         auto in_s = hmget(job.ctx, S, g);
         if (!in_s.ok()) return in_s.error();
         auto b = hmget(job.ctx, B, g);
         if (!b.ok()) return b.error();
+        std::vector<std::string> groups;
+        std::vector<Entry> se, te;
+        std::vector<std::optional<sync::Baseline>> be;
         for (size_t i = 0; i < g.size(); ++i) {
-          if ((*in_s)[i].is_string()) continue;
-          sync::SideEntry te;
-          if (!sync::decode_entry(v[i], te)) continue;
-          decide_group(job, f, tot, g[i], std::nullopt, te, baseline_of((*b)[i]));
+          sync::SideEntry e;
+          if ((*in_s)[i].is_string() || !sync::decode_entry(v[i], e)) continue;
+          groups.push_back(g[i]);
+          se.push_back(std::nullopt);
+          te.push_back(e);
+          be.push_back(baseline_of((*b)[i]));
         }
-        return flush(job);
+        return decide_batch(job, f, tot, groups, se, te, be);
       });
-      !s.ok())
-    return s;
+      !st.ok())
+    return st;
   // 3. Groups only the baseline remembers: gone from both sides, nothing to write.
-  if (auto s = scan_hash(job.ctx, B, [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
+  if (auto st = scan_hash(job.ctx, B, [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
         auto in_s = hmget(job.ctx, S, g);
         if (!in_s.ok()) return in_s.error();
         auto in_t = hmget(job.ctx, T, g);
         if (!in_t.ok()) return in_t.error();
+        std::vector<std::string> groups;
+        std::vector<Entry> se, te;
+        std::vector<std::optional<sync::Baseline>> be;
         for (size_t i = 0; i < g.size(); ++i) {
-          if ((*in_s)[i].is_string() || (*in_t)[i].is_string()) continue;
           sync::Baseline base;
-          if (!sync::decode_baseline(v[i], base)) continue;
-          decide_group(job, f, tot, g[i], std::nullopt, std::nullopt, base);
+          if ((*in_s)[i].is_string() || (*in_t)[i].is_string() || !sync::decode_baseline(v[i], base)) continue;
+          groups.push_back(g[i]);
+          se.push_back(std::nullopt);
+          te.push_back(std::nullopt);
+          be.push_back(base);
         }
-        return flush(job);
+        return decide_batch(job, f, tot, groups, se, te, be);
       });
-      !s.ok())
-    return s;
+      !st.ok())
+    return st;
   return Status::Ok();
 }
 
@@ -276,7 +335,8 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
   (void)ctx.set(run_id, {{"phase", "diff"}});
   ctx.publish(run_id);
 
-  DiffJob job{ctx, run, run_id, {}, {}, {}, 0, {}};
+  DiffJob job{ctx, run, run_id, {}, {}, {}, 0, false, {}};
+  job.history_scanned = run.fields.count("f:history") > 0 || run.get("aux:history") == "1";
   const sync::Pair& pair = run.pair;
   if (pair.progress.enabled) {
     auto ps = playing_now(ctx, pair.source);

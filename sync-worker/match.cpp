@@ -112,17 +112,14 @@ PageGroups group_page(const GroupInput& in) {
   PageGroups out;
   const auto& items = *in.items;
   const auto& keys = *in.keys;
-  auto refs_of = [](const canon::ItemKeys& k, const std::map<std::string, std::vector<ItemRef>>* index,
-                    const std::set<std::string>& libraries) {
+  // The other side's items holding a key, within the pair's libraries.
+  auto refs_of = [&](const std::string& key) {
     std::vector<std::string> ids;
-    if (!index) return ids;
-    for (const auto& key : k.keys) {
-      auto f = index->find(canon::to_text(key));
-      if (f == index->end()) continue;
-      for (const auto& ref : f->second)
-        if (libraries.empty() || libraries.count(ref.library_id)) add_unique(ids, ref.id);
-    }
-    std::sort(ids.begin(), ids.end());
+    if (!in.other) return ids;
+    auto f = in.other->find(key);
+    if (f == in.other->end()) return ids;
+    for (const auto& ref : f->second)
+      if (in.other_libraries.empty() || in.other_libraries.count(ref.library_id)) add_unique(ids, ref.id);
     return ids;
   };
   for (size_t i = 0; i < items.size() && i < keys.size(); ++i) {
@@ -132,26 +129,38 @@ PageGroups group_page(const GroupInput& in) {
       out.unmatched.push_back({item.id, name, keys[i].unmatched_reason});
       continue;
     }
-    std::vector<std::string> other = refs_of(keys[i], in.other, in.other_libraries);
-    if (other.empty()) {
-      out.unmatched.push_back({item.id, name, "not found in the " + in.other_side_name + "'s libraries"});
-      continue;
+    // Partition the keys: one part per spanned episode (series-episode keys), one for the rest.
+    std::map<std::pair<int, int>, std::vector<std::string>> parts;
+    for (const auto& k : keys[i].keys) {
+      auto part = k.kind == canon::Kind::series_episode ? std::make_pair(k.season, k.episode) : std::make_pair(-1, -1);
+      parts[part].push_back(canon::to_text(k));
     }
-    std::string group;
-    if (in.target_side) {
-      std::vector<std::string> same = refs_of(keys[i], in.own, in.own_libraries);
-      add_unique(same, item.id);
-      group = *std::min_element(same.begin(), same.end());
-    } else {
-      group = other.front();
-    }
-    sync::SideEntry e;
-    e.state = state_of(item);
-    e.own_ids = {item.id};
-    e.other_ids = std::move(other);
-    e.name = std::move(name);
-    auto [it, added] = out.groups.emplace(group, e);
-    if (!added) merge_entries(it->second, e);
+    bool any = false;
+    auto add_group = [&](const std::vector<std::string>& part_keys) {
+      std::string group;
+      std::vector<std::string> other;
+      for (const auto& k : part_keys) {
+        auto ids = refs_of(k);
+        if (ids.empty()) continue;
+        if (group.empty() || k < group) group = k;
+        for (const auto& id : ids) add_unique(other, id);
+      }
+      if (group.empty()) return false;
+      std::sort(other.begin(), other.end());
+      sync::SideEntry e;
+      e.state = state_of(item);
+      e.own_ids = {item.id};
+      e.other_ids = std::move(other);
+      e.name = name;
+      auto [it, added] = out.groups.emplace(group, e);
+      if (!added) merge_entries(it->second, e);
+      return true;
+    };
+    for (const auto& [part, part_keys] : parts)
+      if (part.first >= 0) any = add_group(part_keys) || any;
+    // An episode's own ids count only when no series-episode key matched (they name the same episode).
+    if (!any && parts.count({-1, -1})) any = add_group(parts[{-1, -1}]);
+    if (!any) out.unmatched.push_back({item.id, name, "not found in the " + in.other_side_name + "'s libraries"});
   }
   return out;
 }

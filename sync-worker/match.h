@@ -1,17 +1,23 @@
 // match.h — turns one page of a side's user-data listing into match groups,
 // with pure functions so that every matching rule is unit-tested.
 //
-// A group is the set of items on both sides that share a canonical key
-// (common/canonical.h); it is named by its smallest target item id, so that a
-// source scan and a target scan name it the same way:
-//   • a source item's group: the target items its keys find in the target
-//     index (within the pair's target libraries);
-//   • a target item's group: the target items its keys find in its own index
-//     (its duplicates, such as a 4K copy), and itself.
-// Duplicates on one side therefore merge into one group (see merge_entries):
-// favorite/played if any copy is, the furthest position, the latest date.
-// An item without keys, or whose keys the other side does not hold, is
-// reported as unmatched with its reason — never guessed.
+// A group is named by a canonical key (common/canonical.h) that both sides
+// compute the same way from their own item and the other side's index:
+//   • a film or series: the smallest of its keys the other side also holds;
+//   • an episode: one group per episode it spans (a two-episode file is in
+//     two groups), named by the smallest series-episode key of that episode
+//     the other side holds (else its own episode ids').
+// Both scans therefore agree on group names without talking to each other,
+// and baselines keyed by them survive the servers renumbering their items.
+// Duplicates on one side (4K and 1080p copies) land in the same group and
+// merge (see merge_entries): favorite/played if any copy is, the furthest
+// position, the latest date; writes go to every copy.
+// Known limit: copies on one side whose provider ids differ (a 4K copy with
+// imdb+tmdb, a 1080p copy with tmdb only) can land in two groups; the
+// states still converge (two-way: within two runs), nothing is lost.
+// An item without keys, or whose keys the other side does not hold within
+// the pair's libraries, is reported as unmatched with its reason — never
+// guessed.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -51,14 +57,12 @@ struct PageGroups {
 };
 
 struct GroupInput {
-  bool target_side = false;
   const std::vector<jf::Item>* items = nullptr;
   const std::vector<canon::ItemKeys>* keys = nullptr;
-  // Lookups of the page's keys in the other side's index and (target side) the own index.
+  // The page's keys looked up in the other side's index.
   const std::map<std::string, std::vector<ItemRef>>* other = nullptr;
-  const std::map<std::string, std::vector<ItemRef>>* own = nullptr;
-  std::set<std::string> other_libraries, own_libraries;  // the pair's libraries on each side
-  std::string other_side_name;                            // "target" or "source", for reasons
+  std::set<std::string> other_libraries;  // the pair's libraries on the other side (empty = any)
+  std::string other_side_name;            // "target" or "source", for reasons
 };
 
 PageGroups group_page(const GroupInput& in);

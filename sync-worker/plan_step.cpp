@@ -85,8 +85,12 @@ Status plan_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
   struct Scan {
     std::string feature, side, library;
   };
+  // Progress decisions need to know what each side has played: list history too, even when it is off.
+  std::vector<sync::Feature> listed = pair.enabled();
+  bool aux_history = pair.progress.enabled && !pair.history.enabled;
+  if (aux_history) listed.push_back(sync::Feature::history);
   std::vector<Scan> scans;
-  for (sync::Feature f : pair.enabled())
+  for (sync::Feature f : listed)
     for (const char* side : {"source", "target"})
       for (const auto& lib : libs[side]) scans.push_back({sync::feature_name(f), side, lib});
 
@@ -95,6 +99,7 @@ Status plan_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
                                             {"libs:target", text::join(libs["target"], ",")},
                                             {"bootstrap", synced->integer ? "0" : "1"}};
   for (sync::Feature f : pair.enabled()) fields[std::string("f:") + sync::feature_name(f)] = "1";
+  if (aux_history) fields["aux:history"] = "1";
   if (auto s = ctx.set(run_id, fields); !s.ok()) return Error("retry", s.error().message);
   for (const auto& sc : scans) {
     auto q = ctx.store.enqueue({{"type", "sync.scan"}, {"run", run_id}, {"feature", sc.feature}, {"side", sc.side},

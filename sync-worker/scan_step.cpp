@@ -4,7 +4,7 @@
 //
 // The listing asks only for what counts (filters=IsFavorite | IsPlayed |
 // IsResumable), so a scan costs one request per 1000 listed items. Each page
-// is matched with two or three batched library-service lookups and written
+// is matched with two batched library-service calls (series keys, lookup) and written
 // with one merge script call; memory holds one page. Pages that shift while
 // we read (short pages, items moving) are caught by a second pass when fewer
 // distinct items arrived than the server counted. Merging is idempotent, so a
@@ -105,27 +105,19 @@ Status write_page(ScanJob& job, const std::vector<jf::Item>& items) {
   }
   auto keys = page_keys(items, series_ids);
   auto wanted = lookup_keys(keys);
-  std::map<std::string, std::vector<ItemRef>> other, own;
+  std::map<std::string, std::vector<ItemRef>> other;
   if (!wanted.empty()) {
     auto o = lib.lookup(job.other_conn, wanted);
     if (!o.ok()) return o.error();
     other = std::move(*o);
-    if (job.target_side) {
-      auto s = lib.lookup(job.conn, wanted);
-      if (!s.ok()) return s.error();
-      own = std::move(*s);
-    }
   }
   GroupInput in;
-  in.target_side = job.target_side;
   in.items = &items;
   in.keys = &keys;
   in.other = &other;
-  in.own = &own;
   const std::string& own_side = job.target_side ? "target" : "source";
   const std::string& other_side = job.target_side ? "source" : "target";
   in.other_libraries = lib_set(job.run.get("libs:" + other_side));
-  in.own_libraries = lib_set(job.run.get("libs:" + own_side));
   in.other_side_name = other_side;
   PageGroups g = group_page(in);
 

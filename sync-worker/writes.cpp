@@ -53,6 +53,17 @@ HttpWrite to_request(const PlannedWrite& w, const std::string& item, const std::
   return {"POST", user_data_path(item, user), b.str()};
 }
 
+std::vector<HttpWrite> to_requests(const PlannedWrite& w, const std::string& item, const std::string& user) {
+  std::vector<HttpWrite> out;
+  if (w.action == sync::Action::played && !w.last_played_us) {
+    PlannedWrite clear = w;
+    clear.action = sync::Action::unplayed;
+    out.push_back(to_request(clear, item, user));
+  }
+  out.push_back(to_request(w, item, user));
+  return out;
+}
+
 bool in_effect(const PlannedWrite& w, const jf::UserData& seen) {
   using sync::Action;
   switch (w.action) {

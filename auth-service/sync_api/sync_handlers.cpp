@@ -87,6 +87,8 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
     auto updated = sync::pair_from_json(*body, &**p, *own, f);
     if (!updated.ok()) return invalid_fields(f);
     if (auto s = store.save_pair(*updated); !s.ok()) return fail(s.error());
+    // Editing a pair lifts its quarantines: the user changed something, so failed items get another chance.
+    if (auto s = store.clear_failures(updated->id); !s.ok()) return fail(s.error());
     if ((*p)->every_minutes != updated->every_minutes)
       if (auto s = store.schedule(*updated, timeutil::now_unix_ms() + updated->every_minutes * 60000); !s.ok())
         return fail(s.error());
