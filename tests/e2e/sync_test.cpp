@@ -379,3 +379,40 @@ TEST(Sync, DryRunPlansButWritesNothingAndKeepsTheBootstrap) {
   for (const char* f : {"watchlist", "history", "progress"}) real_planned += e.counter(real, f, "planned");
   EXPECT_EQ(real_planned, planned) << "the dry run predicted exactly what the real run did";
 }
+
+TEST(Sync, OneWayProgressAddsNeverPullsBackAndClearsWithRemovals) {
+  SyncEnv e(content("a", kSmall), content("b", kSmall));
+  ASSERT_TRUE(e.ok());
+  std::string pair = e.create_pair(features(false, false, true, ",\"remove\":true"));
+  auto movies = e.titles("Movie");
+  auto pos = [](int64_t minutes) { return std::to_string(minutes * kMinute); };
+  auto set = [&](Standin& s, const std::string& id, int64_t minutes, const char* date) {
+    std::string d = date ? std::string("\"") + date + "\"" : "null";
+    ASSERT_TRUE(e.set_user_data(s, id, "\"Played\":false,\"PlaybackPositionTicks\":" + pos(minutes) + ",\"LastPlayedDate\":" + d).ok());
+  };
+  // A large agreed baseline: twenty items in progress on both sides.
+  for (int i = 30; i < 50; ++i) {
+    set(e.a, movies[i].a, 10 + i, "2024-02-02T02:02:02Z");
+    set(e.b, movies[i].b, 10 + i, "2024-02-02T02:02:02Z");
+  }
+  set(e.a, movies[1].a, 20, "2024-05-01T10:00:00Z");  // only A: goes to B
+  set(e.b, movies[1].b, 0, nullptr);
+  set(e.a, movies[2].a, 0, nullptr);  // only B: one-way leaves A alone
+  set(e.b, movies[2].b, 30, "2024-05-01T10:00:00Z");
+  set(e.a, movies[3].a, 20, "2024-05-01T10:00:00Z");  // B is further and newer: one-way keeps B's
+  set(e.b, movies[3].b, 45, "2024-05-02T10:00:00Z");
+  auto run = e.run(pair);
+  ASSERT_EQ(state_of(run), "succeeded") << json::stringify(run);
+  EXPECT_EQ(e.state(e.b, movies[1].b).position, 20 * kMinute);
+  EXPECT_EQ(e.state(e.a, movies[2].a).position, 0);
+  EXPECT_EQ(e.state(e.b, movies[3].b).position, 45 * kMinute);
+  EXPECT_EQ(e.counter(run, "progress", "planned"), 1) << json::stringify(run);
+  EXPECT_EQ(e.counter(e.run(pair), "progress", "planned"), 0);
+  // A clears an item that was agreed: with removals on, B's position is cleared too.
+  set(e.a, movies[35].a, 0, nullptr);
+  auto cleared = e.run(pair);
+  ASSERT_EQ(state_of(cleared), "succeeded") << json::stringify(cleared);
+  EXPECT_EQ(json::get_int(cleared, "removals"), 1);
+  EXPECT_EQ(e.state(e.b, movies[35].b).position, 0);
+  EXPECT_EQ(e.counter(e.run(pair), "progress", "planned"), 0);
+}

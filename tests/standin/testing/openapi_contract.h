@@ -36,7 +36,8 @@ namespace jb::standin::testing {
 
 class OpenApiContract {
  public:
-  // JB_JELLYFIN_OPENAPI, else ${JB_SOURCE_DIR}/../shared/jellyfin/openapi-stable.json.
+  // JB_JELLYFIN_OPENAPI, else the vendored tests/standin/fixtures/jellyfin-openapi-10.11.11.json,
+  // else ${JB_SOURCE_DIR}/../shared/jellyfin/openapi-stable.json.
   static std::string default_path();
   static Result<std::unique_ptr<OpenApiContract>> load(const std::string& path);
   ~OpenApiContract();
