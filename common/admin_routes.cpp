@@ -24,4 +24,16 @@ void add_admin_routes(http::Server& server, metrics::Registry& registry, HealthS
       http::Exec::pool);
 }
 
+http::ServerOptions admin_server_options(const std::string& name, const std::string& host, uint16_t port,
+                                         int pool_threads) {
+  http::ServerOptions o;
+  o.name = name;
+  o.host = host;
+  o.port = port;
+  o.reactor_threads = 1;
+  o.pool_threads = pool_threads;
+  o.access_log = false;
+  return o;
+}
+
 }  // namespace jb

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -24,5 +25,10 @@ struct HealthState {
 
 void add_admin_routes(http::Server& server, metrics::Registry& registry, HealthState& state,
                       const std::string& service);
+
+// Options of a service's small admin server (no access log: scrapes and
+// probes would flood it).
+http::ServerOptions admin_server_options(const std::string& name, const std::string& host, uint16_t port,
+                                         int pool_threads);
 
 }  // namespace jb

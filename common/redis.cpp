@@ -73,6 +73,22 @@ const std::string& RedisReply::as_string() const {
   return (type == Type::string || type == Type::status) ? str : kEmpty;
 }
 
+std::map<std::string, std::string> RedisReply::as_map() const {
+  std::map<std::string, std::string> m;
+  for (size_t i = 0; i + 1 < elements.size(); i += 2) m[elements[i].str] = elements[i + 1].str;
+  return m;
+}
+
+RedisArgv hset_argv(const std::string& key, const std::map<std::string, std::string>& fields) {
+  RedisArgv argv{"HSET", key};
+  argv.reserve(2 + 2 * fields.size());
+  for (const auto& [k, v] : fields) {
+    argv.push_back(k);
+    argv.push_back(v);
+  }
+  return argv;
+}
+
 Result<RedisOptions> parse_redis_url(const std::string& url) {
   RedisOptions o;
   if (!text::istarts_with(url, "redis://"))

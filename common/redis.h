@@ -25,6 +25,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -51,6 +52,9 @@ struct RedisReply {
   bool is_error() const { return type == Type::error; }
   // The payload of a string or status reply, else "".
   const std::string& as_string() const;
+  // An array of field/value pairs (HGETALL, a stream entry's fields) as a
+  // map; a trailing odd element is ignored; any other reply gives {}.
+  std::map<std::string, std::string> as_map() const;
 };
 
 struct RedisOptions {
@@ -136,6 +140,9 @@ class RedisPool {
   std::condition_variable cv_;
   std::vector<std::unique_ptr<RedisConnection>> free_;
 };
+
+// HSET key f1 v1 f2 v2 … for every field of a map.
+RedisArgv hset_argv(const std::string& key, const std::map<std::string, std::string>& fields);
 
 // Convenience accessors for common reply shapes.
 inline bool reply_ok(const Result<RedisReply>& r) { return r.ok() && !r->is_error(); }

@@ -31,6 +31,26 @@ TEST(RedisUrl, RejectsBadUrlsWithoutEchoingThePassword) {
   EXPECT_EQ(o.error().message.find("topsecret"), std::string::npos);
 }
 
+TEST(RedisReplyShapes, PairsBecomeAMapAndMapsBecomeHset) {
+  RedisReply r;
+  r.type = RedisReply::Type::array;
+  for (const char* s : {"b", "2", "a", "placeholder", "dangling"}) {
+    RedisReply e;
+    e.type = RedisReply::Type::string;
+    e.str = s;
+    r.elements.push_back(e);
+  }
+  r.elements[3].str = std::string("\0x", 2);  // a binary value
+  auto m = r.as_map();
+  ASSERT_EQ(m.size(), 2u);  // the odd trailing element is ignored
+  EXPECT_EQ(m["b"], "2");
+  EXPECT_EQ(m["a"], std::string("\0x", 2));
+  EXPECT_TRUE(RedisReply{}.as_map().empty());
+
+  EXPECT_EQ(hset_argv("k", m), (RedisArgv{"HSET", "k", "a", std::string("\0x", 2), "b", "2"}));
+  EXPECT_EQ(hset_argv("k", {}), (RedisArgv{"HSET", "k"}));
+}
+
 TEST(RedisConnection, DeadServerFailsFastWithBackoff) {
   RedisOptions o;
   o.port = 1;  // nothing listens there

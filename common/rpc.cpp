@@ -156,6 +156,21 @@ struct RpcServer::Impl {
     cv.notify_one();
   }
 
+  // Moves one finished reply from the workers' PULL socket to the ROUTER;
+  // false when none is waiting. A reply to a peer that is gone is dropped
+  // (ROUTER cannot route it; the client has timed out or retried).
+  bool forward_reply() {
+    std::vector<zmq::message_t> parts;
+    if (!zmq::recv_multipart(*pull, std::back_inserter(parts), zmq::recv_flags::dontwait)) return false;
+    std::vector<zmq::const_buffer> out;
+    for (auto& p : parts) out.emplace_back(p.data(), p.size());
+    try {
+      zmq::send_multipart(*router, out, zmq::send_flags::dontwait);
+    } catch (const zmq::error_t&) {
+    }
+    return true;
+  }
+
   void io_loop() {
     for (;;) {
       bool stop = stopping.load();
@@ -172,19 +187,9 @@ struct RpcServer::Impl {
         if (e.num() == ETERM) break;
         continue;
       }
-      if (items[0].revents & ZMQ_POLLIN) {
-        for (int n = 0; n < 256; ++n) {
-          std::vector<zmq::message_t> parts;
-          if (!zmq::recv_multipart(*pull, std::back_inserter(parts), zmq::recv_flags::dontwait)) break;
-          std::vector<zmq::const_buffer> out;
-          for (auto& p : parts) out.emplace_back(p.data(), p.size());
-          try {
-            zmq::send_multipart(*router, out, zmq::send_flags::dontwait);
-          } catch (const zmq::error_t&) {
-            // peer gone (ROUTER drops unroutable replies); nothing to do
-          }
-        }
-      }
+      if (items[0].revents & ZMQ_POLLIN)
+        for (int n = 0; n < 256; ++n)
+          if (!forward_reply()) break;
       if (!stop && (items[1].revents & ZMQ_POLLIN)) {
         for (int n = 0; n < 256; ++n) {
           std::vector<zmq::message_t> parts;
@@ -201,16 +206,7 @@ struct RpcServer::Impl {
     cv.notify_all();
     for (auto& w : workers) w.join();
     // Forward any replies the workers produced while exiting.
-    for (;;) {
-      std::vector<zmq::message_t> parts;
-      if (!zmq::recv_multipart(*pull, std::back_inserter(parts), zmq::recv_flags::dontwait)) break;
-      std::vector<zmq::const_buffer> out;
-      for (auto& p : parts) out.emplace_back(p.data(), p.size());
-      try {
-        zmq::send_multipart(*router, out, zmq::send_flags::dontwait);
-      } catch (const zmq::error_t&) {
-      }
-    }
+    while (forward_reply()) continue;
     router->set(zmq::sockopt::linger, 500);
     router->close();
     pull->close();

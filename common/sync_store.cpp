@@ -155,21 +155,14 @@ Result<std::string> SyncStore::enqueue(const std::vector<std::pair<std::string, 
 }
 
 Result<std::map<std::string, std::string>> SyncStore::get_run(const std::string& id) {
-  std::map<std::string, std::string> out;
-  if (id.size() != 32 || !text::is_hex(id)) return out;
+  if (id.size() != 32 || !text::is_hex(id)) return std::map<std::string, std::string>{};
   auto r = redis_.command({"HGETALL", run_key(id)});
   if (!r.ok()) return r.error();
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) out[r->elements[i].str] = r->elements[i + 1].str;
-  return out;
+  return r->as_map();
 }
 
 Status SyncStore::set_run(const std::string& id, const std::map<std::string, std::string>& fields) {
-  RedisArgv argv{"HSET", run_key(id)};
-  for (const auto& [k, v] : fields) {
-    argv.push_back(k);
-    argv.push_back(v);
-  }
-  auto r = redis_.command(argv);
+  auto r = redis_.command(hset_argv(run_key(id), fields));
   if (!r.ok()) return r.error();
   return Status::Ok();
 }

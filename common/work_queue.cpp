@@ -31,8 +31,7 @@ std::vector<Item> parse_entries(const RedisReply& entries) {
     if (!kv.is_array()) {
       it.fields["_deleted"] = "1";
     } else {
-      for (size_t i = 0; i + 1 < kv.elements.size(); i += 2)
-        it.fields[kv.elements[i].str] = kv.elements[i + 1].str;
+      it.fields = kv.as_map();
     }
     out.push_back(std::move(it));
   }

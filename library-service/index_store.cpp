@@ -128,6 +128,37 @@ uint32_t bucket_of(const std::string& bytes, int buckets) {
   return buckets > 0 ? h % static_cast<uint32_t>(buckets) : 0;
 }
 
+// Reads the fields named by the keys of `wanted` from bucketed hashes: one
+// HMGET per bucket, pipelined kBatch buckets at a time; calls
+// on_value(field, value) for every field that exists.
+template <class WantedMap, class BucketKey, class OnValue>
+Status hmget_bucketed(RedisPool& redis, const WantedMap& wanted, int buckets, BucketKey bucket_key,
+                      OnValue on_value) {
+  std::map<uint32_t, std::vector<std::string>> by_bucket;
+  for (const auto& entry : wanted) by_bucket[bucket_of(entry.first, buckets)].push_back(entry.first);
+  std::vector<RedisArgv> cmds;
+  std::vector<const std::vector<std::string>*> order;
+  for (const auto& [b, fields] : by_bucket) {
+    RedisArgv c{"HMGET", bucket_key(b)};
+    c.insert(c.end(), fields.begin(), fields.end());
+    cmds.push_back(std::move(c));
+    order.push_back(&fields);
+  }
+  for (size_t i = 0; i < cmds.size(); i += kBatch) {
+    std::vector<RedisArgv> part(cmds.begin() + static_cast<long>(i),
+                                cmds.begin() + static_cast<long>(std::min(cmds.size(), i + kBatch)));
+    auto r = redis.pipeline(part);
+    if (!r.ok()) return r.error();
+    for (size_t j = 0; j < r->size(); ++j) {
+      const auto& fields = *order[i + j];
+      const auto& vals = (*r)[j].elements;
+      for (size_t f = 0; f < fields.size() && f < vals.size(); ++f)
+        if (vals[f].is_string()) on_value(fields[f], vals[f].str);
+    }
+  }
+  return Status::Ok();
+}
+
 std::string episode_field(uint64_t ordinal, uint64_t season, uint64_t episode) {
   std::string f;
   canon::put_varint(f, ordinal);
@@ -207,8 +238,7 @@ std::map<std::string, std::string> IndexStore::meta_fields(const IndexMeta& m) {
 Result<IndexMeta> IndexStore::meta(const std::string& conn) {
   auto r = redis_.command({"HGETALL", meta_key(conn)});
   if (!r.ok()) return r.error();
-  std::map<std::string, std::string> f;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) f[r->elements[i].str] = r->elements[i + 1].str;
+  std::map<std::string, std::string> f = r->as_map();
   IndexMeta m;
   if (f.empty()) return m;
   m.state = f["state"].empty() ? "none" : f["state"];
@@ -237,12 +267,7 @@ Result<IndexMeta> IndexStore::meta(const std::string& conn) {
 }
 
 Status IndexStore::put_meta(const std::string& conn, const std::map<std::string, std::string>& fields) {
-  RedisArgv argv{"HSET", meta_key(conn)};
-  for (const auto& [k, v] : fields) {
-    argv.push_back(k);
-    argv.push_back(v);
-  }
-  auto r = redis_.command(argv);
+  auto r = redis_.command(hset_argv(meta_key(conn), fields));
   if (!r.ok()) return r.error();
   return Status::Ok();
 }
@@ -393,31 +418,13 @@ Result<std::map<std::string, std::vector<Ref>>> IndexStore::lookup(const std::st
       by_field[canon::pack(*k)].push_back(Want{t, std::nullopt});
     }
   }
-  std::map<uint32_t, std::vector<std::string>> buckets;
-  for (const auto& [field, wants] : by_field) buckets[bucket_of(field, m->buckets_k)].push_back(field);
-  std::vector<RedisArgv> cmds;
-  std::vector<const std::vector<std::string>*> order;
-  for (const auto& [b, fields] : buckets) {
-    RedisArgv c{"HMGET", kbucket(conn, m->version, b)};
-    c.insert(c.end(), fields.begin(), fields.end());
-    cmds.push_back(std::move(c));
-    order.push_back(&fields);
-  }
   // (ordinal, season, episode) field → askers
   std::map<std::string, std::vector<std::string>> episode_wants;
-  for (size_t i = 0; i < cmds.size(); i += kBatch) {
-    std::vector<RedisArgv> part(cmds.begin() + static_cast<long>(i),
-                                cmds.begin() + static_cast<long>(std::min(cmds.size(), i + kBatch)));
-    auto r = redis_.pipeline(part);
-    if (!r.ok()) return r.error();
-    for (size_t j = 0; j < r->size(); ++j) {
-      const auto& fields = *order[i + j];
-      const auto& vals = (*r)[j].elements;
-      for (size_t f = 0; f < fields.size() && f < vals.size(); ++f) {
-        if (!vals[f].is_string()) continue;
-        bool series = is_series_key(fields[f]);
-        auto refs = parse_refs(vals[f].str, series);
-        for (const auto& want : by_field[fields[f]]) {
+  auto keys_read = hmget_bucketed(
+      redis_, by_field, m->buckets_k, [&](uint32_t b) { return kbucket(conn, m->version, b); },
+      [&](const std::string& field, const std::string& value) {
+        auto refs = parse_refs(value, is_series_key(field));
+        for (const auto& want : by_field[field]) {
           if (want.episode) {
             for (const auto& ref : refs)
               episode_wants[episode_field(ref.ordinal, static_cast<uint64_t>(want.episode->season),
@@ -428,42 +435,23 @@ Result<std::map<std::string, std::vector<Ref>>> IndexStore::lookup(const std::st
             for (const auto& ref : refs) dst.push_back(Ref{bin_to_id(ref.id_bin), lib_of(ref.lib)});
           }
         }
-      }
-    }
-  }
+      });
+  if (!keys_read.ok()) return keys_read.error();
   if (episode_wants.empty() || m->buckets_e == 0) return out;
   // Round 2: the episodes.
-  std::map<uint32_t, std::vector<std::string>> ebuckets;
-  for (const auto& [field, askers] : episode_wants) ebuckets[bucket_of(field, m->buckets_e)].push_back(field);
-  std::vector<RedisArgv> ecmds;
-  std::vector<const std::vector<std::string>*> eorder;
-  for (const auto& [b, fields] : ebuckets) {
-    RedisArgv c{"HMGET", ebucket(conn, m->version, b)};
-    c.insert(c.end(), fields.begin(), fields.end());
-    ecmds.push_back(std::move(c));
-    eorder.push_back(&fields);
-  }
-  for (size_t i = 0; i < ecmds.size(); i += kBatch) {
-    std::vector<RedisArgv> part(ecmds.begin() + static_cast<long>(i),
-                                ecmds.begin() + static_cast<long>(std::min(ecmds.size(), i + kBatch)));
-    auto r = redis_.pipeline(part);
-    if (!r.ok()) return r.error();
-    for (size_t j = 0; j < r->size(); ++j) {
-      const auto& fields = *eorder[i + j];
-      const auto& vals = (*r)[j].elements;
-      for (size_t f = 0; f < fields.size() && f < vals.size(); ++f) {
-        if (!vals[f].is_string()) continue;
-        for (const auto& asker : episode_wants[fields[f]]) {
+  auto episodes_read = hmget_bucketed(
+      redis_, episode_wants, m->buckets_e, [&](uint32_t b) { return ebucket(conn, m->version, b); },
+      [&](const std::string& field, const std::string& value) {
+        for (const auto& asker : episode_wants[field]) {
           auto& dst = out[asker];
-          for (const auto& ref : parse_refs(vals[f].str, false)) {
+          for (const auto& ref : parse_refs(value, false)) {
             Ref x{bin_to_id(ref.id_bin), lib_of(ref.lib)};
             if (std::none_of(dst.begin(), dst.end(), [&](const Ref& y) { return y.item_id == x.item_id; }))
               dst.push_back(x);
           }
         }
-      }
-    }
-  }
+      });
+  if (!episodes_read.ok()) return episodes_read.error();
   return out;
 }
 

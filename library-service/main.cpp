@@ -68,14 +68,7 @@ int main() {
   }
 
   jb::HealthState health;
-  jb::http::ServerOptions ho;
-  ho.name = "library-admin";
-  ho.host = cfg.common.admin_host;
-  ho.port = cfg.admin_port;
-  ho.reactor_threads = 1;
-  ho.pool_threads = 2;
-  ho.access_log = false;
-  jb::http::Server admin(ho, registry);
+  jb::http::Server admin(jb::admin_server_options("library-admin", cfg.common.admin_host, cfg.admin_port, 2), registry);
   jb::add_admin_routes(admin, registry, health, "library-service");
   if (auto s = admin.start(); !s.ok()) {
     jb::log::error("cannot start", {{"error", s.error().message}});

@@ -348,7 +348,7 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
   }
   auto fails = ctx.redis.command({"HGETALL", fails_key(pair.id)});
   if (!fails.ok()) return Error("retry", fails.error().message);
-  for (size_t i = 0; i + 1 < fails->elements.size(); i += 2) job.fails[fails->elements[i].str] = fails->elements[i + 1].str;
+  job.fails = fails->as_map();
 
   // Start over: nothing of this run has been applied yet.
   std::vector<RedisArgv> reset{{"DEL", run_list_key(run_id, "plan")}, {"DEL", run_list_key(run_id, "items")},

@@ -73,14 +73,7 @@ int main() {
   jb::worker::Scheduler scheduler(store, cfg.schedule_tick_ms, registry);
 
   jb::HealthState health;
-  jb::http::ServerOptions ho;
-  ho.name = "worker-admin";
-  ho.host = cfg.common.admin_host;
-  ho.port = cfg.admin_port;
-  ho.reactor_threads = 1;
-  ho.pool_threads = 1;
-  ho.access_log = false;
-  jb::http::Server admin(ho, registry);
+  jb::http::Server admin(jb::admin_server_options("worker-admin", cfg.common.admin_host, cfg.admin_port, 1), registry);
   jb::add_admin_routes(admin, registry, health, "sync-worker");
   if (auto s = admin.start(); !s.ok()) {
     jb::log::error("cannot start", {{"error", s.error().message}});

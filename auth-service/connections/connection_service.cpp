@@ -144,16 +144,19 @@ Result<Connection> ConnectionService::get(const std::string& owner, const std::s
   return conn;
 }
 
+void ConnectionService::expire_quickconnect(Connection& c, std::string why) {
+  c.status = "expired";
+  c.pending_reason.clear();
+  c.last_error_code = "quickconnect_expired";
+  c.last_error = std::move(why);
+  c.qc_secret_sealed.clear();
+  c.next_check_ms = 0;
+}
+
 Result<Connection> ConnectionService::poll_quickconnect(Connection c, bool force) {
   int64_t now = timeutil::now_unix_ms();
   if (now > c.qc_expires_ms) {
-    c.status = "expired";
-    c.pending_reason.clear();
-    c.last_error_code = "quickconnect_expired";
-    c.last_error = "The Quick Connect code expired before it was approved; create the connection again.";
-    c.qc_secret_sealed.clear();
-    c.next_check_ms = 0;
-    (void)redis_.command({"ZREM", "jb:conn:due", c.id});
+    expire_quickconnect(c, "The Quick Connect code expired before it was approved; create the connection again.");
     if (auto s = store_.save(c); !s.ok()) return s.error();
     return c;
   }
@@ -167,13 +170,7 @@ Result<Connection> ConnectionService::poll_quickconnect(Connection c, bool force
   c.last_check_ms = now;
   if (!st.ok()) {
     if (st.error().code == "jellyfin_not_found") {  // unknown or expired at Jellyfin
-      c.status = "expired";
-      c.pending_reason.clear();
-      c.last_error_code = "quickconnect_expired";
-      c.last_error = "Jellyfin no longer knows this Quick Connect request (expired or the server restarted).";
-      c.qc_secret_sealed.clear();
-      c.next_check_ms = 0;
-      (void)redis_.command({"ZREM", "jb:conn:due", c.id});
+      expire_quickconnect(c, "Jellyfin no longer knows this Quick Connect request (expired or the server restarted).");
     } else {
       c.last_error_code = st.error().code;
       c.last_error = st.error().message;
@@ -241,7 +238,6 @@ Result<Connection> ConnectionService::check(Connection c, bool force_qc_poll) {
     record_failure(c, ok.error(), now);
   }
   if (auto s = store_.save(c); !s.ok()) return s.error();
-  if (c.next_check_ms == 0) (void)redis_.command({"ZREM", "jb:conn:due", c.id});
   return c;
 }
 
@@ -322,7 +318,7 @@ Result<int> ConnectionService::check_due(int limit) {
     auto c = store_.get(id);
     if (!c.ok()) return c.error();
     if (!c->has_value()) {
-      (void)redis_.command({"ZREM", "jb:conn:due", id});
+      (void)store_.forget_due(id);
       continue;
     }
     auto r = check(**c, false);

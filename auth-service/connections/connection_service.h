@@ -83,6 +83,9 @@ class ConnectionService {
  private:
   Result<jf::PublicInfo> probe(const std::string& url, const std::string& device_id);
   Result<Connection> poll_quickconnect(Connection c, bool force);
+  // Marks a Quick Connect connection expired (reason shown to the user);
+  // the caller saves it (which takes it off the due list).
+  void expire_quickconnect(Connection& c, std::string why);
   Connection& record_failure(Connection& c, const Error& e, int64_t now);
   Result<HomeSignIn> upsert_home(const std::string& home_url, const std::string& device_id,
                                  const std::string& method, const jf::AuthResult& auth,

@@ -19,23 +19,14 @@ for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonu
 return ids
 )lua");
 
-std::map<std::string, std::string> hash_to_map(const RedisReply& r) {
-  std::map<std::string, std::string> m;
-  for (size_t i = 0; i + 1 < r.elements.size(); i += 2) m[r.elements[i].str] = r.elements[i + 1].str;
-  return m;
-}
 }  // namespace
 
 bool ConnectionStore::valid_id(const std::string& id) { return id.size() == 32 && text::is_hex(id); }
 
 Status ConnectionStore::save(const Connection& c) {
-  RedisArgv hset{"HSET", key(c.id)};
-  for (const auto& [k, v] : to_fields(c)) {
-    hset.push_back(k);
-    hset.push_back(v);
-  }
-  std::vector<RedisArgv> cmds{hset, {"SADD", owner_set(c.owner), c.id}};
+  std::vector<RedisArgv> cmds{hset_argv(key(c.id), to_fields(c)), {"SADD", owner_set(c.owner), c.id}};
   if (c.next_check_ms > 0) cmds.push_back({"ZADD", kDue, std::to_string(c.next_check_ms), c.id});
+  else cmds.push_back({"ZREM", kDue, c.id});  // nothing left to check
   auto r = redis_.pipeline(cmds);
   if (!r.ok()) return r.error();
   for (const auto& x : *r)
@@ -48,7 +39,7 @@ Result<std::optional<Connection>> ConnectionStore::get(const std::string& id) {
   auto r = redis_.command({"HGETALL", key(id)});
   if (!r.ok()) return r.error();
   if (r->elements.empty()) return std::optional<Connection>{};
-  return std::optional<Connection>(from_fields(hash_to_map(*r)));
+  return std::optional<Connection>(from_fields(r->as_map()));
 }
 
 Result<std::optional<Connection>> ConnectionStore::get_owned(const std::string& id, const std::string& owner) {
@@ -67,7 +58,7 @@ Result<std::vector<Connection>> ConnectionStore::list(const std::string& owner) 
   if (!r.ok()) return r.error();
   std::vector<Connection> out;
   for (const auto& h : *r)
-    if (h.is_array() && !h.elements.empty()) out.push_back(from_fields(hash_to_map(h)));
+    if (h.is_array() && !h.elements.empty()) out.push_back(from_fields(h.as_map()));
   std::sort(out.begin(), out.end(), [](const Connection& a, const Connection& b) {
     return a.created_ms != b.created_ms ? a.created_ms < b.created_ms : a.id < b.id;
   });
@@ -76,6 +67,12 @@ Result<std::vector<Connection>> ConnectionStore::list(const std::string& owner) 
 
 Status ConnectionStore::remove(const Connection& c) {
   auto r = redis_.pipeline({{"DEL", key(c.id)}, {"SREM", owner_set(c.owner), c.id}, {"ZREM", kDue, c.id}});
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+Status ConnectionStore::forget_due(const std::string& id) {
+  auto r = redis_.command({"ZREM", kDue, id});
   if (!r.ok()) return r.error();
   return Status::Ok();
 }

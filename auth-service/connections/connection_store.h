@@ -21,6 +21,8 @@ class ConnectionStore {
  public:
   explicit ConnectionStore(RedisPool& redis) : redis_(redis) {}
 
+  // Writes the connection; it is on the due list for checks exactly when
+  // next_check_ms > 0.
   Status save(const Connection& c);
   Result<std::optional<Connection>> get(const std::string& id);
   // Only when owned by `owner` (another user's id looks exactly like an unknown one).
@@ -30,6 +32,8 @@ class ConnectionStore {
   // Atomically takes up to `limit` connections due for a check and pushes their
   // due time `lease_ms` ahead, so concurrent checkers never take the same one.
   Result<std::vector<std::string>> claim_due(int64_t now_ms, int64_t lease_ms, int limit);
+  // Drops an id from the due list (a connection deleted under a checker).
+  Status forget_due(const std::string& id);
   // Every connection id (for vault key rotation).
   Result<std::vector<std::string>> all_ids();
 

@@ -39,8 +39,7 @@ Result<QcStatus> QuickConnectSignIn::status(const std::string& home_url, const s
   auto h = redis_.command({"HGETALL", key(id)});
   if (!h.ok()) return h.error();
   if (h->elements.empty()) return not_found;
-  std::map<std::string, std::string> f;
-  for (size_t i = 0; i + 1 < h->elements.size(); i += 2) f[h->elements[i].str] = h->elements[i + 1].str;
+  std::map<std::string, std::string> f = h->as_map();
   QcStatus st;
   st.expires_ms = std::atoll(f["expires_ms"].c_str());
   int64_t now = timeutil::now_unix_ms();
