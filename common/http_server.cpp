@@ -112,6 +112,20 @@ void add_header(P::Http::ResponseWriter& w, const std::string& k, const std::str
 void write_response(Responder::State& st, Response r) {
   if (st.done.exchange(true)) return;
   auto& w = *st.writer;
+  // Metrics are recorded before the response goes out: a client that reads
+  // /metrics right after its answer must find its request counted.
+  double secs = static_cast<double>(timeutil::now_unix_us() - st.start_us) / 1e6;
+  if (st.registry) {
+    st.registry
+        ->counter("jb_http_requests_total", "HTTP requests answered",
+                  {{"server", st.server_name}, {"route", st.route}, {"method", st.method},
+                   {"status", std::to_string(r.status)}})
+        .inc();
+    st.registry
+        ->histogram("jb_http_request_duration_seconds", "HTTP request latency",
+                    {{"server", st.server_name}, {"route", st.route}})
+        .observe(secs);
+  }
   try {
     if (!r.content_type.empty() && r.status != 204)
       add_header(w, "Content-Type", r.content_type);
@@ -131,18 +145,6 @@ void write_response(Responder::State& st, Response r) {
     w.send(static_cast<P::Http::Code>(r.status), r.status == 204 ? std::string() : r.body);
   } catch (const std::exception& e) {
     log::debug("response not delivered", {{"error", e.what()}});
-  }
-  double secs = static_cast<double>(timeutil::now_unix_us() - st.start_us) / 1e6;
-  if (st.registry) {
-    st.registry
-        ->counter("jb_http_requests_total", "HTTP requests answered",
-                  {{"server", st.server_name}, {"route", st.route}, {"method", st.method},
-                   {"status", std::to_string(r.status)}})
-        .inc();
-    st.registry
-        ->histogram("jb_http_request_duration_seconds", "HTTP request latency",
-                    {{"server", st.server_name}, {"route", st.route}})
-        .observe(secs);
   }
   if (st.access_log) {
     log::RequestScope scope(st.request_id);
