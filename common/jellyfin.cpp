@@ -162,18 +162,25 @@ Client::Client(HttpClient& http, std::string base_url, ClientIdentity identity, 
   while (!base_.empty() && base_.back() == '/') base_.pop_back();
 }
 
-Result<HttpResponse> Client::once(const std::string& method, const std::string& url, const std::string& body) {
+Result<HttpResponse> Client::once(const std::string& method, const std::string& url, const std::string& body,
+                                  std::optional<Error>& stopped) {
   HttpRequest req;
   req.method = method;
   req.url = url;
   req.body = body;
   req.headers = {{"Authorization", authorization_header(id_, token_)}, {"Accept", "application/json"}};
   if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  if (gate_) gate_->enter();
+  if (guard_) {
+    if (auto g = guard_(); !g.ok()) {
+      if (gate_) gate_->leave();
+      stopped = g.error();
+      return g.error();
+    }
+  }
   ++requests_;
-  if (!gate_) return http_.send(req);
-  gate_->enter();
   auto r = http_.send(req);
-  gate_->leave();
+  if (gate_) gate_->leave();
   return r;
 }
 
@@ -184,7 +191,9 @@ Result<HttpResponse> Client::request(const std::string& method, const std::strin
   int backoff = retry_.base_ms;
   Error last;
   for (int a = 1; a <= attempts; ++a) {
-    auto r = once(method, url, body);
+    std::optional<Error> stopped;
+    auto r = once(method, url, body, stopped);
+    if (stopped) return *stopped;
     if (r.ok() && r->status >= 200 && r->status < 300) return r;
     last = r.ok() ? classify_status(*r, base_, context) : classify_transport(r.error(), base_);
     if (a == attempts || !is_transient(last)) break;

@@ -109,6 +109,10 @@ class Client {
   void set_sleep_fn(std::function<void(int ms)> f) { sleep_ = std::move(f); }
   // Every request passes through the gate (not owned; nullptr = none).
   void set_gate(RequestGate* gate) { gate_ = gate; }
+  // Asked right before every attempt is sent (after the gate admitted it, and
+  // again before each retry): an error stops the request unsent and is
+  // returned as it is. Work steps use it as their lease fence.
+  void set_guard(std::function<Status()> guard) { guard_ = std::move(guard); }
   uint64_t requests() const { return requests_; }
 
   Result<PublicInfo> public_info();
@@ -141,7 +145,9 @@ class Client {
                                const std::string& body = "", const std::string& context = "token");
 
  private:
-  Result<HttpResponse> once(const std::string& method, const std::string& url, const std::string& body);
+  // One attempt; `stopped` is set (and nothing sent) when the guard refused.
+  Result<HttpResponse> once(const std::string& method, const std::string& url, const std::string& body,
+                            std::optional<Error>& stopped);
   HttpClient& http_;
   std::string base_;
   ClientIdentity id_;
@@ -149,6 +155,7 @@ class Client {
   RetryPolicy retry_;
   std::function<void(int)> sleep_;
   RequestGate* gate_ = nullptr;
+  std::function<Status()> guard_;
   uint64_t requests_ = 0;
 };
 

@@ -123,6 +123,27 @@ TEST_F(Canned, WritesAreNotRetried) {
   EXPECT_EQ(c.requests(), 1u);
 }
 
+TEST_F(Canned, TheGuardIsAskedBeforeEveryAttemptAndStopsUnsent) {
+  auto c = client("/flaky");
+  int asked = 0;
+  // Allows the first attempt only: the retry after the first 503 is never sent.
+  c.set_guard([&]() -> Status {
+    if (++asked == 1) return Status::Ok();
+    return Error("lease_lost", "not ours any more");
+  });
+  auto p = c.public_info();
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().code, "lease_lost") << "returned as it is, not classified";
+  EXPECT_EQ(asked, 2);
+  EXPECT_EQ(flaky_calls.load(), 1);
+  EXPECT_EQ(c.requests(), 1u);
+  // A refusing guard: nothing is sent at all.
+  auto w = client("/w");
+  w.set_guard([] { return Status(Error("interrupted", "stopping")); });
+  EXPECT_EQ(w.mark_played("i1", "u1", std::nullopt).error().code, "interrupted");
+  EXPECT_EQ(w.requests(), 0u);
+}
+
 TEST(Jellyfin, TransportErrorsHaveTheirOwnCodes) {
   EXPECT_EQ(jf::classify_transport(Error("connection_refused", "x"), "http://h").code, "jellyfin_connection_refused");
   EXPECT_EQ(jf::classify_transport(Error("timeout", "x"), "http://h").code, "jellyfin_timeout");

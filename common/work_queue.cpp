@@ -8,14 +8,57 @@
 namespace jb::workq {
 
 namespace {
-// XADD to the dead-letter stream and XACK the original in one atomic step.
-const RedisScript kDeadLetter(R"lua(
+
+const char kOwnerGuard[] = R"lua(
+local function jb_owns(stream, group, consumer, id)
+  local p = redis.call('XPENDING', stream, group, id, id, 1, consumer)
+  return #p == 1
+end
+)lua";
+
+std::string guarded(const char* body) { return std::string(kOwnerGuard) + body; }
+
+// KEYS[1] stream, KEYS[2] dead letters; ARGV group, consumer, id, fields... →
+// 1 moved, 0 not ours. XADD and XACK happen together or not at all.
+const RedisScript kDeadLetter(guarded(R"lua(
+if not jb_owns(KEYS[1], ARGV[1], ARGV[2], ARGV[3]) then return 0 end
 local args = {}
-for i = 3, #ARGV do args[#args + 1] = ARGV[i] end
+for i = 4, #ARGV do args[#args + 1] = ARGV[i] end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', '100000', '*', unpack(args))
-return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-)lua");
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+return 1
+)lua"));
+
+// KEYS[1] stream; ARGV group, consumer, id → 1 acked, 0 not ours.
+const RedisScript kAckOwned(guarded(R"lua(
+if not jb_owns(KEYS[1], ARGV[1], ARGV[2], ARGV[3]) then return 0 end
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+return 1
+)lua"));
+
+// KEYS[1] stream; ARGV group, consumer, id, idle ms → 1 set, 0 not ours.
+// XCLAIM to the owner itself with JUSTID resets the idle time without
+// counting a delivery.
+const RedisScript kSetIdle(guarded(R"lua(
+if not jb_owns(KEYS[1], ARGV[1], ARGV[2], ARGV[3]) then return 0 end
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'IDLE', ARGV[4], 'JUSTID')
+return 1
+)lua"));
+
+// KEYS[1] stream; ARGV group, consumer, id → 1 ours, 0 not.
+const RedisScript kOwns(guarded(R"lua(
+if jb_owns(KEYS[1], ARGV[1], ARGV[2], ARGV[3]) then return 1 end
+return 0
+)lua"));
+
+Result<bool> flag(const Result<RedisReply>& r) {
+  if (!r.ok()) return r.error();
+  return r->integer == 1;
+}
+
 }  // namespace
+
+const char* owner_guard_lua() { return kOwnerGuard; }
 
 Names default_names() { return {keys::work_stream(), keys::work_group(), keys::work_dead_letter()}; }
 
@@ -125,28 +168,32 @@ Status ack(RedisConnection& c, const Names& n, const std::string& id) {
   return Status::Ok();
 }
 
-Status dead_letter(RedisConnection& c, const Names& n, const Item& item, const std::string& error) {
-  std::vector<std::string> args{n.group, item.id, "original_id", item.id, "error", error, "deliveries",
-                                std::to_string(item.deliveries)};
+Result<bool> ack_owned(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id) {
+  return flag(kAckOwned.run(c, {n.stream}, {n.group, consumer, id}));
+}
+
+Result<bool> dead_letter(RedisConnection& c, const Names& n, const std::string& consumer, const Item& item,
+                         const std::string& error) {
+  std::vector<std::string> args{n.group,     consumer, item.id, "original_id", item.id, "error", error,
+                                "deliveries", std::to_string(item.deliveries)};
   for (const auto& [k, v] : item.fields) {
     args.push_back("f." + k);
     args.push_back(v);
   }
-  auto r = kDeadLetter.run(c, {n.stream, n.dead_letter}, args);
-  if (!r.ok()) return r.error();
-  return Status::Ok();
+  return flag(kDeadLetter.run(c, {n.stream, n.dead_letter}, args));
 }
 
-Status hand_back(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id,
-                 int64_t idle_ms) {
-  auto r = c.command({"XCLAIM", n.stream, n.group, consumer, "0", id, "IDLE", std::to_string(idle_ms),
-                      "JUSTID"});
-  if (!r.ok()) return r.error();
-  return Status::Ok();
+Result<bool> hand_back(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id,
+                       int64_t idle_ms) {
+  return flag(kSetIdle.run(c, {n.stream}, {n.group, consumer, id, std::to_string(idle_ms)}));
 }
 
-Status touch(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id) {
+Result<bool> renew(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id) {
   return hand_back(c, n, consumer, id, 0);
+}
+
+Result<bool> owns(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id) {
+  return flag(kOwns.run(c, {n.stream}, {n.group, consumer, id}));
 }
 
 Result<int64_t> pending_count(RedisConnection& c, const Names& n) {

@@ -11,6 +11,13 @@
 // failures (timeouts, 5xx, 503/429 after the client's own retries) leave the
 // position unrecorded and the slice is retried later — on its last delivery
 // they are recorded as failed.
+//
+// Leases (lease_keeper.h): the keeper renews this step's entry by time; every
+// request (each retry too) first asks the step's WorkControl whether the entry
+// is still ours, and the outcomes are recorded by a script that checks
+// ownership, so a step that lost its entry stops before its next write and
+// records nothing — the new owner redoes the slice with the same absolute
+// writes and records what it sent.
 #include "common/json.h"
 #include "common/log.h"
 #include "common/redis_script.h"
@@ -22,12 +29,14 @@ namespace jb::worker {
 
 namespace {
 
-// KEYS[1] out hash, KEYS[2] run hash, KEYS[3] fails hash.
-// ARGV per outcome (7): position, outcome json, counter field, fails field,
+// KEYS[1] out hash, KEYS[2] run hash, KEYS[3] fails hash, KEYS[4] work stream.
+// ARGV[1..3]: group, consumer, entry (the recorder must own it, else -1);
+// then per outcome (7): position, outcome json, counter field, fails field,
 // agreed-baseline key, old baseline ("" = none), "a" applied | "f" failed.
-const RedisScript kRecord(R"lua(
+const RedisScript kRecord(std::string(workq::owner_guard_lua()) + R"lua(
+if not jb_owns(KEYS[4], ARGV[1], ARGV[2], ARGV[3]) then return -1 end
 local n = 0
-for i = 1, #ARGV, 7 do
+for i = 4, #ARGV, 7 do
   if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
     n = n + 1
     redis.call('HINCRBY', KEYS[2], ARGV[i + 2], 1)
@@ -98,7 +107,7 @@ Result<std::map<std::string, jf::UserData>> read_back(jf::Client& client, const 
 
 }  // namespace
 
-Status apply_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bool>& stopping) {
+Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& ctl) {
   std::string run_id = item.field("run");
   int64_t from = 0, to = 0;
   if (!text::parse_int64(item.field("from"), from) || !text::parse_int64(item.field("to"), to) || from < 0 || to <= from)
@@ -111,7 +120,7 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const std::atomic<b
   auto member = ctx.redis.command({"SISMEMBER", run_list_key(run_id, "done:apply"), part});
   if (!member.ok()) return Error("retry", member.error().message);
 
-  bool retry_later = false;
+  bool busy_server = false;
   std::string transient_reason;
   if (member->integer == 0) {
     auto plan = ctx.redis.pipeline({{"LRANGE", run_list_key(run_id, "plan"), std::to_string(from), std::to_string(to - 1)}});
@@ -137,18 +146,19 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const std::atomic<b
       auto a = ctx.access.open(side == "source" ? run.pair.source : run.pair.target);
       if (!a.ok()) return a.error();
       auto* raw = a->get();
+      raw->client.set_guard([&ctl] { return ctl.check_owned(); });
       sides[side] = std::move(*a);
       return raw;
     };
     // Writes.
-    int n = 0;
     for (auto& p : todo) {
-      if (stopping.load()) break;
+      if (ctl.stopping()) break;
       auto acc = side_access(p.side);
       if (!acc.ok()) return ctx.step_error(item, run_id, run.pair.id, acc.error());
       for (const auto& id : p.ids) {
         for (const HttpWrite& req : to_requests(p.write, id, (*acc)->creds.user_id)) {
           auto r = (*acc)->client.request(req.method, req.path, req.body);
+          if (!r.ok() && r.error().code == "lease_lost") return r.error();
           if (!r.ok()) {
             p.transient = jf::is_transient(r.error()) && !last_chance;
             p.outcome = "failed";
@@ -158,13 +168,12 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const std::atomic<b
         }
         if (!p.outcome.empty()) break;
       }
-      if (++n % 20 == 0) ctx.touch(item);
     }
     // Verification: one batch read per side for the slice.
     for (const char* side : {"source", "target"}) {
       std::vector<std::string> ids;
       for (const auto& p : todo)
-        if (p.side == side && p.outcome.empty() && !stopping.load())
+        if (p.side == side && p.outcome.empty() && !ctl.stopping())
           ids.insert(ids.end(), p.ids.begin(), p.ids.end());
       if (ids.empty()) continue;
       auto acc = side_access(side);
@@ -183,11 +192,12 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const std::atomic<b
       }
     }
     // Outcomes.
-    std::vector<std::string> args;
+    const auto& queue = ctx.store.queue();
+    std::vector<std::string> args{queue.group, ctx.consumer, item.id};
     for (const auto& p : todo) {
       if (p.outcome.empty()) continue;  // not attempted (stopping)
       if (p.transient) {
-        retry_later = true;
+        busy_server = true;
         transient_reason = p.reason;
         continue;
       }
@@ -201,23 +211,26 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const std::atomic<b
                                p.feature + ":" + p.group, sync::run_feature_key(run_id, f, 'A'), p.old_base,
                                p.outcome == "applied" ? "a" : "f"});
     }
-    if (!args.empty()) {
+    if (args.size() > 3) {
       auto lease = ctx.redis.acquire();
-      auto r = kRecord.run(*lease, {run_list_key(run_id, "out"), sync::run_key(run_id), fails_key(run.pair.id)}, args);
+      auto r = kRecord.run(*lease, {run_list_key(run_id, "out"), sync::run_key(run_id), fails_key(run.pair.id), queue.stream},
+                           args);
       if (!r.ok()) return Error("retry", r.error().message);
+      if (r->integer < 0)
+        return Error("lease_lost", "work entry " + item.id + " was taken over before its outcomes were recorded");
     }
     ctx.publish(run_id);
-    if (stopping.load()) return Error("interrupted", "stopping");
-    if (retry_later) return Error("retry", "some writes met a busy server: " + transient_reason);
+    if (ctl.stopping()) return Error("interrupted", "stopping");
+    if (busy_server) return Error("retry", "some writes met a busy server: " + transient_reason);
   }
-  auto left = ctx.finish_part(run_id, "apply", part);
-  if (!left.ok()) return Error("retry", left.error().message);
+  auto left = ctx.finish_part(run_id, "apply", part, item.id);
+  if (!left.ok()) return retry_later(left.error());
   if (*left <= 0)
-    if (auto s = ctx.finalize(run_id, item.id); !s.ok()) return Error("retry", s.error().message);
+    if (auto s = ctx.finalize(run_id, item.id); !s.ok()) return retry_later(s.error());
   return Status::Ok();
 }
 
-Status release_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bool>&) {
+Status release_step(SyncContext& ctx, const workq::Item& item, const WorkControl&) {
   std::string run_id = item.field("run");
   auto rec = ctx.load(run_id);
   if (!rec.ok()) return Error("retry", rec.error().message);

@@ -11,54 +11,83 @@ namespace jb::worker {
 
 Consumer::Consumer(RedisOptions redis, ConsumerOptions opts, metrics::Registry& registry,
                    EventPublisher* events)
-    : conn_(std::move(redis)), opts_(std::move(opts)), registry_(registry), events_(events) {}
+    : conn_(redis), opts_(std::move(opts)), keeper_(redis, opts_.names, opts_.consumer, opts_.lease_ms, registry),
+      registry_(registry), events_(events) {}
 
 Consumer::~Consumer() { stop(); }
 
 void Consumer::on(const std::string& type, WorkHandler h) { handlers_[type] = std::move(h); }
 
-void Consumer::start() { thread_ = std::thread([this] { loop(); }); }
+void Consumer::start() {
+  keeper_.start();
+  thread_ = std::thread([this] { loop(); });
+}
 
 void Consumer::stop() {
   stopping_ = true;
   if (thread_.joinable()) thread_.join();
+  keeper_.stop();
 }
 
-void Consumer::process(const workq::Item& item) {
+void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& lease) {
   auto count = [&](const char* outcome) {
     registry_.counter("jb_work_items_total", "Work items by outcome", {{"outcome", outcome}}).inc();
   };
+  std::string type = item.field("type");
+  if (!lease->valid()) {
+    // Fetched, but held too long before we got to it: another worker may own it now.
+    log::info("work entry no longer ours before it started; left to its owner", {{"entry", item.id}, {"type", type}});
+    count("lease_lost");
+    return;
+  }
+  auto dead_letter = [&](const std::string& why) {
+    lease->finish();
+    auto moved = workq::dead_letter(conn_, opts_.names, opts_.consumer, item, why);
+    if (!moved.ok()) {
+      log::warn("dead-letter failed; the entry will be redelivered", {{"entry", item.id}, {"error", moved.error().message}});
+      return;
+    }
+    if (!*moved) {
+      log::info("work entry taken over before it was dead-lettered; left to its owner", {{"entry", item.id}});
+      count("lease_lost");
+      return;
+    }
+    count("dead_letter");
+    if (dead_) dead_(item, why);
+  };
   if (item.fields.count("_deleted")) {  // trimmed from the stream while pending
-    (void)workq::ack(conn_, opts_.names, item.id);
+    lease->finish();
+    (void)workq::ack_owned(conn_, opts_.names, opts_.consumer, item.id);
     count("skipped");
     return;
   }
-  std::string type = item.field("type");
   if (item.deliveries > opts_.max_deliveries) {
     log::warn("work item dead-lettered", {{"entry", item.id}, {"type", type}, {"deliveries", item.deliveries}});
-    std::string why = "delivered " + std::to_string(item.deliveries) + " times without success";
-    (void)workq::dead_letter(conn_, opts_.names, item, why);
-    count("dead_letter");
-    if (dead_) dead_(item, why);
+    dead_letter("delivered " + std::to_string(item.deliveries) + " times without success");
     return;
   }
   auto h = handlers_.find(type);
   if (h == handlers_.end()) {
     log::warn("unknown work type", {{"entry", item.id}, {"type", type}});
-    (void)workq::dead_letter(conn_, opts_.names, item, "unknown work type '" + type + "'");
-    count("dead_letter");
-    if (dead_) dead_(item, "unknown work type '" + type + "'");
+    dead_letter("unknown work type '" + type + "'");
     return;
   }
+  WorkControl control(stopping_, lease);
   Status s = Error("internal", "handler threw");
   try {
-    s = h->second(item, stopping_);
+    s = h->second(item, control);
   } catch (const std::exception& e) {
     s = Error("internal", std::string("handler threw: ") + e.what());
   }
+  lease->finish();
   if (s.ok()) {
-    if (auto a = workq::ack(conn_, opts_.names, item.id); !a.ok())
+    auto a = workq::ack_owned(conn_, opts_.names, opts_.consumer, item.id);
+    if (!a.ok()) {
       log::warn("ack failed; the entry will be redelivered", {{"entry", item.id}, {"error", a.error().message}});
+    } else if (!*a) {
+      // Done, but another worker claimed it meanwhile: it finds the work done and acks.
+      log::info("work entry taken over before its ack; its new owner acks it", {{"entry", item.id}});
+    }
     processed_++;
     count("done");
     if (events_) {
@@ -66,6 +95,9 @@ void Consumer::process(const workq::Item& item) {
       w.begin_object().kv("entry", item.id).kv("type", type).end_object();
       events_->publish("work.done", w.str());
     }
+  } else if (s.error().code == "lease_lost") {
+    log::warn("work step stopped: its entry was taken over", {{"entry", item.id}, {"type", type}});
+    count("lease_lost");
   } else if (s.error().code == "interrupted") {
     (void)workq::hand_back(conn_, opts_.names, opts_.consumer, item.id, opts_.lease_ms);
     count("handed_back");
@@ -74,9 +106,7 @@ void Consumer::process(const workq::Item& item) {
     count("retry");
   } else {
     log::warn("work item failed", {{"entry", item.id}, {"type", type}, {"error", s.error().message}});
-    (void)workq::dead_letter(conn_, opts_.names, item, s.error().message);
-    count("dead_letter");
-    if (dead_) dead_(item, s.error().message);
+    dead_letter(s.error().message);
   }
 }
 
@@ -92,14 +122,20 @@ void Consumer::loop() {
       continue;
     }
     Result<std::vector<workq::Item>> batch = std::vector<workq::Item>{};
-    int64_t now = timeutil::monotonic_ms();
-    if (now >= next_claim) {
-      next_claim = now + std::max<int64_t>(opts_.lease_ms / 2, 200);
+    // Entries are leased from the moment the read that delivers them is sent.
+    int64_t read_sent = timeutil::monotonic_ms();
+    bool renew_first = false;
+    if (read_sent >= next_claim) {
+      next_claim = read_sent + std::max<int64_t>(opts_.lease_ms / 2, 200);
       batch = workq::claim_stale(conn_, opts_.names, opts_.consumer, opts_.lease_ms, opts_.batch);
       if (batch.ok() && !batch->empty())
         log::info("claimed stale work", {{"count", static_cast<int64_t>(batch->size())}});
     }
     if (batch.ok() && batch->empty()) {
+      read_sent = timeutil::monotonic_ms();
+      // A blocking read may deliver long after it was sent, and re-reading our
+      // own pending entries does not reset their idle time: renew those first.
+      renew_first = true;
       batch = reading_own_pending
                   ? workq::read_own_pending(conn_, opts_.names, opts_.consumer, opts_.batch)
                   : workq::read_new(conn_, opts_.names, opts_.consumer, opts_.batch, opts_.block_ms);
@@ -113,14 +149,26 @@ void Consumer::loop() {
     }
     if (redis_down) log::info("work queue available again");
     redis_down = false;
+    std::vector<std::shared_ptr<Lease>> leases;
+    for (const auto& it : *batch) {
+      int64_t granted = read_sent;
+      if (renew_first) {  // (and leave those another worker has taken meanwhile)
+        granted = timeutil::monotonic_ms();
+        auto r = workq::renew(conn_, opts_.names, opts_.consumer, it.id);
+        if (!r.ok() || !*r) granted = -opts_.lease_ms;  // never valid
+      }
+      leases.push_back(keeper_.hold(it.id, granted));
+    }
     for (size_t i = 0; i < batch->size(); ++i) {
       if (stopping_.load()) {
         for (size_t j = i; j < batch->size(); ++j)
           (void)workq::hand_back(conn_, opts_.names, opts_.consumer, (*batch)[j].id, opts_.lease_ms);
         break;
       }
-      process((*batch)[i]);
+      process((*batch)[i], leases[i]);
+      keeper_.release((*batch)[i].id);
     }
+    for (const auto& it : *batch) keeper_.release(it.id);
   }
 }
 

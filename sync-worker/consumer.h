@@ -12,6 +12,13 @@
 // stop() lets the entry in progress finish (handlers watch `stopping`) and
 // hands back entries fetched but not started, so others claim them at once.
 //
+// Leases: every entry fetched is held by the LeaseKeeper (lease_keeper.h),
+// which renews it by time until the handler returns. A handler receives a
+// WorkControl and checks it before each side effect; one that returns
+// "lease_lost" has lost its entry to another worker: the consumer then neither
+// acks, hands back nor dead-letters it (the new owner does). Ack, hand-back
+// and dead-letter are themselves owner-checked in Redis.
+//
 // Thread-safety: register handlers before start(); start()/stop() from the
 // owning thread. Handlers run on the consumer thread.
 #pragma once
@@ -27,10 +34,11 @@
 #include "common/metrics.h"
 #include "common/redis.h"
 #include "common/work_queue.h"
+#include "sync-worker/lease_keeper.h"
 
 namespace jb::worker {
 
-using WorkHandler = std::function<Status(const workq::Item&, const std::atomic<bool>& stopping)>;
+using WorkHandler = std::function<Status(const workq::Item&, const WorkControl& control)>;
 
 struct ConsumerOptions {
   workq::Names names = workq::default_names();
@@ -56,9 +64,10 @@ class Consumer {
 
  private:
   void loop();
-  void process(const workq::Item& item);
+  void process(const workq::Item& item, const std::shared_ptr<Lease>& lease);
   RedisConnection conn_;
   ConsumerOptions opts_;
+  LeaseKeeper keeper_;
   metrics::Registry& registry_;
   EventPublisher* events_;
   std::map<std::string, WorkHandler> handlers_;

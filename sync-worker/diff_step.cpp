@@ -315,7 +315,7 @@ Result<std::set<std::string>> playing_now(SyncContext& ctx, const std::string& c
 
 }  // namespace
 
-Status diff_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bool>& stopping) {
+Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& ctl) {
   std::string run_id = item.field("run");
   auto rec = ctx.load(run_id);
   if (!rec.ok()) return Error("retry", rec.error().message);
@@ -351,6 +351,7 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
   job.fails = fails->as_map();
 
   // Start over: nothing of this run has been applied yet.
+  if (auto s = ctl.check(); !s.ok()) return s;
   std::vector<RedisArgv> reset{{"DEL", run_list_key(run_id, "plan")}, {"DEL", run_list_key(run_id, "items")},
                                {"DEL", run_list_key(run_id, "out")}};
   for (sync::Feature f : pair.enabled()) reset.push_back({"DEL", sync::run_feature_key(run_id, f, 'A')});
@@ -360,10 +361,9 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
   std::vector<std::string> holds;
   int64_t removals = 0;
   for (sync::Feature f : pair.enabled()) {
-    if (stopping.load()) return Error("interrupted", "stopping");
+    if (auto s = ctl.check(); !s.ok()) return s;
     FeatureTotals tot;
     if (auto s = diff_feature(job, f, tot); !s.ok()) return ctx.step_error(item, run_id, pair.id, s.error());
-    ctx.touch(item);
     std::string fname = sync::feature_name(f);
     // Unmatched items of this feature go to the item list too.
     if (auto s = scan_hash(ctx, run_list_key(run_id, "unmatched"),
@@ -392,6 +392,7 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
                       " now lists " + std::to_string(std::min(tot.present_source, tot.present_target)) + " " + fname +
                       " entries where " + std::to_string(tot.base_size) + " were agreed");
   }
+  if (auto s = ctl.check(); !s.ok()) return s;
   fields["removals"] = std::to_string(removals);
   fields["plan_size"] = std::to_string(job.plan_size);
   log::info("sync run diffed", {{"run", run_id}, {"pair", pair.id}, {"planned", job.plan_size}, {"removals", removals},
@@ -399,7 +400,7 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
   if (pair.dry_run || run.get("dry_run") == "1") {
     fields["phase"] = "done";
     if (auto s = ctx.set(run_id, fields); !s.ok()) return Error("retry", s.error().message);
-    if (auto s = ctx.finalize(run_id, item.id); !s.ok()) return Error("retry", s.error().message);
+    if (auto s = ctx.finalize(run_id, item.id); !s.ok()) return retry_later(s.error());
     return Status::Ok();
   }
   if (!holds.empty()) {
@@ -417,7 +418,7 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
 
 Status enqueue_applies(SyncContext& ctx, const std::string& run_id, int64_t planned, const std::string& entry_id) {
   if (planned <= 0) {
-    if (auto s = ctx.finalize(run_id, entry_id); !s.ok()) return Error("retry", s.error().message);
+    if (auto s = ctx.finalize(run_id, entry_id); !s.ok()) return retry_later(s.error());
     return Status::Ok();
   }
   int64_t batch = ctx.opts.apply_batch;

@@ -46,6 +46,8 @@ int main() {
   jb::worker::LibraryClient library(library_rpc);
   jb::VaultClient vault(zctx, cfg.vault);
   jb::ServerBudget budget(redis, cfg.budget, &registry);
+  // Requests name the worker, so a server's log shows which replica sent what.
+  cfg.jellyfin_http.user_agent += " sync-worker/" + cfg.worker_id;
   jb::jf::RetryPolicy retry;
   retry.retry_writes = true;  // our writes are absolute (writes.h)
   jb::ConnectionAccess access(vault, cfg.jellyfin_http, retry, &budget);
@@ -58,14 +60,14 @@ int main() {
   co.batch = 1;  // one entry at a time, so a run's shards spread over every worker
   jb::worker::Consumer consumer(cfg.common.redis, co, registry, &events);
   consumer.on("noop", jb::worker::noop_handler);
-  using Step = jb::Status (*)(jb::worker::SyncContext&, const jb::workq::Item&, const std::atomic<bool>&);
+  using Step = jb::Status (*)(jb::worker::SyncContext&, const jb::workq::Item&, const jb::worker::WorkControl&);
   for (auto [type, step] : {std::pair<const char*, Step>{"sync.plan", jb::worker::plan_step},
                             {"sync.scan", jb::worker::scan_step},
                             {"sync.diff", jb::worker::diff_step},
                             {"sync.apply", jb::worker::apply_step},
                             {"sync.release", jb::worker::release_step}})
-    consumer.on(type, [&sync, step](const jb::workq::Item& item, const std::atomic<bool>& stopping) {
-      return step(sync, item, stopping);
+    consumer.on(type, [&sync, step](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
+      return step(sync, item, control);
     });
   consumer.on_dead_letter([&sync](const jb::workq::Item& item, const std::string& error) {
     if (!item.field("run").empty()) sync.fail(item.field("run"), "", item.field("type") + ": " + error);

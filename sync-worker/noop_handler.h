@@ -10,9 +10,10 @@
 
 #include "common/result.h"
 #include "common/work_queue.h"
+#include "sync-worker/lease_keeper.h"
 
 namespace jb::worker {
 
-Status noop_handler(const workq::Item& item, const std::atomic<bool>& stopping);
+Status noop_handler(const workq::Item& item, const WorkControl& ctl);
 
 }  // namespace jb::worker

@@ -20,8 +20,7 @@ namespace jb::worker {
 namespace {
 
 // Waits until the connection's index is usable and built after `fresh_after_ms`.
-Result<IndexInfo> wait_for_index(SyncContext& ctx, const workq::Item& item, const std::string& conn,
-                                 const std::atomic<bool>& stopping) {
+Result<IndexInfo> wait_for_index(SyncContext& ctx, const std::string& conn, const WorkControl& ctl) {
   auto info = ctx.library.index_status(conn);
   if (!info.ok()) return info.error();
   int64_t now = timeutil::now_unix_ms();
@@ -29,11 +28,9 @@ Result<IndexInfo> wait_for_index(SyncContext& ctx, const workq::Item& item, cons
   if (auto s = ctx.library.index_refresh(conn, false); !s.ok()) return s.error();
   int64_t asked = now;
   int64_t deadline = timeutil::monotonic_ms() + ctx.opts.index_wait_ms;
-  int polls = 0;
   while (timeutil::monotonic_ms() < deadline) {
-    if (stopping.load()) return Error("interrupted", "stopping");
+    if (auto s = ctl.check(); !s.ok()) return s.error();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    if (++polls % 25 == 0) ctx.touch(item);
     info = ctx.library.index_status(conn);
     if (!info.ok()) return info.error();
     if (info->usable() && info->last_build_ms >= asked - 1000) return info;
@@ -50,7 +47,7 @@ Result<IndexInfo> wait_for_index(SyncContext& ctx, const workq::Item& item, cons
 
 }  // namespace
 
-Status plan_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bool>& stopping) {
+Status plan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& ctl) {
   std::string run_id = item.field("run");
   auto rec = ctx.load(run_id);
   if (!rec.ok()) return Error("retry", rec.error().message);
@@ -68,11 +65,8 @@ Status plan_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
   std::map<std::string, std::vector<std::string>> libs;  // side → libraries
   for (const char* side : {"source", "target"}) {
     const std::string& conn = std::string(side) == "source" ? pair.source : pair.target;
-    auto info = wait_for_index(ctx, item, conn, stopping);
-    if (!info.ok()) {
-      if (info.error().code == "interrupted") return info.error();
-      return ctx.step_error(item, run_id, pair.id, info.error());
-    }
+    auto info = wait_for_index(ctx, conn, ctl);
+    if (!info.ok()) return ctx.step_error(item, run_id, pair.id, info.error());
     const auto& override_libs = std::string(side) == "source" ? pair.source_libraries : pair.target_libraries;
     libs[side] = override_libs.empty() ? info->libraries : override_libs;
     if (libs[side].empty())
@@ -100,6 +94,7 @@ Status plan_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
                                             {"bootstrap", synced->integer ? "0" : "1"}};
   for (sync::Feature f : pair.enabled()) fields[std::string("f:") + sync::feature_name(f)] = "1";
   if (aux_history) fields["aux:history"] = "1";
+  if (auto s = ctl.check(); !s.ok()) return s;
   if (auto s = ctx.set(run_id, fields); !s.ok()) return Error("retry", s.error().message);
   for (const auto& sc : scans) {
     auto q = ctx.store.enqueue({{"type", "sync.scan"}, {"run", run_id}, {"feature", sc.feature}, {"side", sc.side},

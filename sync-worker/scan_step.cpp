@@ -150,7 +150,7 @@ Status write_page(ScanJob& job, const std::vector<jf::Item>& items) {
 
 }  // namespace
 
-Status scan_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bool>& stopping) {
+Status scan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& ctl) {
   std::string run_id = item.field("run");
   sync::Feature feature;
   std::string side = item.field("side"), library = item.field("library");
@@ -185,7 +185,7 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
     for (int pass = 0; pass < 2; ++pass) {
       int64_t start = 0, total = 0, fresh_total = 0;
       for (;;) {
-        if (stopping.load()) return Error("interrupted", "stopping");
+        if (auto s = ctl.check(); !s.ok()) return s;
         auto page = client.items(base + "&startIndex=" + std::to_string(start));
         if (!page.ok()) return ctx.step_error(item, run_id, run.pair.id, page.error());
         total = page->total;
@@ -194,8 +194,8 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
         for (auto& it : page->items)
           if (!it.id.empty() && seen.insert(it.id).second) fresh.push_back(std::move(it));
         fresh_total += static_cast<int64_t>(fresh.size());
+        if (auto s = ctl.check(); !s.ok()) return s;
         if (auto s = write_page(job, fresh); !s.ok()) return ctx.step_error(item, run_id, run.pair.id, s.error());
-        ctx.touch(item);
         start += static_cast<int64_t>(page->items.size());
         if (start >= total) break;
       }
@@ -204,8 +204,8 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const std::atomic<bo
       log::info("listing shifted while paging; one more pass", {{"run", run_id}, {"part", part}});
     }
   }
-  auto left = ctx.finish_part(run_id, "scan", part);
-  if (!left.ok()) return Error("retry", left.error().message);
+  auto left = ctx.finish_part(run_id, "scan", part, item.id);
+  if (!left.ok()) return retry_later(left.error());
   if (*left <= 0) {
     auto q = ctx.store.enqueue({{"type", "sync.diff"}, {"run", run_id}});
     if (!q.ok()) return Error("retry", q.error().message);

@@ -9,13 +9,29 @@ namespace jb::worker {
 
 namespace {
 
-// KEYS[1] done set, KEYS[2] run hash; ARGV[1] part, ARGV[2] counter field → parts left.
-const RedisScript kFinishPart(R"lua(
+// KEYS[1] done set, KEYS[2] run hash, KEYS[3] work stream; ARGV[1] part,
+// ARGV[2] counter field, ARGV[3..5] group, consumer, entry → parts left, or
+// -1 when the entry is not ours.
+const RedisScript kFinishPart(std::string(workq::owner_guard_lua()) + R"lua(
+if not jb_owns(KEYS[3], ARGV[3], ARGV[4], ARGV[5]) then return -1 end
 if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
   return redis.call('HINCRBY', KEYS[2], ARGV[2], -1)
 end
 return tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0')
 )lua");
+
+// KEYS[1] run hash, KEYS[2] work stream; ARGV[1] entry, ARGV[2..3] group,
+// consumer → 1 this entry finalises, 0 another does, -1 the entry is not ours.
+const RedisScript kClaimFinalizer(std::string(workq::owner_guard_lua()) + R"lua(
+if not jb_owns(KEYS[2], ARGV[2], ARGV[3], ARGV[1]) then return -1 end
+redis.call('HSETNX', KEYS[1], 'finalizer', ARGV[1])
+if redis.call('HGET', KEYS[1], 'finalizer') == ARGV[1] then return 1 end
+return 0
+)lua");
+
+Error lease_lost(const std::string& entry) {
+  return Error("lease_lost", "this worker no longer holds work entry " + entry + "; another worker does it");
+}
 
 bool transient(const Error& e) {
   return jf::is_transient(e) || e.code == "rpc_timeout" || e.code.rfind("redis", 0) == 0 ||
@@ -23,6 +39,11 @@ bool transient(const Error& e) {
 }
 
 }  // namespace
+
+Error retry_later(const Error& e) {
+  if (e.code == "interrupted" || e.code == "lease_lost") return e;
+  return Error("retry", e.message);
+}
 
 std::string run_list_key(const std::string& run, const char* what) { return "jb:run:" + run + ":" + what; }
 std::string fails_key(const std::string& pair) { return "jb:pair:" + pair + ":fails"; }
@@ -71,16 +92,14 @@ void SyncContext::fail(const std::string& run_id, const std::string& pair, const
   publish(run_id);
 }
 
-void SyncContext::touch(const workq::Item& item) {
+Result<int64_t> SyncContext::finish_part(const std::string& run_id, const std::string& stage, const std::string& part,
+                                         const std::string& entry_id) {
   auto lease = redis.acquire();
-  (void)workq::touch(*lease, store.queue(), consumer, item.id);
-}
-
-Result<int64_t> SyncContext::finish_part(const std::string& run_id, const std::string& stage, const std::string& part) {
-  auto lease = redis.acquire();
-  auto r = kFinishPart.run(*lease, {run_list_key(run_id, ("done:" + stage).c_str()), sync::run_key(run_id)},
-                           {part, stage + "s_left"});
+  const auto& q = store.queue();
+  auto r = kFinishPart.run(*lease, {run_list_key(run_id, ("done:" + stage).c_str()), sync::run_key(run_id), q.stream},
+                           {part, stage + "s_left", q.group, consumer, entry_id});
   if (!r.ok()) return r.error();
+  if (r->integer < 0) return lease_lost(entry_id);
   return r->integer;
 }
 
@@ -90,12 +109,13 @@ Status SyncContext::finalize(const std::string& run_id, const std::string& entry
   if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
   const RunRecord& run = **rec;
   // One finalizer: the first entry to get here (or that same entry redelivered).
-  auto claim = redis.command({"HSETNX", sync::run_key(run_id), "finalizer", entry_id});
-  if (!claim.ok()) return claim.error();
-  if (claim->integer == 0) {
-    auto cur = redis.command({"HGET", sync::run_key(run_id), "finalizer"});
-    if (!cur.ok()) return cur.error();
-    if (cur->str != entry_id) return Status::Ok();
+  {
+    auto conn = redis.acquire();
+    const auto& q = store.queue();
+    auto claim = kClaimFinalizer.run(*conn, {sync::run_key(run_id), q.stream}, {entry_id, q.group, consumer});
+    if (!claim.ok()) return claim.error();
+    if (claim->integer < 0) return lease_lost(entry_id);
+    if (claim->integer == 0) return Status::Ok();
   }
   bool dry = run.get("dry_run") == "1";
   bool baselined = run.get("baselined") == "1";  // a previous attempt already moved the baselines
@@ -146,6 +166,7 @@ Status SyncContext::finalize(const std::string& run_id, const std::string& entry
 
 Status SyncContext::step_error(const workq::Item& item, const std::string& run_id, const std::string& pair_id,
                                const Error& e) {
+  if (e.code == "interrupted" || e.code == "lease_lost") return e;
   if (transient(e) && item.deliveries < opts.max_deliveries) {
     log::info("sync step will be retried", {{"run", run_id}, {"type", item.field("type")}, {"error", e.message},
                                             {"delivery", item.deliveries}});

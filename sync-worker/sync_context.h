@@ -78,17 +78,24 @@ class SyncContext {
   void publish(const std::string& run_id);
   // Ends the run as failed with a reason a person understands.
   void fail(const std::string& run_id, const std::string& pair_id, const std::string& reason);
-  // Keeps the work item's lease while a long step runs.
-  void touch(const workq::Item& item);
   // Marks part `part` of `stage` ("scan", "apply") done once; returns the
-  // parts still left (0: this caller moves the run on).
-  Result<int64_t> finish_part(const std::string& run_id, const std::string& stage, const std::string& part);
+  // parts still left (0: this caller moves the run on). Only while this
+  // worker owns work entry `entry_id` ("lease_lost" otherwise).
+  Result<int64_t> finish_part(const std::string& run_id, const std::string& stage, const std::string& part,
+                              const std::string& entry_id);
   // Applies the agreed baselines (unless dry run), sets the final state,
-  // frees the pair's run slot, cleans up and publishes. Safe to call twice.
+  // frees the pair's run slot, cleans up and publishes. Safe to call twice;
+  // only the owner of work entry `entry_id` finalises ("lease_lost" otherwise).
   Status finalize(const std::string& run_id, const std::string& entry_id);
-  // A step's error: transient ones are retried (lease), the last delivery fails the run.
+  // A step's error: transient ones are retried (lease), the last delivery
+  // fails the run; "interrupted" and "lease_lost" are returned as they are.
   Status step_error(const workq::Item& item, const std::string& run_id, const std::string& pair_id, const Error& e);
 };
+
+// A Redis or bookkeeping error inside a step: "retry" (the entry stays
+// pending and is redelivered after the lease), except that "interrupted" and
+// "lease_lost" pass through unchanged.
+Error retry_later(const Error& e);
 
 // Redis keys of a run beyond sync_model.h's.
 std::string run_list_key(const std::string& run, const char* what);  // items, plan, out, unmatched

@@ -56,6 +56,7 @@ Status App::reset() {
   if (!s) return s.error();
   store.replace(std::move(*s));
   faults.reset();
+  requests.clear();
   clock.set_offset_us(0);
   legacy_auth = settings.legacy_auth;
   quick_connect = settings.quick_connect;

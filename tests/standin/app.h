@@ -18,6 +18,7 @@
 #include "tests/standin/clock.h"
 #include "tests/standin/dto.h"
 #include "tests/standin/faults.h"
+#include "tests/standin/request_log.h"
 #include "tests/standin/store.h"
 
 namespace jb::standin {
@@ -43,7 +44,7 @@ class App {
 
   // Builds the State from the factory (hashing seed passwords).
   Status load();
-  // Back to the seed: content, tokens, Quick Connect, faults, counters,
+  // Back to the seed: content, tokens, Quick Connect, faults, counters, request log,
   // clock offset and runtime switches.
   Status reset();
   // Called once the port is known.
@@ -53,6 +54,7 @@ class App {
 
   Store store;
   Faults faults;
+  RequestLog requests;
   Clock clock;
   std::atomic<bool> legacy_auth;
   std::atomic<bool> quick_connect;

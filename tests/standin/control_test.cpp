@@ -41,6 +41,43 @@ TEST_F(ControlTest, CountersPerRouteTemplate) {
   EXPECT_EQ(a.control("GET", "/__standin/counters").num("Total"), 0);
 }
 
+TEST_F(ControlTest, RequestLogRecordsArrivalStatusAndUserAgentInOrder) {
+  auto a = alice();
+  ASSERT_EQ(a.control("DELETE", "/__standin/requests").status, 204);
+  int64_t before = timeutil::now_unix_ms();
+  a.extra_headers = {{"User-Agent", "probe/1 worker-7"}};
+  ASSERT_EQ(a.control("POST", "/__standin/faults", R"({"Kind":"unavailable","Route":"GET /Users/Me","Count":1})").status, 200);
+  a.get("/Users/Me");
+  a.post(std::string("/UserFavoriteItems/") + small::kMatrix);
+  a.get("/No/Such/Route?secret=1");
+  a.control("GET", "/__standin/state");
+  int64_t after = timeutil::now_unix_ms();
+  auto log = a.control("GET", "/__standin/requests");
+  ASSERT_EQ(log.status, 200);
+  const auto& r = log.json["Requests"];
+  ASSERT_EQ(r.Size(), 3u) << "control requests are not logged";
+  EXPECT_EQ(std::string(r[0]["Route"].GetString()), "GET /Users/Me");
+  EXPECT_EQ(r[0]["Status"].GetInt(), 503);
+  EXPECT_EQ(std::string(r[1]["Method"].GetString()), "POST");
+  EXPECT_EQ(std::string(r[1]["Path"].GetString()), std::string("/UserFavoriteItems/") + small::kMatrix);
+  EXPECT_EQ(r[1]["Status"].GetInt(), 200);
+  EXPECT_EQ(std::string(r[1]["UserAgent"].GetString()), "probe/1 worker-7");
+  EXPECT_EQ(std::string(r[2]["Path"].GetString()), "/No/Such/Route") << "never the query";
+  EXPECT_EQ(r[2]["Status"].GetInt(), 404);
+  for (const auto& e : r.GetArray()) {
+    EXPECT_GE(e["TimeMs"].GetInt64(), before);
+    EXPECT_LE(e["TimeMs"].GetInt64(), after);
+  }
+  EXPECT_LT(r[0]["Seq"].GetInt64(), r[1]["Seq"].GetInt64());
+  // Reading on from a sequence number gives only what came later.
+  auto tail = a.control("GET", "/__standin/requests?after=" + std::to_string(r[1]["Seq"].GetInt64()));
+  ASSERT_EQ(tail.json["Requests"].Size(), 1u);
+  EXPECT_EQ(tail.json["Last"].GetInt64(), r[2]["Seq"].GetInt64());
+  EXPECT_EQ(a.control("GET", "/__standin/requests?after=x").status, 400);
+  ASSERT_EQ(a.control("DELETE", "/__standin/requests").status, 204);
+  EXPECT_EQ(a.control("GET", "/__standin/requests").json["Requests"].Size(), 0u);
+}
+
 TEST_F(ControlTest, Unavailable503WithRetryAfterForTheNextN) {
   auto a = alice();
   auto f = a.control(

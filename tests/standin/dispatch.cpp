@@ -2,6 +2,7 @@
 #include "tests/standin/dispatch.h"
 
 #include "common/text.h"
+#include "common/time.h"
 #include "tests/standin/context.h"
 #include "tests/standin/responses.h"
 #include "tests/standin/routes.h"
@@ -21,13 +22,22 @@ Dispatcher::Dispatcher(App& app) : app_(app) {
 }
 
 Reply Dispatcher::handle(const HttpRequest& req) {
+  LoggedRequest entry;
+  entry.time_ms = timeutil::now_unix_ms();
+  Reply r;
   try {
-    return handle_unsafe(req);
+    r = handle_unsafe(req, entry);
   } catch (...) {
-    Reply r;
+    r = Reply{};
     r.response = middleware_error(500);
-    return r;
   }
+  if (!entry.route.empty()) {  // a Jellyfin route (control requests leave it empty)
+    entry.method = req.method;
+    entry.status = r.kind == Reply::Kind::kHang || r.kind == Reply::Kind::kDrop ? 0 : r.response.status;
+    if (auto ua = req.header("User-Agent")) entry.user_agent = std::string(*ua);
+    app_.requests.add(std::move(entry));
+  }
+  return r;
 }
 
 namespace {
@@ -59,7 +69,7 @@ HttpResponse method_not_allowed(const std::vector<std::string>& allowed) {
 
 }  // namespace
 
-Reply Dispatcher::handle_unsafe(const HttpRequest& req) {
+Reply Dispatcher::handle_unsafe(const HttpRequest& req, LoggedRequest& logged) {
   Reply reply;
   std::vector<std::string> segs = path_segments(req.path);
   QueryParams query(req.query);
@@ -92,6 +102,8 @@ Reply Dispatcher::handle_unsafe(const HttpRequest& req) {
   RouteMatch m = in_base ? routes_.match(req.method, segs) : RouteMatch{};
   const std::string key = m.route ? m.route->key : req.method + " (unmatched)";
   app_.faults.count(key);
+  logged.route = key;
+  logged.path = rel_path;
   const int64_t latency_us = app_.faults.latency_ms(req.method, rel_path, key) * 1000;
   reply.delay_us = latency_us;
 

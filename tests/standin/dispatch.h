@@ -2,7 +2,8 @@
 //   1. /__standin/... → the control router (no auth, counters or faults);
 //   2. the base path (--base-path) is required and stripped;
 //   3. the route is matched (case-insensitive; 404 empty / 405 + Allow);
-//   4. the request is counted under its route key;
+//   4. the request is counted under its route key (and logged with its
+//      arrival time, status and User-Agent: request_log.h);
 //   5. "starting" mode answers 503 text/html except for /System/Ping;
 //   6. an injected fault may answer 500/503, hang or drop;
 //   7. the caller is resolved and the route's policy enforced (401/403,
@@ -28,7 +29,7 @@ class Dispatcher {
   const Router& jellyfin_routes() const { return routes_; }
 
  private:
-  Reply handle_unsafe(const HttpRequest& req);
+  Reply handle_unsafe(const HttpRequest& req, LoggedRequest& logged);
   App& app_;
   Router routes_;
   Router control_;

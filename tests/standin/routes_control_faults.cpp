@@ -132,6 +132,45 @@ HttpResponse reset_counters(Ctx& c) {
   return no_content();
 }
 
+// GET /__standin/requests?after=<seq>&limit=<n>: what reached the server.
+HttpResponse requests(Ctx& c) {
+  uint64_t after = 0;
+  int64_t limit = 10000;
+  if (auto a = c.query.get("after")) {
+    int64_t v = 0;
+    if (!text::parse_int64(*a, v) || v < 0) return control_error(400, "\"after\" must be a sequence number.");
+    after = static_cast<uint64_t>(v);
+  }
+  if (auto l = c.query.get("limit")) {
+    if (!text::parse_int64(*l, limit) || limit < 1 || limit > 100000)
+      return control_error(400, "\"limit\" must be in [1, 100000].");
+  }
+  auto entries = c.app.requests.since(after, static_cast<size_t>(limit));
+  json::Writer w;
+  w.begin_object();
+  w.key("Requests").begin_array();
+  for (const auto& e : entries) {
+    w.begin_object()
+        .kv("Seq", static_cast<int64_t>(e.seq))
+        .kv("TimeMs", e.time_ms)
+        .kv("Method", e.method)
+        .kv("Route", e.route)
+        .kv("Path", e.path)
+        .kv("Status", e.status)
+        .kv("UserAgent", e.user_agent)
+        .end_object();
+  }
+  w.end_array();
+  w.kv("Last", static_cast<int64_t>(c.app.requests.last_seq()));
+  w.end_object();
+  return json_response(w.str());
+}
+
+HttpResponse clear_requests(Ctx& c) {
+  c.app.requests.clear();
+  return no_content();
+}
+
 HttpResponse clock_json(Ctx& c) {
   json::Writer w;
   w.begin_object();
@@ -215,6 +254,8 @@ void add_control_fault_routes(Router& r) {
   r.add("POST", "/__standin/starting", a, starting);
   r.add("GET", "/__standin/counters", a, counters);
   r.add("DELETE", "/__standin/counters", a, reset_counters);
+  r.add("GET", "/__standin/requests", a, requests);
+  r.add("DELETE", "/__standin/requests", a, clear_requests);
   r.add("GET", "/__standin/clock", a, clock_json);
   r.add("POST", "/__standin/clock", a, set_clock);
   r.add("GET", "/__standin/config", a, config_json);

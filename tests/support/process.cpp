@@ -86,15 +86,18 @@ bool Process::start() {
   for (auto& a : argv_) args.push_back(a.data());
   args.push_back(nullptr);
   static const char kExecFailed[] = "exec failed\n";
+  bool own_group = own_group_;
   pid_ = fork();
   if (pid_ < 0) return false;
   if (pid_ == 0) {
+    if (own_group) setpgid(0, 0);
     dup2(out[1], 1);
     dup2(err[1], 2);
     execve(args[0], args.data(), envp.data());
     (void)!write(2, kExecFailed, sizeof kExecFailed - 1);
     _exit(127);
   }
+  if (own_group) setpgid(pid_, pid_);  // also here: no race with an early signal_group()
   close(out[1]);
   close(err[1]);
   out_thread_ = std::thread([this, fd = out[0]] { reader(fd); });
@@ -163,6 +166,10 @@ std::vector<std::string> Process::lines() {
 
 void Process::signal(int sig) {
   if (pid_ > 0 && !status_) ::kill(pid_, sig);
+}
+
+void Process::signal_group(int sig) {
+  if (pid_ > 0 && !status_) ::kill(-pid_, sig);
 }
 
 std::optional<int> Process::wait(int timeout_ms) {

@@ -48,6 +48,9 @@ class Process {
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
 
+  // The child leads a process group of its own (before start()); signal_group()
+  // then signals the whole group, as a terminal's Ctrl-C does.
+  void set_own_process_group(bool on) { own_group_ = on; }
   bool start();
   pid_t pid() const { return pid_; }
   bool running();
@@ -56,6 +59,7 @@ class Process {
                                            int timeout_ms);
   std::vector<std::string> lines();  // everything read so far (stdout and stderr)
   void signal(int sig);
+  void signal_group(int sig);
   // Waits for exit; returns the exit status (or 128+signal), nullopt on timeout.
   std::optional<int> wait(int timeout_ms);
   const std::string& name() const { return name_; }
@@ -72,6 +76,7 @@ class Process {
   std::condition_variable cv_;
   std::vector<std::string> lines_;
   bool echo_ = false;
+  bool own_group_ = false;
 };
 
 }  // namespace jb::testing
