@@ -1,5 +1,8 @@
-# One multi-stage image for the three services (see compose.yaml).
-# Build: docker build -t jellybridge .   Run: docker compose up (needs JB_REDIS_PASSWORD)
+# One multi-stage image for the three services (see compose.yaml). The build
+# context is the repository without build output, keys or .env (.dockerignore);
+# the runtime image runs as an unprivileged user (uid 10001).
+# Build: docker build -t jellybridge:latest .
+# Run:   scripts/compose-env.sh --jellyfin-url URL && docker compose up --build -d
 
 FROM debian:bookworm AS build
 RUN apt-get update \

@@ -34,11 +34,17 @@ Config load_config(ConfigReader& r) {
   c.check_interval_s = r.integer("JB_CONNECTION_CHECK_INTERVAL_S", c.check_interval_s, 10, 7 * 24 * 3600);
   c.check_tick_ms = static_cast<int>(r.integer("JB_CONNECTION_CHECK_TICK_MS", c.check_tick_ms, 50, 600000));
   c.quickconnect_poll_ms = static_cast<int>(r.integer("JB_QUICKCONNECT_POLL_MS", c.quickconnect_poll_ms, 200, 60000));
+  c.sse_heartbeat_ms = r.integer("JB_SSE_HEARTBEAT_MS", c.sse_heartbeat_ms, 50, 300000);
+  c.sse_max_streams = r.integer("JB_SSE_MAX_STREAMS", c.sse_max_streams, 1, 100000);
+  c.sse_max_streams_per_user = r.integer("JB_SSE_MAX_STREAMS_PER_USER", c.sse_max_streams_per_user, 1, 10000);
 
   c.vault_bind = r.zmq_endpoint("JB_VAULT_RPC_BIND", c.vault_bind);
   std::string secret = r.secret("JB_VAULT_SERVER_SECRET_KEY");
   std::string pub = curve_public_from_secret(secret);
-  if (pub.empty())
+  if (!r.is_set("JB_VAULT_SERVER_SECRET_KEY"))
+    r.missing("JB_VAULT_SERVER_SECRET_KEY",
+              "the vault's 40-character Z85 CURVE secret key; `auth-service generate-curve-keypair` makes one");
+  else if (pub.empty())
     r.add_problem("JB_VAULT_SERVER_SECRET_KEY",
                   "config error: JB_VAULT_SERVER_SECRET_KEY must be a 40-character Z85 CURVE secret key "
                   "(`auth-service generate-curve-keypair` makes one)");

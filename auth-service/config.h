@@ -36,6 +36,9 @@ struct Config {
   int64_t check_interval_s = 900;                        // JB_CONNECTION_CHECK_INTERVAL_S
   int check_tick_ms = 5000;                              // JB_CONNECTION_CHECK_TICK_MS
   int quickconnect_poll_ms = 5000;                       // JB_QUICKCONNECT_POLL_MS
+  int64_t sse_heartbeat_ms = 15000;                      // JB_SSE_HEARTBEAT_MS (run event streams)
+  int64_t sse_max_streams = 1000;                        // JB_SSE_MAX_STREAMS (open at once, all users)
+  int64_t sse_max_streams_per_user = 8;                  // JB_SSE_MAX_STREAMS_PER_USER
   std::string vault_bind = "tcp://0.0.0.0:5558";         // JB_VAULT_RPC_BIND
   CurveKeyPair vault_keys;                               // JB_VAULT_SERVER_SECRET_KEY
   std::vector<std::string> vault_clients;                // JB_VAULT_CLIENT_KEYS

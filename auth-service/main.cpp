@@ -2,8 +2,10 @@
 // token vault. main() only wires components together: config → logs → Redis →
 // ZMQ (library RPC clients, event subscriber, vault RPC with CURVE + ZAP) →
 // services → routes → HTTP server → wait for SIGTERM → drain → exit 0.
+#include <sys/resource.h>
 #include <zmq.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "auth-service/cli.h"
@@ -52,12 +54,31 @@ int main(int argc, char** argv) {
   lo.peer_name = "library-service";
   jb::RpcClientPool library(zctx, lo, 32);
 
-  jb::auth::RunEventHub run_events;
+  // Run events: the workers' "run" events only say which run changed; the
+  // hub reads the record and its revision from Redis on its own thread.
+  jb::auth::RunRevisions run_revisions(redis);
+  jb::auth::EventHubOptions eo;
+  eo.heartbeat_ms = cfg.sse_heartbeat_ms;
+  eo.max_streams = cfg.sse_max_streams;
+  eo.max_streams_per_user = cfg.sse_max_streams_per_user;
+  jb::auth::RunEventHub run_events(eo, [&](const std::string& id) { return run_revisions.current(id); });
+  // Each open stream holds two descriptors (Pistache's and the stream's own):
+  // raise the soft limit towards the hard one so the configured streams fit.
+  if (rlimit nofile{}; getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+    rlim_t want = static_cast<rlim_t>(2 * cfg.sse_max_streams + 1024);
+    if (nofile.rlim_cur != RLIM_INFINITY && nofile.rlim_cur < want) {
+      nofile.rlim_cur = nofile.rlim_max == RLIM_INFINITY ? want : std::min(want, nofile.rlim_max);
+      (void)setrlimit(RLIMIT_NOFILE, &nofile);
+      if (nofile.rlim_cur < want)
+        jb::log::warn("the file descriptor limit is low for JB_SSE_MAX_STREAMS",
+                      {{"limit", static_cast<int64_t>(nofile.rlim_cur)}, {"wanted", static_cast<int64_t>(want)}});
+    }
+  }
   jb::EventSubscriber events(zctx, cfg.events_bind, {}, [&](const jb::Event& e) {
     registry.counter("jb_events_received_total", "Events received from workers", {{"topic", e.topic}}).inc();
     if (e.topic == "run") {
       auto d = jb::json::parse(e.payload);
-      if (d.ok()) run_events.publish(jb::json::get_string(*d, "id"), e.payload);
+      if (d.ok()) run_events.publish(jb::json::get_string(*d, "id"));
     }
   });
   jb::sync::SyncStore sync_store(redis);
@@ -134,7 +155,7 @@ int main(int argc, char** argv) {
   int sig = jb::wait_for_shutdown_signal();
   jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});
   health_state.stopping = true;
-  run_events.stop();  // answers every waiting event stream
+  run_events.stop();  // ends every open event stream (clients reconnect, maybe elsewhere)
   server.stop();      // finishes queued requests, then stops the reactors
   checker.stop();
   revocations.stop();

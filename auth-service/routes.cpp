@@ -13,7 +13,7 @@ void register_routes(http::Server& server, Deps& deps) {
     return http::Response::json(200, health_json(deps.health->check()));
   });
   register_auth_routes(server, *deps.signin);
-  register_connection_routes(server, *deps.auth, *deps.connections);
+  register_connection_routes(server, *deps.auth, *deps.connections, *deps.sync);
   register_library_routes(server, *deps.auth, *deps.store, *deps.library);
   register_sync_routes(server, *deps.auth, *deps.store, *deps.sync, *deps.events);
 }

@@ -39,8 +39,22 @@ void ConfigReader::bad(const std::string& name, const std::string& value, const 
 }
 
 void ConfigReader::add_problem(const std::string& name, const std::string& message) {
-  problems_.push_back({name, message});
+  problems_.push_back({name, message, false});
 }
+
+void ConfigReader::missing(const std::string& name, const std::string& why) {
+  problems_.push_back({name, "config error: " + name + " is required" + (why.empty() ? "" : " (" + why + ")"), true});
+}
+
+std::vector<std::string> ConfigReader::report() const {
+  std::vector<std::string> out;
+  for (bool missing : {false, true})
+    for (const auto& p : problems_)
+      if (p.missing == missing) out.push_back(p.message);
+  return out;
+}
+
+bool ConfigReader::is_set(const std::string& name) { return raw(name).has_value(); }
 
 std::string ConfigReader::str(const std::string& name, const std::string& fallback) {
   return raw(name).value_or(fallback);
@@ -112,7 +126,7 @@ std::string ConfigReader::http_url(const std::string& name, const std::string& f
                                    bool allow_empty) {
   auto v = raw(name);
   if (!v) {
-    if (!allow_empty && fallback.empty()) add_problem(name, "config error: " + name + " is required");
+    if (!allow_empty && fallback.empty()) missing(name, "");
     return fallback;
   }
   std::string scheme, host;
@@ -183,7 +197,7 @@ std::vector<std::string> ConfigReader::list(const std::string& name,
 
 void ConfigReader::exit_on_error() const {
   if (problems_.empty()) return;
-  for (const auto& p : problems_) std::fprintf(stderr, "%s\n", p.message.c_str());
+  for (const auto& line : report()) std::fprintf(stderr, "%s\n", line.c_str());
   std::fflush(stderr);
   std::exit(2);
 }

@@ -6,6 +6,9 @@
 // problem, naming the variable, e.g.
 //   config error: JB_HTTP_PORT='80a' is not a port number (0-65535)
 // and exits with status 2. Values of secret variables are never printed.
+// Bad values are reported before required settings that are missing, so the
+// first line is the mistake the user just made, not the settings they have
+// not reached yet.
 // Every variable is listed in README.md ("Configuration"); a test checks that.
 //
 // Thread-safety: read configuration once at start-up on the main thread.
@@ -38,7 +41,8 @@ class Env {
 
 struct ConfigProblem {
   std::string variable;
-  std::string message;  // full one-line message, already naming the variable
+  std::string message;   // full one-line message, already naming the variable
+  bool missing = false;  // a required setting that is not set (reported after bad values)
 };
 
 class ConfigReader {
@@ -66,8 +70,14 @@ class ConfigReader {
   std::vector<std::string> list(const std::string& name, const std::vector<std::string>& fallback);
 
   void add_problem(const std::string& name, const std::string& message);
+  // A required setting is not set: "config error: NAME is required (why)".
+  void missing(const std::string& name, const std::string& why);
+  // Whether the variable is set to something other than blanks.
+  bool is_set(const std::string& name);
   const std::vector<ConfigProblem>& problems() const { return problems_; }
   bool ok() const { return problems_.empty(); }
+  // The lines exit_on_error() prints: bad values first, then missing settings.
+  std::vector<std::string> report() const;
   // Prints each problem on stderr and exits 2 when there is any.
   void exit_on_error() const;
 

@@ -83,6 +83,21 @@ TEST(Config, RequiredUrl) {
   EXPECT_EQ(r.problems()[0].message, "config error: JB_NEEDED is required");
 }
 
+TEST(Config, BadValuesAreReportedBeforeMissingSettings) {
+  Env env = Env::from_map({{"JB_HTTP_PORT", "80a"}, {"JB_B", "  "}});
+  ConfigReader r(env);
+  r.missing("JB_FIRST", "read first, but not set");
+  EXPECT_FALSE(r.is_set("JB_B")) << "blank is not set";
+  EXPECT_TRUE(r.is_set("JB_HTTP_PORT"));
+  r.port("JB_HTTP_PORT", 8080);
+  r.http_url("JB_NEEDED", "", false);
+  auto lines = r.report();
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "config error: JB_HTTP_PORT='80a' is not a port number (0-65535)");
+  EXPECT_EQ(lines[1], "config error: JB_FIRST is required (read first, but not set)");
+  EXPECT_EQ(lines[2], "config error: JB_NEEDED is required");
+}
+
 TEST(ConfigDeathTest, ExitsWithCode2AndOneLine) {
   Env env = Env::from_map({{"JB_HTTP_PORT", "abc"}});
   ConfigReader r(env);

@@ -13,8 +13,16 @@
 // problem+json from us. Unknown path → 404, known path with another method →
 // 405 with Allow, all as problem+json.
 //
+// Streamed responses (server-sent events): a route registered with
+// route_stream() may answer with Responder::stream() instead of send(). The
+// head goes out at once, without Content-Length, and the body follows in
+// chunks written from any thread through the returned EventStream; see
+// EventStream below for how it is written (and why not with Pistache's own
+// ResponseStream).
+//
 // Thread-safety: register routes before start(). Handlers run concurrently on
-// pool threads. A Responder may be used from any thread, once.
+// pool threads. A Responder may be used from any thread, once. An EventStream
+// is thread-safe.
 #pragma once
 
 #include <atomic>
@@ -74,6 +82,65 @@ struct Response {
   static Response error(const Error& e, int fallback_status = 500);
 };
 
+// A streamed response body (server-sent events and the like), started by
+// Responder::stream(). write() sends one chunk of the chunked transfer coding
+// (for an HTTP/1.0 client: plain bytes, the end of the body being the end of
+// the connection); close() sends the last chunk and closes the connection.
+//
+// How it is written: Pistache 0.0.5's ResponseStream::flush() drains the
+// transport's single-consumer write queue and reads the reactor's peer map on
+// the calling thread, which is unsafe off the reactor thread, and a streamed
+// response never marks its connection idle, so Pistache's header timeout
+// (60 s) would inject a 408 into the stream and close it. So the server
+// duplicates the connection's socket (on the reactor thread, for
+// route_stream() routes only), marks the connection idle, and a stream writes
+// its own head and chunks to that duplicate with non-blocking send(): no
+// thread waits on a stream, and a closed Pistache fd number being reused by a
+// new connection can never receive our bytes. Pistache's keep-alive timeout
+// (300 s for an idle connection) then only closes Pistache's descriptor; the
+// stream goes on. Plain TCP only (Pistache's TLS is not used here), and a
+// client must not send another request on a streamed connection.
+//
+// Writes never block. What the socket does not take at once waits in a buffer
+// (at most ServerOptions::stream_max_pending_bytes; beyond that the client is
+// too slow and the stream is closed) and goes out first on the next write()
+// or alive().
+//
+// The stream closes itself when the peer has gone: Pistache's reactor reports
+// the disconnection (at once, while Pistache still watches the connection), a
+// write fails, or the socket shows a hang-up when written or checked with
+// alive(). Then write() returns false and the on_close callback runs, once. Server::stop() closes every open stream. Dropping the
+// last handle closes the stream.
+//
+// Thread-safety: every method may be called from any thread. The on_close
+// callback runs on whichever thread noticed the end (a reactor thread, a
+// writer, the stopping thread) with no lock of the stream held; keep it short
+// and non-blocking.
+class EventStream {
+ public:
+  struct Core;  // implementation detail
+  explicit EventStream(std::shared_ptr<Core> core) : core_(std::move(core)) {}
+  ~EventStream();
+  EventStream(const EventStream&) = delete;
+  EventStream& operator=(const EventStream&) = delete;
+
+  // Sends `data` (an empty string sends nothing). False once the stream is
+  // closed: the bytes were not accepted.
+  bool write(std::string_view data);
+  // Ends the body and closes the connection. Idempotent.
+  void close();
+  // False once the stream is closed; checks the socket now (without blocking)
+  // for a peer that hung up, and sends buffered bytes.
+  bool alive();
+  // `f` runs once when the stream closes for any reason (at once when it is
+  // already closed). Replaces an earlier callback.
+  void on_close(std::function<void()> f);
+  const std::string& request_id() const;
+
+ private:
+  std::shared_ptr<Core> core_;
+};
+
 // Answers one request, from any thread, exactly once. If dropped unanswered it
 // sends a 500 problem so no client ever hangs.
 class Responder {
@@ -84,6 +151,16 @@ class Responder {
   Responder& operator=(Responder&&) = default;
   ~Responder();
   void send(Response r);
+  // Answers with a streamed response instead of send(): the status, content
+  // type, headers and cookies of `head` (with the X-Request-Id, Cache-Control
+  // and nosniff headers every answer gets, and Connection: close, since the
+  // end of the stream closes the connection) go out now, and head.body, when
+  // not empty, as the first chunk. The request is counted in the metrics and
+  // the access log now; the stream's end is logged too.
+  // Errors: "stream_unavailable" (503: not a route_stream() route, or no file
+  // descriptor was left; the Responder can still send()), "already_answered",
+  // "peer_gone" (the client left before the stream started; nothing is sent).
+  Result<std::shared_ptr<EventStream>> stream(Response head);
 
  private:
   std::shared_ptr<State> s_;
@@ -106,6 +183,7 @@ struct ServerOptions {
   size_t max_request_bytes = 8u << 20;  // Pistache buffer: headers + body
   size_t max_body_bytes = 1u << 20;     // our limit on bodies
   bool access_log = true;
+  size_t stream_max_pending_bytes = 1u << 20;  // an EventStream's unsent bytes before it is dropped as too slow
 };
 
 enum class Exec { pool, inline_ };
@@ -121,6 +199,10 @@ class Server {
   void route_async(const std::string& method, const std::string& pattern, AsyncHandler h);
   // Runs on the pool and answers later through the Responder (long polls).
   void route_deferred(const std::string& method, const std::string& pattern, AsyncHandler h);
+  // Like route_deferred(), and the handler may answer with
+  // Responder::stream() (server-sent events): the connection's socket is
+  // duplicated for it on the reactor thread before the handler runs.
+  void route_stream(const std::string& method, const std::string& pattern, AsyncHandler h);
   // `fast` is tried inline first; when it declines, `h` runs on the pool.
   void route_fast(const std::string& method, const std::string& pattern, FastPath fast, Handler h);
 
@@ -128,8 +210,10 @@ class Server {
   uint16_t port() const;
   // (method, pattern) of every registered route, in registration order.
   std::vector<std::pair<std::string, std::string>> routes() const;
-  // Stops accepting and shuts the reactors down, then drains the pool.
+  // Drains the pool, closes every open EventStream, then shuts the reactors down.
   void stop();
+  // EventStreams open now.
+  size_t open_streams() const;
 
   // Pattern matching, exposed for tests: "/a/{id}/b" vs "/a/42/b" → {id: 42}.
   static bool match(const std::string& pattern, const std::string& path,

@@ -66,7 +66,7 @@ std::vector<Library> parse_libraries(const json::Value& items) {
     l.id = json::get_string(v, "Id");
     l.name = json::get_string(v, "Name");
     l.collection_type = json::get_string(v, "CollectionType");
-    if (auto n = json::opt_int(v, "ChildCount")) l.item_count = *n;
+    if (auto n = json::opt_int(v, "ChildCount")) l.child_count = *n;
     if (!l.id.empty()) out.push_back(std::move(l));
   }
   return out;

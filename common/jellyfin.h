@@ -88,7 +88,7 @@ bool is_transient(const Error& e);
 
 struct Library {
   std::string id, name, collection_type;
-  std::optional<int64_t> item_count;
+  std::optional<int64_t> child_count;  // Jellyfin's ChildCount: top-level entries (films, or series)
 };
 
 // Maps a transport error or an HTTP status to the codes above. `context` is

@@ -77,6 +77,7 @@ std::string problem_json(const Problem& p) {
     w.end_array();
   }
   if (p.retry_after_s >= 0) w.kv("retry_after", p.retry_after_s);
+  for (const auto& [name, value] : p.extensions) w.key(name).raw(value);
   w.end_object();
   return w.str();
 }

@@ -24,6 +24,8 @@ struct Problem {
   std::string detail;  // the sentence for a person
   std::vector<std::pair<std::string, std::string>> invalid_params;  // field → reason
   int retry_after_s = -1;  // also sent as a Retry-After header by the HTTP layer
+  // Extension members (RFC 9457 §3.2): name → a complete JSON value, written as is.
+  std::vector<std::pair<std::string, std::string>> extensions;
 };
 
 std::string problem_type_uri(const std::string& code);

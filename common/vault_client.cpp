@@ -10,11 +10,15 @@ VaultClientConfig load_vault_client_config(ConfigReader& r) {
   c.url = r.zmq_endpoint("JB_VAULT_RPC_URL", c.url);
   c.server_public = r.str("JB_VAULT_SERVER_PUBLIC_KEY", "");
   std::string secret = r.secret("JB_VAULT_CLIENT_SECRET_KEY");
-  if (c.server_public.size() != 40)
+  if (!r.is_set("JB_VAULT_SERVER_PUBLIC_KEY"))
+    r.missing("JB_VAULT_SERVER_PUBLIC_KEY", "the vault's 40-character Z85 CURVE public key");
+  else if (c.server_public.size() != 40)
     r.add_problem("JB_VAULT_SERVER_PUBLIC_KEY",
                   "config error: JB_VAULT_SERVER_PUBLIC_KEY must be the vault's 40-character Z85 CURVE public key");
   std::string pub = curve_public_from_secret(secret);
-  if (pub.empty())
+  if (!r.is_set("JB_VAULT_CLIENT_SECRET_KEY"))
+    r.missing("JB_VAULT_CLIENT_SECRET_KEY", "this service's 40-character Z85 CURVE secret key");
+  else if (pub.empty())
     r.add_problem("JB_VAULT_CLIENT_SECRET_KEY",
                   "config error: JB_VAULT_CLIENT_SECRET_KEY must be a 40-character Z85 CURVE secret key");
   c.client = CurveKeyPair{pub, secret};

@@ -29,7 +29,8 @@ Result<std::optional<LibraryList>> Libraries::cached(const std::string& conn) {
       i.id = json::get_string(v, "id");
       i.name = json::get_string(v, "name");
       i.type = json::get_string(v, "type");
-      i.item_count = json::opt_int(v, "item_count");
+      i.child_count = json::opt_int(v, "child_count");
+      if (!i.child_count) i.child_count = json::opt_int(v, "item_count");  // caches written before the rename
       l.libraries.push_back(i);
     }
   return std::optional<LibraryList>(l);
@@ -38,12 +39,12 @@ Result<std::optional<LibraryList>> Libraries::cached(const std::string& conn) {
 Result<LibraryList> Libraries::store(const std::string& conn, const std::vector<jf::Library>& found) {
   LibraryList l;
   l.fetched_ms = timeutil::now_unix_ms();
-  for (const auto& f : found) l.libraries.push_back(LibraryInfo{f.id, f.name, f.collection_type, f.item_count});
+  for (const auto& f : found) l.libraries.push_back(LibraryInfo{f.id, f.name, f.collection_type, f.child_count});
   json::Writer w;
   w.begin_object().kv("fetched_ms", l.fetched_ms).key("libraries").begin_array();
   for (const auto& i : l.libraries) {
     w.begin_object().kv("id", i.id).kv("name", i.name).kv("type", i.type);
-    w.kv_opt("item_count", i.item_count);
+    w.kv_opt("child_count", i.child_count);
     w.end_object();
   }
   w.end_array().end_object();

@@ -22,7 +22,7 @@ namespace jb::library {
 
 struct LibraryInfo {
   std::string id, name, type;  // type from CollectionType ("movies", "tvshows", …; "" = mixed)
-  std::optional<int64_t> item_count;
+  std::optional<int64_t> child_count;  // Jellyfin's ChildCount (films, or series for shows)
 };
 
 struct LibraryList {

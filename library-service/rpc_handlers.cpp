@@ -84,10 +84,12 @@ Result<std::string> RpcHandlers::libraries(const json::Value& p) {
   for (const auto& l : known->libraries) {
     bool listed = std::find(wl->begin(), wl->end(), l.id) != wl->end();
     w.begin_object().kv("id", l.id).kv("name", l.name).kv("type", l.type);
-    std::optional<int64_t> count = l.item_count;
-    if (m.ok() && m->library_items.count(l.id)) count = m->library_items.at(l.id);
-    if (count) w.kv("item_count", *count);
-    else w.kv_null("item_count");
+    // Two counts, two meanings: what Jellyfin reports as the library's
+    // top-level entries, and what our index holds for it (with episodes).
+    if (l.child_count) w.kv("child_count", *l.child_count);
+    else w.kv_null("child_count");
+    if (m.ok() && m->library_items.count(l.id)) w.kv("indexed_items", m->library_items.at(l.id));
+    else w.kv_null("indexed_items");
     w.kv("whitelisted", wl->empty() ? syncable_type(l.type) : listed).end_object();
   }
   w.end_array().kv("whitelist_all", wl->empty()).kv("fetched_at", timeutil::format_rfc3339(known->fetched_ms * 1000));

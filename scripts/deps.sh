@@ -19,6 +19,8 @@ PACKAGES=(
   wrk
   # bench/* and tests use curl to poke endpoints; ca-certificates for TLS tests
   curl ca-certificates
+  # `make format` / `make format-check`
+  clang-format
 )
 
 missing=()

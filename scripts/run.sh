@@ -14,6 +14,11 @@
 # claim a dead worker's work after the lease. Redis, a stand-in or
 # auth-service exiting stops the suite with a message naming its log.
 #
+# State survives a restart: Redis (sessions, connections, pairs) keeps its AOF
+# under var/redis and each demo stand-in its users, tokens and user data in
+# var/standin/<a|b>.json, so demo connections stay active. To start afresh,
+# stop it and delete var/ (keys included) or just var/redis and var/standin.
+#
 # Before anything starts, every port is checked; a taken port is named with
 # the variable that moves it. Readiness is probed by identity (the stand-ins'
 # server ids, auth-service's service name), not by "something answered".
@@ -197,11 +202,13 @@ if [ -z "${JB_JELLYFIN_URL:-}" ]; then
   [ -x "$STANDIN_BIN" ] || die "$STANDIN_BIN is not built; run 'make build'"
   svc_standin_a() {
     exec setsid "$STANDIN_BIN" --port "$STANDIN_A_PORT" --demo --server-name "Demo Jellyfin A" \
-      --server-id "$STANDIN_A_ID" --generate movies=300,series=20,seasons=2,episodes=8,seed=7,variant=a
+      --server-id "$STANDIN_A_ID" --state-file "$VAR/standin/a.json" \
+      --generate movies=300,series=20,seasons=2,episodes=8,seed=7,variant=a
   }
   svc_standin_b() {
     exec setsid "$STANDIN_BIN" --port "$STANDIN_B_PORT" --demo --server-name "Demo Jellyfin B" \
-      --server-id "$STANDIN_B_ID" --generate movies=300,series=20,seasons=2,episodes=8,seed=7,variant=b
+      --server-id "$STANDIN_B_ID" --state-file "$VAR/standin/b.json" \
+      --generate movies=300,series=20,seasons=2,episodes=8,seed=7,variant=b
   }
   launch standin-a
   launch standin-b

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Static checks of compose.yaml with Debian's docker-compose (no Docker engine
-# needed): it validates, it refuses to start without a Redis password, only
-# auth-service is published, sync-worker has 3 replicas, every service has a
-# healthcheck, and Redis runs with AOF and a volume.
+# Static checks of the Docker set-up with Debian's docker-compose (no Docker
+# engine needed): compose.yaml validates; it refuses to start without a Redis
+# password, the master key or JB_JELLYFIN_URL; only auth-service is published;
+# sync-worker has 3 replicas; every service has a healthcheck; Redis runs with
+# AOF and a volume; every Jellybridge service is built from this repository
+# (never pulled); .dockerignore keeps build output, keys and .env out of the
+# build context; the runtime image runs as an unprivileged user.
+# (compose_env_test checks the .env that scripts/compose-env.sh writes.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail() { echo "compose check failed: $*" >&2; exit 1; }
 # Dummy values for the secrets the stack requires (see scripts/compose-env.sh).
-export JB_MASTER_KEY=ci:AAAA JB_VAULT_PUBLIC_KEY=p JB_VAULT_SECRET_KEY=s JB_LIBRARY_PUBLIC_KEY=lp \
+export JB_JELLYFIN_URL=http://jellyfin:8096 JB_MASTER_KEY=ci:AAAA JB_VAULT_PUBLIC_KEY=p JB_VAULT_SECRET_KEY=s JB_LIBRARY_PUBLIC_KEY=lp \
   JB_LIBRARY_SECRET_KEY=ls JB_WORKER_PUBLIC_KEY=wp JB_WORKER_SECRET_KEY=ws
 
 JB_REDIS_PASSWORD=ci-check docker-compose -f compose.yaml config -q || fail "compose.yaml is invalid"
@@ -35,4 +39,40 @@ grep -q "tcp://library-service:5556" <<<"$out" || fail "internal endpoints must 
 if env -u JB_MASTER_KEY JB_REDIS_PASSWORD=x docker-compose -f compose.yaml config -q 2>/dev/null; then
   fail "the stack must refuse to start without the vault master key"
 fi
+if env -u JB_JELLYFIN_URL JB_REDIS_PASSWORD=x docker-compose -f compose.yaml config -q 2>/dev/null; then
+  fail "the stack must refuse to start without JB_JELLYFIN_URL (every sign-in would answer 503)"
+fi
+for s in library-service sync-worker auth-service; do
+  blk=$(svc_block "$s")
+  grep -q "context: $PWD\$" <<<"$blk" || fail "service $s must be built from this repository (build: .)"
+  grep -q "pull_policy: build" <<<"$blk" || fail "service $s must never be pulled (pull_policy: build)"
+done
+
+# .dockerignore: what must never reach the build context (Docker's patterns are
+# matched here with bash globs, which agree for these simple forms).
+[ -f .dockerignore ] || fail ".dockerignore is missing"
+mapfile -t patterns < <(grep -v '^\s*#' .dockerignore | sed '/^\s*$/d')
+ignored() {
+  local p path=$1
+  for p in "${patterns[@]}"; do
+    p=${p%/}
+    # shellcheck disable=SC2053
+    [[ $path == $p || $path == $p/* || $path == */$p || $path == */$p/* ]] && return 0
+    [[ $p == '**/'* ]] && [[ $path == ${p#**/} || $path == */${p#**/} || $path == */${p#**/}/* || $path == ${p#**/}/* ]] && return 0
+  done
+  return 1
+}
+for path in build/auth-service/auth-service build-asan/CMakeCache.txt build-sse/x var/keys/master.key \
+            var/redis/appendonly.aof .env .env.local .env.bak .git/HEAD tests/browser/node_modules/x/index.js; do
+  ignored "$path" || fail ".dockerignore lets $path into the build context"
+done
+for path in CMakeLists.txt common/core/CMakeLists.txt auth-service/main.cpp sync-worker/main.cpp Dockerfile; do
+  ! ignored "$path" || fail ".dockerignore excludes $path, which the image needs"
+done
+
+# The runtime stage runs as an unprivileged user.
+runtime=$(awk '/^FROM .* AS runtime/{p=1} p' Dockerfile)
+[ -n "$runtime" ] || fail "the Dockerfile has no runtime stage"
+last_user=$(grep '^USER ' <<<"$runtime" | tail -1 | awk '{print $2}')
+[ -n "$last_user" ] && [ "$last_user" != root ] && [ "$last_user" != 0 ] || fail "the runtime image must not run as root"
 echo "compose.yaml OK"

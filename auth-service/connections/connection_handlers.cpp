@@ -2,6 +2,7 @@
 #include "auth-service/connections/connection_handlers.h"
 
 #include "auth-service/api/io.h"
+#include "common/log.h"
 
 namespace jb::auth {
 
@@ -12,9 +13,36 @@ http::Response one(const Result<Connection>& c, int status = 200) {
   return ok_json(to_json(*c), status);
 }
 
+// 409 naming the pairs that still use the connection.
+http::Response in_use(const std::string& id, const std::vector<sync::Pair>& users) {
+  std::string names;
+  json::Writer list;
+  list.begin_array();
+  for (size_t i = 0; i < users.size(); ++i) {
+    names += (i ? ", " : "") + std::string("\"") + users[i].name + "\" (" + users[i].id + ")";
+    list.begin_object().kv("id", users[i].id).kv("name", users[i].name).end_object();
+  }
+  list.end_array();
+  Problem p = make_problem(409, "connection_in_use",
+                           "The connection is used by " + std::to_string(users.size()) +
+                               (users.size() == 1 ? " pair: " : " pairs: ") + names +
+                               ". Delete or change those pairs first, or delete them together with the connection: "
+                               "DELETE /api/v1/connections/" + id + "?cascade=pairs.");
+  p.extensions.emplace_back("pairs", list.str());
+  return http::Response::problem(p);
+}
+
 }  // namespace
 
-void register_connection_routes(http::Server& server, Authenticator& auth, ConnectionService& svc) {
+std::vector<sync::Pair> pairs_using(const std::vector<sync::Pair>& all, const std::string& connection_id) {
+  std::vector<sync::Pair> out;
+  for (const auto& p : all)
+    if (p.source == connection_id || p.target == connection_id) out.push_back(p);
+  return out;
+}
+
+void register_connection_routes(http::Server& server, Authenticator& auth, ConnectionService& svc,
+                                sync::SyncStore& pair_store) {
   server.route("POST", "/api/v1/connections", require_auth(auth, [&svc](http::Request& r, AuthContext& ctx) {
     auto body = read_json_body(r);
     if (!body.ok()) return fail(body.error());
@@ -69,8 +97,24 @@ void register_connection_routes(http::Server& server, Authenticator& auth, Conne
                  return one(svc.verify(ctx.session.user.id, r.param("id")));
                }));
 
-  server.route("DELETE", "/api/v1/connections/{id}", require_auth(auth, [&svc](http::Request& r, AuthContext& ctx) {
-    auto s = svc.remove(ctx.session.user.id, r.param("id"));
+  server.route("DELETE", "/api/v1/connections/{id}",
+               require_auth(auth, [&svc, &pair_store](http::Request& r, AuthContext& ctx) {
+    const std::string& owner = ctx.session.user.id;
+    const std::string id = r.param("id");
+    auto cascade = r.query_param("cascade");
+    if (cascade && *cascade != "pairs")
+      return fail(Error("invalid_request", "'cascade' can only be 'pairs' (delete the pairs that use the connection).", 400));
+    auto conn = svc.get(owner, id);  // 404 for unknown and other users' ids
+    if (!conn.ok()) return fail(conn.error());
+    auto all = pair_store.list_pairs(owner);
+    if (!all.ok()) return fail(all.error());
+    auto users = pairs_using(*all, id);
+    if (!users.empty() && !cascade) return in_use(id, users);
+    for (const auto& p : users) {
+      if (auto s = pair_store.delete_pair(p); !s.ok()) return fail(s.error());
+      log::info("pair deleted with its connection", {{"pair", p.id}, {"connection_id", id}});
+    }
+    auto s = svc.remove(owner, id);
     if (!s.ok()) return fail(s.error());
     return http::Response::no_content();
   }));

@@ -5,7 +5,9 @@
 //   GET    /api/v1/connections/{id}
 //   PATCH  /api/v1/connections/{id}            {user_id}   (API-key connections)
 //   POST   /api/v1/connections/{id}/verify
-//   DELETE /api/v1/connections/{id}
+//   DELETE /api/v1/connections/{id}[?cascade=pairs]
+//          (409 connection_in_use naming the pairs that use it, unless
+//          cascade=pairs deletes those pairs with it)
 //   GET    /api/v1/connections/{id}/users                  (API-key connections)
 //
 // Thread-safety: handlers run concurrently; all state is in the services.
@@ -14,9 +16,14 @@
 #include "auth-service/connections/connection_service.h"
 #include "auth-service/sessions/authenticator.h"
 #include "common/http_server.h"
+#include "common/sync_store.h"
 
 namespace jb::auth {
 
-void register_connection_routes(http::Server& server, Authenticator& auth, ConnectionService& connections);
+void register_connection_routes(http::Server& server, Authenticator& auth, ConnectionService& connections,
+                                sync::SyncStore& pairs);
+
+// The pairs among `all` whose source or target is `connection_id`.
+std::vector<sync::Pair> pairs_using(const std::vector<sync::Pair>& all, const std::string& connection_id);
 
 }  // namespace jb::auth

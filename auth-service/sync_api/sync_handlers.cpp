@@ -1,7 +1,10 @@
 // sync_handlers.cpp — see sync_handlers.h.
 #include "auth-service/sync_api/sync_handlers.h"
 
+#include <algorithm>
+
 #include "auth-service/api/io.h"
+#include "auth-service/sync_api/sse.h"
 #include "common/json.h"
 #include "common/random.h"
 #include "common/text.h"
@@ -36,8 +39,6 @@ Result<std::map<std::string, std::string>> owned_run(sync::SyncStore& store, con
   if (run->empty() || (*run)["owner"] != user) return run_not_found(id);
   return run;
 }
-
-bool terminal(const std::string& state) { return state == sync::run_state::succeeded || state == sync::run_state::failed; }
 
 }  // namespace
 
@@ -107,6 +108,16 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
     auto p = store.get_owned_pair(r.param("id"), ctx.session.user.id);
     if (!p.ok()) return fail(p.error());
     if (!p->has_value()) return fail(pair_not_found(r.param("id")));
+    // Never accept a run that cannot work: both connections must still exist.
+    for (const auto& [role, conn] : {std::pair<const char*, std::string>{"source", (*p)->source}, {"target", (*p)->target}}) {
+      auto c = connections.get_owned(conn, ctx.session.user.id);
+      if (!c.ok()) return fail(c.error());
+      if (!c->has_value())
+        return fail(Error("pair_connection_missing",
+                          std::string("The pair's ") + role + " connection (" + conn +
+                              ") no longer exists; edit the pair to use another connection, or delete it.",
+                          409));
+    }
     auto created = store.create_run(**p, "manual");
     if (!created.ok()) return fail(created.error());
     json::Writer w;
@@ -199,22 +210,70 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
     return ok_json(w.str());
   }));
 
-  server.route_deferred("GET", "/api/v1/runs/{id}/events", [&](http::Request& r, http::Responder responder) {
+  // Server-sent events of a run (see event_hub.h): checked here on a pool
+  // thread, then parked in the hub, which writes to it from its own thread.
+  server.route_stream("GET", "/api/v1/runs/{id}/events", [&](http::Request& r, http::Responder responder) {
     auto ctx = auth.authenticate(r);
     if (!ctx.ok()) {
       responder.send(http::Response::error(ctx.error(), 401));
       return;
     }
-    auto run = owned_run(store, r.param("id"), ctx->session.user.id);
+    const std::string id = r.param("id");
+    // Run ids are 32 lowercase hex digits; anything else is no run of yours.
+    auto lower_hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+    if (id.size() != 32 || !std::all_of(id.begin(), id.end(), lower_hex)) {
+      responder.send(fail(run_not_found(id)));
+      return;
+    }
+    auto run = owned_run(store, id, ctx->session.user.id);
     if (!run.ok()) {
       responder.send(fail(run.error()));
       return;
     }
+    // Where the client resumes: Last-Event-ID (as EventSource sends it; a
+    // malformed one is ignored, so the stream starts with the run as it is),
+    // else ?last_event_id= (for clients that cannot set headers).
     uint64_t last = 0;
-    std::string hdr = r.header("Last-Event-ID");
-    if (!hdr.empty() && !text::parse_uint64(text::trim(hdr), last)) last = 0;
-    if (auto q = r.query_param("last_event_id"); q && last == 0) (void)text::parse_uint64(*q, last);
-    hub.wait(r.param("id"), last, sync::run_to_json(*run), terminal((*run)["state"]), std::move(responder));
+    if (auto h = sse::parse_event_id(r.header("Last-Event-ID"))) {
+      last = *h;
+    } else if (auto q = r.query_param("last_event_id")) {
+      auto v = sse::parse_event_id(*q);
+      if (!v) {
+        Problem p = make_problem(400, "invalid_request", "The query parameter 'last_event_id' is not an event id.");
+        p.invalid_params.emplace_back("last_event_id", "must be an id this stream sent: a non-negative integer");
+        responder.send(http::Response::problem(p));
+        return;
+      }
+      last = *v;
+    }
+    auto slot = hub.reserve(ctx->session.user.id);
+    if (!slot.ok()) {
+      bool per_user = slot.error().code == "too_many_event_streams";
+      Problem p = problem_from_error(slot.error());
+      p.title = per_user ? "Too many event streams" : "Event streams exhausted";
+      p.extensions.emplace_back(
+          "limit", std::to_string(per_user ? hub.options().max_streams_per_user : hub.options().max_streams));
+      responder.send(http::Response::problem(p));
+      return;
+    }
+    auto now = hub.snapshot(id);
+    if (!now.ok()) {
+      responder.send(fail(now.error(), 503));
+      return;
+    }
+    if (now->revision == 0 || now->owner != ctx->session.user.id) {
+      responder.send(fail(run_not_found(id)));
+      return;
+    }
+    http::Response head =
+        http::Response::text(200, sse::retry(hub.options().retry_ms), "text/event-stream; charset=utf-8");
+    head.headers.emplace_back("X-Accel-Buffering", "no");  // nginx: pass events on at once
+    auto stream = responder.stream(std::move(head));
+    if (!stream.ok()) {
+      responder.send(fail(stream.error(), 503));  // nothing is sent when the client already left
+      return;
+    }
+    hub.attach(std::move(*slot), id, last, *now, std::move(*stream));
   });
 
   server.route("POST", "/api/v1/runs/{id}/confirm", require_auth(auth, [&](http::Request& r, AuthContext& ctx) {

@@ -30,8 +30,8 @@ Result<Vault> Vault::from_config(ConfigReader& r) {
     ss << f.rdbuf();
     text = ss.str();
   } else {
-    r.add_problem("JB_MASTER_KEY", "config error: JB_MASTER_KEY or JB_MASTER_KEY_FILE is required (the key that "
-                                   "encrypts stored Jellyfin tokens; `auth-service generate-key` makes one)");
+    r.missing("JB_MASTER_KEY", "or JB_MASTER_KEY_FILE: the key that encrypts stored Jellyfin tokens; "
+                               "`auth-service generate-key` makes one");
     return Error("invalid_master_key", "no key");
   }
   auto ring = crypto::KeyRing::parse(text);

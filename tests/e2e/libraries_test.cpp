@@ -120,6 +120,13 @@ TEST(Libraries, DiscoveryCachedAndRefreshedOnDemand) {
     names.insert(json::get_string(l, "name"));
     EXPECT_EQ(json::get_string(l, "id").size(), 32u);
     EXPECT_TRUE(json::get_bool(l, "whitelisted"));  // empty whitelist: all film and series libraries
+    // Before any index: Jellyfin's own count, and no indexed count yet.
+    if (json::get_string(l, "name") == "Shows") {
+      EXPECT_EQ(json::get_int(l, "child_count", -1), 4) << "series, not episodes";
+    }
+    ASSERT_NE(json::member(l, "indexed_items"), nullptr);
+    EXPECT_TRUE(json::member(l, "indexed_items")->IsNull());
+    EXPECT_EQ(json::member(l, "item_count"), nullptr) << "one name, one meaning";
   }
   EXPECT_TRUE(names.count("Movies") && names.count("Movies 4K") && names.count("Shows")) << first->body;
   EXPECT_TRUE(json::get_bool(d, "whitelist_all"));
@@ -223,6 +230,12 @@ TEST(Index, BuildsAfterAWhitelistChangeAndAnswersLookups) {
   EXPECT_GE(count_of(idx, "episodes"), 20);
   EXPECT_GT(json::get_int(idx, "unmatched"), 0);  // the generator leaves some items without ids
   EXPECT_FALSE(json::get_string(idx, "last_build").empty());
+  // The library list now shows both counts: Jellyfin's series count and our indexed entries.
+  for (const auto& l : (*json::member(parse(e.call("GET", e.base() + "/libraries")), "libraries")).GetArray())
+    if (json::get_string(l, "name") == "Shows") {
+      EXPECT_EQ(json::get_int(l, "child_count", -1), 4);
+      EXPECT_GT(json::get_int(l, "indexed_items", -1), 4) << "series and their episodes";
+    }
   auto un = parse(e.call("GET", e.base() + "/index/unmatched?count=5"));
   ASSERT_GT((*json::member(un, "items")).Size(), 0u);
   EXPECT_FALSE(json::get_string((*json::member(un, "items"))[0], "reason").empty());

@@ -3,7 +3,11 @@
 // else on the machine can collide with them. The script leads its own process
 // group, as in a terminal, and is stopped with SIGINT to that group (Ctrl-C).
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +16,7 @@
 #include "common/http_client.h"
 #include "common/json.h"
 #include "common/redis.h"
+#include "common/text.h"
 #include "common/time.h"
 #include "common/work_queue.h"
 #include "tests/support/netns.h"
@@ -216,6 +221,122 @@ TEST(MakeRun, AWorkerThatDiesIsRestartedAndTheRunStillSucceeds) {
 
   suite.script().signal_group(SIGINT);
   EXPECT_EQ(suite.script().wait(30000), 0) << suite.output();
+}
+
+// A port `make run` needs is taken: it says which one and which variable
+// moves it, and starts nothing.
+TEST(MakeRun, ATakenPortIsNamedBeforeAnythingStarts) {
+  TempDir dir;
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(8096);  // where a real Jellyfin usually listens
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  Suite suite(dir.path());
+  ASSERT_TRUE(suite.script().start());
+  auto rc = suite.script().wait(30000);
+  ::close(fd);
+  ASSERT_TRUE(rc.has_value());
+  EXPECT_NE(*rc, 0);
+  std::string out = suite.output();
+  EXPECT_NE(out.find("port 8096 (the demo Jellyfin stand-in) is already in use"), std::string::npos) << out;
+  EXPECT_NE(out.find("JB_RUN_STANDIN_PORT"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Jellybridge is running"), std::string::npos) << out;
+  // Nothing was started: no logs, no pids, nothing listening on Redis's port.
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/logs")) << out;
+  for (const auto& f : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_NE(f.path().filename().string().rfind("run-", 0), 0u) << f.path();
+  HttpClient http;
+  EXPECT_FALSE(http.get("http://127.0.0.1:8080/healthz").ok());
+}
+
+// Ctrl-C (SIGINT to the terminal's process group): the services, each in a
+// session of its own, do not see it; the script stops them in dependency order
+// and exits 0 with one "stopped." line, and no service logs an error on the way.
+TEST(MakeRun, CtrlCStopsEverythingInOrderAndExitsZero) {
+  TempDir dir;
+  Suite suite(dir.path());
+  ASSERT_TRUE(suite.start()) << suite.output();
+  Api api;
+  ASSERT_TRUE(api.sign_in()) << "the demo user signs in";
+  suite.script().signal_group(SIGINT);
+  auto rc = suite.script().wait(30000);
+  ASSERT_TRUE(rc.has_value()) << suite.output();
+  EXPECT_EQ(*rc, 0) << suite.output();
+  std::string out = suite.output();
+  size_t stopped = 0;
+  for (size_t p = out.find("stopped."); p != std::string::npos; p = out.find("stopped.", p + 1)) ++stopped;
+  EXPECT_EQ(stopped, 1u) << out;
+  EXPECT_EQ(out.find("error"), std::string::npos) << out;
+  // Each service stopped cleanly, in order: auth-service, the workers, library-service.
+  auto stop_time = [&](const std::string& service, const char* msg) -> std::string {
+    for (const auto& line : text::split(suite.log(service), '\n'))
+      if (line.find(std::string("\"msg\":\"") + msg + "\"") != std::string::npos) {
+        auto d = json::parse(line);
+        if (d.ok()) return json::get_string(*d, "ts");
+      }
+    return "";
+  };
+  std::string auth_stopped = stop_time("auth-service", "stopped");
+  std::string lib_shutting = stop_time("library-service", "shutting down");
+  ASSERT_FALSE(auth_stopped.empty()) << suite.log("auth-service");
+  ASSERT_FALSE(lib_shutting.empty()) << suite.log("library-service");
+  for (const char* w : {"sync-worker-1", "sync-worker-2"}) {
+    std::string began = stop_time(w, "shutting down"), ended = stop_time(w, "stopped");
+    ASSERT_FALSE(ended.empty()) << suite.log(w);
+    EXPECT_LE(auth_stopped, began) << w << " was stopped before auth-service finished";
+    EXPECT_LE(ended, lib_shutting) << "library-service was stopped before " << w << " finished";
+  }
+  EXPECT_FALSE(stop_time("library-service", "stopped").empty());
+  // Redis went last and shut down cleanly (nobody lost it on the way out).
+  EXPECT_NE(suite.log("redis").find("ready to exit"), std::string::npos) << suite.log("redis");
+  for (const char* svc : {"auth-service", "library-service", "sync-worker-1", "sync-worker-2"})
+    for (const auto& line : text::split(suite.log(svc), '\n'))
+      EXPECT_TRUE(line.find("\"level\":\"error\"") == std::string::npos &&
+                  line.find("\"level\":\"warn\"") == std::string::npos)
+          << svc << ": " << line;
+}
+
+// Stopping and starting `make run` again keeps what the user did: the session,
+// the connections (the demo stand-ins remember the tokens they issued, in
+// var/standin/), and the libraries answer without "connect it again".
+TEST(MakeRun, ARestartKeepsSessionsAndDemoConnectionsActive) {
+  TempDir dir;
+  Api api;
+  std::string conn_b;
+  {
+    Suite first(dir.path());
+    ASSERT_TRUE(first.start()) << first.output();
+    ASSERT_TRUE(api.sign_in());
+    auto b = api.json("POST", "/api/v1/connections",
+                      R"({"method":"password","server_url":"http://127.0.0.1:8097","username":"demo","password":"demo-password"})");
+    conn_b = json::get_string(b, "id");
+    ASSERT_EQ(json::get_string(b, "status"), "active") << json::stringify(b);
+    first.script().signal_group(SIGINT);
+    ASSERT_EQ(first.script().wait(30000), 0) << first.output();
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/standin/a.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/standin/b.json"));
+  Suite second(dir.path());
+  ASSERT_TRUE(second.start()) << second.output();
+  // The same session token still works, and both connections are still active
+  // after a check against the restarted servers.
+  auto conns = api.json("GET", "/api/v1/connections");
+  const auto* list = json::member(conns, "connections");
+  ASSERT_TRUE(list && list->Size() == 2) << json::stringify(conns);
+  for (const auto& c : list->GetArray()) {
+    std::string id = json::get_string(c, "id");
+    auto verified = api.json("POST", "/api/v1/connections/" + id + "/verify");
+    EXPECT_EQ(json::get_string(verified, "status"), "active") << json::stringify(verified);
+    auto libs = api.call("GET", "/api/v1/connections/" + id + "/libraries?refresh=true");
+    ASSERT_TRUE(libs.ok());
+    EXPECT_EQ(libs->status, 200) << libs->body;
+  }
+  second.script().signal_group(SIGINT);
+  EXPECT_EQ(second.script().wait(30000), 0) << second.output();
 }
 
 int main(int argc, char** argv) {

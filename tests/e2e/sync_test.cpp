@@ -3,6 +3,7 @@
 // a and b: different ids, paths and dates), checked on the stand-ins.
 #include <gtest/gtest.h>
 
+#include "common/redis.h"
 #include "common/text.h"
 #include "common/time.h"
 #include "tests/e2e/sync_env.h"
@@ -415,4 +416,49 @@ TEST(Sync, OneWayProgressAddsNeverPullsBackAndClearsWithRemovals) {
   EXPECT_EQ(json::get_int(cleared, "removals"), 1);
   EXPECT_EQ(e.state(e.b, movies[35].b).position, 0);
   EXPECT_EQ(e.counter(e.run(pair), "progress", "planned"), 0);
+}
+
+// Pairs never dangle: a connection a pair uses is not deleted unless the
+// caller asks for its pairs to go too, and a run is never accepted for a pair
+// whose connection is gone (data left by an older version, or a race).
+TEST(SyncApi, AConnectionUsedByPairsIsKeptUnlessCascadedAndRunsNeedBothConnections) {
+  SyncEnv e(content("a", kSmall), content("b", kSmall), 1);
+  ASSERT_TRUE(e.ok());
+  std::string p1 = e.create_pair(R"("name":"films A to B")");
+  std::string p2 = e.create_pair(R"("name":"back again")", true);
+  ASSERT_FALSE(p1.empty());
+  ASSERT_FALSE(p2.empty());
+  auto refused = e.call("DELETE", "/api/v1/connections/" + e.conn_b);
+  ASSERT_EQ(refused->status, 409) << refused->body;
+  auto problem = e.json_of(refused);
+  EXPECT_EQ(json::get_string(problem, "type"), "urn:jellybridge:problem:connection_in_use");
+  std::string detail = json::get_string(problem, "detail");
+  EXPECT_NE(detail.find("\"films A to B\" (" + p1 + ")"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("?cascade=pairs"), std::string::npos) << detail;
+  const auto* listed = json::member(problem, "pairs");
+  ASSERT_TRUE(listed && listed->IsArray());
+  EXPECT_EQ(listed->Size(), 2u);
+  EXPECT_EQ(e.call("GET", "/api/v1/connections/" + e.conn_b)->status, 200) << "nothing was deleted";
+  EXPECT_EQ(e.call("GET", "/api/v1/pairs/" + p1)->status, 200);
+  EXPECT_EQ(e.call("DELETE", "/api/v1/connections/" + e.conn_b + "?cascade=everything")->status, 400);
+  EXPECT_EQ(e.call("DELETE", "/api/v1/connections/" + std::string(32, 'f') + "?cascade=pairs")->status, 404);
+
+  // A pair whose connection vanished behind the API's back: no run is accepted.
+  auto ro = parse_redis_url(e.stack.redis.url());
+  RedisConnection redis(*ro);
+  std::string p3 = e.create_pair(R"("name":"orphan")");
+  ASSERT_TRUE(redis.command({"DEL", "jb:conn:" + e.conn_a}).ok());
+  auto run = e.call("POST", "/api/v1/pairs/" + p3 + "/runs");
+  ASSERT_EQ(run->status, 409) << run->body;
+  EXPECT_EQ(json::get_string(e.json_of(run), "type"), "urn:jellybridge:problem:pair_connection_missing");
+  EXPECT_NE(json::get_string(e.json_of(run), "detail").find(e.conn_a), std::string::npos);
+  auto runs = e.json_of(e.call("GET", "/api/v1/pairs/" + p3 + "/runs"));
+  const auto* list = json::member(runs, "runs");
+  ASSERT_NE(list, nullptr) << json::stringify(runs);
+  EXPECT_EQ(list->Size(), 0u) << "no run was created";
+
+  // Asked explicitly: the pairs go with the connection.
+  ASSERT_EQ(e.call("DELETE", "/api/v1/connections/" + e.conn_b + "?cascade=pairs")->status, 204);
+  EXPECT_EQ(e.call("GET", "/api/v1/connections/" + e.conn_b)->status, 404);
+  for (const auto& p : {p1, p2, p3}) EXPECT_EQ(e.call("GET", "/api/v1/pairs/" + p)->status, 404) << p;
 }

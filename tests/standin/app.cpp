@@ -5,12 +5,13 @@
 
 namespace jb::standin {
 
-App::App(AppSettings settings, CatalogFactory factory)
+App::App(AppSettings settings, CatalogFactory factory, std::string source)
     : faults(settings.latency_ms),
       legacy_auth(settings.legacy_auth),
       quick_connect(settings.quick_connect),
       settings(std::move(settings)),
-      factory_(std::move(factory)) {}
+      factory_(std::move(factory)),
+      source_(std::move(source)) {}
 
 Result<std::string> App::hash_password(std::string_view password) const {
   return jb::standin::hash_password(password, settings.pbkdf2_iterations);
@@ -20,6 +21,14 @@ Result<State> App::build_state() {
   auto cat = factory_();
   if (!cat) return cat.error();
   Catalog c = std::move(*cat);
+  Status st = prepare(c);
+  if (!st.ok()) return st.error();
+  State s(std::move(c));
+  s.source = source_;
+  return s;
+}
+
+Status App::prepare(Catalog& c) {
   if (!settings.server_name.empty()) c.server_name = settings.server_name;
   if (!settings.server_id.empty()) {
     auto g = parse_guid(settings.server_id);
@@ -38,16 +47,27 @@ Result<State> App::build_state() {
     u.password_hash = it->second;
     u.password_plain.clear();
   }
-  return State(std::move(c));
+  return Status::Ok();
+}
+
+void App::install(State s) {
+  server.id = s.cat.server_id.str();
+  server.name = s.cat.server_name;
+  server.version = settings.version;
+  store.replace(std::move(s));
 }
 
 Status App::load() {
   auto s = build_state();
   if (!s) return s.error();
-  server.id = s->cat.server_id.str();
-  server.name = s->cat.server_name;
-  server.version = settings.version;
-  store.replace(std::move(*s));
+  install(std::move(*s));
+  return Status::Ok();
+}
+
+Status App::load_saved(State saved) {
+  Status st = prepare(saved.cat);
+  if (!st.ok()) return st;
+  install(std::move(saved));
   return Status::Ok();
 }
 

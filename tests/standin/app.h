@@ -2,10 +2,11 @@
 // Store, fault/latency/counter state, the controllable Clock, runtime
 // switches (legacy auth, Quick Connect) and the fixed server identity. It
 // also knows how to (re)build the State from the seed source, which is what
-// POST /__standin/reset does.
+// POST /__standin/reset does, and how to start from a saved State instead
+// (--state-file).
 //
 // Thread-safety: members are individually thread-safe (Store, Faults, Clock,
-// atomics); `server` and `settings` are immutable after load().
+// atomics); `server` and `settings` are immutable after load()/load_saved().
 #pragma once
 
 #include <atomic>
@@ -38,12 +39,17 @@ struct AppSettings {
 
 class App {
  public:
-  App(AppSettings settings, CatalogFactory factory);
+  // source: describe_source() of the content options (State::source).
+  App(AppSettings settings, CatalogFactory factory, std::string source = "");
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
   // Builds the State from the factory (hashing seed passwords).
   Status load();
+  // Starts from a saved State (--state-file) instead of the factory; the
+  // --server-name/--server-id overrides still apply. reset() still goes back
+  // to the factory's seed.
+  Status load_saved(State saved);
   // Back to the seed: content, tokens, Quick Connect, faults, counters, request log,
   // clock offset and runtime switches.
   Status reset();
@@ -64,7 +70,11 @@ class App {
 
  private:
   Result<State> build_state();
+  // Applies the identity overrides and hashes plain seed passwords.
+  Status prepare(Catalog& c);
+  void install(State s);
   CatalogFactory factory_;
+  std::string source_;
   std::mutex hash_cache_mu_;
   std::map<std::string, std::string> hash_cache_;  // seed password → PHC hash
 };

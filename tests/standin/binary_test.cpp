@@ -1,19 +1,26 @@
 // binary_test.cpp — the jellyfin-standin process: --help, the
 // "LISTENING <port>" line, SIGTERM/SIGINT → exit 0 within 1 s, demo
-// credentials on stderr, byte-identical --dump-seed, bad options.
+// credentials on stderr, byte-identical --dump-seed, bad options, and
+// --state-file across a restart (tokens, user data, users, API keys) or
+// refusing a corrupt file.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "common/http_client.h"
 #include "tests/standin/testing/standin_fixture.h"
+#include "tests/standin/testing/temp_dir.h"
 
 extern char** environ;
 
@@ -105,7 +112,7 @@ TEST(Binary, HelpListsTheSwitches) {
   std::string out = read_all(c.out, 3000);
   EXPECT_EQ(wait_exit(c.pid, 3000), 0);
   for (const char* flag : {"--port", "--seed", "--generate", "--legacy-auth", "--cheap-hashing",
-                           "--latency-ms", "--demo"})
+                           "--latency-ms", "--demo", "--state-file"})
     EXPECT_NE(out.find(flag), std::string::npos) << flag;
 }
 
@@ -197,6 +204,130 @@ TEST(Binary, BadOptionsAndBusyPort) {
   EXPECT_EQ(wait_exit(second.pid, 5000), 1) << "the port is taken";
   kill(first.pid, SIGTERM);
   EXPECT_EQ(wait_exit(first.pid, 1000), 0);
+}
+
+std::string file_text(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+mode_t file_mode(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0;
+}
+
+bool lists(const ApiResponse& r, const char* member, const std::string& value) {
+  const rapidjson::Value* items = &r.json;
+  if (r.json.IsObject() && r.json.HasMember("Items")) items = &r.json["Items"];
+  if (!items->IsArray()) return false;
+  for (const auto& x : items->GetArray())
+    if (x.IsObject() && x.HasMember(member) && x[member].IsString() &&
+        x[member].GetString() == value)
+      return true;
+  return false;
+}
+
+TEST(Binary, StateFileKeepsTokensAndChangesAcrossARestart) {
+  TempDir dir;
+  const std::string state = dir.file("standin-state.json");
+  const std::vector<std::string> args{
+      "--port", "0", "--cheap-hashing", "--seed", small_seed_path(), "--state-file", state};
+  Child first;
+  int port = start_and_get_port(first, args);
+  ASSERT_GT(port, 0) << first.out_buf;
+  std::string base = "http://127.0.0.1:" + std::to_string(port);
+  ApiClient alice(base, base);
+  alice.device_id = "alice-device";
+  const std::string token = alice.login("alice", "alice-password");
+  ASSERT_FALSE(token.empty());
+  const std::string arrival = small::kArrival;
+  ASSERT_EQ(alice.post("/UserPlayedItems/" + arrival).status, 200);
+  ASSERT_EQ(alice.post("/UserFavoriteItems/" + arrival).status, 200);
+  ApiClient admin(base, base);
+  admin.device_id = "admin-device";
+  ASSERT_FALSE(admin.login("admin", "admin-password").empty());
+  auto created = admin.post("/Users/New", R"({"Name": "newbie", "Password": "newbie-password"})");
+  ASSERT_EQ(created.status, 200);
+  const std::string newbie_id = created.str("Id");
+  ASSERT_EQ(admin.post("/Auth/Keys?app=persisted-key").status, 204);
+  kill(first.pid, SIGTERM);
+  ASSERT_EQ(wait_exit(first.pid, 5000), 0) << read_all(first.err, 500);
+  EXPECT_EQ(file_mode(state), 0600u) << "it holds password hashes and tokens";
+  ASSERT_EQ(::chmod(state.c_str(), 0644), 0);
+
+  Child second;
+  port = start_and_get_port(second, args);
+  ASSERT_GT(port, 0) << second.out_buf;
+  EXPECT_EQ(file_mode(state), 0600u) << "a wider mode is narrowed at start";
+  base = "http://127.0.0.1:" + std::to_string(port);
+  ApiClient old(base, base);
+  old.device_id = "alice-device";
+  old.token = token;
+  auto me = old.get("/Users/Me");
+  ASSERT_EQ(me.status, 200) << "the token issued before the restart still authenticates";
+  EXPECT_EQ(me.str("Name"), "alice");
+  auto item = old.get("/Items/" + arrival);
+  ASSERT_EQ(item.status, 200);
+  ASSERT_TRUE(item.json.HasMember("UserData"));
+  EXPECT_TRUE(item.json["UserData"]["Played"].GetBool());
+  EXPECT_TRUE(item.json["UserData"]["IsFavorite"].GetBool());
+  ApiClient admin_again(base, base);
+  admin_again.device_id = "admin-device";
+  admin_again.token = admin.token;
+  auto users = admin_again.get("/Users");
+  ASSERT_EQ(users.status, 200);
+  EXPECT_TRUE(lists(users, "Id", newbie_id)) << users.body;
+  auto keys = admin_again.get("/Auth/Keys");
+  ASSERT_EQ(keys.status, 200);
+  EXPECT_TRUE(lists(keys, "AppName", "persisted-key")) << keys.body;
+  ApiClient newbie(base, base);
+  newbie.device_id = "newbie-device";
+  EXPECT_FALSE(newbie.login("newbie", "newbie-password").empty()) << "the password hash is kept";
+  kill(second.pid, SIGTERM);
+  EXPECT_EQ(wait_exit(second.pid, 5000), 0);
+
+  Child dump = spawn({"--dump-seed", "--seed", small_seed_path(), "--state-file", state});
+  std::string seed = read_all(dump.out, 10000);
+  EXPECT_EQ(wait_exit(dump.pid, 5000), 0);
+  EXPECT_NE(seed.find("\"newbie\""), std::string::npos) << "--dump-seed shows the saved content";
+}
+
+TEST(Binary, CorruptStateFileIsAStartError) {
+  TempDir dir;
+  struct Case {
+    std::string name, content, says;
+  };
+  const Case cases[] = {
+      {"truncated.json", R"({"StateVersion":1,"ServerName":"x","Users":[{"Na)",
+       ": not valid JSON (truncated or corrupt?) at byte "},
+      {"empty.json", "", ": the file is empty"},
+      {"seed.json", file_text(small_seed_path()), ": no 'StateVersion' property"},
+      {"future.json", R"({"StateVersion": 9})", ": 'StateVersion' 9 is not supported"},
+  };
+  for (const Case& k : cases) {
+    const std::string path = dir.file(k.name);
+    {
+      std::ofstream f(path, std::ios::binary);
+      f << k.content;
+    }
+    ASSERT_EQ(::chmod(path.c_str(), 0640), 0);
+    Child c = spawn({"--port", "0", "--cheap-hashing", "--state-file", path});
+    ASSERT_GT(c.pid, 0);
+    EXPECT_EQ(wait_exit(c.pid, 5000), 1) << k.name;
+    std::string err = read_all(c.err, 500);
+    EXPECT_NE(err.find("State file " + path + k.says), std::string::npos) << err;
+    EXPECT_TRUE(read_all(c.out, 100).empty()) << "never LISTENING";
+    EXPECT_EQ(file_text(path), k.content) << k.name << " is left untouched";
+    EXPECT_EQ(file_mode(path), 0640u);
+  }
+  int entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    (void)e;
+    ++entries;
+  }
+  EXPECT_EQ(entries, 4) << "no other file was created";
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // contract_test.cpp — the stand-in's JSON against Jellyfin's OpenAPI document
-// (shared/jellyfin/openapi-stable.json). Every ApiClient answer in every
+// (tests/standin/fixtures/jellyfin-openapi-10.11.11.json). Every ApiClient answer in every
 // test is checked inline (api_client.h); this file checks the checker itself
 // (schemas are found from `paths`, violations are caught) and runs a tour of
 // every JSON-returning endpoint, asserting that each answer was validated

@@ -1,6 +1,7 @@
 // main.cpp — the jellyfin-standin process: parses the command line, builds
 // and starts the Standin, prints "LISTENING <port>" and waits for SIGTERM or
-// SIGINT, then stops and exits 0.
+// SIGINT, then stops (saving the --state-file a last time) and exits 0, or 1
+// when that final save failed.
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include "tests/standin/options.h"
 #include "tests/standin/seed.h"
 #include "tests/standin/standin.h"
+#include "tests/standin/state_file.h"
 
 namespace {
 
@@ -56,6 +58,17 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cli->dump_seed) {
+    if (!cli->standin.state_file.empty()) {
+      auto saved = read_state_file(cli->standin.state_file);
+      if (!saved) {
+        std::cerr << "jellyfin-standin: " << saved.error().message << "\n";
+        return 1;
+      }
+      if (*saved) {
+        std::cout << dump_seed((*saved)->cat) << "\n";
+        return 0;
+      }
+    }
     auto cat = catalog_factory(cli->standin)();
     if (!cat) {
       std::cerr << "jellyfin-standin: " << cat.error().message << "\n";
@@ -80,6 +93,10 @@ int main(int argc, char** argv) {
   }
   std::cerr << "Jellyfin stand-in " << (*standin)->app().server.name << " ("
             << (*standin)->app().server.id << ") at " << (*standin)->base_url() << "\n";
+  if (!cli->standin.state_file.empty())
+    std::cerr << "State file " << cli->standin.state_file
+              << ((*standin)->state_loaded() ? " loaded" : " created from the seed")
+              << "; changes are saved to it\n";
   std::printf("LISTENING %u\n", static_cast<unsigned>((*standin)->port()));
   std::fflush(stdout);
 
@@ -88,5 +105,10 @@ int main(int argc, char** argv) {
   while (read(g_stop_pipe[0], &b, 1) < 0 && errno == EINTR) {
   }
   (*standin)->stop();
+  jb::Status saved = (*standin)->save_status();
+  if (!saved.ok()) {
+    std::cerr << "jellyfin-standin: the last save failed: " << saved.error().message << "\n";
+    return 1;
+  }
   return 0;
 }

@@ -20,7 +20,13 @@ Content (one of; default --demo):
   --demo                  small generated library; users demo/demo-password
                           and admin/admin-password (printed on stderr);
                           with --generate: that content, credentials printed
-  --dump-seed             print the content as a seed file and exit
+  --dump-seed             print the content as a seed file and exit (with
+                          --state-file: the saved content when the file exists)
+  --state-file PATH       keep the state across restarts: start from PATH when
+                          it exists (instead of the content above), else from
+                          the content, creating PATH; changes are saved to it
+                          (atomically, mode 0600, at most once a second and
+                          on SIGTERM/SIGINT). A corrupt file is an error.
 
 Server:
   --port N                TCP port (default 8096; 0 = any free port)
@@ -107,7 +113,8 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
                                                 "--quickconnect",
                                                 "--pbkdf2-iterations",
                                                 "--latency-ms",
-                                                "--threads"};
+                                                "--threads",
+                                                "--state-file"};
       bool known = false;
       for (const char* f : kValueFlags) known = known || flag == f;
       if (!known) return Error("invalid_argument", "Unknown option " + flag + " (see --help).");
@@ -156,6 +163,9 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
         auto n = number(flag, *v, 0, 600'000);
         if (!n) return n.error();
         o.standin.app.latency_ms = *n;
+      } else if (is("--state-file")) {
+        if (v->empty()) return Error("invalid_argument", "--state-file takes a file path.");
+        o.standin.state_file = *v;
       } else if (is("--threads")) {
         auto n = number(flag, *v, 1, 256);
         if (!n) return n.error();

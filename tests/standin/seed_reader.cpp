@@ -1,4 +1,5 @@
-// seed_reader.cpp — parse_seed, load_seed_file, add_seed_item (see seed.h).
+// seed_reader.cpp — parse_seed, parse_seed_value, load_seed_file, add_seed_item
+// (see seed.h).
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -20,17 +21,19 @@ constexpr int64_t kDefaultEpochUs = 1704067200LL * 1'000'000;
 
 class Parser {
  public:
-  explicit Parser(Catalog& c, std::optional<int64_t> runtime_now = std::nullopt)
-      : c_(c), runtime_now_(runtime_now), sid_(c.server_id.str()) {}
+  explicit Parser(Catalog& c, std::optional<int64_t> runtime_now = std::nullopt,
+                  const SeedReadOptions& opts = SeedReadOptions())
+      : c_(c), runtime_now_(runtime_now), sid_(c.server_id.str()), opts_(opts) {}
   Status run(const Value& root);
   std::optional<Error> add_runtime_item(const Value& v, uint32_t parent);
 
  private:
   Error fail(const std::string& where, const std::string& what) {
-    return Error("invalid_seed", "Seed file: " + where + ": " + what, 400);
+    return Error("invalid_seed", opts_.label + ": " + where + ": " + what, 400);
   }
   std::optional<Error> check_keys(const Value& obj, const std::string& where,
-                                  std::initializer_list<std::string_view> allowed);
+                                  std::initializer_list<std::string_view> allowed,
+                                  const std::vector<std::string>& more = {});
   std::optional<Error> get_string(const Value& obj, const char* key, const std::string& where,
                                   std::string& out, bool required);
   std::optional<Error> get_int(const Value& obj, const char* key, const std::string& where,
@@ -48,16 +51,19 @@ class Parser {
   Catalog& c_;
   std::optional<int64_t> runtime_now_;  // set for items added at runtime
   std::string sid_;                     // server id text used to derive ids
+  SeedReadOptions opts_;
   int64_t ordinal_ = 0;
 };
 
 std::optional<Error> Parser::check_keys(const Value& obj, const std::string& where,
-                                        std::initializer_list<std::string_view> allowed) {
+                                        std::initializer_list<std::string_view> allowed,
+                                        const std::vector<std::string>& more) {
   if (!obj.IsObject()) return fail(where, "must be an object");
   for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
     std::string_view k(it->name.GetString(), it->name.GetStringLength());
     bool ok = false;
     for (auto a : allowed) ok = ok || a == k;
+    for (const auto& a : more) ok = ok || a == k;
     if (!ok) return fail(where, "unknown property '" + std::string(k) + "'");
   }
   return std::nullopt;
@@ -186,8 +192,9 @@ std::optional<Error> Parser::parse_item(const Value& v, const std::string& where
   it.parent = parent;
   it.series = series;
   it.season = season;
+  const bool exact = opts_.exact;
   std::string name;
-  if (auto e = get_string(v, "Name", where, name, it.kind != ItemKind::kSeason)) return e;
+  if (auto e = get_string(v, "Name", where, name, it.kind != ItemKind::kSeason && !exact)) return e;
   int64_t n = 0;
   bool present = false;
   if (auto e = get_int(v, "ProductionYear", where, n, present)) return e;
@@ -203,20 +210,21 @@ std::optional<Error> Parser::parse_item(const Value& v, const std::string& where
   if (present) it.index_number_end = static_cast<int32_t>(n);
   if (auto e = get_int(v, "ParentIndexNumber", where, n, present)) return e;
   if (present) it.parent_index_number = static_cast<int32_t>(n);
-  if (it.kind == ItemKind::kEpisode && it.parent_index_number == kNoNumber)
+  if (it.kind == ItemKind::kEpisode && it.parent_index_number == kNoNumber && !exact)
     it.parent_index_number = season_number;
-  if (it.kind == ItemKind::kSeason) {
+  if (it.kind == ItemKind::kSeason && !exact) {
     if (it.index_number == kNoNumber) return fail(where, "'IndexNumber' is required for a season");
     if (name.empty())
       name = it.index_number == 0 ? "Specials" : "Season " + std::to_string(it.index_number);
   }
   it.name = c_.strings.add(name);
   if (auto e = get_date(v, "PremiereDate", where, it.premiere_date)) return e;
-  it.date_created =
-      runtime_now_ ? *runtime_now_ : kDefaultEpochUs + ordinal_ * 60 * timeutil::kUsPerSecond;
+  it.date_created = exact          ? kNoDate
+                    : runtime_now_ ? *runtime_now_
+                                   : kDefaultEpochUs + ordinal_ * 60 * timeutil::kUsPerSecond;
   ++ordinal_;
   if (auto e = get_date(v, "DateCreated", where, it.date_created)) return e;
-  it.date_last_saved = it.date_created;
+  it.date_last_saved = exact ? kNoDate : it.date_created;
   if (auto e = get_date(v, "DateLastSaved", where, it.date_last_saved)) return e;
 
   ProviderIdList pids;
@@ -225,7 +233,8 @@ std::optional<Error> Parser::parse_item(const Value& v, const std::string& where
     for (auto m = p->MemberBegin(); m != p->MemberEnd(); ++m) {
       if (!m->value.IsString()) return fail(where, "'ProviderIds' values must be strings");
       // Jellyfin never stores an empty provider id (SetProviderId removes it).
-      if (text::trim(std::string_view(m->value.GetString(), m->value.GetStringLength())).empty())
+      if (!exact &&
+          text::trim(std::string_view(m->value.GetString(), m->value.GetStringLength())).empty())
         continue;
       pids.emplace_back(std::string(m->name.GetString(), m->name.GetStringLength()),
                         std::string(m->value.GetString(), m->value.GetStringLength()));
@@ -235,7 +244,7 @@ std::optional<Error> Parser::parse_item(const Value& v, const std::string& where
 
   std::string path;
   if (auto e = get_string(v, "Path", where, path, false)) return e;
-  if (path.empty()) {
+  if (path.empty() && !exact) {
     std::string titled =
         name +
         (it.production_year != kNoNumber ? " (" + std::to_string(it.production_year) + ")" : "");
@@ -307,7 +316,8 @@ std::optional<Error> Parser::add_runtime_item(const Value& v, uint32_t parent) {
 
 Status Parser::run(const Value& root) {
   if (auto e =
-          check_keys(root, "(root)", {"ServerName", "ServerId", "Users", "ApiKeys", "Libraries"}))
+          check_keys(root, "(root)", {"ServerName", "ServerId", "Users", "ApiKeys", "Libraries"},
+                     opts_.extra_root_keys))
     return *e;
   if (auto e = get_string(root, "ServerName", "(root)", c_.server_name, false)) return *e;
   std::string sid;
@@ -338,7 +348,7 @@ Status Parser::run(const Value& root) {
       if (auto e = get_guid(u, "Id", w, user.id, "user|" + user.name)) return *e;
       if (auto e = get_string(u, "Password", w, user.password_plain, false)) return *e;
       if (auto e = get_string(u, "PasswordHash", w, user.password_hash, false)) return *e;
-      user.date_created = kDefaultEpochUs;
+      user.date_created = opts_.exact ? kNoDate : kDefaultEpochUs;
       if (auto e = get_date(u, "DateCreated", w, user.date_created)) return *e;
       if (auto e = get_date(u, "LastLoginDate", w, user.last_login)) return *e;
       if (auto e = get_date(u, "LastActivityDate", w, user.last_activity)) return *e;
@@ -354,7 +364,7 @@ Status Parser::run(const Value& root) {
       ApiKey k;
       if (auto e = get_string((*keys)[i], "Name", w, k.name, true)) return *e;
       if (auto e = get_string((*keys)[i], "Key", w, k.token, true)) return *e;
-      k.date_created = kDefaultEpochUs;
+      k.date_created = opts_.exact ? kNoDate : kDefaultEpochUs;
       if (auto e = get_date((*keys)[i], "DateCreated", w, k.date_created)) return *e;
       c_.api_keys.push_back(std::move(k));
     }
@@ -365,9 +375,9 @@ Status Parser::run(const Value& root) {
     for (rapidjson::SizeType i = 0; i < libs->Size(); ++i) {
       const Value& l = (*libs)[i];
       std::string w = "Libraries[" + std::to_string(i) + "]";
-      if (auto e = check_keys(
-              l, w,
-              {"Name", "Id", "FolderId", "CollectionType", "Locations", "DateCreated", "Items"}))
+      if (auto e = check_keys(l, w,
+                              {"Name", "Id", "FolderId", "CollectionType", "Locations",
+                               "DateCreated", "UserData", "FolderUserData", "Items"}))
         return *e;
       Library lib;
       if (auto e = get_string(l, "Name", w, lib.name, true)) return *e;
@@ -379,7 +389,7 @@ Status Parser::run(const Value& root) {
       lib.collection_type = text::to_lower(lib.collection_type);
       if (auto e = get_guid(l, "Id", w, lib.id, "library|" + lib.name)) return *e;
       if (auto e = get_guid(l, "FolderId", w, lib.folder_id, "folder|" + lib.name)) return *e;
-      lib.date_created = kDefaultEpochUs;
+      lib.date_created = opts_.exact ? kNoDate : kDefaultEpochUs;
       if (auto e = get_date(l, "DateCreated", w, lib.date_created)) return *e;
       if (const Value* locs = json::member(l, "Locations"); locs && !locs->IsNull()) {
         if (!locs->IsArray()) return fail(w, "'Locations' must be an array of strings");
@@ -392,6 +402,10 @@ Status Parser::run(const Value& root) {
       std::string base = lib.locations.front();
       uint32_t li = c_.add_library(lib);
       uint32_t folder = c_.libraries[li].folder_item;
+      if (const Value* ud = json::member(l, "UserData"); ud && !ud->IsNull())
+        if (auto e = parse_user_data(*ud, w, c_.libraries[li].item)) return *e;
+      if (const Value* ud = json::member(l, "FolderUserData"); ud && !ud->IsNull())
+        if (auto e = parse_user_data(*ud, w + ".Folder", folder)) return *e;
       if (const Value* items = json::member(l, "Items"); items && !items->IsNull()) {
         if (!items->IsArray()) return fail(w, "'Items' must be an array");
         for (rapidjson::SizeType k = 0; k < items->Size(); ++k) {
@@ -433,9 +447,13 @@ Status Parser::run(const Value& root) {
 Result<Catalog> parse_seed(std::string_view text) {
   auto doc = json::parse(text);
   if (!doc) return Error("invalid_seed", "Seed file: " + doc.error().message, 400);
+  return parse_seed_value(*doc, SeedReadOptions());
+}
+
+Result<Catalog> parse_seed_value(const json::Value& root, const SeedReadOptions& opts) {
   Catalog c;
-  Parser p(c);
-  Status st = p.run(*doc);
+  Parser p(c, std::nullopt, opts);
+  Status st = p.run(root);
   if (!st.ok()) return st.error();
   return c;
 }

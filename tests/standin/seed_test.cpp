@@ -148,6 +148,10 @@ TEST(Cli, DefaultsAndSwitches) {
   ASSERT_TRUE(o->standin.generate);
   EXPECT_EQ(o->standin.generate->variant, 'b');
   EXPECT_FALSE(o->standin.app.legacy_auth) << "12.0 defaults to legacy off";
+  o = parse_cli({"--state-file", "var/standin/a.json"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->standin.state_file, "var/standin/a.json");
+  EXPECT_TRUE(o->standin.demo) << "the content still defaults to the demo";
   o = parse_cli({"--version", "12.0.0", "--legacy-auth", "on"});
   EXPECT_TRUE(o->standin.app.legacy_auth);
   // scripts/run.sh combines --demo (print the credentials) with --generate.
@@ -166,7 +170,8 @@ TEST(Cli, Errors) {
                                               {"--seed", "a", "--demo"},
                                               {"--generate", "movies=x"},
                                               {"--server-id", "nope"},
-                                              {"--threads", "0"}})
+                                              {"--threads", "0"},
+                                              {"--state-file="}})
     EXPECT_FALSE(parse_cli(bad)) << bad[0];
   auto h = parse_cli({"--help"});
   ASSERT_TRUE(h);
@@ -174,7 +179,7 @@ TEST(Cli, Errors) {
   for (const char* flag :
        {"--port", "--host", "--seed", "--generate", "--server-name", "--server-id", "--version",
         "--base-path", "--legacy-auth", "--quickconnect", "--cheap-hashing", "--latency-ms",
-        "--threads", "--demo", "--dump-seed"})
+        "--threads", "--demo", "--dump-seed", "--state-file"})
     EXPECT_NE(usage().find(flag), std::string::npos) << flag;
 }
 

@@ -1,6 +1,6 @@
-// seed_writer.cpp — dump_seed (see seed.h): a Catalog back to the seed
-// format with every value explicit, in a stable order (byte-identical output
-// for identical catalogs).
+// seed_writer.cpp — dump_seed and write_seed_members (see seed.h): a Catalog
+// back to the seed format with every value explicit, in a stable order
+// (byte-identical output for identical catalogs).
 #include "common/json.h"
 #include "common/time.h"
 #include "tests/standin/policy.h"
@@ -14,6 +14,29 @@ void write_date(json::Writer& w, const char* key, int64_t t) {
   if (t != kNoDate) w.kv(key, timeutil::format_jellyfin(t));
 }
 
+// `key`: {user name: row} for the users with a row for item idx, if any.
+void write_user_data(json::Writer& w, const Catalog& c, uint32_t idx, const char* key) {
+  bool any = false;
+  for (const auto& u : c.users) any = any || u.data.count(idx) > 0;
+  if (!any) return;
+  w.key(key).begin_object();
+  for (const auto& u : c.users) {
+    auto f = u.data.find(idx);
+    if (f == u.data.end()) continue;
+    const UserData& d = f->second;
+    w.key(u.name).begin_object();
+    w.kv("Played", d.played);
+    w.kv("PlayCount", d.play_count);
+    w.kv("IsFavorite", d.favorite);
+    w.kv("PlaybackPositionTicks", d.position_ticks);
+    write_date(w, "LastPlayedDate", d.last_played);
+    if (d.rating) w.kv("Rating", *d.rating);
+    if (d.likes) w.kv("Likes", *d.likes);
+    w.end_object();
+  }
+  w.end_object();
+}
+
 void dump_item(json::Writer& w, const Catalog& c, uint32_t idx,
                const std::vector<std::vector<uint32_t>>& kids) {
   const Item& it = c.items[idx];
@@ -24,8 +47,9 @@ void dump_item(json::Writer& w, const Catalog& c, uint32_t idx,
   if (it.production_year != kNoNumber) w.kv("ProductionYear", it.production_year);
   if (it.index_number != kNoNumber) w.kv("IndexNumber", it.index_number);
   if (it.index_number_end != kNoNumber) w.kv("IndexNumberEnd", it.index_number_end);
-  if (it.parent_index_number != kNoNumber && it.kind == ItemKind::kEpisode)
-    w.kv("ParentIndexNumber", it.parent_index_number);
+  // Episodes get it from their season; any other item only via the seed or
+  // the test-control API.
+  if (it.parent_index_number != kNoNumber) w.kv("ParentIndexNumber", it.parent_index_number);
   write_date(w, "PremiereDate", it.premiere_date);
   if (it.run_time_ticks >= 0) w.kv("RunTimeTicks", it.run_time_ticks);
   w.key("ProviderIds").begin_object();
@@ -34,26 +58,7 @@ void dump_item(json::Writer& w, const Catalog& c, uint32_t idx,
   w.kv("Path", c.str(it.path));
   write_date(w, "DateCreated", it.date_created);
   write_date(w, "DateLastSaved", it.date_last_saved);
-  bool any = false;
-  for (const auto& u : c.users) any = any || u.data.count(idx) > 0;
-  if (any) {
-    w.key("UserData").begin_object();
-    for (const auto& u : c.users) {
-      auto f = u.data.find(idx);
-      if (f == u.data.end()) continue;
-      const UserData& d = f->second;
-      w.key(u.name).begin_object();
-      w.kv("Played", d.played);
-      w.kv("PlayCount", d.play_count);
-      w.kv("IsFavorite", d.favorite);
-      w.kv("PlaybackPositionTicks", d.position_ticks);
-      write_date(w, "LastPlayedDate", d.last_played);
-      if (d.rating) w.kv("Rating", *d.rating);
-      if (d.likes) w.kv("Likes", *d.likes);
-      w.end_object();
-    }
-    w.end_object();
-  }
+  write_user_data(w, c, idx, "UserData");
   if (it.kind == ItemKind::kSeries || it.kind == ItemKind::kSeason) {
     w.key(it.kind == ItemKind::kSeries ? "Seasons" : "Episodes").begin_array();
     for (uint32_t k : kids[idx]) dump_item(w, c, k, kids);
@@ -65,6 +70,14 @@ void dump_item(json::Writer& w, const Catalog& c, uint32_t idx,
 }  // namespace
 
 std::string dump_seed(const Catalog& c) {
+  json::Writer w;
+  w.begin_object();
+  write_seed_members(w, c);
+  w.end_object();
+  return w.str();
+}
+
+void write_seed_members(json::Writer& w, const Catalog& c) {
   std::vector<std::vector<uint32_t>> kids(c.items.size());
   for (uint32_t i = 0; i < c.items.size(); ++i) {
     const Item& it = c.items[i];
@@ -72,8 +85,6 @@ std::string dump_seed(const Catalog& c) {
         it.parent != kNone)
       kids[it.parent].push_back(i);
   }
-  json::Writer w;
-  w.begin_object();
   w.kv("ServerName", c.server_name);
   w.kv("ServerId", c.server_id.str());
   w.key("Users").begin_array();
@@ -112,6 +123,9 @@ std::string dump_seed(const Catalog& c) {
     for (const auto& l : lib.locations) w.value(l);
     w.end_array();
     write_date(w, "DateCreated", lib.date_created);
+    // Rows on the library itself (a favourite library) and its physical folder.
+    write_user_data(w, c, lib.item, "UserData");
+    write_user_data(w, c, lib.folder_item, "FolderUserData");
     w.key("Items").begin_array();
     for (uint32_t i = 0; i < c.items.size(); ++i) {
       const Item& it = c.items[i];
@@ -123,8 +137,6 @@ std::string dump_seed(const Catalog& c) {
     w.end_object();
   }
   w.end_array();
-  w.end_object();
-  return w.str();
 }
 
 }  // namespace jb::standin

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "tests/standin/seed.h"
+#include "tests/standin/state_file.h"
 
 namespace jb::standin {
 
@@ -30,12 +31,23 @@ CatalogFactory catalog_factory(const StandinOptions& opts) {
   return [g]() -> Result<Catalog> { return generate(g); };
 }
 
+std::string describe_source(const StandinOptions& opts) {
+  if (!opts.seed_path.empty()) return "seed " + opts.seed_path;
+  return "generate " + generator_spec(opts.generate ? *opts.generate : demo_generator_options());
+}
+
 Result<std::unique_ptr<Standin>> Standin::create(const StandinOptions& opts) {
   std::unique_ptr<Standin> s(new Standin());
   s->opts_ = opts;
-  s->app_ = std::make_unique<App>(opts.app, catalog_factory(opts));
-  Status st = s->app_->load();
-  if (!st.ok()) return st.error();
+  const std::string source = describe_source(opts);
+  s->app_ = std::make_unique<App>(opts.app, catalog_factory(opts), source);
+  if (opts.state_file.empty()) {
+    Status st = s->app_->load();
+    if (!st.ok()) return st.error();
+  } else {
+    Status st = s->load_state_file(source);
+    if (!st.ok()) return st.error();
+  }
   s->dispatcher_ = std::make_unique<Dispatcher>(*s->app_);
   int hw = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   HttpServerOptions ho;
@@ -61,6 +73,31 @@ Result<std::unique_ptr<Standin>> Standin::create(const StandinOptions& opts) {
   return s;
 }
 
+Status Standin::load_state_file(const std::string& source) {
+  const std::string& path = opts_.state_file;
+  auto saved = read_state_file(path);
+  if (!saved) return saved.error();
+  if (*saved) {
+    if (!(*saved)->source.empty() && (*saved)->source != source)
+      std::fprintf(stderr,
+                   "jellyfin-standin: the state file %s holds content from \"%s\", not from "
+                   "\"%s\"; serving the saved state (POST /__standin/reset, or deleting the "
+                   "file, starts from the new content)\n",
+                   path.c_str(), (*saved)->source.c_str(), source.c_str());
+    Status st = app_->load_saved(restore_state(std::move(**saved)));
+    if (!st.ok()) return st;
+    state_loaded_ = true;
+  } else {
+    Status st = app_->load();
+    if (!st.ok()) return st;
+  }
+  saver_ = std::make_unique<StateSaver>(app_->store, path, opts_.state_save_interval);
+  // Creates the file (or rewrites the loaded one), so an unwritable location
+  // is a start-up error rather than a silent failure later.
+  save_status_ = saver_->save_now();
+  return save_status_;
+}
+
 Standin::~Standin() {
   stop();
 }
@@ -69,11 +106,13 @@ Status Standin::start() {
   Status st = server_->start();
   if (!st.ok()) return st;
   app_->set_local_address(opts_.host, server_->port());
+  if (saver_) saver_->start();
   return Status::Ok();
 }
 
 void Standin::stop() {
   if (server_) server_->stop();
+  if (saver_) save_status_ = saver_->stop();
 }
 
 std::string Standin::root_url() const {

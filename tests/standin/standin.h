@@ -2,12 +2,14 @@
 // clock), the Dispatcher and the HTTP server. Tests create one in-process
 // (port 0, cheap hashing) and talk to it over HTTP; main.cpp wraps it in a
 // process. The seed source is a seed file, generator options, or the demo
-// dataset.
+// dataset; with a state file the server starts from the saved state when
+// there is one and keeps the file up to date (state_saver.h).
 //
 // Thread-safety: create/start/stop from one thread; app() is thread-safe as
 // documented in app.h.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +19,7 @@
 #include "tests/standin/dispatch.h"
 #include "tests/standin/generator.h"
 #include "tests/standin/http_server.h"
+#include "tests/standin/state_saver.h"
 
 namespace jb::standin {
 
@@ -28,6 +31,10 @@ struct StandinOptions {
   bool demo = false;                         // the demo dataset (default when none is given)
   int threads = 0;                           // worker threads; 0 = max(4, cores)
   bool log_requests = false;                 // one stderr line per request (path only, no query)
+  // --state-file: start from it when it exists (else from the seed, creating
+  // it) and save changes to it (docs/standin.md, "State files").
+  std::string state_file;
+  std::chrono::milliseconds state_save_interval{1000};  // at most one save per interval
   AppSettings app;
 };
 
@@ -38,8 +45,14 @@ class Standin {
   Standin(const Standin&) = delete;
   Standin& operator=(const Standin&) = delete;
 
+  // Starts serving (and the state saver); create() has loaded the state.
   Status start();
+  // Stops serving, then saves the state file a last time if it changed.
   void stop();
+  // The outcome of the last state-file save (Ok without a state file).
+  Status save_status() const { return save_status_; }
+  // Whether the state came from the state file (false: from the seed).
+  bool state_loaded() const { return state_loaded_; }
   uint16_t port() const { return server_ ? server_->port() : 0; }
   // http://host:port + base path, no trailing slash.
   std::string base_url() const;
@@ -49,14 +62,22 @@ class Standin {
 
  private:
   Standin() = default;
+  // Loads the state file, or the seed when there is none, and saves it.
+  Status load_state_file(const std::string& source);
   StandinOptions opts_;
   std::unique_ptr<App> app_;
+  std::unique_ptr<StateSaver> saver_;  // with a state file
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<HttpServer> server_;
+  Status save_status_;
+  bool state_loaded_ = false;
 };
 
 // The catalog factory for the options (seed file, generator or demo).
 CatalogFactory catalog_factory(const StandinOptions& opts);
+// The content options in words ("seed fixtures/small.json", "generate
+// movies=…"), recorded in a state file as its "Source".
+std::string describe_source(const StandinOptions& opts);
 GeneratorOptions demo_generator_options();
 
 }  // namespace jb::standin

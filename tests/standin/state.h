@@ -109,6 +109,9 @@ class State {
   std::map<std::string, QcAuthorized> qc_authorized;  // by secret
   std::vector<ResetPin> pins;
   std::vector<PlayingSession> playing;
+  // Where the content came from (describe_source(): "seed <file>",
+  // "generate <spec>"); a state file records it as "Source".
+  std::string source;
 
   State() = default;
   explicit State(Catalog c) : cat(std::move(c)) { rebuild_indexes(); }

@@ -4,9 +4,14 @@
 // that runs while the lock is held; it must not block or call back into the
 // Store. Slow work (PBKDF2) is done outside the lock.
 //
+// Every write() and replace() calls the change listener, if one is set,
+// after the lock is released (the --state-file saver marks itself dirty
+// there); the listener must be quick and must not call back into the Store.
+//
 // Thread-safety: all members are safe to call from any thread.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <shared_mutex>
 #include <utility>
@@ -29,21 +34,39 @@ class Store {
 
   template <typename F>
   decltype(auto) write(F&& f) {
+    ChangeNotice notice{*this};  // declared first: runs after the lock is released
     std::unique_lock lock(mu_);
     return f(state_);
   }
 
   // Replaces the whole state (reset); the old one is destroyed outside the lock.
   void replace(State next) {
-    {
-      std::unique_lock lock(mu_);
-      std::swap(state_, next);
-    }
+    ChangeNotice notice{*this};
+    std::unique_lock lock(mu_);
+    std::swap(state_, next);
+    lock.unlock();
+  }
+
+  // Sets (or, with an empty function, clears) the change listener. Clearing
+  // waits for a running call to return, so the listener's owner may go away.
+  void set_change_listener(std::function<void()> f) {
+    std::lock_guard lock(listener_mu_);
+    listener_ = std::move(f);
   }
 
  private:
+  struct ChangeNotice {
+    Store& store;
+    ~ChangeNotice() {
+      std::lock_guard lock(store.listener_mu_);
+      if (store.listener_) store.listener_();
+    }
+  };
+
   mutable std::shared_mutex mu_;
   State state_;
+  std::mutex listener_mu_;
+  std::function<void()> listener_;
 };
 
 }  // namespace jb::standin

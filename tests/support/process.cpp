@@ -124,11 +124,12 @@ void Process::reader(int fd) {
       cv_.notify_all();
     }
   }
-  if (!partial.empty()) {
-    std::lock_guard<std::mutex> l(mu_);
-    lines_.push_back(partial);
-  }
   close(fd);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!partial.empty()) lines_.push_back(partial);
+    --open_pipes_;
+  }
   cv_.notify_all();
 }
 
@@ -176,7 +177,14 @@ std::optional<int> Process::wait(int timeout_ms) {
   if (status_) return status_;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (!running()) return status_;
+    if (!running()) {
+      // The child is gone, but its last output may still be in the pipes: wait
+      // (briefly — a grandchild could hold them open) until both readers hit
+      // the end, so lines() is complete when wait() returns.
+      std::unique_lock<std::mutex> l(mu_);
+      cv_.wait_for(l, std::chrono::seconds(5), [&] { return open_pipes_ == 0; });
+      return status_;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return std::nullopt;

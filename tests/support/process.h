@@ -77,6 +77,7 @@ class Process {
   std::vector<std::string> lines_;
   bool echo_ = false;
   bool own_group_ = false;
+  int open_pipes_ = 2;  // stdout and stderr readers not yet at end of file
 };
 
 }  // namespace jb::testing

@@ -123,10 +123,8 @@ std::string OpenApiContract::default_path() {
   if (const char* p = std::getenv("JB_JELLYFIN_OPENAPI"); p && *p) return p;
   const char* src = std::getenv("JB_SOURCE_DIR");
   std::string base = src && *src ? src : JB_STANDIN_PROJECT_DIR;
-  // The vendored copy (tests/standin/fixtures/README.md says where it comes from), else the shared one.
-  std::string vendored = base + "/tests/standin/fixtures/jellyfin-openapi-10.11.11.json";
-  if (std::ifstream(vendored).good()) return vendored;
-  return base + "/../shared/jellyfin/openapi-stable.json";
+  // The vendored copy (tests/standin/fixtures/README.md says where it comes from).
+  return base + "/tests/standin/fixtures/jellyfin-openapi-10.11.11.json";
 }
 
 Result<std::unique_ptr<OpenApiContract>> OpenApiContract::load(const std::string& path) {

@@ -1,5 +1,5 @@
 // openapi_contract.h — checks the stand-in's JSON answers against Jellyfin's
-// own OpenAPI document (shared/jellyfin/openapi-stable.json, 10.11.11).
+// own OpenAPI document (10.11.11, vendored as tests/standin/fixtures/jellyfin-openapi-10.11.11.json).
 //
 // The response schema is found from the document's `paths` section: the
 // request path is matched against the path templates (case-insensitive,
@@ -36,8 +36,7 @@ namespace jb::standin::testing {
 
 class OpenApiContract {
  public:
-  // JB_JELLYFIN_OPENAPI, else the vendored tests/standin/fixtures/jellyfin-openapi-10.11.11.json,
-  // else ${JB_SOURCE_DIR}/../shared/jellyfin/openapi-stable.json.
+  // JB_JELLYFIN_OPENAPI, else the vendored tests/standin/fixtures/jellyfin-openapi-10.11.11.json.
   static std::string default_path();
   static Result<std::unique_ptr<OpenApiContract>> load(const std::string& path);
   ~OpenApiContract();

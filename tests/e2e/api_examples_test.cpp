@@ -1,0 +1,120 @@
+// The request examples of auth-service/openapi.json (which the README's API
+// overview links to) are sent to the real API, after swapping their sample
+// ids and addresses for real ones: every one of them is accepted. A newcomer
+// who copies an example gets a working request, not a 400.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "common/text.h"
+#include "tests/e2e/sync_env.h"
+#include "tests/support/process.h"
+
+using namespace jb;
+using namespace jb::testing;
+
+namespace {
+
+// The sample values the examples use (documented in the OpenAPI document).
+const char* kSampleServer = "http://192.168.1.20:8096";
+const char* kSampleSource = "c0ffee00c0ffee00c0ffee00c0ffee00";
+const char* kSampleTarget = "c0ffee11c0ffee11c0ffee11c0ffee11";
+const char* kSampleUser = "a11ce000a11ce000a11ce000a11ce000";
+const char* kSampleLibrary = "11b0000011b0000011b00000"  // split to stay readable
+                             "11b00000";
+const char* kSampleApiKey = "0123456789abcdef0123456789abcdef";
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  return s;
+}
+
+struct Example {
+  std::string method, path, name, body;
+};
+
+std::vector<Example> write_examples() {
+  std::ifstream f(source_dir() + "/auth-service/openapi.json");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  auto doc = json::parse(ss.str());
+  std::vector<Example> out;
+  if (!doc.ok()) return out;
+  for (auto p = (*doc)["paths"].MemberBegin(); p != (*doc)["paths"].MemberEnd(); ++p)
+    for (auto m = p->value.MemberBegin(); m != p->value.MemberEnd(); ++m) {
+      const auto* rb = json::member(m->value, "requestBody");
+      const auto* content = rb ? json::member(*rb, "content") : nullptr;
+      const auto* media = content ? json::member(*content, "application/json") : nullptr;
+      const auto* examples = media ? json::member(*media, "examples") : nullptr;
+      std::string method = m->name.GetString();
+      for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (!examples) {
+        if (rb) out.push_back({method, p->name.GetString(), "", ""});  // a body without an example: reported
+        continue;
+      }
+      for (auto e = examples->MemberBegin(); e != examples->MemberEnd(); ++e)
+        out.push_back({method, p->name.GetString(), e->name.GetString(), json::stringify(e->value["value"])});
+    }
+  return out;
+}
+
+}  // namespace
+
+TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
+  const char* opts = "movies=20,series=2,seasons=1,episodes=3,differ=0";
+  SyncEnv e({"--demo", "--generate", std::string(opts) + ",variant=a"},
+            {"--demo", "--generate", std::string(opts) + ",variant=b"}, 1);
+  ASSERT_TRUE(e.ok());
+  // Real values for the samples: an API key and the demo user's id on server B, a library of A.
+  auto admin = e.b.login("admin", "admin-password", "examples");
+  ASSERT_TRUE(admin.ok());
+  ASSERT_TRUE(e.b.api("POST", "/Auth/Keys?app=examples", *admin, "", "examples").ok());
+  auto keys_answer = e.b.api("GET", "/Auth/Keys", *admin, "", "examples");
+  ASSERT_TRUE(keys_answer.ok());
+  auto keys = json::parse(keys_answer->body);
+  ASSERT_TRUE(keys.ok()) << keys_answer->body;
+  std::string api_key = json::get_string((*json::member(*keys, "Items"))[0], "AccessToken");
+  auto users_answer = e.b.api("GET", "/Users", *admin, "", "examples");
+  ASSERT_TRUE(users_answer.ok());
+  auto users = json::parse(users_answer->body);
+  ASSERT_TRUE(users.ok()) << users_answer->body;
+  std::string demo_id;
+  for (const auto& u : users->GetArray())
+    if (json::get_string(u, "Name") == "demo") demo_id = json::get_string(u, "Id");
+  auto libs = e.json_of(e.call("GET", "/api/v1/connections/" + e.conn_a + "/libraries"));
+  std::string library = json::get_string((*json::member(libs, "libraries"))[0], "id");
+  ASSERT_FALSE(api_key.empty() || demo_id.empty() || library.empty());
+
+  auto examples = write_examples();
+  ASSERT_GE(examples.size(), 10u);
+  std::string api_key_connection, pair;
+  int sent = 0;
+  for (const auto& ex : examples) {
+    SCOPED_TRACE(ex.method + " " + ex.path + " example '" + ex.name + "'");
+    ASSERT_FALSE(ex.name.empty()) << "a write route whose body has no example";
+    std::string body = ex.body;
+    for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {kSampleServer, e.b.url()}, {kSampleSource, e.conn_a}, {kSampleTarget, e.conn_b},
+             {kSampleUser, demo_id}, {kSampleLibrary, library}, {kSampleApiKey, api_key}})
+      body = replace_all(body, from, to);
+    std::string path = ex.path;
+    if (path.find("{id}") != std::string::npos) {
+      std::string id = path.rfind("/api/v1/pairs/", 0) == 0 ? pair
+                       : ex.method == "PATCH"                ? api_key_connection
+                                                             : e.conn_a;
+      ASSERT_FALSE(id.empty()) << "the examples run in document order; the thing to change was not created";
+      path = replace_all(path, "{id}", id);
+    }
+    auto r = e.call(ex.method, path, body);
+    ASSERT_TRUE(r.ok());
+    EXPECT_GE(r->status, 200) << r->body;
+    EXPECT_LT(r->status, 300) << body << " → " << r->body;
+    ++sent;
+    auto d = e.json_of(r);
+    if (ex.path == "/api/v1/connections" && ex.name == "api_key") api_key_connection = json::get_string(d, "id");
+    if (ex.path == "/api/v1/pairs" && pair.empty()) pair = json::get_string(d, "id");
+  }
+  EXPECT_EQ(sent, static_cast<int>(examples.size()));
+}
