@@ -8,10 +8,10 @@
 #include "auth-service/config.h"
 #include "auth-service/connections/connection_service.h"
 #include "auth-service/connections/connection_store.h"
-#include "common/crypto.h"
-#include "common/log.h"
-#include "common/rpc.h"
-#include "common/time.h"
+#include "common/core/crypto.h"
+#include "common/core/log.h"
+#include "common/net/rpc.h"
+#include "common/core/time.h"
 
 namespace jb::auth {
 

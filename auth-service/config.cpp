@@ -1,8 +1,8 @@
 // config.cpp — see config.h.
 #include "auth-service/config.h"
 
-#include "common/jf_url.h"
-#include "common/text.h"
+#include "common/jellyfin/url.h"
+#include "common/core/text.h"
 
 namespace jb::auth {
 

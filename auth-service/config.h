@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "auth-service/vault/vault.h"
-#include "common/config.h"
-#include "common/rpc.h"
-#include "common/service_config.h"
+#include "common/core/config.h"
+#include "common/net/rpc.h"
+#include "common/service/config.h"
 
 namespace jb::auth {
 

@@ -9,8 +9,8 @@
 
 #include "auth-service/routes.h"
 #include "auth-service/sessions/quickconnect_signin.h"
-#include "common/crypto.h"
-#include "common/json.h"
+#include "common/core/crypto.h"
+#include "common/core/json.h"
 
 using namespace jb;
 

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string>
 
-#include "common/config.h"
-#include "common/service_config.h"
-#include "common/vault_client.h"
+#include "common/core/config.h"
+#include "common/service/config.h"
+#include "common/jellyfin/vault_client.h"
 
 namespace jb::library {
 

@@ -6,9 +6,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "common/canonical.h"
-#include "common/log.h"
-#include "common/time.h"
+#include "common/jellyfin/canonical.h"
+#include "common/core/log.h"
+#include "common/core/time.h"
 
 namespace jb::library {
 

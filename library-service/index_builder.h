@@ -2,7 +2,7 @@
 //
 // Full build: for each whitelisted library, page through its series first
 // (their ids are needed for episode keys), then its films and episodes, with a
-// page size of 500–1000; compute canonical keys (common/canonical.h); keep the
+// page size of 500–1000; compute canonical keys (common/jellyfin/canonical.h); keep the
 // items without a usable id as "unmatched" with their reason; write a new
 // version and switch to it atomically. A build that fails halfway leaves the
 // current index untouched and drops its partial version.
@@ -16,7 +16,7 @@
 //
 // Jellyfin quirks handled and counted, never fatal: a page shorter than
 // promised, the same item on two pages, malformed ProviderIds. Transport
-// errors, 5xx and 503 Retry-After are retried by the client (common/jellyfin.h)
+// errors, 5xx and 503 Retry-After are retried by the client (common/jellyfin/client.h)
 // and then reported.
 //
 // Thread-safety: one build per connection at a time (the caller holds the

@@ -1,11 +1,11 @@
 // index_scheduler.cpp — see index_scheduler.h.
 #include "library-service/index_scheduler.h"
 
-#include "common/json.h"
-#include "common/log.h"
-#include "common/random.h"
-#include "common/redis_script.h"
-#include "common/time.h"
+#include "common/core/json.h"
+#include "common/core/log.h"
+#include "common/core/random.h"
+#include "common/redis/script.h"
+#include "common/core/time.h"
 
 namespace jb::library {
 

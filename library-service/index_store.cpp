@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "common/canonical.h"
-#include "common/redis_script.h"
-#include "common/text.h"
-#include "common/time.h"
+#include "common/jellyfin/canonical.h"
+#include "common/redis/script.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 
 namespace jb::library {
 

@@ -34,8 +34,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/redis.h"
-#include "common/result.h"
+#include "common/redis/client.h"
+#include "common/core/result.h"
 
 namespace jb::library {
 

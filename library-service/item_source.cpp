@@ -1,8 +1,8 @@
 // item_source.cpp — see item_source.h.
 #include "library-service/item_source.h"
 
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 
 namespace jb::library {
 

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "common/jellyfin.h"
+#include "common/jellyfin/client.h"
 
 namespace jb::library {
 

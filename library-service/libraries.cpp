@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "common/json.h"
-#include "common/time.h"
+#include "common/core/json.h"
+#include "common/core/time.h"
 
 namespace jb::library {
 

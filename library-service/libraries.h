@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "common/jellyfin.h"
-#include "common/redis.h"
-#include "common/result.h"
+#include "common/jellyfin/client.h"
+#include "common/redis/client.h"
+#include "common/core/result.h"
 
 namespace jb::library {
 

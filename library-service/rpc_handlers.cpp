@@ -1,9 +1,9 @@
 // rpc_handlers.cpp — see rpc_handlers.h.
 #include "library-service/rpc_handlers.h"
 
-#include "common/json.h"
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/json.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 
 namespace jb::library {
 

@@ -18,10 +18,10 @@
 // ownership, so a step that lost its entry stops before its next write and
 // records nothing — the new owner redoes the slice with the same absolute
 // writes and records what it sent.
-#include "common/json.h"
-#include "common/log.h"
-#include "common/redis_script.h"
-#include "common/text.h"
+#include "common/core/json.h"
+#include "common/core/log.h"
+#include "common/redis/script.h"
+#include "common/core/text.h"
 #include "sync-worker/steps.h"
 #include "sync-worker/writes.h"
 

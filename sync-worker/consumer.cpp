@@ -3,9 +3,9 @@
 
 #include <thread>
 
-#include "common/json.h"
-#include "common/log.h"
-#include "common/time.h"
+#include "common/core/json.h"
+#include "common/core/log.h"
+#include "common/core/time.h"
 
 namespace jb::worker {
 

@@ -30,10 +30,10 @@
 #include <string>
 #include <thread>
 
-#include "common/events.h"
-#include "common/metrics.h"
-#include "common/redis.h"
-#include "common/work_queue.h"
+#include "common/net/events.h"
+#include "common/core/metrics.h"
+#include "common/redis/client.h"
+#include "common/redis/work_queue.h"
 #include "sync-worker/lease_keeper.h"
 
 namespace jb::worker {

@@ -15,10 +15,10 @@
 // the run to "apply" it only re-enqueues the applies.
 #include <set>
 
-#include "common/json.h"
-#include "common/log.h"
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/json.h"
+#include "common/core/log.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 #include "sync-worker/match.h"
 #include "sync-worker/steps.h"
 

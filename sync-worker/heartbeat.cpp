@@ -1,8 +1,8 @@
 // heartbeat.cpp — see heartbeat.h.
 #include "sync-worker/heartbeat.h"
 
-#include "common/log.h"
-#include "common/worker_registry.h"
+#include "common/core/log.h"
+#include "common/redis/worker_registry.h"
 
 namespace jb::worker {
 

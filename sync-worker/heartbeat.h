@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "common/redis.h"
+#include "common/redis/client.h"
 
 namespace jb::worker {
 

@@ -3,8 +3,8 @@
 
 #include <vector>
 
-#include "common/log.h"
-#include "common/time.h"
+#include "common/core/log.h"
+#include "common/core/time.h"
 
 namespace jb::worker {
 

@@ -39,10 +39,10 @@
 #include <string>
 #include <thread>
 
-#include "common/metrics.h"
-#include "common/redis.h"
-#include "common/result.h"
-#include "common/work_queue.h"
+#include "common/core/metrics.h"
+#include "common/redis/client.h"
+#include "common/core/result.h"
+#include "common/redis/work_queue.h"
 
 namespace jb::worker {
 

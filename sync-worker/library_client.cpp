@@ -1,8 +1,8 @@
 // library_client.cpp — see library_client.h.
 #include "sync-worker/library_client.h"
 
-#include "common/json.h"
-#include "common/time.h"
+#include "common/core/json.h"
+#include "common/core/time.h"
 
 namespace jb::worker {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
-#include "common/rpc_pool.h"
+#include "common/core/result.h"
+#include "common/net/rpc_pool.h"
 
 namespace jb::worker {
 

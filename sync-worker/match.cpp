@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "common/text.h"
+#include "common/core/text.h"
 
 namespace jb::worker {
 

@@ -1,7 +1,7 @@
 // match.h — turns one page of a side's user-data listing into match groups,
 // with pure functions so that every matching rule is unit-tested.
 //
-// A group is named by a canonical key (common/canonical.h) that both sides
+// A group is named by a canonical key (common/jellyfin/canonical.h) that both sides
 // compute the same way from their own item and the other side's index:
 //   • a film or series: the smallest of its keys the other side also holds;
 //   • an episode: one group per episode it spans (a two-episode file is in
@@ -27,9 +27,9 @@
 #include <string>
 #include <vector>
 
-#include "common/canonical.h"
-#include "common/jf_items.h"
-#include "common/sync_model.h"
+#include "common/jellyfin/canonical.h"
+#include "common/jellyfin/items.h"
+#include "common/sync/model.h"
 #include "sync-worker/library_client.h"
 
 namespace jb::worker {

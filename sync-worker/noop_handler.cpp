@@ -3,8 +3,8 @@
 
 #include <thread>
 
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 
 namespace jb::worker {
 

@@ -8,8 +8,8 @@
 
 #include <atomic>
 
-#include "common/result.h"
-#include "common/work_queue.h"
+#include "common/core/result.h"
+#include "common/redis/work_queue.h"
 #include "sync-worker/lease_keeper.h"
 
 namespace jb::worker {

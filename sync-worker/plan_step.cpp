@@ -10,9 +10,9 @@
 #include <chrono>
 #include <thread>
 
-#include "common/log.h"
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/log.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 #include "sync-worker/steps.h"
 
 namespace jb::worker {

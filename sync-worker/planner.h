@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-#include "common/sync_types.h"
+#include "common/sync/types.h"
 
 namespace jb::sync {
 

@@ -12,10 +12,10 @@
 #include <set>
 #include <unordered_set>
 
-#include "common/json.h"
-#include "common/log.h"
-#include "common/redis_script.h"
-#include "common/text.h"
+#include "common/core/json.h"
+#include "common/core/log.h"
+#include "common/redis/script.h"
+#include "common/core/text.h"
 #include "sync-worker/match.h"
 #include "sync-worker/steps.h"
 

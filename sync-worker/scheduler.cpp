@@ -1,8 +1,8 @@
 // scheduler.cpp — see scheduler.h.
 #include "sync-worker/scheduler.h"
 
-#include "common/log.h"
-#include "common/time.h"
+#include "common/core/log.h"
+#include "common/core/time.h"
 
 namespace jb::worker {
 

@@ -15,8 +15,8 @@
 #include <mutex>
 #include <thread>
 
-#include "common/metrics.h"
-#include "common/sync_store.h"
+#include "common/core/metrics.h"
+#include "common/sync/store.h"
 
 namespace jb::worker {
 

@@ -10,7 +10,7 @@
 
 #include <atomic>
 
-#include "common/work_queue.h"
+#include "common/redis/work_queue.h"
 #include "sync-worker/lease_keeper.h"
 #include "sync-worker/sync_context.h"
 

@@ -1,9 +1,9 @@
 // sync_context.cpp — see sync_context.h.
 #include "sync-worker/sync_context.h"
 
-#include "common/log.h"
-#include "common/redis_script.h"
-#include "common/time.h"
+#include "common/core/log.h"
+#include "common/redis/script.h"
+#include "common/core/time.h"
 
 namespace jb::worker {
 

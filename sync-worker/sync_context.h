@@ -21,11 +21,11 @@
 #include <optional>
 #include <string>
 
-#include "common/connection_access.h"
-#include "common/events.h"
-#include "common/redis.h"
-#include "common/sync_store.h"
-#include "common/work_queue.h"
+#include "common/jellyfin/connection_access.h"
+#include "common/net/events.h"
+#include "common/redis/client.h"
+#include "common/sync/store.h"
+#include "common/redis/work_queue.h"
 #include "sync-worker/library_client.h"
 #include "sync-worker/planner.h"
 

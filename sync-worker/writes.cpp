@@ -3,9 +3,9 @@
 
 #include <cstdlib>
 
-#include "common/json.h"
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/json.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 
 namespace jb::worker {
 

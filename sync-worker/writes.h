@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "common/jf_items.h"
+#include "common/jellyfin/items.h"
 #include "sync-worker/planner.h"
 
 namespace jb::worker {

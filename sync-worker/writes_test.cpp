@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "common/json.h"
+#include "common/core/json.h"
 
 using namespace jb;
 using namespace jb::worker;

@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "common/crypto.h"
-#include "common/rpc.h"
-#include "common/text.h"
+#include "common/core/crypto.h"
+#include "common/net/rpc.h"
+#include "common/core/text.h"
 #include "tests/support/dotenv.h"
 #include "tests/support/process.h"
 #include "tests/support/services.h"

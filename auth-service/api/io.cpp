@@ -1,7 +1,7 @@
 // io.cpp — see io.h.
 #include "auth-service/api/io.h"
 
-#include "common/text.h"
+#include "common/core/text.h"
 
 namespace jb::auth {
 

@@ -7,9 +7,9 @@
 
 #include <string>
 
-#include "common/http_server.h"
-#include "common/json.h"
-#include "common/result.h"
+#include "common/net/http_server.h"
+#include "common/core/json.h"
+#include "common/core/result.h"
 
 namespace jb::auth {
 

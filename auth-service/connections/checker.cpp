@@ -1,7 +1,7 @@
 // checker.cpp — see checker.h.
 #include "auth-service/connections/checker.h"
 
-#include "common/log.h"
+#include "common/core/log.h"
 
 namespace jb::auth {
 

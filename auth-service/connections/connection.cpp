@@ -1,8 +1,8 @@
 // connection.cpp — see connection.h.
 #include "auth-service/connections/connection.h"
 
-#include "common/json.h"
-#include "common/time.h"
+#include "common/core/json.h"
+#include "common/core/time.h"
 
 namespace jb::auth {
 

@@ -2,7 +2,7 @@
 #include "auth-service/connections/connection_handlers.h"
 
 #include "auth-service/api/io.h"
-#include "common/log.h"
+#include "common/core/log.h"
 
 namespace jb::auth {
 

@@ -15,8 +15,8 @@
 
 #include "auth-service/connections/connection_service.h"
 #include "auth-service/sessions/authenticator.h"
-#include "common/http_server.h"
-#include "common/sync_store.h"
+#include "common/net/http_server.h"
+#include "common/sync/store.h"
 
 namespace jb::auth {
 

@@ -1,13 +1,13 @@
 // connection_service.cpp — see connection_service.h.
 #include "auth-service/connections/connection_service.h"
 
-#include "common/crypto.h"
-#include "common/jf_url.h"
-#include "common/json.h"
-#include "common/log.h"
-#include "common/random.h"
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/crypto.h"
+#include "common/jellyfin/url.h"
+#include "common/core/json.h"
+#include "common/core/log.h"
+#include "common/core/random.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 
 namespace jb::auth {
 

@@ -6,7 +6,7 @@
 // Passwords are used once to obtain a token and never stored or logged.
 // Tokens, API keys and Quick Connect secrets are sealed by the vault before
 // they reach Redis. Every Jellyfin failure keeps its precise error code
-// (common/jellyfin.h), so the API can answer with its own problem type.
+// (common/jellyfin/client.h), so the API can answer with its own problem type.
 //
 // Quick Connect approval is polled at most once per 5 s per pending request
 // (a Redis SET NX PX gate), however many API calls ask, and by the background
@@ -24,8 +24,8 @@
 #include "auth-service/connections/connection_store.h"
 #include "auth-service/connections/jellyfin_access.h"
 #include "auth-service/vault/vault.h"
-#include "common/jellyfin.h"
-#include "common/redis.h"
+#include "common/jellyfin/client.h"
+#include "common/redis/client.h"
 
 namespace jb::auth {
 

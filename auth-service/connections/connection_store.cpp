@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "common/redis_script.h"
-#include "common/text.h"
+#include "common/redis/script.h"
+#include "common/core/text.h"
 
 namespace jb::auth {
 

@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "common/http_client.h"
-#include "common/jellyfin.h"
+#include "common/net/http_client.h"
+#include "common/jellyfin/client.h"
 
 namespace jb::auth {
 

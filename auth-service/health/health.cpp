@@ -1,8 +1,8 @@
 // health.cpp — see health.h.
 #include "auth-service/health/health.h"
 
-#include "common/json.h"
-#include "common/worker_registry.h"
+#include "common/core/json.h"
+#include "common/redis/worker_registry.h"
 
 namespace jb::auth {
 

@@ -2,8 +2,8 @@
 #include "auth-service/libraries/library_handlers.h"
 
 #include "auth-service/api/io.h"
-#include "common/json.h"
-#include "common/text.h"
+#include "common/core/json.h"
+#include "common/core/text.h"
 
 namespace jb::auth {
 

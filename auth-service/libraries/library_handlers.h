@@ -13,8 +13,8 @@
 
 #include "auth-service/connections/connection_store.h"
 #include "auth-service/sessions/authenticator.h"
-#include "common/http_server.h"
-#include "common/rpc_pool.h"
+#include "common/net/http_server.h"
+#include "common/net/rpc_pool.h"
 
 namespace jb::auth {
 

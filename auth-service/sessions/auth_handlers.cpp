@@ -2,8 +2,8 @@
 #include "auth-service/sessions/auth_handlers.h"
 
 #include "auth-service/api/io.h"
-#include "common/log.h"
-#include "common/time.h"
+#include "common/core/log.h"
+#include "common/core/time.h"
 
 namespace jb::auth {
 

@@ -11,7 +11,7 @@
 #include "auth-service/connections/connection_service.h"
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sessions/quickconnect_signin.h"
-#include "common/http_server.h"
+#include "common/net/http_server.h"
 
 namespace jb::auth {
 

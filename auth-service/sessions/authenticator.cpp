@@ -1,7 +1,7 @@
 // authenticator.cpp — see authenticator.h.
 #include "auth-service/sessions/authenticator.h"
 
-#include "common/crypto.h"
+#include "common/core/crypto.h"
 
 namespace jb::auth {
 

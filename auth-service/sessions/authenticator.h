@@ -13,7 +13,7 @@
 #include <string>
 
 #include "auth-service/sessions/session_store.h"
-#include "common/http_server.h"
+#include "common/net/http_server.h"
 
 namespace jb::auth {
 

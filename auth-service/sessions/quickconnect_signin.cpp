@@ -1,10 +1,10 @@
 // quickconnect_signin.cpp — see quickconnect_signin.h.
 #include "auth-service/sessions/quickconnect_signin.h"
 
-#include "common/log.h"
-#include "common/random.h"
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/log.h"
+#include "common/core/random.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 
 namespace jb::auth {
 

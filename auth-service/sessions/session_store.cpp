@@ -3,9 +3,9 @@
 
 #include "auth-service/sessions/session_cache.h"
 
-#include "common/crypto.h"
-#include "common/random.h"
-#include "common/time.h"
+#include "common/core/crypto.h"
+#include "common/core/random.h"
+#include "common/core/time.h"
 
 namespace jb::auth {
 

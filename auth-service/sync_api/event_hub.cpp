@@ -5,8 +5,8 @@
 #include <chrono>
 
 #include "auth-service/sync_api/sse.h"
-#include "common/json.h"
-#include "common/log.h"
+#include "common/core/json.h"
+#include "common/core/log.h"
 
 namespace jb::auth {
 

@@ -1,9 +1,9 @@
 // run_revisions.cpp — see run_revisions.h.
 #include "auth-service/sync_api/run_revisions.h"
 
-#include "common/redis_script.h"
-#include "common/sync_model.h"
-#include "common/sync_store.h"
+#include "common/redis/script.h"
+#include "common/sync/model.h"
+#include "common/sync/store.h"
 
 namespace jb::auth {
 

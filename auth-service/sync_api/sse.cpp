@@ -1,7 +1,7 @@
 // sse.cpp — see sse.h.
 #include "auth-service/sync_api/sse.h"
 
-#include "common/text.h"
+#include "common/core/text.h"
 
 namespace jb::auth::sse {
 

@@ -5,10 +5,10 @@
 
 #include "auth-service/api/io.h"
 #include "auth-service/sync_api/sse.h"
-#include "common/json.h"
-#include "common/random.h"
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/json.h"
+#include "common/core/random.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 
 namespace jb::auth {
 

@@ -11,8 +11,8 @@
 #include "auth-service/connections/connection_store.h"
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sync_api/event_hub.h"
-#include "common/http_server.h"
-#include "common/sync_store.h"
+#include "common/net/http_server.h"
+#include "common/sync/store.h"
 
 namespace jb::auth {
 

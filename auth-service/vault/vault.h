@@ -1,6 +1,6 @@
 // vault.h — the token vault: Jellyfin tokens and API keys encrypted at rest.
 //
-// Secrets are sealed with XChaCha20-Poly1305 (common/crypto.h) under the
+// Secrets are sealed with XChaCha20-Poly1305 (common/core/crypto.h) under the
 // primary key of the KeyRing, with the record id as associated data, so a
 // sealed value copied to another record does not open. Keys come from
 // JB_MASTER_KEY ("id:base64[,id:base64…]", first = primary) or the file named by
@@ -12,9 +12,9 @@
 
 #include <string>
 
-#include "common/config.h"
-#include "common/crypto.h"
-#include "common/result.h"
+#include "common/core/config.h"
+#include "common/core/crypto.h"
+#include "common/core/result.h"
 
 namespace jb::auth {
 

@@ -1,8 +1,8 @@
 // vault_rpc.cpp — see vault_rpc.h.
 #include "auth-service/vault/vault_rpc.h"
 
-#include "common/json.h"
-#include "common/log.h"
+#include "common/core/json.h"
+#include "common/core/log.h"
 
 namespace jb::auth {
 

@@ -11,7 +11,7 @@
 #include <vector>
 #include <string>
 
-#include "common/json.h"
+#include "common/core/json.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
 

@@ -8,10 +8,10 @@
 #include <cstring>
 #include <string>
 
-#include "common/canonical.h"
-#include "common/http_client.h"
-#include "common/jellyfin.h"
-#include "common/time.h"
+#include "common/jellyfin/canonical.h"
+#include "common/net/http_client.h"
+#include "common/jellyfin/client.h"
+#include "common/core/time.h"
 #include "library-service/index_builder.h"
 #include "library-service/index_store.h"
 #include "tests/support/redis_server.h"

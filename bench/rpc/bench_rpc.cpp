@@ -14,9 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include "common/redis.h"
-#include "common/rpc.h"
-#include "common/time.h"
+#include "common/redis/client.h"
+#include "common/net/rpc.h"
+#include "common/core/time.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 

@@ -22,10 +22,10 @@
 #include <thread>
 #include <vector>
 
-#include "common/http_client.h"
-#include "common/json.h"
-#include "common/text.h"
-#include "common/time.h"
+#include "common/net/http_client.h"
+#include "common/core/json.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
 

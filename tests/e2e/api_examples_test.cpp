@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/text.h"
+#include "common/core/text.h"
 #include "tests/e2e/sync_env.h"
 #include "tests/support/process.h"
 

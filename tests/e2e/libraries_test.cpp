@@ -6,8 +6,8 @@
 #include <set>
 #include <thread>
 
-#include "common/rpc.h"
-#include "common/time.h"
+#include "common/net/rpc.h"
+#include "common/core/time.h"
 #include "tests/support/services.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"

@@ -13,12 +13,12 @@
 #include <fstream>
 #include <thread>
 
-#include "common/http_client.h"
-#include "common/json.h"
-#include "common/redis.h"
-#include "common/text.h"
-#include "common/time.h"
-#include "common/work_queue.h"
+#include "common/net/http_client.h"
+#include "common/core/json.h"
+#include "common/redis/client.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
+#include "common/redis/work_queue.h"
 #include "tests/support/netns.h"
 #include "tests/support/process.h"
 

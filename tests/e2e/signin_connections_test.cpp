@@ -9,10 +9,10 @@
 #include <sstream>
 #include <thread>
 
-#include "common/redis.h"
-#include "common/rpc.h"
-#include "common/text.h"
-#include "common/time.h"
+#include "common/redis/client.h"
+#include "common/net/rpc.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 #include "tests/support/services.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"

@@ -5,9 +5,9 @@
 
 #include <thread>
 
-#include "common/redis.h"
-#include "common/time.h"
-#include "common/work_queue.h"
+#include "common/redis/client.h"
+#include "common/core/time.h"
+#include "common/redis/work_queue.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/services.h"
 #include "tests/support/stack.h"

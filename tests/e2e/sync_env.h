@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "common/http_client.h"
-#include "common/json.h"
+#include "common/net/http_client.h"
+#include "common/core/json.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
 

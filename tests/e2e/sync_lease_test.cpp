@@ -12,10 +12,10 @@
 #include <map>
 #include <set>
 
-#include "common/redis.h"
-#include "common/sync_model.h"
-#include "common/time.h"
-#include "common/work_queue.h"
+#include "common/redis/client.h"
+#include "common/sync/model.h"
+#include "common/core/time.h"
+#include "common/redis/work_queue.h"
 #include "tests/e2e/sync_env.h"
 
 using namespace jb;

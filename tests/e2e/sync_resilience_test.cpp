@@ -7,9 +7,9 @@
 
 #include <thread>
 
-#include "common/redis.h"
-#include "common/time.h"
-#include "common/work_queue.h"
+#include "common/redis/client.h"
+#include "common/core/time.h"
+#include "common/redis/work_queue.h"
 #include "tests/e2e/sync_env.h"
 
 using namespace jb;

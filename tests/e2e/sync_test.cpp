@@ -3,9 +3,9 @@
 // a and b: different ids, paths and dates), checked on the stand-ins.
 #include <gtest/gtest.h>
 
-#include "common/redis.h"
-#include "common/text.h"
-#include "common/time.h"
+#include "common/redis/client.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 #include "tests/e2e/sync_env.h"
 
 using namespace jb;

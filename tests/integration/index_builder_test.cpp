@@ -5,7 +5,7 @@
 
 #include <functional>
 
-#include "common/canonical.h"
+#include "common/jellyfin/canonical.h"
 #include "library-service/index_builder.h"
 #include "library-service/index_store.h"
 #include "tests/support/redis_server.h"

@@ -1,12 +1,12 @@
-// Integration tests of common/redis.h against a real redis-server: binary
+// Integration tests of common/redis/client.h against a real redis-server: binary
 // safety, pipelining, timeouts, authentication, pool concurrency, and a Redis
 // restart in the middle of the test that the client recovers from.
 #include <gtest/gtest.h>
 
 #include <thread>
 
-#include "common/redis.h"
-#include "common/time.h"
+#include "common/redis/client.h"
+#include "common/core/time.h"
 #include "tests/support/redis_server.h"
 
 using namespace jb;

@@ -7,7 +7,7 @@
 
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sessions/session_store.h"
-#include "common/crypto.h"
+#include "common/core/crypto.h"
 #include "tests/support/redis_server.h"
 
 using namespace jb;

@@ -1,12 +1,12 @@
-// Integration tests of common/sync_store.h (pairs, the leaderless schedule,
-// runs and their active slot, the run JSON) and common/server_budget.h (the
+// Integration tests of common/sync/store.h (pairs, the leaderless schedule,
+// runs and their active slot, the run JSON) and common/jellyfin/server_budget.h (the
 // per-server concurrency budget shared through Redis) against a real
 // redis-server. Concurrency is checked by counting, never by timing; the only
 // waits poll a condition with a generous deadline.
 //
 // Thread-safety: each test owns its redis-server; worker threads share the
 // store/budget under test (both are documented thread-safe).
-#include "common/sync_store.h"
+#include "common/sync/store.h"
 
 #include <gtest/gtest.h>
 
@@ -19,11 +19,11 @@
 #include <thread>
 #include <vector>
 
-#include "common/json.h"
-#include "common/random.h"
-#include "common/server_budget.h"
-#include "common/time.h"
-#include "common/work_queue.h"
+#include "common/core/json.h"
+#include "common/core/random.h"
+#include "common/jellyfin/server_budget.h"
+#include "common/core/time.h"
+#include "common/redis/work_queue.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 

@@ -1,16 +1,16 @@
-// Integration tests of the work queue's ownership rules (common/work_queue.h)
+// Integration tests of the work queue's ownership rules (common/redis/work_queue.h)
 // and the sync-worker's lease keeper (sync-worker/lease_keeper.h) against a
 // real redis-server: only an entry's owner renews, acks, hands back or
 // dead-letters it; the keeper renews by time, so nobody can claim a held
 // entry, and notices at once when another consumer took it.
-#include "common/work_queue.h"
+#include "common/redis/work_queue.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
 
-#include "common/time.h"
+#include "common/core/time.h"
 #include "sync-worker/lease_keeper.h"
 #include "tests/support/redis_server.h"
 

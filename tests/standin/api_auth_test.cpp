@@ -3,7 +3,7 @@
 // sessions (API-NOTES §0, §1, §3, §7).
 #include <gtest/gtest.h>
 
-#include "common/text.h"
+#include "common/core/text.h"
 #include "tests/standin/guid.h"
 #include "tests/standin/testing/standin_fixture.h"
 

@@ -4,7 +4,7 @@
 // disabled switch and the legacy GET /QuickConnect/Initiate.
 #include <gtest/gtest.h>
 
-#include "common/time.h"
+#include "common/core/time.h"
 #include "tests/standin/guid.h"
 #include "tests/standin/testing/standin_fixture.h"
 

@@ -3,7 +3,7 @@
 // optional ?userId= and the legacy /Users/{userId}/... paths.
 #include <gtest/gtest.h>
 
-#include "common/time.h"
+#include "common/core/time.h"
 #include "tests/standin/testing/standin_fixture.h"
 
 namespace jb::standin::testing {

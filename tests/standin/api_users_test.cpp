@@ -8,7 +8,7 @@
 #include <functional>
 #include <map>
 
-#include "common/json.h"
+#include "common/core/json.h"
 #include "tests/standin/testing/standin_fixture.h"
 
 namespace jb::standin::testing {

@@ -15,7 +15,7 @@
 #include <mutex>
 #include <string>
 
-#include "common/result.h"
+#include "common/core/result.h"
 #include "tests/standin/clock.h"
 #include "tests/standin/dto.h"
 #include "tests/standin/faults.h"

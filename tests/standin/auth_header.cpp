@@ -2,7 +2,7 @@
 // (GetAuthorizationDictionary, GetAuthorization, GetParts) of Jellyfin 10.11.
 #include "tests/standin/auth_header.h"
 
-#include "common/text.h"
+#include "common/core/text.h"
 
 namespace jb::standin {
 

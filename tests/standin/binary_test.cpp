@@ -18,7 +18,7 @@
 #include <sstream>
 #include <thread>
 
-#include "common/http_client.h"
+#include "common/net/http_client.h"
 #include "tests/standin/testing/standin_fixture.h"
 #include "tests/standin/testing/temp_dir.h"
 

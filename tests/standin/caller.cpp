@@ -1,7 +1,7 @@
 // caller.cpp — see caller.h.
 #include "tests/standin/caller.h"
 
-#include "common/text.h"
+#include "common/core/text.h"
 #include "tests/standin/context.h"
 
 namespace jb::standin {

@@ -8,7 +8,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "common/time.h"
+#include "common/core/time.h"
 
 namespace jb::standin {
 

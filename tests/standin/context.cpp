@@ -1,8 +1,8 @@
 // context.cpp — see context.h.
 #include "tests/standin/context.h"
 
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 #include "tests/standin/responses.h"
 
 namespace jb::standin {

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/json.h"
-#include "common/result.h"
+#include "common/core/json.h"
+#include "common/core/result.h"
 #include "tests/standin/app.h"
 #include "tests/standin/caller.h"
 #include "tests/standin/router.h"

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <set>
 
-#include "common/json.h"
+#include "common/core/json.h"
 #include "tests/standin/testing/standin_fixture.h"
 
 namespace jb::standin::testing {

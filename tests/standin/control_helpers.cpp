@@ -1,7 +1,7 @@
 // control_helpers.cpp — see control_helpers.h.
 #include "tests/standin/control_helpers.h"
 
-#include "common/text.h"
+#include "common/core/text.h"
 #include "tests/standin/responses.h"
 
 namespace jb::standin::control {

@@ -7,8 +7,8 @@
 
 #include <string_view>
 
-#include "common/json.h"
-#include "common/result.h"
+#include "common/core/json.h"
+#include "common/core/result.h"
 #include "tests/standin/context.h"
 #include "tests/standin/faults.h"
 

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "common/time.h"
+#include "common/core/time.h"
 #include "tests/standin/testing/standin_fixture.h"
 
 namespace jb::standin::testing {

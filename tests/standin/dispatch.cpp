@@ -1,8 +1,8 @@
 // dispatch.cpp — see dispatch.h.
 #include "tests/standin/dispatch.h"
 
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 #include "tests/standin/context.h"
 #include "tests/standin/responses.h"
 #include "tests/standin/routes.h"

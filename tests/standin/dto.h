@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "common/json.h"
+#include "common/core/json.h"
 #include "tests/standin/enums.h"
 #include "tests/standin/state.h"
 #include "tests/standin/user_data.h"

@@ -1,8 +1,8 @@
 // dto_items.cpp — BaseItemDto and UserItemDataDto (see dto.h).
 #include <openssl/evp.h>
 
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 #include "tests/standin/dto.h"
 
 namespace jb::standin {

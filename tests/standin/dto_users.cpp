@@ -1,6 +1,6 @@
 // dto_users.cpp — UserDto, SessionInfoDto, AuthenticationResult and
 // QuickConnectResult (see dto.h).
-#include "common/time.h"
+#include "common/core/time.h"
 #include "tests/standin/dto.h"
 #include "tests/standin/policy.h"
 

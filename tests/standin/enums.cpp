@@ -2,7 +2,7 @@
 // (components.schemas.*.enum), in declaration order (= numeric values).
 #include "tests/standin/enums.h"
 
-#include "common/text.h"
+#include "common/core/text.h"
 
 namespace jb::standin {
 

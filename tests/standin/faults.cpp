@@ -1,7 +1,7 @@
 // faults.cpp — see faults.h.
 #include "tests/standin/faults.h"
 
-#include "common/text.h"
+#include "common/core/text.h"
 
 namespace jb::standin {
 

@@ -6,8 +6,8 @@
 #include <tuple>
 #include <vector>
 
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 
 namespace jb::standin {
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/result.h"
+#include "common/core/result.h"
 #include "tests/standin/model.h"
 
 namespace jb::standin {

@@ -4,7 +4,7 @@
 #include <openssl/sha.h>
 #include <sodium.h>
 
-#include "common/text.h"
+#include "common/core/text.h"
 
 namespace jb::standin {
 

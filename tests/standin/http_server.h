@@ -18,7 +18,7 @@
 #include <memory>
 #include <string>
 
-#include "common/result.h"
+#include "common/core/result.h"
 #include "tests/standin/http_message.h"
 #include "tests/standin/http_parser.h"
 

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "common/text.h"
+#include "common/core/text.h"
 #include "tests/standin/context.h"
 #include "tests/standin/responses.h"
 #include "tests/standin/user_data.h"

@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
+#include "common/core/result.h"
 #include "tests/standin/dto.h"
 #include "tests/standin/http_message.h"
 

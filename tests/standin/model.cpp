@@ -3,7 +3,7 @@
 
 #include <cstdio>
 
-#include "common/text.h"
+#include "common/core/text.h"
 
 namespace jb::standin {
 

@@ -5,9 +5,9 @@
 
 #include <set>
 
-#include "common/json.h"
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/json.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 #include "tests/standin/context.h"
 #include "tests/standin/guid.h"
 #include "tests/standin/password.h"

@@ -1,7 +1,7 @@
 // options.cpp — see options.h.
 #include "tests/standin/options.h"
 
-#include "common/text.h"
+#include "common/core/text.h"
 #include "tests/standin/password.h"
 
 namespace jb::standin {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
+#include "common/core/result.h"
 #include "tests/standin/standin.h"
 
 namespace jb::standin {

@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "common/text.h"
+#include "common/core/text.h"
 
 namespace jb::standin {
 

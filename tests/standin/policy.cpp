@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "common/text.h"
+#include "common/core/text.h"
 
 namespace jb::standin {
 

@@ -12,8 +12,8 @@
 #include <optional>
 #include <string_view>
 
-#include "common/json.h"
-#include "common/result.h"
+#include "common/core/json.h"
+#include "common/core/result.h"
 #include "tests/standin/model.h"
 
 namespace jb::standin {

@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "common/result.h"
+#include "common/core/result.h"
 #include "tests/standin/dto.h"
 #include "tests/standin/sessions.h"
 

@@ -1,7 +1,7 @@
 // responses.cpp — see responses.h.
 #include "tests/standin/responses.h"
 
-#include "common/json.h"
+#include "common/core/json.h"
 #include "tests/standin/guid.h"
 
 namespace jb::standin {

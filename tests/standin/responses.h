@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/result.h"
+#include "common/core/result.h"
 #include "tests/standin/http_message.h"
 
 namespace jb::standin {

@@ -1,7 +1,7 @@
 // router.cpp — see router.h.
 #include "tests/standin/router.h"
 
-#include "common/text.h"
+#include "common/core/text.h"
 
 namespace jb::standin {
 

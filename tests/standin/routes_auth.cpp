@@ -2,7 +2,7 @@
 // POST /Sessions/Logout, /Auth/Keys, GET /Sessions (API-NOTES §1.2–1.4, §3).
 #include <algorithm>
 
-#include "common/text.h"
+#include "common/core/text.h"
 #include "tests/standin/password.h"
 #include "tests/standin/routes.h"
 #include "tests/standin/sessions.h"

@@ -1,8 +1,8 @@
 // routes_control_content.cpp — test-control routes that read or change the
 // served content: /__standin/state, reset, seed, items, userdata, playing.
 // No auth, JSON in and out, never counted, delayed or faulted (docs/standin.md).
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 #include "tests/standin/control_helpers.h"
 #include "tests/standin/routes.h"
 #include "tests/standin/seed.h"

@@ -3,7 +3,7 @@
 // Quick Connect approval and password-reset PINs (docs/standin.md).
 #include <algorithm>
 
-#include "common/text.h"
+#include "common/core/text.h"
 #include "tests/standin/control_helpers.h"
 #include "tests/standin/quickconnect.h"
 #include "tests/standin/routes.h"

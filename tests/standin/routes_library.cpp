@@ -4,7 +4,7 @@
 // (+ /Users/{userId}/Items/{itemId}), /Shows/{seriesId}/Episodes.
 #include <algorithm>
 
-#include "common/text.h"
+#include "common/core/text.h"
 #include "tests/standin/items_query.h"
 #include "tests/standin/routes.h"
 

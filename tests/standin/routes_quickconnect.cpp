@@ -1,6 +1,6 @@
 // routes_quickconnect.cpp — /QuickConnect/* and
 // POST /Users/AuthenticateWithQuickConnect (API-NOTES §2).
-#include "common/text.h"
+#include "common/core/text.h"
 #include "tests/standin/quickconnect.h"
 #include "tests/standin/routes.h"
 

@@ -3,8 +3,8 @@
 // ?userId= and at its legacy /Users/{userId}/... path.
 #include <type_traits>
 
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 #include "tests/standin/routes.h"
 
 namespace jb::standin {

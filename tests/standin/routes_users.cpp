@@ -4,7 +4,7 @@
 // forgot-password PIN flow.
 #include <algorithm>
 
-#include "common/text.h"
+#include "common/core/text.h"
 #include "tests/standin/password.h"
 #include "tests/standin/policy.h"
 #include "tests/standin/routes.h"

@@ -17,8 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/json.h"
-#include "common/result.h"
+#include "common/core/json.h"
+#include "common/core/result.h"
 #include "tests/standin/model.h"
 
 namespace jb::standin {

@@ -4,9 +4,9 @@
 #include <set>
 #include <sstream>
 
-#include "common/json.h"
-#include "common/text.h"
-#include "common/time.h"
+#include "common/core/json.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 #include "tests/standin/policy.h"
 #include "tests/standin/seed.h"
 

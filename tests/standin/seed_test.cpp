@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/time.h"
+#include "common/core/time.h"
 #include "tests/standin/options.h"
 #include "tests/standin/state.h"
 #include "tests/standin/testing/standin_fixture.h"

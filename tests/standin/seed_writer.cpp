@@ -1,8 +1,8 @@
 // seed_writer.cpp — dump_seed and write_seed_members (see seed.h): a Catalog
 // back to the seed format with every value explicit, in a stable order
 // (byte-identical output for identical catalogs).
-#include "common/json.h"
-#include "common/time.h"
+#include "common/core/json.h"
+#include "common/core/time.h"
 #include "tests/standin/policy.h"
 #include "tests/standin/seed.h"
 

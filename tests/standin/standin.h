@@ -14,7 +14,7 @@
 #include <optional>
 #include <string>
 
-#include "common/result.h"
+#include "common/core/result.h"
 #include "tests/standin/app.h"
 #include "tests/standin/dispatch.h"
 #include "tests/standin/generator.h"

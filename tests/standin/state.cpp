@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "common/text.h"
+#include "common/core/text.h"
 
 namespace jb::standin {
 

@@ -17,7 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/result.h"
+#include "common/core/result.h"
 #include "tests/standin/model.h"
 
 namespace jb::standin {

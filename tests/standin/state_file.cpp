@@ -7,8 +7,8 @@
 #include <set>
 #include <tuple>
 
-#include "common/json.h"
-#include "common/time.h"
+#include "common/core/json.h"
+#include "common/core/time.h"
 #include "tests/standin/atomic_file.h"
 #include "tests/standin/seed.h"
 

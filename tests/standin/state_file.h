@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/result.h"
+#include "common/core/result.h"
 #include "tests/standin/state.h"
 
 namespace jb::standin {

@@ -21,7 +21,7 @@
 #include <string>
 #include <thread>
 
-#include "common/result.h"
+#include "common/core/result.h"
 #include "tests/standin/store.h"
 
 namespace jb::standin {

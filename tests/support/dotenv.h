@@ -23,7 +23,7 @@
 #include <optional>
 #include <string>
 
-#include "common/result.h"
+#include "common/core/result.h"
 
 namespace jb::testing {
 

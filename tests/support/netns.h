@@ -8,7 +8,7 @@
 // (a user namespace can only be entered by a single-threaded process).
 #pragma once
 
-#include "common/result.h"
+#include "common/core/result.h"
 
 namespace jb::testing {
 

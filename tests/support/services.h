@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "common/http_client.h"
-#include "common/json.h"
+#include "common/net/http_client.h"
+#include "common/core/json.h"
 #include "tests/support/process.h"
 
 namespace jb::testing {

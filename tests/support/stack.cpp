@@ -1,7 +1,7 @@
 // stack.cpp — see stack.h.
 #include "tests/support/stack.h"
 
-#include "common/crypto.h"
+#include "common/core/crypto.h"
 #include "tests/support/services.h"
 
 namespace jb::testing {

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "common/http_client.h"
-#include "common/json.h"
-#include "common/rpc.h"
+#include "common/net/http_client.h"
+#include "common/core/json.h"
+#include "common/net/rpc.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 

@@ -1,8 +1,8 @@
 // standin.cpp — see standin.h.
 #include "tests/support/standin.h"
 
-#include "common/jf_auth.h"
-#include "common/text.h"
+#include "common/jellyfin/auth.h"
+#include "common/core/text.h"
 #include "tests/support/services.h"
 
 namespace jb::testing {

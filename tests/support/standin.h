@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "common/http_client.h"
-#include "common/json.h"
-#include "common/result.h"
+#include "common/net/http_client.h"
+#include "common/core/json.h"
+#include "common/core/result.h"
 #include "tests/support/process.h"
 
 namespace jb::testing {

@@ -6,8 +6,8 @@
 #include <functional>
 #include <mutex>
 
-#include "common/json.h"
-#include "common/text.h"
+#include "common/core/json.h"
+#include "common/core/text.h"
 #include "tests/standin/guid.h"
 
 namespace jb::standin::testing {

@@ -23,7 +23,7 @@
 #include <utility>
 #include <vector>
 
-#include "common/http_client.h"
+#include "common/net/http_client.h"
 #include "tests/standin/testing/openapi_contract.h"
 
 namespace jb::standin::testing {

@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-#include "common/text.h"
+#include "common/core/text.h"
 
 namespace jb::standin::testing {
 

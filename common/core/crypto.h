@@ -1,0 +1,61 @@
+// crypto.h — authenticated encryption of secrets at rest (the token vault) and
+// secret hashing, on libsodium.
+//
+// seal(): XChaCha20-Poly1305 (IETF) with a fresh random 192-bit nonce and the
+// record id as associated data, so a ciphertext moved to another record does
+// not decrypt. Output: "jb1.<key id>.<base64url(nonce ‖ ciphertext ‖ tag)>".
+// The key id prefix lets a KeyRing hold old keys for reading while new seals
+// use the primary key (rotation: add a key, make it primary, re-seal, remove
+// the old one).
+//
+// Key material format (JB_MASTER_KEY or one line per key in the key file):
+//   <key id>:<base64 of 32 random bytes>      e.g. k2026a:3q2+7w…=
+// The first key is the primary one.
+//
+// Thread-safety: KeyRing is immutable after loading and may be shared; the
+// functions are pure (apart from the CSPRNG).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/core/result.h"
+
+namespace jb::crypto {
+
+struct Key {
+  std::string id;
+  std::array<uint8_t, 32> bytes{};
+};
+
+class KeyRing {
+ public:
+  // Parses "id:base64[,id:base64...]" or newline-separated lines. Errors never
+  // echo key material.
+  static Result<KeyRing> parse(std::string_view text);
+  static Key generate(const std::string& id);
+  static std::string format(const Key& k);  // "id:base64"
+
+  void add(Key k) { keys_.push_back(std::move(k)); }
+  const Key* primary() const { return keys_.empty() ? nullptr : &keys_.front(); }
+  const Key* find(std::string_view id) const;
+  size_t size() const { return keys_.size(); }
+
+ private:
+  std::vector<Key> keys_;
+};
+
+Result<std::string> seal(const KeyRing& ring, std::string_view plaintext, std::string_view aad);
+Result<std::string> open(const KeyRing& ring, std::string_view sealed, std::string_view aad);
+// The key id a sealed value was made with ("" if malformed).
+std::string sealed_key_id(std::string_view sealed);
+
+// SHA-256 of s as lowercase hex (for looking up high-entropy tokens by hash).
+std::string sha256_hex(std::string_view s);
+// Constant-time equality of two strings (lengths compared first, as public).
+bool equal_ct(std::string_view a, std::string_view b);
+
+}  // namespace jb::crypto

@@ -1,0 +1,64 @@
+// vault_client.cpp — see vault_client.h.
+#include "common/jellyfin/vault_client.h"
+
+#include "common/core/json.h"
+
+namespace jb {
+
+VaultClientConfig load_vault_client_config(ConfigReader& r) {
+  VaultClientConfig c;
+  c.url = r.zmq_endpoint("JB_VAULT_RPC_URL", c.url);
+  c.server_public = r.str("JB_VAULT_SERVER_PUBLIC_KEY", "");
+  std::string secret = r.secret("JB_VAULT_CLIENT_SECRET_KEY");
+  if (!r.is_set("JB_VAULT_SERVER_PUBLIC_KEY"))
+    r.missing("JB_VAULT_SERVER_PUBLIC_KEY", "the vault's 40-character Z85 CURVE public key");
+  else if (c.server_public.size() != 40)
+    r.add_problem("JB_VAULT_SERVER_PUBLIC_KEY",
+                  "config error: JB_VAULT_SERVER_PUBLIC_KEY must be the vault's 40-character Z85 CURVE public key");
+  std::string pub = curve_public_from_secret(secret);
+  if (!r.is_set("JB_VAULT_CLIENT_SECRET_KEY"))
+    r.missing("JB_VAULT_CLIENT_SECRET_KEY", "this service's 40-character Z85 CURVE secret key");
+  else if (pub.empty())
+    r.add_problem("JB_VAULT_CLIENT_SECRET_KEY",
+                  "config error: JB_VAULT_CLIENT_SECRET_KEY must be a 40-character Z85 CURVE secret key");
+  c.client = CurveKeyPair{pub, secret};
+  c.timeout_ms = static_cast<int>(r.integer("JB_RPC_TIMEOUT_MS", c.timeout_ms, 50, 60000));
+  return c;
+}
+
+namespace {
+RpcClientOptions options(const VaultClientConfig& cfg) {
+  RpcClientOptions o;
+  o.endpoint = cfg.url;
+  o.timeout_ms = cfg.timeout_ms;
+  o.attempts = 2;
+  o.peer_name = "the vault (auth-service)";
+  o.curve = cfg.client;
+  o.server_public_z85 = cfg.server_public;
+  return o;
+}
+}  // namespace
+
+VaultClient::VaultClient(zmq::context_t& ctx, const VaultClientConfig& cfg) : pool_(ctx, options(cfg), 16) {}
+
+Result<VaultCredentials> VaultClient::credentials(const std::string& connection_id) {
+  json::Writer w;
+  w.begin_object().kv("connection_id", connection_id).end_object();
+  auto r = pool_.call("credentials", w.str());
+  if (!r.ok()) return r.error();
+  auto d = json::parse(*r);
+  if (!d.ok()) return Error("rpc_protocol", "The vault sent an unreadable answer.", 502);
+  VaultCredentials c;
+  c.connection_id = json::get_string(*d, "connection_id");
+  c.owner = json::get_string(*d, "owner");
+  c.server_url = json::get_string(*d, "server_url");
+  c.server_id = json::get_string(*d, "server_id");
+  c.user_id = json::get_string(*d, "user_id");
+  c.device_id = json::get_string(*d, "device_id");
+  c.method = json::get_string(*d, "method");
+  c.status = json::get_string(*d, "status");
+  c.token = json::get_string(*d, "token");
+  return c;
+}
+
+}  // namespace jb

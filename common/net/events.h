@@ -1,0 +1,99 @@
+// events.h — sequence-numbered events over ZeroMQ PUB/SUB.
+//
+// Publishers (sync workers, library-service) connect a PUB socket to the one
+// subscriber that binds (auth-service). Frames: <topic> <publisher-id> <seq>
+// <payload>. `seq` counts 1, 2, 3… per publisher instance, so a subscriber can
+// see a gap (an event lost to a slow join, an HWM drop or a restart) and fall
+// back to the durable state in Redis, ignoring events older than its
+// snapshot (the zguide "Clone" pattern). Events are notifications, never the
+// only copy of anything that matters.
+//
+// Thread-safety: EventPublisher::publish() may be called from any thread: the
+// PUB socket is owned by the publisher's own thread (ZeroMQ sockets must stay
+// on one thread), fed through a bounded queue. EventSubscriber runs its own
+// thread and calls the handler on it.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "common/core/result.h"
+
+namespace jb {
+
+struct Event {
+  std::string topic;
+  std::string publisher;
+  uint64_t seq = 0;
+  std::string payload;
+  bool gap = false;  // seq was not last_seq + 1 for this publisher (some were missed)
+};
+
+class EventPublisher {
+ public:
+  EventPublisher(zmq::context_t& ctx, const std::string& connect_endpoint, std::string publisher_id);
+  ~EventPublisher();
+  EventPublisher(const EventPublisher&) = delete;
+  EventPublisher& operator=(const EventPublisher&) = delete;
+
+  // Never blocks: queued for the publisher thread; PUB drops when no
+  // subscriber is connected or at HWM (and the queue drops past 10,000).
+  void publish(const std::string& topic, const std::string& payload);
+  uint64_t last_seq() const { return seq_.load(); }
+
+ private:
+  void loop(zmq::context_t& ctx, std::string endpoint);
+  std::string id_;
+  std::atomic<uint64_t> seq_{0};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::array<std::string, 3>> queue_;  // topic, seq, payload
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+class EventSubscriber {
+ public:
+  using Handler = std::function<void(const Event&)>;
+  // Binds bind_endpoint; subscribes to every topic with one of the prefixes
+  // (empty list = everything).
+  EventSubscriber(zmq::context_t& ctx, std::string bind_endpoint, std::vector<std::string> prefixes,
+                  Handler handler);
+  ~EventSubscriber();
+  EventSubscriber(const EventSubscriber&) = delete;
+  EventSubscriber& operator=(const EventSubscriber&) = delete;
+
+  Status start();
+  void stop();
+  const std::string& endpoint() const { return endpoint_; }
+  uint64_t received() const { return received_.load(); }
+  uint64_t gaps() const { return gaps_.load(); }
+
+ private:
+  void loop();
+  zmq::context_t& ctx_;
+  std::string bind_;
+  std::vector<std::string> prefixes_;
+  Handler handler_;
+  std::unique_ptr<zmq::socket_t> sock_;
+  std::string endpoint_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> received_{0};
+  std::atomic<uint64_t> gaps_{0};
+  std::map<std::string, uint64_t> last_seq_;  // loop thread only
+};
+
+}  // namespace jb

@@ -1,0 +1,72 @@
+// http_client.h — outbound HTTP on libcurl: timeouts, TLS verification on by
+// default, connection reuse, response size cap, errors classified into stable
+// codes a caller can turn into a precise message.
+//
+// Error codes: "connection_refused", "dns_failure", "timeout", "tls_failure",
+// "connection_failed", "response_too_large", "invalid_url", "http_transport".
+//
+// Thread-safety: an HttpClient owns one curl easy handle and is NOT
+// thread-safe; use one per thread (connections are reused per client).
+// Construction may happen on any thread (curl_global_init is done once).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/core/result.h"
+
+namespace jb {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  long timeout_ms = 0;  // 0 = the client's default
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // in arrival order
+  double total_ms = 0;
+  // First header with this name (case-insensitive), or "".
+  std::string header(std::string_view name) const;
+};
+
+struct HttpClientOptions {
+  long connect_timeout_ms = 3000;
+  long timeout_ms = 15000;
+  bool verify_tls = true;
+  std::string ca_file;  // empty = system store
+  size_t max_response_bytes = 64u << 20;
+  std::string user_agent = "Jellybridge/0.1";
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(HttpClientOptions opts = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Any HTTP status is a successful Result; only transport failures are Errors.
+  Result<HttpResponse> send(const HttpRequest& req);
+  Result<HttpResponse> get(const std::string& url,
+                           std::vector<std::pair<std::string, std::string>> headers = {});
+  Result<HttpResponse> post_json(const std::string& url, std::string body,
+                                 std::vector<std::pair<std::string, std::string>> headers = {});
+
+  const HttpClientOptions& options() const { return opts_; }
+
+ private:
+  struct Impl;
+  HttpClientOptions opts_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace jb

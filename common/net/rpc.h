@@ -1,0 +1,119 @@
+// rpc.h — request/reply between services over ZeroMQ: DEALER client → ROUTER
+// server. Never a REQ socket, so a lost reply cannot wedge a client.
+//
+// Wire format (multipart), after the ROUTER's routing-id frame:
+//   request: ""  "JB1"  <request-id>  <method>  <payload>
+//   reply:   ""  "JB1"  <request-id>  "ok"|"err"  <payload>
+// An "err" payload is JSON {"code","message","status"} (a jb::Error).
+//
+// RpcServer: one I/O thread owns the ROUTER socket and hands requests to a
+// fixed pool of handler threads (each with its own inproc PUSH socket to send
+// the reply back to the I/O thread). When the pool's queue is full the server
+// answers "overloaded" at once instead of queueing without bound. stop()
+// stops reading new requests, waits (bounded) for in-flight ones, sends their
+// replies, and closes.
+//
+// RpcClient: per-call timeout and bounded retries. A reply whose request id
+// is not the one outstanding (a late answer to an earlier attempt) is dropped.
+// After a timeout the socket is closed and re-created (linger 0), so nothing
+// stale is queued to a dead peer. After the last attempt: Error "rpc_timeout".
+//
+// Security: when CurveKeys are given the server is a CURVE server and a ZAP
+// handler (zap.h) decides which client public keys may connect; the client
+// must know the server's public key. A client that is not allowed never
+// completes the handshake and its calls time out: it gets nothing.
+//
+// Thread-safety: RpcServer methods may be called from any one owning thread;
+// the handler is called concurrently from the pool threads and must be
+// thread-safe. RpcClient is NOT thread-safe: one per thread (ZeroMQ sockets
+// must not be shared). One zmq::context_t per process, shared by all.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "common/core/result.h"
+
+namespace jb {
+
+struct CurveKeyPair {
+  std::string public_z85;  // 40 chars
+  std::string secret_z85;  // 40 chars
+};
+// A fresh CURVE key pair (zmq_curve_keypair).
+CurveKeyPair curve_keypair();
+// Derives the public key from a secret key (zmq_curve_public); "" when invalid.
+std::string curve_public_from_secret(const std::string& secret_z85);
+
+using RpcHandler = std::function<Result<std::string>(const std::string& method,
+                                                     const std::string& payload)>;
+
+struct RpcServerOptions {
+  std::string bind;      // e.g. tcp://0.0.0.0:5556 or tcp://127.0.0.1:* (ephemeral)
+  int threads = 4;       // handler threads
+  size_t max_queue = 1024;
+  std::string name = "rpc";  // for logs and metrics
+  std::optional<CurveKeyPair> curve;  // server key pair: enables CURVE
+  std::string zap_domain = "jellybridge";
+};
+
+class RpcServer {
+ public:
+  RpcServer(zmq::context_t& ctx, RpcServerOptions opts, RpcHandler handler);
+  ~RpcServer();
+  RpcServer(const RpcServer&) = delete;
+  RpcServer& operator=(const RpcServer&) = delete;
+
+  // Binds and starts the threads. Errors: "rpc_bind".
+  Status start();
+  // The bound endpoint with the real port (after start()).
+  const std::string& endpoint() const { return endpoint_; }
+  // Stops accepting, finishes in-flight requests (up to drain_ms), closes.
+  void stop(int drain_ms = 3000);
+  uint64_t served() const { return served_.load(); }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string endpoint_;
+  std::atomic<uint64_t> served_{0};
+};
+
+struct RpcClientOptions {
+  std::string endpoint;  // tcp://library-service:5556
+  int timeout_ms = 2000;  // per attempt
+  int attempts = 3;       // total attempts (>= 1)
+  std::string peer_name = "peer";  // named in error messages ("library-service")
+  std::optional<CurveKeyPair> curve;  // this client's key pair
+  std::string server_public_z85;      // required with curve
+};
+
+class RpcClient {
+ public:
+  RpcClient(zmq::context_t& ctx, RpcClientOptions opts);
+  ~RpcClient();
+  RpcClient(const RpcClient&) = delete;
+  RpcClient& operator=(const RpcClient&) = delete;
+
+  // Calls method; timeout_ms/attempts <= 0 use the options. Errors:
+  // "rpc_timeout", "rpc_protocol", or the Error the server's handler returned.
+  Result<std::string> call(const std::string& method, const std::string& payload,
+                           int timeout_ms = 0, int attempts = 0);
+
+ private:
+  void reset_socket();
+  zmq::context_t& ctx_;
+  RpcClientOptions opts_;
+  std::unique_ptr<zmq::socket_t> sock_;
+  uint64_t next_id_ = 1;
+  std::string client_tag_;
+};
+
+}  // namespace jb

@@ -1,0 +1,258 @@
+// Tests for rpc.h and zap.h over real ZeroMQ TCP sockets on loopback.
+#include "common/net/rpc.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <zmq_addon.hpp>
+
+#include "common/core/json.h"
+#include "common/core/time.h"
+#include "common/net/zap.h"
+
+using namespace jb;
+
+namespace {
+
+RpcServerOptions server_opts(int threads = 2) {
+  RpcServerOptions o;
+  o.bind = "tcp://127.0.0.1:*";
+  o.threads = threads;
+  o.name = "test-service";
+  return o;
+}
+
+RpcClientOptions client_opts(const std::string& ep, int timeout_ms = 1000, int attempts = 2) {
+  RpcClientOptions o;
+  o.endpoint = ep;
+  o.timeout_ms = timeout_ms;
+  o.attempts = attempts;
+  o.peer_name = "test-service";
+  return o;
+}
+
+Result<std::string> echo(const std::string& method, const std::string& payload) {
+  if (method == "echo") return payload;
+  if (method == "fail") {
+    Error e("not_found", "No such thing.", 404);
+    e.retry_after_s = 5;
+    return e;
+  }
+  if (method == "throw") throw std::runtime_error("boom");
+  return Error("unknown_method", "Unknown method " + method + ".", 400);
+}
+
+}  // namespace
+
+TEST(Rpc, RoundTripAndBinaryPayload) {
+  zmq::context_t ctx;
+  RpcServer s(ctx, server_opts(), echo);
+  ASSERT_TRUE(s.start().ok());
+  RpcClient c(ctx, client_opts(s.endpoint()));
+  std::string bin("a\0b\xff", 4);
+  auto r = c.call("echo", bin);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(*r, bin);
+  s.stop();
+}
+
+TEST(Rpc, HandlerErrorsArriveAsValues) {
+  zmq::context_t ctx;
+  RpcServer s(ctx, server_opts(), echo);
+  ASSERT_TRUE(s.start().ok());
+  RpcClient c(ctx, client_opts(s.endpoint()));
+  auto r = c.call("fail", "");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "not_found");
+  EXPECT_EQ(r.error().http_status, 404);
+  EXPECT_EQ(r.error().retry_after_s, 5);
+  auto t = c.call("throw", "");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.error().code, "internal");
+  EXPECT_TRUE(c.call("echo", "still alive").ok());
+  s.stop();
+}
+
+TEST(Rpc, NoServerTimesOutWithAClearError) {
+  zmq::context_t ctx;
+  RpcClient c(ctx, client_opts("tcp://127.0.0.1:1", 100, 3));
+  int64_t t0 = timeutil::monotonic_ms();
+  auto r = c.call("echo", "x");
+  int64_t took = timeutil::monotonic_ms() - t0;
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "rpc_timeout");
+  EXPECT_NE(r.error().message.find("test-service did not answer 'echo'"), std::string::npos);
+  EXPECT_NE(r.error().message.find("3 attempts"), std::string::npos);
+  EXPECT_GE(took, 250);
+  EXPECT_LT(took, 2000);
+}
+
+TEST(Rpc, ServerRestartIsRecoveredByRetries) {
+  zmq::context_t ctx;
+  auto s = std::make_unique<RpcServer>(ctx, server_opts(), echo);
+  ASSERT_TRUE(s->start().ok());
+  std::string ep = s->endpoint();
+  RpcClient c(ctx, client_opts(ep, 300, 10));
+  ASSERT_TRUE(c.call("echo", "1").ok());
+  s->stop();
+  s.reset();
+  std::thread restarter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    RpcServerOptions o = server_opts();
+    o.bind = ep;
+    s = std::make_unique<RpcServer>(ctx, o, echo);
+    ASSERT_TRUE(s->start().ok());
+  });
+  auto r = c.call("echo", "2");
+  restarter.join();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(*r, "2");
+  s->stop();
+}
+
+TEST(Rpc, LateRepliesToEarlierAttemptsAreNotConfused) {
+  zmq::context_t ctx;
+  std::atomic<int> calls{0};
+  RpcServer s(ctx, server_opts(4), [&](const std::string&, const std::string& p) -> Result<std::string> {
+    int n = ++calls;
+    if (n == 1) std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    return p + "#" + std::to_string(n);
+  });
+  ASSERT_TRUE(s.start().ok());
+  RpcClient c(ctx, client_opts(s.endpoint(), 150, 3));
+  auto r = c.call("m", "a");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(*r, "a#2");
+  // The next call must get its own answer, never the late "a#1".
+  auto r2 = c.call("m", "b");
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(r2->substr(0, 2), "b#");
+  s.stop();
+}
+
+TEST(Rpc, MalformedRequestsGetAnErrorAndTheServerSurvives) {
+  zmq::context_t ctx;
+  RpcServer s(ctx, server_opts(), echo);
+  ASSERT_TRUE(s.start().ok());
+  zmq::socket_t raw(ctx, zmq::socket_type::dealer);
+  raw.set(zmq::sockopt::linger, 0);
+  raw.connect(s.endpoint());
+  std::vector<zmq::const_buffer> bad = {zmq::str_buffer(""), zmq::str_buffer("XX"), zmq::str_buffer("id1")};
+  zmq::send_multipart(raw, bad);
+  zmq::pollitem_t it[] = {{raw.handle(), 0, ZMQ_POLLIN, 0}};
+  zmq::poll(it, 1, std::chrono::milliseconds(2000));
+  ASSERT_TRUE(it[0].revents & ZMQ_POLLIN);
+  std::vector<zmq::message_t> parts;
+  ASSERT_TRUE(zmq::recv_multipart(raw, std::back_inserter(parts)));
+  ASSERT_EQ(parts.size(), 5u);
+  EXPECT_EQ(parts[3].to_string(), "err");
+  EXPECT_NE(parts[4].to_string().find("rpc_protocol"), std::string::npos);
+  RpcClient c(ctx, client_opts(s.endpoint()));
+  EXPECT_TRUE(c.call("echo", "ok").ok());
+  s.stop();
+}
+
+TEST(Rpc, ManyThreadsEachWithItsOwnClient) {
+  zmq::context_t ctx;
+  RpcServer s(ctx, server_opts(4), echo);
+  ASSERT_TRUE(s.start().ok());
+  std::atomic<int> ok{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 4; ++t) {
+    ts.emplace_back([&, t] {
+      RpcClient c(ctx, client_opts(s.endpoint()));
+      for (int i = 0; i < 200; ++i) {
+        std::string p = std::to_string(t) + ":" + std::to_string(i);
+        auto r = c.call("echo", p);
+        if (r.ok() && *r == p) ok++;
+      }
+    });
+  }
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(ok.load(), 800);
+  EXPECT_EQ(s.served(), 800u);
+  s.stop();
+}
+
+TEST(Rpc, FullQueueAnswersOverloaded) {
+  zmq::context_t ctx;
+  RpcServerOptions o = server_opts(1);
+  o.max_queue = 1;
+  RpcServer s(ctx, o, [](const std::string&, const std::string&) -> Result<std::string> {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    return std::string("done");
+  });
+  ASSERT_TRUE(s.start().ok());
+  std::atomic<int> overloaded{0}, done{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 5; ++t) {
+    ts.emplace_back([&] {
+      RpcClient c(ctx, client_opts(s.endpoint(), 3000, 1));
+      auto r = c.call("slow", "");
+      if (r.ok()) done++;
+      else if (r.error().code == "overloaded") overloaded++;
+    });
+  }
+  for (auto& t : ts) t.join();
+  EXPECT_GE(overloaded.load(), 1);
+  EXPECT_GE(done.load(), 1);
+  EXPECT_EQ(overloaded.load() + done.load(), 5);
+  s.stop();
+}
+
+TEST(Rpc, StopFinishesInFlightRequests) {
+  zmq::context_t ctx;
+  RpcServer s(ctx, server_opts(1), [](const std::string&, const std::string&) -> Result<std::string> {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return std::string("finished");
+  });
+  ASSERT_TRUE(s.start().ok());
+  Result<std::string> r = Error("x", "x");
+  std::thread caller([&] {
+    RpcClient c(ctx, client_opts(s.endpoint(), 2000, 1));
+    r = c.call("slow", "");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  s.stop(2000);
+  caller.join();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(*r, "finished");
+}
+
+TEST(RpcCurve, AllowedKeyGetsAnswersOthersGetNothing) {
+  zmq::context_t ctx;
+  CurveKeyPair server = curve_keypair();
+  CurveKeyPair good = curve_keypair();
+  CurveKeyPair bad = curve_keypair();
+  EXPECT_EQ(curve_public_from_secret(good.secret_z85), good.public_z85);
+  EXPECT_EQ(curve_public_from_secret("short"), "");
+  ZapAuthenticator zap(ctx, {good.public_z85});
+  ASSERT_TRUE(zap.start().ok());
+  RpcServerOptions so = server_opts();
+  so.curve = server;
+  RpcServer s(ctx, so, echo);
+  ASSERT_TRUE(s.start().ok());
+
+  RpcClientOptions go = client_opts(s.endpoint(), 1000, 1);
+  go.curve = good;
+  go.server_public_z85 = server.public_z85;
+  RpcClient gc(ctx, go);
+  auto ok = gc.call("echo", "secret stuff");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(*ok, "secret stuff");
+
+  RpcClientOptions bo = client_opts(s.endpoint(), 300, 1);
+  bo.curve = bad;
+  bo.server_public_z85 = server.public_z85;
+  RpcClient bc(ctx, bo);
+  auto denied = bc.call("echo", "x");
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error().code, "rpc_timeout");
+  EXPECT_GE(zap.denied(), 1u);
+
+  RpcClient plain(ctx, client_opts(s.endpoint(), 300, 1));  // no CURVE at all
+  EXPECT_FALSE(plain.call("echo", "x").ok());
+  s.stop();
+  zap.stop();
+}

@@ -1,0 +1,53 @@
+// zap.h — a ZeroMQ ZAP (RFC 27) handler that admits CURVE clients whose public
+// key is on an allowlist and refuses everyone else.
+//
+// It binds the well-known inproc://zeromq.zap.01 endpoint of the process's
+// context, so at most one ZapAuthenticator may run per context, and it must be
+// started before any CURVE server socket accepts connections. Every decision
+// is logged (public key only; never a secret).
+//
+// Thread-safety: start()/stop() from the owning thread; the allowlist may be
+// replaced from any thread (set_allowed is mutex-protected).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <zmq.hpp>
+
+#include "common/core/result.h"
+
+namespace jb {
+
+class ZapAuthenticator {
+ public:
+  ZapAuthenticator(zmq::context_t& ctx, std::set<std::string> allowed_public_z85);
+  ~ZapAuthenticator();
+  ZapAuthenticator(const ZapAuthenticator&) = delete;
+  ZapAuthenticator& operator=(const ZapAuthenticator&) = delete;
+
+  Status start();
+  void stop();
+  void set_allowed(std::set<std::string> allowed_public_z85);
+  uint64_t denied() const { return denied_.load(); }
+  uint64_t allowed() const { return allowed_count_.load(); }
+
+ private:
+  void loop();
+  bool is_allowed(const std::string& key_z85);
+
+  zmq::context_t& ctx_;
+  std::mutex mu_;
+  std::set<std::string> allowed_;
+  std::unique_ptr<zmq::socket_t> sock_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> denied_{0};
+  std::atomic<uint64_t> allowed_count_{0};
+};
+
+}  // namespace jb

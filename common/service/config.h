@@ -1,0 +1,33 @@
+// config.h — settings every service reads the same way: Redis, log
+// level, admin listener. Each service adds its own on top (see its config.h).
+//
+// Thread-safety: load once at start-up.
+#pragma once
+
+#include <string>
+
+#include "common/core/config.h"
+#include "common/net/http_client.h"
+#include "common/core/log.h"
+#include "common/redis/client.h"
+#include "common/jellyfin/server_budget.h"
+
+namespace jb {
+
+struct CommonConfig {
+  RedisOptions redis;
+  size_t redis_pool = 8;
+  log::Level log_level = log::Level::info;
+  std::string admin_host = "0.0.0.0";
+};
+
+// Reads JB_REDIS_URL, JB_REDIS_TIMEOUT_MS, JB_REDIS_POOL, JB_LOG_LEVEL, JB_ADMIN_HOST.
+CommonConfig load_common_config(ConfigReader& r);
+
+// Outbound Jellyfin HTTP for the back-end services: JB_JELLYFIN_TIMEOUT_MS,
+// JB_JELLYFIN_TLS_VERIFY, JB_JELLYFIN_CA_FILE.
+HttpClientOptions load_jellyfin_http(ConfigReader& r, int default_timeout_ms);
+// JB_SERVER_CONCURRENCY: the per-Jellyfin-server budget (server_budget.h).
+ServerBudgetOptions load_server_budget(ConfigReader& r);
+
+}  // namespace jb

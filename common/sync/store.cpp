@@ -1,0 +1,221 @@
+// store.cpp — see store.h.
+#include "common/sync/store.h"
+
+#include <algorithm>
+
+#include "common/core/json.h"
+#include "common/core/random.h"
+#include "common/redis/script.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
+
+namespace jb::sync {
+
+namespace {
+std::string owner_set(const std::string& uid) { return "jb:user:" + uid + ":pairs"; }
+std::string active_key(const std::string& pair) { return "jb:pair:" + pair + ":active"; }
+std::string runs_key(const std::string& pair) { return "jb:pair:" + pair + ":runs"; }
+const char* kScheduled = "jb:pairs:scheduled";
+
+// Claims due pairs and moves each on by its interval (from now, so a worker
+// outage does not cause a burst of catch-up runs).
+const RedisScript kClaimDue(R"lua(
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, id in ipairs(ids) do
+  local every = tonumber(redis.call('HGET', 'jb:pair:' .. id, 'every_minutes') or '0')
+  if every and every > 0 then
+    redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + every * 60000, id)
+    out[#out + 1] = id
+  else
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+return out
+)lua");
+const RedisScript kReleaseSlot(R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+)lua");
+}  // namespace
+
+Status SyncStore::save_pair(const Pair& p) {
+  auto r = redis_.pipeline({{"HSET", pair_key(p.id), "owner", p.owner, "json", pair_to_json(p), "every_minutes",
+                             std::to_string(p.every_minutes)},
+                            {"SADD", owner_set(p.owner), p.id}});
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+Result<std::optional<Pair>> SyncStore::get_pair(const std::string& id) {
+  if (id.size() != 32 || !text::is_hex(id)) return std::optional<Pair>{};
+  auto r = redis_.command({"HMGET", pair_key(id), "owner", "json"});
+  if (!r.ok()) return r.error();
+  if (r->elements.size() < 2 || !r->elements[1].is_string()) return std::optional<Pair>{};
+  auto p = pair_from_stored(r->elements[1].str);
+  if (!p.ok()) return p.error();
+  p->owner = r->elements[0].str;
+  return std::optional<Pair>(*p);
+}
+
+Result<std::optional<Pair>> SyncStore::get_owned_pair(const std::string& id, const std::string& owner) {
+  auto p = get_pair(id);
+  if (!p.ok() || !p->has_value()) return p;
+  if ((*p)->owner != owner) return std::optional<Pair>{};
+  return p;
+}
+
+Result<std::vector<Pair>> SyncStore::list_pairs(const std::string& owner) {
+  auto ids = redis_.command({"SMEMBERS", owner_set(owner)});
+  if (!ids.ok()) return ids.error();
+  std::vector<Pair> out;
+  for (const auto& e : ids->elements) {
+    auto p = get_pair(e.str);
+    if (!p.ok()) return p.error();
+    if (p->has_value()) out.push_back(**p);
+  }
+  std::sort(out.begin(), out.end(), [](const Pair& a, const Pair& b) {
+    return a.created_ms != b.created_ms ? a.created_ms < b.created_ms : a.id < b.id;
+  });
+  return out;
+}
+
+Status SyncStore::delete_pair(const Pair& p) {
+  std::vector<RedisArgv> cmds{{"DEL", pair_key(p.id)}, {"SREM", owner_set(p.owner), p.id}, {"ZREM", kScheduled, p.id},
+                              {"DEL", runs_key(p.id)}, {"DEL", active_key(p.id)}, {"DEL", "jb:pair:" + p.id + ":fails"}};
+  for (Feature f : kFeatures) cmds.push_back({"DEL", baseline_key(p.id, f)});
+  auto r = redis_.pipeline(cmds);
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+Status SyncStore::clear_failures(const std::string& pair_id) {
+  auto r = redis_.command({"DEL", "jb:pair:" + pair_id + ":fails"});
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+Status SyncStore::schedule(const Pair& p, int64_t next_ms) {
+  auto r = p.every_minutes > 0 ? redis_.command({"ZADD", kScheduled, std::to_string(next_ms), p.id})
+                               : redis_.command({"ZREM", kScheduled, p.id});
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> SyncStore::claim_due_pairs(int64_t now_ms, int limit) {
+  auto lease = redis_.acquire();
+  auto r = kClaimDue.run(*lease, {kScheduled}, {std::to_string(now_ms), std::to_string(limit)});
+  if (!r.ok()) return r.error();
+  std::vector<std::string> ids;
+  for (const auto& e : r->elements) ids.push_back(e.str);
+  return ids;
+}
+
+Result<RunCreated> SyncStore::create_run(const Pair& p, const std::string& trigger) {
+  RunCreated out;
+  out.run_id = rnd::id128();
+  for (int attempt = 0;; ++attempt) {
+    auto slot = redis_.command({"SET", active_key(p.id), out.run_id, "NX", "PX", std::to_string(6LL * 3600 * 1000)});
+    if (!slot.ok()) return slot.error();
+    if (!slot->is_nil()) break;
+    auto cur = redis_.command({"GET", active_key(p.id)});
+    if (!cur.ok()) return cur.error();
+    if (cur->is_string()) {
+      out.run_id = cur->str;
+      out.already_active = true;
+      return out;
+    }
+    // The active run finished between SET and GET: take the slot now.
+    if (attempt >= 3) return Error("redis_busy", "The pair's run slot keeps changing; try again.", 503);
+  }
+  int64_t now = timeutil::now_unix_ms();
+  auto r = redis_.pipeline({{"HSET", run_key(out.run_id), "id", out.run_id, "pair", p.id, "owner", p.owner, "state",
+                             run_state::queued, "phase", "queued", "trigger", trigger, "dry_run", p.dry_run ? "1" : "0",
+                             "mode", p.two_way ? "two-way" : "one-way", "created_ms", std::to_string(now)},
+                            {"ZADD", runs_key(p.id), std::to_string(now), out.run_id},
+                            {"ZREMRANGEBYRANK", runs_key(p.id), "0", "-201"}});
+  bool written = r.ok() && std::none_of(r->begin(), r->end(), [](const RedisReply& x) { return x.is_error(); });
+  if (!written) {
+    (void)release_active(p.id, out.run_id);
+    return r.ok() ? Error("redis_error", "The run could not be recorded.", 503) : r.error();
+  }
+  auto q = enqueue({{"type", "sync.plan"}, {"run", out.run_id}});
+  if (!q.ok()) {
+    (void)redis_.command({"HSET", run_key(out.run_id), "state", run_state::failed, "phase", "done", "error",
+                          "The run could not be queued: " + q.error().message, "finished_ms", std::to_string(now)});
+    (void)release_active(p.id, out.run_id);
+    return q.error();
+  }
+  return out;
+}
+
+Result<std::string> SyncStore::enqueue(const std::vector<std::pair<std::string, std::string>>& fields) {
+  auto lease = redis_.acquire();
+  return workq::enqueue(*lease, queue_, fields);
+}
+
+Result<std::map<std::string, std::string>> SyncStore::get_run(const std::string& id) {
+  if (id.size() != 32 || !text::is_hex(id)) return std::map<std::string, std::string>{};
+  auto r = redis_.command({"HGETALL", run_key(id)});
+  if (!r.ok()) return r.error();
+  return r->as_map();
+}
+
+Status SyncStore::set_run(const std::string& id, const std::map<std::string, std::string>& fields) {
+  auto r = redis_.command(hset_argv(run_key(id), fields));
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> SyncStore::list_runs(const std::string& pair_id, int limit) {
+  if (limit <= 0) return std::vector<std::string>{};
+  auto r = redis_.command({"ZREVRANGE", runs_key(pair_id), "0", std::to_string(limit - 1)});
+  if (!r.ok()) return r.error();
+  std::vector<std::string> ids;
+  for (const auto& e : r->elements) ids.push_back(e.str);
+  return ids;
+}
+
+Status SyncStore::release_active(const std::string& pair_id, const std::string& run_id) {
+  // Compare and delete in one step: never free a newer run's slot.
+  auto lease = redis_.acquire();
+  auto r = kReleaseSlot.run(*lease, {active_key(pair_id)}, {run_id});
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+std::string run_to_json(const std::map<std::string, std::string>& run) {
+  auto get = [&](const char* k) {
+    auto it = run.find(k);
+    return it == run.end() ? std::string() : it->second;
+  };
+  auto date = [&](const char* k, json::Writer& w, const char* name) {
+    int64_t ms = std::atoll(get(k).c_str());
+    if (ms > 0) w.kv(name, timeutil::format_rfc3339(ms * 1000));
+    else w.kv_null(name);
+  };
+  json::Writer w;
+  w.begin_object().kv("id", get("id")).kv("pair", get("pair")).kv("state", get("state")).kv("phase", get("phase"))
+      .kv("trigger", get("trigger")).kv("mode", get("mode")).kv("dry_run", get("dry_run") == "1")
+      .kv("bootstrap", get("bootstrap") == "1");
+  date("created_ms", w, "created_at");
+  date("started_ms", w, "started_at");
+  date("finished_ms", w, "finished_at");
+  if (!get("held_reason").empty()) w.kv("held_reason", get("held_reason"));
+  if (!get("error").empty()) w.kv("error", get("error"));
+  w.kv("removals", static_cast<int64_t>(std::atoll(get("removals").c_str())));
+  w.key("counters").begin_object();
+  for (Feature f : kFeatures) {
+    std::string prefix = std::string("c:") + feature_name(f) + ":";
+    bool any = run.count("f:" + std::string(feature_name(f))) > 0;
+    if (!any) continue;
+    w.key(feature_name(f)).begin_object();
+    for (const char* kind : {"planned", "applied", "skipped", "failed", "unmatched"})
+      w.kv(kind, static_cast<int64_t>(std::atoll(get((prefix + kind).c_str()).c_str())));
+    w.end_object();
+  }
+  w.end_object().end_object();
+  return w.str();
+}
+
+}  // namespace jb::sync

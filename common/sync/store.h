@@ -1,0 +1,67 @@
+// store.h — pairs and runs in Redis (layout in sync_model.h), shared by
+// auth-service (API) and the workers.
+//
+// One run per pair at a time: creating a run takes the pair's active-run slot
+// (SET NX) and the finished run frees it. Scheduled pairs are claimed
+// atomically (a Lua script moves each claimed pair's due time one interval on),
+// so however many workers look, a pair is enqueued once per interval without a
+// leader.
+//
+// Thread-safety: thread-safe (RedisPool).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/redis/client.h"
+#include "common/sync/model.h"
+#include "common/redis/work_queue.h"
+
+namespace jb::sync {
+
+struct RunCreated {
+  std::string run_id;
+  bool already_active = false;  // a run of this pair was queued or running: that one is returned
+};
+
+class SyncStore {
+ public:
+  explicit SyncStore(RedisPool& redis, workq::Names queue = workq::default_names())
+      : redis_(redis), queue_(std::move(queue)) {}
+
+  Status save_pair(const Pair& p);
+  Result<std::optional<Pair>> get_pair(const std::string& id);
+  Result<std::optional<Pair>> get_owned_pair(const std::string& id, const std::string& owner);
+  Result<std::vector<Pair>> list_pairs(const std::string& owner);
+  Status delete_pair(const Pair& p);
+  // Lifts every quarantine of the pair (items that failed runs in a row).
+  Status clear_failures(const std::string& pair_id);
+
+  // Schedules (or unschedules, every_minutes == 0) the pair's next run.
+  Status schedule(const Pair& p, int64_t next_ms);
+  // Atomically claims pairs due at now_ms (each moved on by its interval).
+  Result<std::vector<std::string>> claim_due_pairs(int64_t now_ms, int limit);
+
+  // Creates a run (state queued) and enqueues its planning; or returns the
+  // pair's active run.
+  Result<RunCreated> create_run(const Pair& p, const std::string& trigger);
+  Result<std::map<std::string, std::string>> get_run(const std::string& id);
+  Status set_run(const std::string& id, const std::map<std::string, std::string>& fields);
+  Result<std::vector<std::string>> list_runs(const std::string& pair_id, int limit);
+  Status release_active(const std::string& pair_id, const std::string& run_id);
+  Result<std::string> enqueue(const std::vector<std::pair<std::string, std::string>>& fields);
+
+  RedisPool& redis() { return redis_; }
+  const workq::Names& queue() const { return queue_; }
+
+ private:
+  RedisPool& redis_;
+  workq::Names queue_;
+};
+
+// Public JSON of a run record (counters per feature, timestamps, reasons).
+std::string run_to_json(const std::map<std::string, std::string>& run);
+
+}  // namespace jb::sync
