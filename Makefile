@@ -6,7 +6,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CTEST_JOBS ?= 2
 
-.PHONY: all deps configure build test run bench format clean
+.PHONY: all deps configure build test test-unit run bench format format-check clean
 
 all: build
 
@@ -26,6 +26,10 @@ build: configure
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(CTEST_JOBS) --timeout 600
 
+# Only the fast unit tests (no Redis, no processes): seconds.
+test-unit: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(CTEST_JOBS) -L unit
+
 # Starts Redis (AOF under ./var/), a demo Jellyfin stand-in when JB_JELLYFIN_URL is
 # not set, and all services. Ctrl-C stops everything.
 run: build
@@ -35,8 +39,14 @@ run: build
 bench: build
 	@./scripts/bench.sh $(BUILD_DIR)
 
-format:
+format: deps
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+# Fails (and lists the files) when a source file differs from .clang-format.
+format-check: deps
+	@bad=$$(git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run 2>&1 | grep -o '^[^:]*:[0-9]*:[0-9]*: warning' | cut -d: -f1 | sort -u); \
+	if [ -n "$$bad" ]; then echo "not formatted (run make format):"; echo "$$bad"; exit 1; fi; \
+	echo "format-check: every source file follows .clang-format"
 
 clean:
 	rm -rf $(BUILD_DIR)
