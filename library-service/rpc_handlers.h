@@ -9,18 +9,17 @@
 //   index_refresh {connection_id, full}    → {"scheduled":true}
 //   lookup        {connection_id, keys:[…]} → {"results":{key:[{"id","library_id"}]}}
 //   series_keys   {connection_id, series_ids:[…]} → {"series":{id:[keys]}}
-//   list          {connection_id, library_id?, cursor, limit} →
-//   {"items":[{"id","type"}],"next_cursor"} unmatched     {connection_id, start, count} →
-//   {"items":[{"id","type","reason","name"}],"total"}
+//   list          {connection_id, library_id?, cursor, limit} → {"items":[{"id","type"}],"next_cursor"}
+//   unmatched     {connection_id, start, count} → {"items":[{"id","type","reason","name"}],"total"}
 //
 // Thread-safety: dispatch() is called concurrently from RPC pool threads.
 #pragma once
 
 #include <string>
 
+#include "common/redis/client.h"
 #include "common/core/result.h"
 #include "common/jellyfin/connection_access.h"
-#include "common/redis/client.h"
 #include "library-service/index_scheduler.h"
 #include "library-service/index_store.h"
 #include "library-service/libraries.h"

@@ -6,12 +6,10 @@
 // routes (API-NOTES §6.4):
 //   favorite / unfavorite   POST / DELETE /UserFavoriteItems/{id}?userId=
 //   unplayed                DELETE /UserPlayedItems/{id}?userId=  (count, position, date cleared)
-//   played                  POST /UserItems/{id}/UserData?userId=  {Played, PlayCount,
-//   PlaybackPositionTicks: 0, LastPlayedDate}
-//                           (not POST /UserPlayedItems: with a date it increments PlayCount, so a
-//                           repeat would count twice); without a date, DELETE /UserPlayedItems
-//                           first, so no stale date of the target's survives (it would come back as
-//                           a "newer play" next run)
+//   played                  POST /UserItems/{id}/UserData?userId=  {Played, PlayCount, PlaybackPositionTicks: 0, LastPlayedDate}
+//                           (not POST /UserPlayedItems: with a date it increments PlayCount, so a repeat would count twice);
+//                           without a date, DELETE /UserPlayedItems first, so no stale date of the target's survives
+//                           (it would come back as a "newer play" next run)
 //   set_last_played         POST /UserItems/{id}/UserData  {LastPlayedDate}
 //   set_position            POST /UserItems/{id}/UserData  {PlaybackPositionTicks, LastPlayedDate}
 //   clear_position          POST /UserItems/{id}/UserData  {PlaybackPositionTicks: 0}
@@ -41,8 +39,7 @@ struct HttpWrite {
 
 HttpWrite to_request(const PlannedWrite& w, const std::string& item_id, const std::string& user_id);
 // Every request of the write, in order (one, or two for a dateless "played").
-std::vector<HttpWrite> to_requests(const PlannedWrite& w, const std::string& item_id,
-                                   const std::string& user_id);
+std::vector<HttpWrite> to_requests(const PlannedWrite& w, const std::string& item_id, const std::string& user_id);
 
 // Whether the user data read back shows the write in effect. Dates compare to
 // the second (servers store them with varying precision).

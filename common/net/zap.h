@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 #include <thread>
+
 #include <zmq.hpp>
 
 #include "common/core/result.h"

@@ -9,10 +9,9 @@
 //   jb:pairs:scheduled           zset  pair id → next scheduled run (ms)
 //   jb:pair:<id>:runs            zset  run id → created (ms)
 //   jb:pair:<id>:base:<feature>  hash  group → baseline
-//   jb:pair:<id>:fails           hash  <feature>:<group> → consecutive failed runs (3 =
-//   quarantined) jb:run:<id>                  hash  run record (state, phase, counters
-//   c:<feature>:<kind>, …) jb:run:<id>:<feature>:S|T    hash  group → source/target SideEntry
-//   (during the run); a group is
+//   jb:pair:<id>:fails           hash  <feature>:<group> → consecutive failed runs (3 = quarantined)
+//   jb:run:<id>                  hash  run record (state, phase, counters c:<feature>:<kind>, …)
+//   jb:run:<id>:<feature>:S|T    hash  group → source/target SideEntry (during the run); a group is
 //                                      named by a canonical key (sync-worker/match.h)
 //   jb:run:<id>:<feature>:A      hash  group → the agreed baseline if the run succeeds
 //   jb:run:<id>:items            list  per-item decisions (JSON), in order
@@ -41,7 +40,7 @@ struct Pair {
   bool two_way = false;
   FeatureConfig watchlist, history, progress;
   std::vector<std::string> source_libraries, target_libraries;  // override; empty = the whitelist
-  int64_t every_minutes = 0;                                    // 0 = manual
+  int64_t every_minutes = 0;  // 0 = manual
   bool dry_run = false;
   int64_t created_ms = 0;
 
@@ -55,8 +54,7 @@ constexpr int64_t kMinScheduleMinutes = 15;
 // are the caller's connection ids. Errors: 400 "invalid_request" with every
 // field problem listed (json::Fields).
 Result<Pair> pair_from_json(const json::Value& body, const Pair* existing,
-                            const std::vector<std::string>& own_connections,
-                            json::Fields& problems);
+                            const std::vector<std::string>& own_connections, json::Fields& problems);
 std::string pair_to_json(const Pair& p, const std::string& extra_members = "");
 Result<Pair> pair_from_stored(const std::string& stored_json);
 

@@ -1,6 +1,5 @@
 // openapi_contract.h — checks the stand-in's JSON answers against Jellyfin's
-// own OpenAPI document (10.11.11, vendored as
-// tests/standin/fixtures/jellyfin-openapi-10.11.11.json).
+// own OpenAPI document (10.11.11, vendored as tests/standin/fixtures/jellyfin-openapi-10.11.11.json).
 //
 // The response schema is found from the document's `paths` section: the
 // request path is matched against the path templates (case-insensitive,
