@@ -10,8 +10,8 @@
 #include "auth-service/connections/connection_store.h"
 #include "common/core/crypto.h"
 #include "common/core/log.h"
-#include "common/net/rpc.h"
 #include "common/core/time.h"
+#include "common/net/rpc.h"
 
 namespace jb::auth {
 
@@ -31,7 +31,8 @@ int rotate_vault() {
     std::fprintf(stderr, "rotate-vault failed: %s\n", n.error().message.c_str());
     return 1;
   }
-  std::printf("re-sealed %d connection(s) with key '%s'\n", *n, cfg.vault->primary_key_id().c_str());
+  std::printf("re-sealed %d connection(s) with key '%s'\n", *n,
+              cfg.vault->primary_key_id().c_str());
   return 0;
 }
 
@@ -53,10 +54,12 @@ std::optional<int> run_cli(int argc, char** argv) {
   if (cmd == "rotate-vault") return rotate_vault();
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::printf(
-        "usage: auth-service                         serve the API (configuration: JB_* variables, see README)\n"
+        "usage: auth-service                         serve the API (configuration: JB_* variables, "
+        "see README)\n"
         "       auth-service generate-key [id]       print a new vault master key (id:base64)\n"
         "       auth-service generate-curve-keypair  print a CURVE key pair (public secret)\n"
-        "       auth-service rotate-vault            re-seal stored secrets with the primary key\n");
+        "       auth-service rotate-vault            re-seal stored secrets with the primary "
+        "key\n");
     return 0;
   }
   std::fprintf(stderr, "auth-service: unknown command '%s' (try --help)\n", cmd.c_str());

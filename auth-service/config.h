@@ -28,7 +28,7 @@ struct Config {
   std::string home_url;                                  // JB_JELLYFIN_URL (normalised)
   std::string public_url;                                // JB_PUBLIC_URL (https ⇒ Secure cookies)
   int64_t session_idle_s = 14 * 24 * 3600;               // JB_SESSION_IDLE_S
-  int64_t session_max_s = 90 * 24 * 3600;               // JB_SESSION_MAX_S
+  int64_t session_max_s = 90 * 24 * 3600;                // JB_SESSION_MAX_S
   int64_t session_cache_ms = 2000;                       // JB_SESSION_CACHE_MS (0 = off)
   int jellyfin_timeout_ms = 10000;                       // JB_JELLYFIN_TIMEOUT_MS
   bool jellyfin_tls_verify = true;                       // JB_JELLYFIN_TLS_VERIFY
@@ -37,12 +37,12 @@ struct Config {
   int check_tick_ms = 5000;                              // JB_CONNECTION_CHECK_TICK_MS
   int quickconnect_poll_ms = 5000;                       // JB_QUICKCONNECT_POLL_MS
   int64_t sse_heartbeat_ms = 15000;                      // JB_SSE_HEARTBEAT_MS (run event streams)
-  int64_t sse_max_streams = 1000;                        // JB_SSE_MAX_STREAMS (open at once, all users)
-  int64_t sse_max_streams_per_user = 8;                  // JB_SSE_MAX_STREAMS_PER_USER
-  std::string vault_bind = "tcp://0.0.0.0:5558";         // JB_VAULT_RPC_BIND
-  CurveKeyPair vault_keys;                               // JB_VAULT_SERVER_SECRET_KEY
-  std::vector<std::string> vault_clients;                // JB_VAULT_CLIENT_KEYS
-  std::optional<Vault> vault;                            // JB_MASTER_KEY / JB_MASTER_KEY_FILE
+  int64_t sse_max_streams = 1000;                 // JB_SSE_MAX_STREAMS (open at once, all users)
+  int64_t sse_max_streams_per_user = 8;           // JB_SSE_MAX_STREAMS_PER_USER
+  std::string vault_bind = "tcp://0.0.0.0:5558";  // JB_VAULT_RPC_BIND
+  CurveKeyPair vault_keys;                        // JB_VAULT_SERVER_SECRET_KEY
+  std::vector<std::string> vault_clients;         // JB_VAULT_CLIENT_KEYS
+  std::optional<Vault> vault;                     // JB_MASTER_KEY / JB_MASTER_KEY_FILE
 };
 
 Config load_config(ConfigReader& r);

@@ -3,10 +3,10 @@
 // ZMQ (library RPC clients, event subscriber, vault RPC with CURVE + ZAP) →
 // services → routes → HTTP server → wait for SIGTERM → drain → exit 0.
 #include <sys/resource.h>
-#include <zmq.hpp>
 
 #include <algorithm>
 #include <set>
+#include <zmq.hpp>
 
 #include "auth-service/cli.h"
 #include "auth-service/config.h"
@@ -19,18 +19,18 @@
 #include "auth-service/sessions/quickconnect_signin.h"
 #include "auth-service/sessions/session_cache.h"
 #include "auth-service/vault/vault_rpc.h"
-#include "common/net/events.h"
 #include "common/core/json.h"
-#include "common/sync/store.h"
-#include "common/net/http_server.h"
 #include "common/core/log.h"
 #include "common/core/metrics.h"
+#include "common/core/text.h"
+#include "common/net/events.h"
+#include "common/net/http_server.h"
+#include "common/net/rpc_pool.h"
+#include "common/net/zap.h"
 #include "common/redis/client.h"
 #include "common/redis/subscriber.h"
-#include "common/net/rpc_pool.h"
 #include "common/service/signals.h"
-#include "common/core/text.h"
-#include "common/net/zap.h"
+#include "common/sync/store.h"
 
 int main(int argc, char** argv) {
   if (auto code = jb::auth::run_cli(argc, argv)) return *code;
@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
   eo.heartbeat_ms = cfg.sse_heartbeat_ms;
   eo.max_streams = cfg.sse_max_streams;
   eo.max_streams_per_user = cfg.sse_max_streams_per_user;
-  jb::auth::RunEventHub run_events(eo, [&](const std::string& id) { return run_revisions.current(id); });
+  jb::auth::RunEventHub run_events(
+      eo, [&](const std::string& id) { return run_revisions.current(id); });
   // Each open stream holds two descriptors (Pistache's and the stream's own):
   // raise the soft limit towards the hard one so the configured streams fit.
   if (rlimit nofile{}; getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
@@ -71,11 +72,14 @@ int main(int argc, char** argv) {
       (void)setrlimit(RLIMIT_NOFILE, &nofile);
       if (nofile.rlim_cur < want)
         jb::log::warn("the file descriptor limit is low for JB_SSE_MAX_STREAMS",
-                      {{"limit", static_cast<int64_t>(nofile.rlim_cur)}, {"wanted", static_cast<int64_t>(want)}});
+                      {{"limit", static_cast<int64_t>(nofile.rlim_cur)},
+                       {"wanted", static_cast<int64_t>(want)}});
     }
   }
   jb::EventSubscriber events(zctx, cfg.events_bind, {}, [&](const jb::Event& e) {
-    registry.counter("jb_events_received_total", "Events received from workers", {{"topic", e.topic}}).inc();
+    registry
+        .counter("jb_events_received_total", "Events received from workers", {{"topic", e.topic}})
+        .inc();
     if (e.topic == "run") {
       auto d = jb::json::parse(e.payload);
       if (d.ok()) run_events.publish(jb::json::get_string(*d, "id"));
@@ -94,7 +98,8 @@ int main(int argc, char** argv) {
       cfg.common.redis, jb::auth::SessionStore::kRevokedChannel,
       [&](const std::string&, const std::string& msg) { sessions.on_revoked(msg); },
       [&] { session_cache.clear(); });
-  jb::auth::Authenticator authenticator(sessions, jb::text::istarts_with(cfg.public_url, "https://"));
+  jb::auth::Authenticator authenticator(sessions,
+                                        jb::text::istarts_with(cfg.public_url, "https://"));
   jb::auth::ConnectionStore store(redis);
   jb::auth::JellyfinAccessOptions jo;
   jo.http.timeout_ms = cfg.jellyfin_timeout_ms;
@@ -105,11 +110,13 @@ int main(int argc, char** argv) {
   timing.check_interval_ms = cfg.check_interval_s * 1000;
   timing.qc_poll_ms = cfg.quickconnect_poll_ms;
   jb::auth::ConnectionService connections(redis, store, *cfg.vault, jellyfin, timing);
-  jb::auth::QuickConnectSignIn quickconnect(redis, *cfg.vault, jellyfin, connections, sessions, timing);
+  jb::auth::QuickConnectSignIn quickconnect(redis, *cfg.vault, jellyfin, connections, sessions,
+                                            timing);
   jb::auth::ConnectionChecker checker(connections, cfg.check_tick_ms);
 
   // The vault RPC: CURVE, and only allow-listed service keys get an answer.
-  jb::ZapAuthenticator zap(zctx, std::set<std::string>(cfg.vault_clients.begin(), cfg.vault_clients.end()));
+  jb::ZapAuthenticator zap(
+      zctx, std::set<std::string>(cfg.vault_clients.begin(), cfg.vault_clients.end()));
   jb::auth::VaultRpc vault_rpc(store, *cfg.vault);
   jb::RpcServerOptions vo;
   vo.bind = cfg.vault_bind;
@@ -124,8 +131,8 @@ int main(int argc, char** argv) {
   jb::HealthState health_state;
   jb::auth::HealthChecker health(redis, library);
   jb::auth::SignInDeps signin{cfg.home_url, &authenticator, &connections, &quickconnect};
-  jb::auth::Deps deps{&registry, &health_state, &health, &authenticator, &connections, &signin,
-                     &store,     &library,      &sync_store, &run_events};
+  jb::auth::Deps deps{&registry, &health_state, &health,  &authenticator, &connections,
+                      &signin,   &store,        &library, &sync_store,    &run_events};
 
   jb::http::ServerOptions ho;
   ho.name = "api";
@@ -147,10 +154,10 @@ int main(int argc, char** argv) {
   revocations.start();
   run_events.start();
   jb::log::lifecycle("ready", {{"http_port", static_cast<int>(server.port())},
-                          {"events_endpoint", events.endpoint()},
-                          {"vault_endpoint", vault_server.endpoint()},
-                          {"vault_public_key", cfg.vault_keys.public_z85},
-                          {"home_server", cfg.home_url}});
+                               {"events_endpoint", events.endpoint()},
+                               {"vault_endpoint", vault_server.endpoint()},
+                               {"vault_public_key", cfg.vault_keys.public_z85},
+                               {"home_server", cfg.home_url}});
 
   int sig = jb::wait_for_shutdown_signal();
   jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});

@@ -10,11 +10,11 @@
 #include "auth-service/sessions/auth_handlers.h"
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sync_api/event_hub.h"
-#include "common/sync/store.h"
-#include "common/service/admin_routes.h"
-#include "common/net/http_server.h"
 #include "common/core/metrics.h"
+#include "common/net/http_server.h"
 #include "common/net/rpc_pool.h"
+#include "common/service/admin_routes.h"
+#include "common/sync/store.h"
 
 namespace jb::auth {
 

@@ -1,13 +1,14 @@
 // The OpenAPI document (auth-service/openapi.json) and the registered routes
 // must describe the same API: every route documented, every documented
 // operation served.
+#include "auth-service/routes.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <set>
 #include <sstream>
 
-#include "auth-service/routes.h"
 #include "auth-service/sessions/quickconnect_signin.h"
 #include "common/core/crypto.h"
 #include "common/core/json.h"
@@ -52,13 +53,16 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   RpcClientPool library(zctx, RpcClientOptions{"tcp://127.0.0.1:1"}, 1);
   sync::SyncStore sync_store(redis);
   auth::RunEventHub hub;
-  auth::Deps deps{&reg, &hs, nullptr, &authenticator, &conns, &signin, &store, &library, &sync_store, &hub};
+  auth::Deps deps{&reg,    &hs,    nullptr,  &authenticator, &conns,
+                  &signin, &store, &library, &sync_store,    &hub};
   http::ServerOptions o;
   http::Server server(o, reg);
   auth::register_routes(server, deps);
   std::set<std::string> served;
   for (const auto& [method, pattern] : server.routes()) served.insert(method + " " + pattern);
 
-  for (const auto& s : served) EXPECT_TRUE(documented.count(s)) << s << " is served but not in openapi.json";
-  for (const auto& d : documented) EXPECT_TRUE(served.count(d)) << d << " is documented but not served";
+  for (const auto& s : served)
+    EXPECT_TRUE(documented.count(s)) << s << " is served but not in openapi.json";
+  for (const auto& d : documented)
+    EXPECT_TRUE(served.count(d)) << d << " is documented but not served";
 }

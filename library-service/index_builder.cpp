@@ -6,15 +6,17 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "common/jellyfin/canonical.h"
 #include "common/core/log.h"
 #include "common/core/time.h"
+#include "common/jellyfin/canonical.h"
 
 namespace jb::library {
 
 namespace {
 
-char type_char(const std::string& t) { return t == "Movie" ? 'm' : t == "Series" ? 's' : 'e'; }
+char type_char(const std::string& t) {
+  return t == "Movie" ? 'm' : t == "Series" ? 's' : 'e';
+}
 
 struct Walk {
   ItemSource& src;
@@ -25,8 +27,8 @@ struct Walk {
 
 // One pass over a query's pages; counts the distinct new items it saw.
 Status walk_once(Walk& w, PageQuery q, std::unordered_set<std::string>& seen,
-                 const std::function<Status(const jf::Item&)>& on_item, int64_t& total, int64_t& fresh_total,
-                 bool repair_pass) {
+                 const std::function<Status(const jf::Item&)>& on_item, int64_t& total,
+                 int64_t& fresh_total, bool repair_pass) {
   int stuck = 0;
   q.start = 0;
   for (;;) {
@@ -54,7 +56,8 @@ Status walk_once(Walk& w, PageQuery q, std::unordered_set<std::string>& seen,
     q.start += got;
     if (q.start >= page->total) break;
     stuck = fresh == 0 && !repair_pass ? stuck + 1 : 0;
-    if (stuck >= 3) break;  // the server keeps repeating itself: stop, the count anomaly is recorded
+    if (stuck >= 3)
+      break;  // the server keeps repeating itself: stop, the count anomaly is recorded
     if (auto s = w.renew(); !s.ok()) return s;
   }
   return Status::Ok();
@@ -98,9 +101,12 @@ std::optional<SeriesInfo> parse_series_value(std::string_view v) {
   while (!v.empty()) {
     auto k = canon::unpack_front(v);
     if (!k) return std::nullopt;
-    if (k->provider == 'i') s.ids.imdb = k->id;
-    else if (k->provider == 'm') s.ids.tmdb = k->id;
-    else s.ids.tvdb = k->id;
+    if (k->provider == 'i')
+      s.ids.imdb = k->id;
+    else if (k->provider == 'm')
+      s.ids.tmdb = k->id;
+    else
+      s.ids.tvdb = k->id;
   }
   return s;
 }
@@ -117,28 +123,34 @@ void bump(BuildStats& st, char t, int64_t d) {
 }
 
 // The forward entry of an item (without its library), and why it is unmatched ("" if matched).
-IndexedItem describe(const jf::Item& item, const std::string& bin, const SeriesInfo* series, std::string& reason) {
+IndexedItem describe(const jf::Item& item, const std::string& bin, const SeriesInfo* series,
+                     std::string& reason) {
   IndexedItem it;
   it.id_bin = bin;
   it.type = type_char(item.type);
   if (item.type == "Episode") {
-    for (const auto& k : canon::keys_for(item, nullptr).keys) it.packed_keys.push_back(canon::pack(k));  // its own ids
-    bool numbered = item.season_number && item.episode_number && *item.season_number >= 0 && *item.episode_number >= 0;
+    for (const auto& k : canon::keys_for(item, nullptr).keys)
+      it.packed_keys.push_back(canon::pack(k));  // its own ids
+    bool numbered = item.season_number && item.episode_number && *item.season_number >= 0 &&
+                    *item.episode_number >= 0;
     if (numbered && series && !series->ids.empty()) {
       it.in_series = true;
       it.ordinal = series->ordinal;
       it.season = static_cast<uint64_t>(*item.season_number);
       it.first = static_cast<uint64_t>(*item.episode_number);
       it.last = it.first;
-      if (item.episode_end && *item.episode_end > *item.episode_number && *item.episode_end - *item.episode_number <= 50)
+      if (item.episode_end && *item.episode_end > *item.episode_number &&
+          *item.episode_end - *item.episode_number <= 50)
         it.last = static_cast<uint64_t>(*item.episode_end);
     }
-    if (!it.matched()) reason = canon::keys_for(item, series ? &series->ids : nullptr).unmatched_reason;
+    if (!it.matched())
+      reason = canon::keys_for(item, series ? &series->ids : nullptr).unmatched_reason;
   } else {
     auto keys = canon::keys_for(item, nullptr);
     for (const auto& k : keys.keys) {
       std::string p = canon::pack(k);
-      if (std::find(it.packed_keys.begin(), it.packed_keys.end(), p) == it.packed_keys.end()) it.packed_keys.push_back(p);
+      if (std::find(it.packed_keys.begin(), it.packed_keys.end(), p) == it.packed_keys.end())
+        it.packed_keys.push_back(p);
     }
     if (!it.matched()) reason = keys.unmatched_reason;
   }
@@ -162,13 +174,15 @@ void add_refs(IndexStore::VersionData& d, const IndexedItem& it) {
 
 }  // namespace
 
-Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src, const std::vector<std::string>& libs,
+Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src,
+                                      const std::vector<std::string>& libs,
                                       const std::function<Status()>& renew) {
   int64_t t0 = timeutil::monotonic_ms();
   uint64_t req0 = src.requests();
   BuildStats st;
   st.kind = "full";
-  if (libs.size() > 255) return Error("too_many_libraries", "An index covers at most 255 libraries.", 400);
+  if (libs.size() > 255)
+    return Error("too_many_libraries", "An index covers at most 255 libraries.", 400);
   auto old = store_.meta(conn);
   if (!old.ok()) return old.error();
 
@@ -255,7 +269,8 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src, 
   st.duration_ms = timeutil::monotonic_ms() - t0;
   m.last_duration_ms = st.duration_ms;
   m.last_full_ms = m.last_build_ms;
-  m.watermark_us = (w.first_date ? *w.first_date : timeutil::now_unix_us()) - opts_.watermark_margin_us;
+  m.watermark_us =
+      (w.first_date ? *w.first_date : timeutil::now_unix_us()) - opts_.watermark_margin_us;
   st.requests = src.requests() - req0;
   m.requests = static_cast<int64_t>(st.requests);
   m.last_kind = "full";
@@ -305,7 +320,8 @@ Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource
     return info;
   };
 
-  auto apply = [&](const jf::Item& item, uint8_t lib, const SeriesInfo* sinfo, uint64_t own_ordinal) -> Status {
+  auto apply = [&](const jf::Item& item, uint8_t lib, const SeriesInfo* sinfo,
+                   uint64_t own_ordinal) -> Status {
     std::string bin = id_to_bin(item.id);
     if (bin.empty()) {
       st.bad_item_ids++;
@@ -338,7 +354,8 @@ Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource
       if (!known.ok()) return known.error();
       uint64_t ordinal;
       if (*known) {
-        if (packed_keys(canon::series_keys((*known)->ids)) != packed_keys(canon::series_keys(ids))) {
+        if (packed_keys(canon::series_keys((*known)->ids)) !=
+            packed_keys(canon::series_keys(ids))) {
           need_full = true;  // every episode's keys depend on these ids
           return Status::Ok();
         }
@@ -350,7 +367,9 @@ Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource
       }
       SeriesInfo info{ordinal, ids};
       series_cache[item.id] = info;
-      if (auto p = store_.put_series(conn, *m, id_to_bin(item.id), series_value(ordinal, ids)); !p.ok()) return p;
+      if (auto p = store_.put_series(conn, *m, id_to_bin(item.id), series_value(ordinal, ids));
+          !p.ok())
+        return p;
       return apply(item, static_cast<uint8_t>(li), nullptr, ordinal);
     });
     if (!s.ok()) return s.error();
@@ -410,7 +429,8 @@ Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource
   n.library_items = per_lib;
   n.last_build_ms = timeutil::now_unix_ms();
   n.last_duration_ms = st.duration_ms;
-  n.watermark_us = (w.first_date ? *w.first_date : timeutil::now_unix_us()) - opts_.watermark_margin_us;
+  n.watermark_us =
+      (w.first_date ? *w.first_date : timeutil::now_unix_us()) - opts_.watermark_margin_us;
   n.requests = static_cast<int64_t>(st.requests);
   n.last_kind = "incremental";
   n.last_error.clear();

@@ -54,10 +54,12 @@ class IndexBuilder {
   IndexBuilder(IndexStore& store, BuildOptions opts) : store_(store), opts_(opts) {}
 
   // `renew` is called between pages (keeps the lock alive); an error aborts.
-  Result<BuildStats> full(const std::string& conn, ItemSource& src, const std::vector<std::string>& libraries,
+  Result<BuildStats> full(const std::string& conn, ItemSource& src,
+                          const std::vector<std::string>& libraries,
                           const std::function<Status()>& renew);
   Result<BuildStats> incremental(const std::string& conn, ItemSource& src,
-                                 const std::vector<std::string>& libraries, const std::function<Status()>& renew);
+                                 const std::vector<std::string>& libraries,
+                                 const std::function<Status()>& renew);
 
  private:
   IndexStore& store_;

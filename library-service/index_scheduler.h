@@ -21,9 +21,9 @@
 #include <string>
 #include <thread>
 
-#include "common/net/events.h"
 #include "common/core/thread_pool.h"
 #include "common/jellyfin/connection_access.h"
+#include "common/net/events.h"
 #include "library-service/index_builder.h"
 #include "library-service/index_store.h"
 #include "library-service/libraries.h"

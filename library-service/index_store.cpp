@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "common/jellyfin/canonical.h"
-#include "common/redis/script.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
+#include "common/jellyfin/canonical.h"
+#include "common/redis/script.h"
 
 namespace jb::library {
 
@@ -18,14 +18,30 @@ constexpr size_t kMaxUnmatched = 5000;
 constexpr size_t kBatch = 1000;
 constexpr double kBucketFill = 64.0;  // mean entries per bucket (listpack limit is 128)
 
-std::string meta_key(const std::string& c) { return "jb:idx:" + c + ":meta"; }
-std::string lock_key(const std::string& c) { return "jb:idx:" + c + ":lock"; }
-std::string vprefix(const std::string& c, int64_t v) { return "jb:idx:" + c + ":v" + std::to_string(v); }
-std::string kbucket(const std::string& c, int64_t v, uint32_t b) { return vprefix(c, v) + ":k:" + std::to_string(b); }
-std::string ebucket(const std::string& c, int64_t v, uint32_t b) { return vprefix(c, v) + ":e:" + std::to_string(b); }
-std::string ibucket(const std::string& c, int64_t v, uint32_t b) { return vprefix(c, v) + ":i:" + std::to_string(b); }
-std::string series_key(const std::string& c, int64_t v) { return vprefix(c, v) + ":s"; }
-std::string unmatched_key(const std::string& c, int64_t v) { return vprefix(c, v) + ":u"; }
+std::string meta_key(const std::string& c) {
+  return "jb:idx:" + c + ":meta";
+}
+std::string lock_key(const std::string& c) {
+  return "jb:idx:" + c + ":lock";
+}
+std::string vprefix(const std::string& c, int64_t v) {
+  return "jb:idx:" + c + ":v" + std::to_string(v);
+}
+std::string kbucket(const std::string& c, int64_t v, uint32_t b) {
+  return vprefix(c, v) + ":k:" + std::to_string(b);
+}
+std::string ebucket(const std::string& c, int64_t v, uint32_t b) {
+  return vprefix(c, v) + ":e:" + std::to_string(b);
+}
+std::string ibucket(const std::string& c, int64_t v, uint32_t b) {
+  return vprefix(c, v) + ":i:" + std::to_string(b);
+}
+std::string series_key(const std::string& c, int64_t v) {
+  return vprefix(c, v) + ":s";
+}
+std::string unmatched_key(const std::string& c, int64_t v) {
+  return vprefix(c, v) + ":u";
+}
 const char* kGc = "jb:idx:gc";
 
 const RedisScript kRenew(R"lua(
@@ -39,8 +55,9 @@ return 0
 
 Status run_batches(RedisPool& redis, std::vector<RedisArgv>& cmds) {
   for (size_t i = 0; i < cmds.size(); i += kBatch) {
-    std::vector<RedisArgv> part(cmds.begin() + static_cast<long>(i),
-                                cmds.begin() + static_cast<long>(std::min(cmds.size(), i + kBatch)));
+    std::vector<RedisArgv> part(
+        cmds.begin() + static_cast<long>(i),
+        cmds.begin() + static_cast<long>(std::min(cmds.size(), i + kBatch)));
     auto r = redis.pipeline(part);
     if (!r.ok()) return r.error();
     for (const auto& x : *r)
@@ -85,13 +102,19 @@ std::string ref_bytes(const std::string& id_bin, uint8_t lib, std::optional<uint
 std::string remove_ref(const std::string& refs, const std::string& id_bin, bool with_ordinal) {
   std::string out;
   for (const auto& r : parse_refs(refs, with_ordinal))
-    if (r.id_bin != id_bin) out += ref_bytes(r.id_bin, r.lib, with_ordinal ? std::optional<uint64_t>(r.ordinal) : std::nullopt);
+    if (r.id_bin != id_bin)
+      out += ref_bytes(r.id_bin, r.lib,
+                       with_ordinal ? std::optional<uint64_t>(r.ordinal) : std::nullopt);
   return out;
 }
 
-int64_t to_i(const std::string& s) { return std::atoll(s.c_str()); }
+int64_t to_i(const std::string& s) {
+  return std::atoll(s.c_str());
+}
 
-int buckets_for(size_t entries) { return std::max(1, static_cast<int>(std::ceil(static_cast<double>(entries) / kBucketFill))); }
+int buckets_for(size_t entries) {
+  return std::max(1, static_cast<int>(std::ceil(static_cast<double>(entries) / kBucketFill)));
+}
 
 // The key/episode-map edits an item contributes: (bucket-hash key, field, is_episode_map, with_ordinal).
 struct Slot {
@@ -104,7 +127,8 @@ std::vector<Slot> slots_of(const IndexedItem& it) {
   std::vector<Slot> out;
   for (const auto& k : it.packed_keys) out.push_back({k, false, is_series_key(k)});
   if (it.in_series)
-    for (uint64_t e = it.first; e <= it.last; ++e) out.push_back({episode_field(it.ordinal, it.season, e), true, false});
+    for (uint64_t e = it.first; e <= it.last; ++e)
+      out.push_back({episode_field(it.ordinal, it.season, e), true, false});
   return out;
 }
 
@@ -117,7 +141,9 @@ std::string id_to_bin(const std::string& hex32) {
   return out;
 }
 
-std::string bin_to_id(const std::string& bin16) { return text::hex_encode(bin16); }
+std::string bin_to_id(const std::string& bin16) {
+  return text::hex_encode(bin16);
+}
 
 uint32_t bucket_of(const std::string& bytes, int buckets) {
   uint32_t h = 2166136261u;  // FNV-1a
@@ -135,7 +161,8 @@ template <class WantedMap, class BucketKey, class OnValue>
 Status hmget_bucketed(RedisPool& redis, const WantedMap& wanted, int buckets, BucketKey bucket_key,
                       OnValue on_value) {
   std::map<uint32_t, std::vector<std::string>> by_bucket;
-  for (const auto& entry : wanted) by_bucket[bucket_of(entry.first, buckets)].push_back(entry.first);
+  for (const auto& entry : wanted)
+    by_bucket[bucket_of(entry.first, buckets)].push_back(entry.first);
   std::vector<RedisArgv> cmds;
   std::vector<const std::vector<std::string>*> order;
   for (const auto& [b, fields] : by_bucket) {
@@ -145,8 +172,9 @@ Status hmget_bucketed(RedisPool& redis, const WantedMap& wanted, int buckets, Bu
     order.push_back(&fields);
   }
   for (size_t i = 0; i < cmds.size(); i += kBatch) {
-    std::vector<RedisArgv> part(cmds.begin() + static_cast<long>(i),
-                                cmds.begin() + static_cast<long>(std::min(cmds.size(), i + kBatch)));
+    std::vector<RedisArgv> part(
+        cmds.begin() + static_cast<long>(i),
+        cmds.begin() + static_cast<long>(std::min(cmds.size(), i + kBatch)));
     auto r = redis.pipeline(part);
     if (!r.ok()) return r.error();
     for (size_t j = 0; j < r->size(); ++j) {
@@ -196,8 +224,8 @@ std::optional<IndexedItem> decode_forward(const std::string& id_bin, const std::
   v.remove_prefix(3);
   if (flags & 1) {
     it.in_series = true;
-    if (!canon::get_varint(v, it.ordinal) || !canon::get_varint(v, it.season) || !canon::get_varint(v, it.first) ||
-        !canon::get_varint(v, it.last))
+    if (!canon::get_varint(v, it.ordinal) || !canon::get_varint(v, it.season) ||
+        !canon::get_varint(v, it.first) || !canon::get_varint(v, it.last))
       return std::nullopt;
   }
   if ((flags & 2) && !canon::get_varint(v, it.series_ordinal)) return std::nullopt;
@@ -213,7 +241,8 @@ std::optional<IndexedItem> decode_forward(const std::string& id_bin, const std::
 std::map<std::string, std::string> IndexStore::meta_fields(const IndexMeta& m) {
   std::string libs, counts;
   for (size_t i = 0; i < m.libraries.size(); ++i) libs += (i ? "," : "") + m.libraries[i];
-  for (const auto& [lib, n] : m.library_items) counts += (counts.empty() ? "" : ",") + lib + "=" + std::to_string(n);
+  for (const auto& [lib, n] : m.library_items)
+    counts += (counts.empty() ? "" : ",") + lib + "=" + std::to_string(n);
   return {{"state", m.state},
           {"version", std::to_string(m.version)},
           {"buckets_k", std::to_string(m.buckets_k)},
@@ -266,7 +295,8 @@ Result<IndexMeta> IndexStore::meta(const std::string& conn) {
   return m;
 }
 
-Status IndexStore::put_meta(const std::string& conn, const std::map<std::string, std::string>& fields) {
+Status IndexStore::put_meta(const std::string& conn,
+                            const std::map<std::string, std::string>& fields) {
   auto r = redis_.command(hset_argv(meta_key(conn), fields));
   if (!r.ok()) return r.error();
   return Status::Ok();
@@ -282,7 +312,8 @@ Status IndexStore::renew(const std::string& conn, const std::string& token, int6
   auto lease = redis_.acquire();
   auto r = kRenew.run(*lease, {lock_key(conn)}, {token, std::to_string(ttl_ms)});
   if (!r.ok()) return r.error();
-  if (r->integer != 1) return Error("index_lock_lost", "Another builder took over this index.", 409);
+  if (r->integer != 1)
+    return Error("index_lock_lost", "Another builder took over this index.", 409);
   return Status::Ok();
 }
 
@@ -311,8 +342,8 @@ void IndexStore::bucket_counts(const VersionData& d, int& bk, int& bi, int& be) 
   be = buckets_for(d.episode_refs.size());
 }
 
-Status IndexStore::write_version(const std::string& conn, int64_t v, int buckets_k, int buckets_i, int buckets_e,
-                                 const VersionData& d) {
+Status IndexStore::write_version(const std::string& conn, int64_t v, int buckets_k, int buckets_i,
+                                 int buckets_e, const VersionData& d) {
   std::vector<RedisArgv> cmds;
   auto grouped = [&](int buckets, auto keyname, const auto& pairs) -> Status {
     std::vector<RedisArgv> per(static_cast<size_t>(buckets));
@@ -333,9 +364,18 @@ Status IndexStore::write_version(const std::string& conn, int64_t v, int buckets
   std::vector<std::pair<std::string, std::string>> forward;
   forward.reserve(d.items.size());
   for (const auto& it : d.items) forward.emplace_back(it.id_bin, encode_forward(it));
-  if (auto s = grouped(buckets_i, [&](uint32_t b) { return ibucket(conn, v, b); }, forward); !s.ok()) return s;
-  if (auto s = grouped(buckets_k, [&](uint32_t b) { return kbucket(conn, v, b); }, d.key_refs); !s.ok()) return s;
-  if (auto s = grouped(buckets_e, [&](uint32_t b) { return ebucket(conn, v, b); }, d.episode_refs); !s.ok()) return s;
+  if (auto s = grouped(
+          buckets_i, [&](uint32_t b) { return ibucket(conn, v, b); }, forward);
+      !s.ok())
+    return s;
+  if (auto s = grouped(
+          buckets_k, [&](uint32_t b) { return kbucket(conn, v, b); }, d.key_refs);
+      !s.ok())
+    return s;
+  if (auto s = grouped(
+          buckets_e, [&](uint32_t b) { return ebucket(conn, v, b); }, d.episode_refs);
+      !s.ok())
+    return s;
   RedisArgv s{"HSET", series_key(conn, v)};
   for (const auto& [id, value] : d.series) {
     s.push_back(id);
@@ -352,7 +392,8 @@ Status IndexStore::write_version(const std::string& conn, int64_t v, int buckets
   return run_batches(redis_, cmds);
 }
 
-Status IndexStore::drop_version(const std::string& conn, int64_t v, int buckets_k, int buckets_i, int buckets_e) {
+Status IndexStore::drop_version(const std::string& conn, int64_t v, int buckets_k, int buckets_i,
+                                int buckets_e) {
   std::vector<RedisArgv> cmds;
   RedisArgv unlink{"UNLINK", series_key(conn, v), unmatched_key(conn, v)};
   auto add = [&](const std::string& k) {
@@ -370,22 +411,25 @@ Status IndexStore::drop_version(const std::string& conn, int64_t v, int buckets_
 }
 
 Status IndexStore::retire_version(const std::string& conn, const IndexMeta& old, int64_t grace_ms) {
-  std::string member = conn + "|" + std::to_string(old.version) + "|" + std::to_string(old.buckets_k) + "|" +
-                       std::to_string(old.buckets_i) + "|" + std::to_string(old.buckets_e);
-  auto r = redis_.command({"ZADD", kGc, std::to_string(timeutil::now_unix_ms() + grace_ms), member});
+  std::string member = conn + "|" + std::to_string(old.version) + "|" +
+                       std::to_string(old.buckets_k) + "|" + std::to_string(old.buckets_i) + "|" +
+                       std::to_string(old.buckets_e);
+  auto r =
+      redis_.command({"ZADD", kGc, std::to_string(timeutil::now_unix_ms() + grace_ms), member});
   if (!r.ok()) return r.error();
   return Status::Ok();
 }
 
 Result<int> IndexStore::collect_garbage(int64_t now_ms) {
-  auto r = redis_.command({"ZRANGEBYSCORE", kGc, "-inf", std::to_string(now_ms), "LIMIT", "0", "20"});
+  auto r =
+      redis_.command({"ZRANGEBYSCORE", kGc, "-inf", std::to_string(now_ms), "LIMIT", "0", "20"});
   if (!r.ok()) return r.error();
   int n = 0;
   for (const auto& m : r->elements) {
     auto parts = text::split(m.str, '|');
     if (parts.size() == 5) {
-      auto s = drop_version(parts[0], to_i(parts[1]), static_cast<int>(to_i(parts[2])), static_cast<int>(to_i(parts[3])),
-                            static_cast<int>(to_i(parts[4])));
+      auto s = drop_version(parts[0], to_i(parts[1]), static_cast<int>(to_i(parts[2])),
+                            static_cast<int>(to_i(parts[3])), static_cast<int>(to_i(parts[4])));
       if (!s.ok()) return s.error();
     }
     (void)redis_.command({"ZREM", kGc, m.str});
@@ -394,13 +438,15 @@ Result<int> IndexStore::collect_garbage(int64_t now_ms) {
   return n;
 }
 
-Result<std::map<std::string, std::vector<Ref>>> IndexStore::lookup(const std::string& conn,
-                                                                   const std::vector<std::string>& text_keys) {
+Result<std::map<std::string, std::vector<Ref>>> IndexStore::lookup(
+    const std::string& conn, const std::vector<std::string>& text_keys) {
   auto m = meta(conn);
   if (!m.ok()) return m.error();
   std::map<std::string, std::vector<Ref>> out;
   if (m->version == 0 || m->buckets_k == 0) return out;
-  auto lib_of = [&](uint8_t lib) { return lib < m->libraries.size() ? m->libraries[lib] : std::string(); };
+  auto lib_of = [&](uint8_t lib) {
+    return lib < m->libraries.size() ? m->libraries[lib] : std::string();
+  };
 
   // Round 1: plain keys, and the series keys of series-episode keys.
   struct Want {
@@ -446,7 +492,8 @@ Result<std::map<std::string, std::vector<Ref>>> IndexStore::lookup(const std::st
           auto& dst = out[asker];
           for (const auto& ref : parse_refs(value, false)) {
             Ref x{bin_to_id(ref.id_bin), lib_of(ref.lib)};
-            if (std::none_of(dst.begin(), dst.end(), [&](const Ref& y) { return y.item_id == x.item_id; }))
+            if (std::none_of(dst.begin(), dst.end(),
+                             [&](const Ref& y) { return y.item_id == x.item_id; }))
               dst.push_back(x);
           }
         }
@@ -491,9 +538,8 @@ Result<std::map<std::string, std::vector<std::string>>> IndexStore::series_keys(
   return out;
 }
 
-Result<std::pair<std::vector<std::pair<std::string, char>>, int>> IndexStore::list(const std::string& conn,
-                                                                                   const std::string& library_id,
-                                                                                   int cursor, int max_items) {
+Result<std::pair<std::vector<std::pair<std::string, char>>, int>> IndexStore::list(
+    const std::string& conn, const std::string& library_id, int cursor, int max_items) {
   auto m = meta(conn);
   if (!m.ok()) return m.error();
   std::vector<std::pair<std::string, char>> items;
@@ -516,7 +562,8 @@ Result<std::pair<std::vector<std::pair<std::string, char>>, int>> IndexStore::li
   return std::make_pair(items, b >= m->buckets_i ? -1 : b);
 }
 
-Result<std::vector<std::string>> IndexStore::unmatched(const std::string& conn, int64_t start, int64_t count) {
+Result<std::vector<std::string>> IndexStore::unmatched(const std::string& conn, int64_t start,
+                                                       int64_t count) {
   auto m = meta(conn);
   if (!m.ok()) return m.error();
   std::vector<std::string> out;
@@ -530,19 +577,23 @@ Result<std::vector<std::string>> IndexStore::unmatched(const std::string& conn, 
 
 Result<std::optional<IndexedItem>> IndexStore::get_item(const std::string& conn, const IndexMeta& m,
                                                         const std::string& id_bin) {
-  auto r = redis_.command({"HGET", ibucket(conn, m.version, bucket_of(id_bin, m.buckets_i)), id_bin});
+  auto r =
+      redis_.command({"HGET", ibucket(conn, m.version, bucket_of(id_bin, m.buckets_i)), id_bin});
   if (!r.ok()) return r.error();
   if (!r->is_string()) return std::optional<IndexedItem>{};
   return decode_forward(id_bin, r->str);
 }
 
-Status IndexStore::upsert_item(const std::string& conn, const IndexMeta& m, const std::optional<IndexedItem>& old_item,
+Status IndexStore::upsert_item(const std::string& conn, const IndexMeta& m,
+                               const std::optional<IndexedItem>& old_item,
                                const IndexedItem& item) {
   // Read every field we touch, edit the refs, write back (the lock holder is the only writer).
   std::vector<Slot> slots = old_item ? slots_of(*old_item) : std::vector<Slot>{};
   std::vector<Slot> fresh = slots_of(item);
   for (const auto& f : fresh)
-    if (std::none_of(slots.begin(), slots.end(), [&](const Slot& s) { return s.field == f.field && s.episode_map == f.episode_map; }))
+    if (std::none_of(slots.begin(), slots.end(), [&](const Slot& s) {
+          return s.field == f.field && s.episode_map == f.episode_map;
+        }))
       slots.push_back(f);
   auto bucket_key = [&](const Slot& s) {
     return s.episode_map ? ebucket(conn, m.version, bucket_of(s.field, std::max(1, m.buckets_e)))
@@ -555,18 +606,27 @@ Status IndexStore::upsert_item(const std::string& conn, const IndexMeta& m, cons
   std::vector<RedisArgv> writes;
   for (size_t i = 0; i < slots.size(); ++i) {
     const Slot& s = slots[i];
-    std::string refs = remove_ref((*r)[i].is_string() ? (*r)[i].str : "", item.id_bin, s.with_ordinal);
-    bool keep = std::any_of(fresh.begin(), fresh.end(), [&](const Slot& f) { return f.field == s.field && f.episode_map == s.episode_map; });
+    std::string refs =
+        remove_ref((*r)[i].is_string() ? (*r)[i].str : "", item.id_bin, s.with_ordinal);
+    bool keep = std::any_of(fresh.begin(), fresh.end(), [&](const Slot& f) {
+      return f.field == s.field && f.episode_map == s.episode_map;
+    });
     if (keep)
-      refs += ref_bytes(item.id_bin, item.lib, s.with_ordinal ? std::optional<uint64_t>(item.series_ordinal) : std::nullopt);
-    if (refs.empty()) writes.push_back({"HDEL", bucket_key(s), s.field});
-    else writes.push_back({"HSET", bucket_key(s), s.field, refs});
+      refs +=
+          ref_bytes(item.id_bin, item.lib,
+                    s.with_ordinal ? std::optional<uint64_t>(item.series_ordinal) : std::nullopt);
+    if (refs.empty())
+      writes.push_back({"HDEL", bucket_key(s), s.field});
+    else
+      writes.push_back({"HSET", bucket_key(s), s.field, refs});
   }
-  writes.push_back({"HSET", ibucket(conn, m.version, bucket_of(item.id_bin, m.buckets_i)), item.id_bin, encode_forward(item)});
+  writes.push_back({"HSET", ibucket(conn, m.version, bucket_of(item.id_bin, m.buckets_i)),
+                    item.id_bin, encode_forward(item)});
   return run_batches(redis_, writes);
 }
 
-Status IndexStore::remove_item(const std::string& conn, const IndexMeta& m, const IndexedItem& old_item) {
+Status IndexStore::remove_item(const std::string& conn, const IndexMeta& m,
+                               const IndexedItem& old_item) {
   std::vector<Slot> slots = slots_of(old_item);
   auto bucket_key = [&](const Slot& s) {
     return s.episode_map ? ebucket(conn, m.version, bucket_of(s.field, std::max(1, m.buckets_e)))
@@ -578,23 +638,28 @@ Status IndexStore::remove_item(const std::string& conn, const IndexMeta& m, cons
   if (!r.ok()) return r.error();
   std::vector<RedisArgv> writes;
   for (size_t i = 0; i < slots.size(); ++i) {
-    std::string refs = remove_ref((*r)[i].is_string() ? (*r)[i].str : "", old_item.id_bin, slots[i].with_ordinal);
-    if (refs.empty()) writes.push_back({"HDEL", bucket_key(slots[i]), slots[i].field});
-    else writes.push_back({"HSET", bucket_key(slots[i]), slots[i].field, refs});
+    std::string refs =
+        remove_ref((*r)[i].is_string() ? (*r)[i].str : "", old_item.id_bin, slots[i].with_ordinal);
+    if (refs.empty())
+      writes.push_back({"HDEL", bucket_key(slots[i]), slots[i].field});
+    else
+      writes.push_back({"HSET", bucket_key(slots[i]), slots[i].field, refs});
   }
-  writes.push_back({"HDEL", ibucket(conn, m.version, bucket_of(old_item.id_bin, m.buckets_i)), old_item.id_bin});
+  writes.push_back(
+      {"HDEL", ibucket(conn, m.version, bucket_of(old_item.id_bin, m.buckets_i)), old_item.id_bin});
   writes.push_back({"HDEL", series_key(conn, m.version), old_item.id_bin});
   return run_batches(redis_, writes);
 }
 
-Status IndexStore::put_series(const std::string& conn, const IndexMeta& m, const std::string& id_bin,
-                              const std::string& value) {
+Status IndexStore::put_series(const std::string& conn, const IndexMeta& m,
+                              const std::string& id_bin, const std::string& value) {
   auto r = redis_.command({"HSET", series_key(conn, m.version), id_bin, value});
   if (!r.ok()) return r.error();
   return Status::Ok();
 }
 
-Result<std::optional<std::string>> IndexStore::get_series(const std::string& conn, const IndexMeta& m,
+Result<std::optional<std::string>> IndexStore::get_series(const std::string& conn,
+                                                          const IndexMeta& m,
                                                           const std::string& id_bin) {
   auto r = redis_.command({"HGET", series_key(conn, m.version), id_bin});
   if (!r.ok()) return r.error();
@@ -602,10 +667,12 @@ Result<std::optional<std::string>> IndexStore::get_series(const std::string& con
   return std::optional<std::string>(r->str);
 }
 
-Result<std::vector<IndexedItem>> IndexStore::all_items(const std::string& conn, const IndexMeta& m) {
+Result<std::vector<IndexedItem>> IndexStore::all_items(const std::string& conn,
+                                                       const IndexMeta& m) {
   std::vector<IndexedItem> out;
   std::vector<RedisArgv> cmds;
-  for (int b = 0; b < m.buckets_i; ++b) cmds.push_back({"HGETALL", ibucket(conn, m.version, static_cast<uint32_t>(b))});
+  for (int b = 0; b < m.buckets_i; ++b)
+    cmds.push_back({"HGETALL", ibucket(conn, m.version, static_cast<uint32_t>(b))});
   for (size_t i = 0; i < cmds.size(); i += 200) {
     std::vector<RedisArgv> part(cmds.begin() + static_cast<long>(i),
                                 cmds.begin() + static_cast<long>(std::min(cmds.size(), i + 200)));
@@ -613,7 +680,8 @@ Result<std::vector<IndexedItem>> IndexStore::all_items(const std::string& conn, 
     if (!r.ok()) return r.error();
     for (const auto& h : *r)
       for (size_t j = 0; j + 1 < h.elements.size(); j += 2)
-        if (auto it = decode_forward(h.elements[j].str, h.elements[j + 1].str)) out.push_back(std::move(*it));
+        if (auto it = decode_forward(h.elements[j].str, h.elements[j + 1].str))
+          out.push_back(std::move(*it));
   }
   return out;
 }

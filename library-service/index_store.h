@@ -34,8 +34,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/redis/client.h"
 #include "common/core/result.h"
+#include "common/redis/client.h"
 
 namespace jb::library {
 
@@ -43,7 +43,7 @@ struct IndexMeta {
   std::string state = "none";  // none | building | ready | stale | failed
   int64_t version = 0;
   int buckets_k = 0, buckets_i = 0, buckets_e = 0;
-  int64_t next_ordinal = 0;  // series ordinals handed out so far
+  int64_t next_ordinal = 0;            // series ordinals handed out so far
   std::vector<std::string> libraries;  // library index → library id
   int64_t movies = 0, series = 0, episodes = 0, unmatched = 0;
   int64_t last_build_ms = 0, last_duration_ms = 0, last_full_ms = 0;
@@ -62,7 +62,7 @@ struct Ref {
 struct IndexedItem {
   std::string id_bin;  // 16 bytes
   uint8_t lib = 0;
-  char type = 'm';  // m movie, s series, e episode
+  char type = 'm';                       // m movie, s series, e episode
   std::vector<std::string> packed_keys;  // the item's own keys (movie, series or episode kind)
   // Episodes under a series with ids: stored as (ordinal, season, first..last).
   bool in_series = false;
@@ -100,14 +100,15 @@ class IndexStore {
     std::vector<IndexedItem> items;
     std::unordered_map<std::string, std::string> key_refs;      // packed key → refs
     std::unordered_map<std::string, std::string> episode_refs;  // episode_field → refs
-    std::unordered_map<std::string, std::string> series;        // series id → ordinal + packed keys
+    std::unordered_map<std::string, std::string> series;  // series id → ordinal + packed keys
     std::vector<std::string> unmatched;
   };
   static void bucket_counts(const VersionData& d, int& bk, int& bi, int& be);
-  Status write_version(const std::string& conn, int64_t version, int buckets_k, int buckets_i, int buckets_e,
-                       const VersionData& data);
+  Status write_version(const std::string& conn, int64_t version, int buckets_k, int buckets_i,
+                       int buckets_e, const VersionData& data);
   // Deletes every key of a version (after a failed build or a grace period).
-  Status drop_version(const std::string& conn, int64_t version, int buckets_k, int buckets_i, int buckets_e);
+  Status drop_version(const std::string& conn, int64_t version, int buckets_k, int buckets_i,
+                      int buckets_e);
   // Schedules dropping a superseded version after `grace_ms`; collect_garbage() does it.
   Status retire_version(const std::string& conn, const IndexMeta& old, int64_t grace_ms);
   Result<int> collect_garbage(int64_t now_ms);
@@ -115,23 +116,25 @@ class IndexStore {
   // Reads (current version from meta).
   Result<std::map<std::string, std::vector<Ref>>> lookup(const std::string& conn,
                                                          const std::vector<std::string>& text_keys);
-  Result<std::map<std::string, std::vector<std::string>>> series_keys(const std::string& conn,
-                                                                      const std::vector<std::string>& series_ids);
+  Result<std::map<std::string, std::vector<std::string>>> series_keys(
+      const std::string& conn, const std::vector<std::string>& series_ids);
   // Items of one library (or all when library_id is empty), walking forward
   // buckets from `cursor`; returns the next cursor (-1 at the end).
-  Result<std::pair<std::vector<std::pair<std::string, char>>, int>> list(const std::string& conn,
-                                                                         const std::string& library_id,
-                                                                         int cursor, int max_items);
+  Result<std::pair<std::vector<std::pair<std::string, char>>, int>> list(
+      const std::string& conn, const std::string& library_id, int cursor, int max_items);
   Result<std::vector<std::string>> unmatched(const std::string& conn, int64_t start, int64_t count);
 
   // Incremental maintenance of the current version (lock held).
-  Result<std::optional<IndexedItem>> get_item(const std::string& conn, const IndexMeta& m, const std::string& id_bin);
-  Status upsert_item(const std::string& conn, const IndexMeta& m, const std::optional<IndexedItem>& old_item,
-                     const IndexedItem& item);
+  Result<std::optional<IndexedItem>> get_item(const std::string& conn, const IndexMeta& m,
+                                              const std::string& id_bin);
+  Status upsert_item(const std::string& conn, const IndexMeta& m,
+                     const std::optional<IndexedItem>& old_item, const IndexedItem& item);
   Status remove_item(const std::string& conn, const IndexMeta& m, const IndexedItem& old_item);
   // Series map value: varint ordinal + packed keys.
-  Status put_series(const std::string& conn, const IndexMeta& m, const std::string& id_bin, const std::string& value);
-  Result<std::optional<std::string>> get_series(const std::string& conn, const IndexMeta& m, const std::string& id_bin);
+  Status put_series(const std::string& conn, const IndexMeta& m, const std::string& id_bin,
+                    const std::string& value);
+  Result<std::optional<std::string>> get_series(const std::string& conn, const IndexMeta& m,
+                                                const std::string& id_bin);
   Result<int64_t> next_ordinal(const std::string& conn);
   Result<std::vector<IndexedItem>> all_items(const std::string& conn, const IndexMeta& m);
 

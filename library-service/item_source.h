@@ -34,8 +34,11 @@ std::string items_query(const PageQuery& q, const std::string& user_id);
 
 class JellyfinItemSource : public ItemSource {
  public:
-  JellyfinItemSource(jf::Client& client, std::string user_id) : c_(client), user_id_(std::move(user_id)) {}
-  Result<jf::ItemsPage> page(const PageQuery& q) override { return c_.items(items_query(q, user_id_)); }
+  JellyfinItemSource(jf::Client& client, std::string user_id)
+      : c_(client), user_id_(std::move(user_id)) {}
+  Result<jf::ItemsPage> page(const PageQuery& q) override {
+    return c_.items(items_query(q, user_id_));
+  }
   uint64_t requests() const override { return c_.requests(); }
 
  private:

@@ -9,11 +9,17 @@
 namespace jb::library {
 
 namespace {
-std::string lib_key(const std::string& c) { return "jb:lib:" + c; }
-std::string wl_key(const std::string& c) { return "jb:wl:" + c; }
+std::string lib_key(const std::string& c) {
+  return "jb:lib:" + c;
+}
+std::string wl_key(const std::string& c) {
+  return "jb:wl:" + c;
+}
 }  // namespace
 
-bool syncable_type(const std::string& t) { return t.empty() || t == "movies" || t == "tvshows" || t == "mixed" || t == "homevideos"; }
+bool syncable_type(const std::string& t) {
+  return t.empty() || t == "movies" || t == "tvshows" || t == "mixed" || t == "homevideos";
+}
 
 Result<std::optional<LibraryList>> Libraries::cached(const std::string& conn) {
   auto r = redis_.command({"GET", lib_key(conn)});
@@ -30,16 +36,19 @@ Result<std::optional<LibraryList>> Libraries::cached(const std::string& conn) {
       i.name = json::get_string(v, "name");
       i.type = json::get_string(v, "type");
       i.child_count = json::opt_int(v, "child_count");
-      if (!i.child_count) i.child_count = json::opt_int(v, "item_count");  // caches written before the rename
+      if (!i.child_count)
+        i.child_count = json::opt_int(v, "item_count");  // caches written before the rename
       l.libraries.push_back(i);
     }
   return std::optional<LibraryList>(l);
 }
 
-Result<LibraryList> Libraries::store(const std::string& conn, const std::vector<jf::Library>& found) {
+Result<LibraryList> Libraries::store(const std::string& conn,
+                                     const std::vector<jf::Library>& found) {
   LibraryList l;
   l.fetched_ms = timeutil::now_unix_ms();
-  for (const auto& f : found) l.libraries.push_back(LibraryInfo{f.id, f.name, f.collection_type, f.child_count});
+  for (const auto& f : found)
+    l.libraries.push_back(LibraryInfo{f.id, f.name, f.collection_type, f.child_count});
   json::Writer w;
   w.begin_object().kv("fetched_ms", l.fetched_ms).key("libraries").begin_array();
   for (const auto& i : l.libraries) {
@@ -65,18 +74,24 @@ Result<std::vector<std::string>> Libraries::whitelist(const std::string& conn) {
   return ids;
 }
 
-Status Libraries::set_whitelist(const std::string& conn, const std::vector<std::string>& ids, const LibraryList& known) {
+Status Libraries::set_whitelist(const std::string& conn, const std::vector<std::string>& ids,
+                                const LibraryList& known) {
   std::vector<std::string> unknown, clean;
   for (const auto& id : ids) {
-    bool ok = std::any_of(known.libraries.begin(), known.libraries.end(), [&](const auto& l) { return l.id == id; });
-    if (!ok) unknown.push_back(id);
-    else if (std::find(clean.begin(), clean.end(), id) == clean.end()) clean.push_back(id);
+    bool ok = std::any_of(known.libraries.begin(), known.libraries.end(),
+                          [&](const auto& l) { return l.id == id; });
+    if (!ok)
+      unknown.push_back(id);
+    else if (std::find(clean.begin(), clean.end(), id) == clean.end())
+      clean.push_back(id);
   }
   if (!unknown.empty()) {
     std::string list;
     for (const auto& u : unknown) list += (list.empty() ? "'" : ", '") + u + "'";
-    return Error("unknown_library", "These library ids are not libraries of this connection: " + list +
-                                        ". Load the libraries again to see the current ones.", 400);
+    return Error("unknown_library",
+                 "These library ids are not libraries of this connection: " + list +
+                     ". Load the libraries again to see the current ones.",
+                 400);
   }
   json::Writer w;
   w.begin_array();
@@ -87,11 +102,13 @@ Status Libraries::set_whitelist(const std::string& conn, const std::vector<std::
   return Status::Ok();
 }
 
-std::vector<std::string> Libraries::effective(const std::vector<std::string>& whitelist, const LibraryList& known) {
+std::vector<std::string> Libraries::effective(const std::vector<std::string>& whitelist,
+                                              const LibraryList& known) {
   std::vector<std::string> out;
   if (!whitelist.empty()) {
     for (const auto& id : whitelist)
-      if (std::any_of(known.libraries.begin(), known.libraries.end(), [&](const auto& l) { return l.id == id; }))
+      if (std::any_of(known.libraries.begin(), known.libraries.end(),
+                      [&](const auto& l) { return l.id == id; }))
         out.push_back(id);
     return out;
   }
@@ -100,7 +117,8 @@ std::vector<std::string> Libraries::effective(const std::vector<std::string>& wh
   return out;
 }
 
-std::vector<WhitelistEntry> Libraries::describe(const std::vector<std::string>& whitelist, const LibraryList& known) {
+std::vector<WhitelistEntry> Libraries::describe(const std::vector<std::string>& whitelist,
+                                                const LibraryList& known) {
   std::vector<WhitelistEntry> out;
   for (const auto& id : whitelist) {
     WhitelistEntry e{id, "", false};

@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "common/core/result.h"
 #include "common/jellyfin/client.h"
 #include "common/redis/client.h"
-#include "common/core/result.h"
 
 namespace jb::library {
 
@@ -43,10 +43,13 @@ class Libraries {
   Result<LibraryList> store(const std::string& conn, const std::vector<jf::Library>& found);
   Result<std::vector<std::string>> whitelist(const std::string& conn);
   // Validates ids against `known`: unknown ids → 400 naming each of them.
-  Status set_whitelist(const std::string& conn, const std::vector<std::string>& ids, const LibraryList& known);
+  Status set_whitelist(const std::string& conn, const std::vector<std::string>& ids,
+                       const LibraryList& known);
   // The libraries an index/sync covers: the whitelist, or every known library when empty.
-  static std::vector<std::string> effective(const std::vector<std::string>& whitelist, const LibraryList& known);
-  static std::vector<WhitelistEntry> describe(const std::vector<std::string>& whitelist, const LibraryList& known);
+  static std::vector<std::string> effective(const std::vector<std::string>& whitelist,
+                                            const LibraryList& known);
+  static std::vector<WhitelistEntry> describe(const std::vector<std::string>& whitelist,
+                                              const LibraryList& known);
 
  private:
   RedisPool& redis_;

@@ -4,17 +4,17 @@
 // /metrics) → wait for SIGTERM → drain → exit 0.
 #include <zmq.hpp>
 
-#include "common/service/admin_routes.h"
-#include "common/net/events.h"
-#include "common/net/http_server.h"
 #include "common/core/log.h"
 #include "common/core/metrics.h"
-#include "common/redis/client.h"
-#include "common/net/rpc.h"
-#include "common/service/signals.h"
-#include "common/jellyfin/vault_client.h"
-#include "library-service/config.h"
 #include "common/jellyfin/connection_access.h"
+#include "common/jellyfin/vault_client.h"
+#include "common/net/events.h"
+#include "common/net/http_server.h"
+#include "common/net/rpc.h"
+#include "common/redis/client.h"
+#include "common/service/admin_routes.h"
+#include "common/service/signals.h"
+#include "library-service/config.h"
 #include "library-service/index_builder.h"
 #include "library-service/index_scheduler.h"
 #include "library-service/index_store.h"
@@ -68,7 +68,9 @@ int main() {
   }
 
   jb::HealthState health;
-  jb::http::Server admin(jb::admin_server_options("library-admin", cfg.common.admin_host, cfg.admin_port, 2), registry);
+  jb::http::Server admin(
+      jb::admin_server_options("library-admin", cfg.common.admin_host, cfg.admin_port, 2),
+      registry);
   jb::add_admin_routes(admin, registry, health, "library-service");
   if (auto s = admin.start(); !s.ok()) {
     jb::log::error("cannot start", {{"error", s.error().message}});
@@ -76,14 +78,15 @@ int main() {
     return 1;
   }
   scheduler.start();
-  jb::log::lifecycle("ready", {{"rpc_endpoint", rpc.endpoint()}, {"admin_port", static_cast<int>(admin.port())},
-                              {"events_url", cfg.events_url}});
+  jb::log::lifecycle("ready", {{"rpc_endpoint", rpc.endpoint()},
+                               {"admin_port", static_cast<int>(admin.port())},
+                               {"events_url", cfg.events_url}});
 
   int sig = jb::wait_for_shutdown_signal();
   jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});
   health.stopping = true;
-  rpc.stop(3000);      // finish in-flight requests
-  scheduler.stop();    // running builds finish; their lock expires otherwise
+  rpc.stop(3000);    // finish in-flight requests
+  scheduler.stop();  // running builds finish; their lock expires otherwise
   admin.stop();
   jb::log::lifecycle("stopped");
   return 0;

@@ -33,7 +33,8 @@ Result<std::string> RpcHandlers::dispatch(const std::string& method, const std::
   if (method == "ping") return ping();
   auto d = json::parse(payload.empty() ? "{}" : payload);
   if (!d.ok()) return d.error();
-  if (!d->IsObject()) return Error("invalid_request", "The RPC payload must be a JSON object.", 400);
+  if (!d->IsObject())
+    return Error("invalid_request", "The RPC payload must be a JSON object.", 400);
   if (!libs_ || !index_ || !sched_ || !access_)
     return Error("unavailable", "library-service is not fully configured.", 503);
   if (method == "libraries") return libraries(*d);
@@ -51,7 +52,10 @@ Result<std::string> RpcHandlers::dispatch(const std::string& method, const std::
 Result<std::string> RpcHandlers::ping() {
   bool redis_ok = redis_.command({"PING"}).ok();
   json::Writer w;
-  w.begin_object().kv("service", "library-service").kv("redis", redis_ok ? "ok" : "error").end_object();
+  w.begin_object()
+      .kv("service", "library-service")
+      .kv("redis", redis_ok ? "ok" : "error")
+      .end_object();
   return w.str();
 }
 
@@ -86,18 +90,25 @@ Result<std::string> RpcHandlers::libraries(const json::Value& p) {
     w.begin_object().kv("id", l.id).kv("name", l.name).kv("type", l.type);
     // Two counts, two meanings: what Jellyfin reports as the library's
     // top-level entries, and what our index holds for it (with episodes).
-    if (l.child_count) w.kv("child_count", *l.child_count);
-    else w.kv_null("child_count");
-    if (m.ok() && m->library_items.count(l.id)) w.kv("indexed_items", m->library_items.at(l.id));
-    else w.kv_null("indexed_items");
+    if (l.child_count)
+      w.kv("child_count", *l.child_count);
+    else
+      w.kv_null("child_count");
+    if (m.ok() && m->library_items.count(l.id))
+      w.kv("indexed_items", m->library_items.at(l.id));
+    else
+      w.kv_null("indexed_items");
     w.kv("whitelisted", wl->empty() ? syncable_type(l.type) : listed).end_object();
   }
-  w.end_array().kv("whitelist_all", wl->empty()).kv("fetched_at", timeutil::format_rfc3339(known->fetched_ms * 1000));
+  w.end_array()
+      .kv("whitelist_all", wl->empty())
+      .kv("fetched_at", timeutil::format_rfc3339(known->fetched_ms * 1000));
   w.end_object();
   return w.str();
 }
 
-std::string RpcHandlers::whitelist_json(const std::vector<std::string>& wl, const LibraryList& known) {
+std::string RpcHandlers::whitelist_json(const std::vector<std::string>& wl,
+                                        const LibraryList& known) {
   json::Writer w;
   w.begin_object().key("library_ids").begin_array();
   for (const auto& id : wl) w.value(id);
@@ -106,7 +117,11 @@ std::string RpcHandlers::whitelist_json(const std::vector<std::string>& wl, cons
                              : "Only the listed libraries count.");
   w.key("libraries").begin_array();
   for (const auto& e : Libraries::describe(wl, known))
-    w.begin_object().kv("id", e.id).kv("name", e.name).kv("status", e.present ? "present" : "missing").end_object();
+    w.begin_object()
+        .kv("id", e.id)
+        .kv("name", e.name)
+        .kv("status", e.present ? "present" : "missing")
+        .end_object();
   w.end_array().end_object();
   return w.str();
 }
@@ -125,18 +140,22 @@ Result<std::string> RpcHandlers::whitelist_put(const json::Value& p) {
   auto conn = connection_id(p);
   if (!conn.ok()) return conn.error();
   const auto* ids = json::member(p, "library_ids");
-  if (!ids || !ids->IsArray()) return Error("invalid_request", "'library_ids' must be an array of library ids.", 400);
+  if (!ids || !ids->IsArray())
+    return Error("invalid_request", "'library_ids' must be an array of library ids.", 400);
   std::vector<std::string> list;
   for (const auto& v : ids->GetArray()) {
-    if (!v.IsString()) return Error("invalid_request", "'library_ids' must contain only strings.", 400);
+    if (!v.IsString())
+      return Error("invalid_request", "'library_ids' must contain only strings.", 400);
     list.emplace_back(v.GetString(), v.GetStringLength());
   }
-  if (list.size() > 255) return Error("invalid_request", "A whitelist holds at most 255 libraries.", 400);
+  if (list.size() > 255)
+    return Error("invalid_request", "A whitelist holds at most 255 libraries.", 400);
   auto known = known_libraries(*conn, false);
   if (!known.ok()) return known.error();
   // Ids not in the cached list may be new libraries: reload once before refusing.
   bool all_known = std::all_of(list.begin(), list.end(), [&](const std::string& id) {
-    return std::any_of(known->libraries.begin(), known->libraries.end(), [&](const auto& l) { return l.id == id; });
+    return std::any_of(known->libraries.begin(), known->libraries.end(),
+                       [&](const auto& l) { return l.id == id; });
   });
   if (!all_known) {
     auto fresh = known_libraries(*conn, true);
@@ -163,19 +182,32 @@ Result<std::string> RpcHandlers::index_status(const json::Value& p) {
   if (!m.ok()) return m.error();
   json::Writer w;
   w.begin_object().kv("state", m->state).kv("version", m->version);
-  w.key("counts").begin_object().kv("movies", m->movies).kv("series", m->series).kv("episodes", m->episodes)
+  w.key("counts")
+      .begin_object()
+      .kv("movies", m->movies)
+      .kv("series", m->series)
+      .kv("episodes", m->episodes)
       .end_object();
   w.kv("unmatched", m->unmatched);
-  if (m->last_build_ms) w.kv("last_build", timeutil::format_rfc3339(m->last_build_ms * 1000));
-  else w.kv_null("last_build");
-  if (m->last_full_ms) w.kv("last_full_build", timeutil::format_rfc3339(m->last_full_ms * 1000));
-  else w.kv_null("last_full_build");
-  w.kv("last_duration_ms", m->last_duration_ms).kv("last_kind", m->last_kind).kv("jellyfin_requests", m->requests);
+  if (m->last_build_ms)
+    w.kv("last_build", timeutil::format_rfc3339(m->last_build_ms * 1000));
+  else
+    w.kv_null("last_build");
+  if (m->last_full_ms)
+    w.kv("last_full_build", timeutil::format_rfc3339(m->last_full_ms * 1000));
+  else
+    w.kv_null("last_full_build");
+  w.kv("last_duration_ms", m->last_duration_ms)
+      .kv("last_kind", m->last_kind)
+      .kv("jellyfin_requests", m->requests);
   if (!m->last_error.empty()) w.kv("last_error", m->last_error);
   w.key("libraries").begin_array();
   for (const auto& l : m->libraries) {
     auto it = m->library_items.find(l);
-    w.begin_object().kv("id", l).kv("items", it == m->library_items.end() ? int64_t{0} : it->second).end_object();
+    w.begin_object()
+        .kv("id", l)
+        .kv("items", it == m->library_items.end() ? int64_t{0} : it->second)
+        .end_object();
   }
   w.end_array().end_object();
   return w.str();
@@ -198,7 +230,8 @@ Result<std::string> RpcHandlers::lookup(const json::Value& p) {
   w.begin_object().key("results").begin_object();
   for (const auto& [key, refs] : *r) {
     w.key(key).begin_array();
-    for (const auto& ref : refs) w.begin_object().kv("id", ref.item_id).kv("library_id", ref.library_id).end_object();
+    for (const auto& ref : refs)
+      w.begin_object().kv("id", ref.item_id).kv("library_id", ref.library_id).end_object();
     w.end_array();
   }
   w.end_object().end_object();
@@ -231,10 +264,17 @@ Result<std::string> RpcHandlers::list(const json::Value& p) {
   json::Writer w;
   w.begin_object().key("items").begin_array();
   for (const auto& [id, type] : r->first)
-    w.begin_object().kv("id", id).kv("type", type == 'm' ? "Movie" : type == 's' ? "Series" : "Episode").end_object();
+    w.begin_object()
+        .kv("id", id)
+        .kv("type", type == 'm'   ? "Movie"
+                    : type == 's' ? "Series"
+                                  : "Episode")
+        .end_object();
   w.end_array();
-  if (r->second < 0) w.kv_null("next_cursor");
-  else w.kv("next_cursor", r->second);
+  if (r->second < 0)
+    w.kv_null("next_cursor");
+  else
+    w.kv("next_cursor", r->second);
   w.end_object();
   return w.str();
 }
@@ -252,7 +292,12 @@ Result<std::string> RpcHandlers::unmatched(const json::Value& p) {
   for (const auto& e : *r) {
     auto parts = text::split(e, '\t', false);
     if (parts.size() < 4) continue;
-    w.begin_object().kv("id", parts[0]).kv("type", parts[1]).kv("reason", parts[2]).kv("name", parts[3]).end_object();
+    w.begin_object()
+        .kv("id", parts[0])
+        .kv("type", parts[1])
+        .kv("reason", parts[2])
+        .kv("name", parts[3])
+        .end_object();
   }
   w.end_array().kv("total", m.ok() ? m->unmatched : 0).end_object();
   return w.str();

@@ -17,9 +17,9 @@
 
 #include <string>
 
-#include "common/redis/client.h"
 #include "common/core/result.h"
 #include "common/jellyfin/connection_access.h"
+#include "common/redis/client.h"
 #include "library-service/index_scheduler.h"
 #include "library-service/index_store.h"
 #include "library-service/libraries.h"

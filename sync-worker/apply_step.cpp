@@ -20,8 +20,8 @@
 // writes and records what it sent.
 #include "common/core/json.h"
 #include "common/core/log.h"
-#include "common/redis/script.h"
 #include "common/core/text.h"
+#include "common/redis/script.h"
 #include "sync-worker/steps.h"
 #include "sync-worker/writes.h"
 
@@ -76,8 +76,9 @@ std::optional<Planned> parse_planned(int64_t pos, const std::string& v) {
       if (id.IsString()) p.ids.emplace_back(id.GetString(), id.GetStringLength());
   std::string action = json::get_string(*d, "action");
   bool known = false;
-  for (auto a : {sync::Action::favorite, sync::Action::unfavorite, sync::Action::played, sync::Action::unplayed,
-                 sync::Action::set_last_played, sync::Action::set_position, sync::Action::clear_position})
+  for (auto a : {sync::Action::favorite, sync::Action::unfavorite, sync::Action::played,
+                 sync::Action::unplayed, sync::Action::set_last_played, sync::Action::set_position,
+                 sync::Action::clear_position})
     if (action == sync::action_name(a)) {
       p.write.action = a;
       known = true;
@@ -91,11 +92,13 @@ std::optional<Planned> parse_planned(int64_t pos, const std::string& v) {
 
 // Reads back the user data of `ids` in batches; id → user data.
 Result<std::map<std::string, jf::UserData>> read_back(jf::Client& client, const std::string& user,
-                                                      const std::vector<std::string>& ids, size_t batch) {
+                                                      const std::vector<std::string>& ids,
+                                                      size_t batch) {
   std::map<std::string, jf::UserData> out;
   for (size_t from = 0; from < ids.size(); from += batch) {
-    std::vector<std::string> slice(ids.begin() + static_cast<long>(from),
-                                   ids.begin() + static_cast<long>(std::min(ids.size(), from + batch)));
+    std::vector<std::string> slice(
+        ids.begin() + static_cast<long>(from),
+        ids.begin() + static_cast<long>(std::min(ids.size(), from + batch)));
     auto page = client.items("userId=" + text::url_encode(user) + "&ids=" + text::join(slice, ",") +
                              "&enableImages=false&limit=" + std::to_string(slice.size()));
     if (!page.ok()) return page.error();
@@ -110,11 +113,13 @@ Result<std::map<std::string, jf::UserData>> read_back(jf::Client& client, const 
 Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& ctl) {
   std::string run_id = item.field("run");
   int64_t from = 0, to = 0;
-  if (!text::parse_int64(item.field("from"), from) || !text::parse_int64(item.field("to"), to) || from < 0 || to <= from)
+  if (!text::parse_int64(item.field("from"), from) || !text::parse_int64(item.field("to"), to) ||
+      from < 0 || to <= from)
     return Error("bad_work_item", "sync.apply needs from < to.");
   auto rec = ctx.load(run_id);
   if (!rec.ok()) return Error("retry", rec.error().message);
-  if (!rec->has_value() || (*rec)->terminal() || (*rec)->get("phase") != "apply") return Status::Ok();
+  if (!rec->has_value() || (*rec)->terminal() || (*rec)->get("phase") != "apply")
+    return Status::Ok();
   const RunRecord& run = **rec;
   std::string part = std::to_string(from) + "-" + std::to_string(to);
   auto member = ctx.redis.command({"SISMEMBER", run_list_key(run_id, "done:apply"), part});
@@ -123,7 +128,8 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
   bool busy_server = false;
   std::string transient_reason;
   if (member->integer == 0) {
-    auto plan = ctx.redis.pipeline({{"LRANGE", run_list_key(run_id, "plan"), std::to_string(from), std::to_string(to - 1)}});
+    auto plan = ctx.redis.pipeline(
+        {{"LRANGE", run_list_key(run_id, "plan"), std::to_string(from), std::to_string(to - 1)}});
     if (!plan.ok()) return Error("retry", plan.error().message);
     std::vector<Planned> todo;
     {
@@ -133,7 +139,8 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
       if (!done.ok()) return Error("retry", done.error().message);
       const auto& entries = (*plan)[0].elements;
       for (size_t i = 0; i < entries.size(); ++i) {
-        if (i < done->elements.size() && done->elements[i].is_string()) continue;  // recorded before
+        if (i < done->elements.size() && done->elements[i].is_string())
+          continue;  // recorded before
         auto p = parse_planned(from + static_cast<int64_t>(i), entries[i].str);
         if (p) todo.push_back(std::move(*p));
       }
@@ -178,7 +185,8 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
       if (ids.empty()) continue;
       auto acc = side_access(side);
       if (!acc.ok()) return ctx.step_error(item, run_id, run.pair.id, acc.error());
-      auto seen = read_back((*acc)->client, (*acc)->creds.user_id, ids, static_cast<size_t>(ctx.opts.apply_batch));
+      auto seen = read_back((*acc)->client, (*acc)->creds.user_id, ids,
+                            static_cast<size_t>(ctx.opts.apply_batch));
       if (!seen.ok()) return ctx.step_error(item, run_id, run.pair.id, seen.error());
       for (auto& p : todo) {
         if (p.side != side || !p.outcome.empty()) continue;
@@ -208,16 +216,19 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
       sync::Feature f;
       if (!sync::parse_feature(p.feature, f)) continue;
       args.insert(args.end(), {std::to_string(p.pos), w.str(), "c:" + p.feature + ":" + p.outcome,
-                               p.feature + ":" + p.group, sync::run_feature_key(run_id, f, 'A'), p.old_base,
-                               p.outcome == "applied" ? "a" : "f"});
+                               p.feature + ":" + p.group, sync::run_feature_key(run_id, f, 'A'),
+                               p.old_base, p.outcome == "applied" ? "a" : "f"});
     }
     if (args.size() > 3) {
       auto lease = ctx.redis.acquire();
-      auto r = kRecord.run(*lease, {run_list_key(run_id, "out"), sync::run_key(run_id), fails_key(run.pair.id), queue.stream},
+      auto r = kRecord.run(*lease,
+                           {run_list_key(run_id, "out"), sync::run_key(run_id),
+                            fails_key(run.pair.id), queue.stream},
                            args);
       if (!r.ok()) return Error("retry", r.error().message);
       if (r->integer < 0)
-        return Error("lease_lost", "work entry " + item.id + " was taken over before its outcomes were recorded");
+        return Error("lease_lost",
+                     "work entry " + item.id + " was taken over before its outcomes were recorded");
     }
     ctx.publish(run_id);
     if (ctl.stopping()) return Error("interrupted", "stopping");
@@ -236,7 +247,8 @@ Status release_step(SyncContext& ctx, const workq::Item& item, const WorkControl
   if (!rec.ok()) return Error("retry", rec.error().message);
   if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
   const RunRecord& run = **rec;
-  if (run.get("state") != sync::run_state::running || run.get("phase") != "apply") return Status::Ok();
+  if (run.get("state") != sync::run_state::running || run.get("phase") != "apply")
+    return Status::Ok();
   log::info("held sync run confirmed", {{"run", run_id}, {"pair", run.pair.id}});
   return enqueue_applies(ctx, run_id, std::atoll(run.get("plan_size").c_str()), item.id);
 }

@@ -12,23 +12,30 @@ Config load_config(ConfigReader& r) {
   gethostname(host, sizeof host - 1);
   c.worker_id = r.str("JB_WORKER_ID", std::string(host) + "-" + std::to_string(getpid()));
   c.admin_port = r.port("JB_ADMIN_PORT", c.admin_port);
-  c.heartbeat_interval_ms = static_cast<int>(r.integer("JB_HEARTBEAT_INTERVAL_MS", c.heartbeat_interval_ms, 50, 60000));
-  c.heartbeat_ttl_ms = static_cast<int>(r.integer("JB_HEARTBEAT_TTL_MS", c.heartbeat_ttl_ms, 100, 600000));
+  c.heartbeat_interval_ms =
+      static_cast<int>(r.integer("JB_HEARTBEAT_INTERVAL_MS", c.heartbeat_interval_ms, 50, 60000));
+  c.heartbeat_ttl_ms =
+      static_cast<int>(r.integer("JB_HEARTBEAT_TTL_MS", c.heartbeat_ttl_ms, 100, 600000));
   if (c.heartbeat_ttl_ms <= c.heartbeat_interval_ms)
-    r.add_problem("JB_HEARTBEAT_TTL_MS", "config error: JB_HEARTBEAT_TTL_MS must be larger than JB_HEARTBEAT_INTERVAL_MS");
+    r.add_problem("JB_HEARTBEAT_TTL_MS",
+                  "config error: JB_HEARTBEAT_TTL_MS must be larger than JB_HEARTBEAT_INTERVAL_MS");
   c.lease_ms = r.integer("JB_WORK_LEASE_MS", c.lease_ms, 100, 3600000);
-  c.max_deliveries = static_cast<int>(r.integer("JB_WORK_MAX_DELIVERIES", c.max_deliveries, 1, 100));
+  c.max_deliveries =
+      static_cast<int>(r.integer("JB_WORK_MAX_DELIVERIES", c.max_deliveries, 1, 100));
   c.events_url = r.zmq_endpoint("JB_EVENTS_URL", c.events_url);
   c.library_rpc_url = r.zmq_endpoint("JB_LIBRARY_RPC_URL", c.library_rpc_url);
   c.vault = load_vault_client_config(r);
   c.jellyfin_http = load_jellyfin_http(r, 30000);
   c.budget = load_server_budget(r);
   c.sync.page_size = static_cast<int>(r.integer("JB_SYNC_PAGE_SIZE", c.sync.page_size, 10, 1000));
-  c.sync.apply_batch = static_cast<int>(r.integer("JB_SYNC_APPLY_BATCH", c.sync.apply_batch, 1, 100));
+  c.sync.apply_batch =
+      static_cast<int>(r.integer("JB_SYNC_APPLY_BATCH", c.sync.apply_batch, 1, 100));
   c.sync.index_wait_ms = r.integer("JB_SYNC_INDEX_WAIT_MS", c.sync.index_wait_ms, 100, 3600000);
-  c.sync.index_max_age_ms = r.integer("JB_SYNC_INDEX_MAX_AGE_MS", c.sync.index_max_age_ms, 0, 86400000);
+  c.sync.index_max_age_ms =
+      r.integer("JB_SYNC_INDEX_MAX_AGE_MS", c.sync.index_max_age_ms, 0, 86400000);
   c.sync.max_deliveries = c.max_deliveries;
-  c.schedule_tick_ms = static_cast<int>(r.integer("JB_SCHEDULE_TICK_MS", c.schedule_tick_ms, 50, 600000));
+  c.schedule_tick_ms =
+      static_cast<int>(r.integer("JB_SCHEDULE_TICK_MS", c.schedule_tick_ms, 50, 600000));
   return c;
 }
 

@@ -7,27 +7,27 @@
 #include <string>
 
 #include "common/core/config.h"
-#include "common/service/config.h"
 #include "common/jellyfin/vault_client.h"
+#include "common/service/config.h"
 #include "sync-worker/sync_context.h"
 
 namespace jb::worker {
 
 struct Config {
   CommonConfig common;
-  std::string worker_id;                         // JB_WORKER_ID (default: hostname-pid)
-  uint16_t admin_port = 9102;                    // JB_ADMIN_PORT
-  int heartbeat_interval_ms = 1000;              // JB_HEARTBEAT_INTERVAL_MS
-  int heartbeat_ttl_ms = 5000;                   // JB_HEARTBEAT_TTL_MS
-  int64_t lease_ms = 30000;                      // JB_WORK_LEASE_MS: idle time before others claim
-  int max_deliveries = 5;                        // JB_WORK_MAX_DELIVERIES: then dead-letter
-  std::string events_url = "tcp://127.0.0.1:5557";  // JB_EVENTS_URL (auth-service's SUB)
+  std::string worker_id;             // JB_WORKER_ID (default: hostname-pid)
+  uint16_t admin_port = 9102;        // JB_ADMIN_PORT
+  int heartbeat_interval_ms = 1000;  // JB_HEARTBEAT_INTERVAL_MS
+  int heartbeat_ttl_ms = 5000;       // JB_HEARTBEAT_TTL_MS
+  int64_t lease_ms = 30000;          // JB_WORK_LEASE_MS: idle time before others claim
+  int max_deliveries = 5;            // JB_WORK_MAX_DELIVERIES: then dead-letter
+  std::string events_url = "tcp://127.0.0.1:5557";       // JB_EVENTS_URL (auth-service's SUB)
   std::string library_rpc_url = "tcp://127.0.0.1:5556";  // JB_LIBRARY_RPC_URL
-  VaultClientConfig vault;                       // JB_VAULT_*
-  HttpClientOptions jellyfin_http;               // JB_JELLYFIN_TIMEOUT_MS (30 s), _TLS_VERIFY, _CA_FILE
-  ServerBudgetOptions budget;                    // JB_SERVER_CONCURRENCY
-  SyncOptions sync;                              // JB_SYNC_*
-  int schedule_tick_ms = 5000;                   // JB_SCHEDULE_TICK_MS
+  VaultClientConfig vault;                               // JB_VAULT_*
+  HttpClientOptions jellyfin_http;  // JB_JELLYFIN_TIMEOUT_MS (30 s), _TLS_VERIFY, _CA_FILE
+  ServerBudgetOptions budget;       // JB_SERVER_CONCURRENCY
+  SyncOptions sync;                 // JB_SYNC_*
+  int schedule_tick_ms = 5000;      // JB_SCHEDULE_TICK_MS
 };
 
 Config load_config(ConfigReader& r);

@@ -11,12 +11,19 @@ namespace jb::worker {
 
 Consumer::Consumer(RedisOptions redis, ConsumerOptions opts, metrics::Registry& registry,
                    EventPublisher* events)
-    : conn_(redis), opts_(std::move(opts)), keeper_(redis, opts_.names, opts_.consumer, opts_.lease_ms, registry),
-      registry_(registry), events_(events) {}
+    : conn_(redis),
+      opts_(std::move(opts)),
+      keeper_(redis, opts_.names, opts_.consumer, opts_.lease_ms, registry),
+      registry_(registry),
+      events_(events) {}
 
-Consumer::~Consumer() { stop(); }
+Consumer::~Consumer() {
+  stop();
+}
 
-void Consumer::on(const std::string& type, WorkHandler h) { handlers_[type] = std::move(h); }
+void Consumer::on(const std::string& type, WorkHandler h) {
+  handlers_[type] = std::move(h);
+}
 
 void Consumer::start() {
   keeper_.start();
@@ -36,7 +43,8 @@ void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& le
   std::string type = item.field("type");
   if (!lease->valid()) {
     // Fetched, but held too long before we got to it: another worker may own it now.
-    log::info("work entry no longer ours before it started; left to its owner", {{"entry", item.id}, {"type", type}});
+    log::info("work entry no longer ours before it started; left to its owner",
+              {{"entry", item.id}, {"type", type}});
     count("lease_lost");
     return;
   }
@@ -44,11 +52,13 @@ void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& le
     lease->finish();
     auto moved = workq::dead_letter(conn_, opts_.names, opts_.consumer, item, why);
     if (!moved.ok()) {
-      log::warn("dead-letter failed; the entry will be redelivered", {{"entry", item.id}, {"error", moved.error().message}});
+      log::warn("dead-letter failed; the entry will be redelivered",
+                {{"entry", item.id}, {"error", moved.error().message}});
       return;
     }
     if (!*moved) {
-      log::info("work entry taken over before it was dead-lettered; left to its owner", {{"entry", item.id}});
+      log::info("work entry taken over before it was dead-lettered; left to its owner",
+                {{"entry", item.id}});
       count("lease_lost");
       return;
     }
@@ -62,7 +72,8 @@ void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& le
     return;
   }
   if (item.deliveries > opts_.max_deliveries) {
-    log::warn("work item dead-lettered", {{"entry", item.id}, {"type", type}, {"deliveries", item.deliveries}});
+    log::warn("work item dead-lettered",
+              {{"entry", item.id}, {"type", type}, {"deliveries", item.deliveries}});
     dead_letter("delivered " + std::to_string(item.deliveries) + " times without success");
     return;
   }
@@ -83,10 +94,12 @@ void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& le
   if (s.ok()) {
     auto a = workq::ack_owned(conn_, opts_.names, opts_.consumer, item.id);
     if (!a.ok()) {
-      log::warn("ack failed; the entry will be redelivered", {{"entry", item.id}, {"error", a.error().message}});
+      log::warn("ack failed; the entry will be redelivered",
+                {{"entry", item.id}, {"error", a.error().message}});
     } else if (!*a) {
       // Done, but another worker claimed it meanwhile: it finds the work done and acks.
-      log::info("work entry taken over before its ack; its new owner acks it", {{"entry", item.id}});
+      log::info("work entry taken over before its ack; its new owner acks it",
+                {{"entry", item.id}});
     }
     processed_++;
     count("done");
@@ -105,7 +118,8 @@ void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& le
     log::info("work item will be retried", {{"entry", item.id}, {"error", s.error().message}});
     count("retry");
   } else {
-    log::warn("work item failed", {{"entry", item.id}, {"type", type}, {"error", s.error().message}});
+    log::warn("work item failed",
+              {{"entry", item.id}, {"type", type}, {"error", s.error().message}});
     dead_letter(s.error().message);
   }
 }
@@ -136,9 +150,10 @@ void Consumer::loop() {
       // A blocking read may deliver long after it was sent, and re-reading our
       // own pending entries does not reset their idle time: renew those first.
       renew_first = true;
-      batch = reading_own_pending
-                  ? workq::read_own_pending(conn_, opts_.names, opts_.consumer, opts_.batch)
-                  : workq::read_new(conn_, opts_.names, opts_.consumer, opts_.batch, opts_.block_ms);
+      batch =
+          reading_own_pending
+              ? workq::read_own_pending(conn_, opts_.names, opts_.consumer, opts_.batch)
+              : workq::read_new(conn_, opts_.names, opts_.consumer, opts_.batch, opts_.block_ms);
       if (reading_own_pending && batch.ok() && batch->empty()) reading_own_pending = false;
     }
     if (!batch.ok()) {
@@ -162,7 +177,8 @@ void Consumer::loop() {
     for (size_t i = 0; i < batch->size(); ++i) {
       if (stopping_.load()) {
         for (size_t j = i; j < batch->size(); ++j)
-          (void)workq::hand_back(conn_, opts_.names, opts_.consumer, (*batch)[j].id, opts_.lease_ms);
+          (void)workq::hand_back(conn_, opts_.names, opts_.consumer, (*batch)[j].id,
+                                 opts_.lease_ms);
         break;
       }
       process((*batch)[i], leases[i]);

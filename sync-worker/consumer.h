@@ -30,8 +30,8 @@
 #include <string>
 #include <thread>
 
-#include "common/net/events.h"
 #include "common/core/metrics.h"
+#include "common/net/events.h"
 #include "common/redis/client.h"
 #include "common/redis/work_queue.h"
 #include "sync-worker/lease_keeper.h"
@@ -57,7 +57,9 @@ class Consumer {
   void on(const std::string& type, WorkHandler h);
   // Called after an entry went to the dead-letter stream (with its error), so
   // the work it belonged to can be failed visibly.
-  void on_dead_letter(std::function<void(const workq::Item&, const std::string& error)> f) { dead_ = std::move(f); }
+  void on_dead_letter(std::function<void(const workq::Item&, const std::string& error)> f) {
+    dead_ = std::move(f);
+  }
   void start();
   void stop();
   uint64_t processed() const { return processed_.load(); }

@@ -79,11 +79,11 @@ void decide_group(DiffJob& job, sync::Feature f, FeatureTotals& tot, const std::
   // The ids each side would be written to.
   // (An entry may carry only a played flag from the history listings, without ids.)
   std::vector<std::string> target_ids = s && !s->other_ids.empty() ? s->other_ids
-                                        : t                         ? t->own_ids
-                                                                    : std::vector<std::string>{};
+                                        : t                        ? t->own_ids
+                                                                   : std::vector<std::string>{};
   std::vector<std::string> source_ids = t && !t->other_ids.empty() ? t->other_ids
-                                        : s                         ? s->own_ids
-                                                                    : std::vector<std::string>{};
+                                        : s                        ? s->own_ids
+                                                                   : std::vector<std::string>{};
   in.target_playing_now = any_in(target_ids, job.playing_target);
   in.source_playing_now = any_in(source_ids, job.playing_source);
   const auto& rules = job.ctx.opts.rules;
@@ -97,7 +97,12 @@ void decide_group(DiffJob& job, sync::Feature f, FeatureTotals& tot, const std::
   auto item_json = [&](const std::string& action, const std::string& side, const std::string& item,
                        const std::string& reason, int64_t plan, bool removal) {
     json::Writer w;
-    w.begin_object().kv("feature", fname).kv("action", action).kv("side", side).kv("item", item).kv("name", name);
+    w.begin_object()
+        .kv("feature", fname)
+        .kv("action", action)
+        .kv("side", side)
+        .kv("item", item)
+        .kv("name", name);
     if (!reason.empty()) w.kv("reason", reason);
     if (removal) w.kv("removal", true);
     if (plan >= 0) w.kv("plan", plan);
@@ -111,13 +116,16 @@ void decide_group(DiffJob& job, sync::Feature f, FeatureTotals& tot, const std::
     if (fc != job.fails.end() && std::atoll(fc->second.c_str()) >= job.ctx.opts.quarantine_after) {
       const auto& w0 = d.writes.front();
       const auto& ids = w0.side == sync::Side::target ? target_ids : source_ids;
-      job.pending.push_back({"RPUSH", items_key,
-                             item_json("quarantined", w0.side == sync::Side::target ? "target" : "source",
-                                       ids.empty() ? "" : ids.front(),
-                                       "failed in " + fc->second + " runs in a row; quarantined until the pair is edited",
-                                       -1, false)});
+      job.pending.push_back(
+          {"RPUSH", items_key,
+           item_json(
+               "quarantined", w0.side == sync::Side::target ? "target" : "source",
+               ids.empty() ? "" : ids.front(),
+               "failed in " + fc->second + " runs in a row; quarantined until the pair is edited",
+               -1, false)});
       tot.skipped++;
-      if (b) job.pending.push_back({"HSET", sync::run_feature_key(job.run_id, f, 'A'), group, old_base});
+      if (b)
+        job.pending.push_back({"HSET", sync::run_feature_key(job.run_id, f, 'A'), group, old_base});
       return;
     }
   }
@@ -125,9 +133,14 @@ void decide_group(DiffJob& job, sync::Feature f, FeatureTotals& tot, const std::
     const auto& ids = w.side == sync::Side::target ? target_ids : source_ids;
     if (ids.empty()) continue;  // cannot happen for matched groups; never guess
     const char* side = w.side == sync::Side::target ? "target" : "source";
-    int64_t count = w.side == sync::Side::target ? (s ? s->state.play_count : 0) : (t ? t->state.play_count : 0);
+    int64_t count = w.side == sync::Side::target ? (s ? s->state.play_count : 0)
+                                                 : (t ? t->state.play_count : 0);
     json::Writer p;
-    p.begin_object().kv("f", fname).kv("g", group).kv("side", side).kv("action", sync::action_name(w.action));
+    p.begin_object()
+        .kv("f", fname)
+        .kv("g", group)
+        .kv("side", side)
+        .kv("action", sync::action_name(w.action));
     p.key("ids").begin_array();
     for (const auto& id : ids) p.value(id);
     p.end_array().kv("pos", w.position_ticks).kv("count", count);
@@ -135,18 +148,23 @@ void decide_group(DiffJob& job, sync::Feature f, FeatureTotals& tot, const std::
     p.kv("ob", old_base).kv("removal", w.removal).end_object();
     int64_t idx = job.plan_size++;
     job.pending.push_back({"RPUSH", run_list_key(job.run_id, "plan"), p.str()});
-    job.pending.push_back({"RPUSH", items_key, item_json(sync::action_name(w.action), side, ids.front(), "", idx, w.removal)});
+    job.pending.push_back(
+        {"RPUSH", items_key,
+         item_json(sync::action_name(w.action), side, ids.front(), "", idx, w.removal)});
     tot.planned++;
     if (w.removal) tot.removals++;
   }
   if (d.writes.empty() && !d.skip.empty()) {
     std::string side = t ? "target" : "source";
     const auto& ids = t ? t->own_ids : s ? s->own_ids : target_ids;
-    job.pending.push_back({"RPUSH", items_key, item_json("skip", side, ids.empty() ? "" : ids.front(), d.skip, -1, false)});
+    job.pending.push_back(
+        {"RPUSH", items_key,
+         item_json("skip", side, ids.empty() ? "" : ids.front(), d.skip, -1, false)});
     tot.skipped++;
   }
   if (d.agreed.present)
-    job.pending.push_back({"HSET", sync::run_feature_key(job.run_id, f, 'A'), group, sync::encode_baseline(d.agreed)});
+    job.pending.push_back({"HSET", sync::run_feature_key(job.run_id, f, 'A'), group,
+                           sync::encode_baseline(d.agreed)});
 }
 
 Status flush(DiffJob& job) {
@@ -158,13 +176,15 @@ Status flush(DiffJob& job) {
 }
 
 // HSCANs `key` in batches; calls fn with the batch's fields and values.
-Status scan_hash(SyncContext& ctx, const std::string& key,
-                 const std::function<Status(std::vector<std::string>&, std::vector<std::string>&)>& fn) {
+Status scan_hash(
+    SyncContext& ctx, const std::string& key,
+    const std::function<Status(std::vector<std::string>&, std::vector<std::string>&)>& fn) {
   std::string cursor = "0";
   do {
     auto r = ctx.redis.command({"HSCAN", key, cursor, "COUNT", std::to_string(kBatch)});
     if (!r.ok()) return r.error();
-    if (!r->is_array() || r->elements.size() != 2) return Error("redis_protocol", "unexpected HSCAN answer");
+    if (!r->is_array() || r->elements.size() != 2)
+      return Error("redis_protocol", "unexpected HSCAN answer");
     cursor = r->elements[0].str;
     std::vector<std::string> fields, values;
     const auto& kv = r->elements[1].elements;
@@ -178,7 +198,8 @@ Status scan_hash(SyncContext& ctx, const std::string& key,
   return Status::Ok();
 }
 
-Result<std::vector<RedisReply>> hmget(SyncContext& ctx, const std::string& key, const std::vector<std::string>& fields) {
+Result<std::vector<RedisReply>> hmget(SyncContext& ctx, const std::string& key,
+                                      const std::vector<std::string>& fields) {
   RedisArgv argv{"HMGET", key};
   argv.insert(argv.end(), fields.begin(), fields.end());
   auto r = ctx.redis.command(argv);
@@ -191,13 +212,16 @@ using Entry = std::optional<sync::SideEntry>;
 // Decides a batch of groups. Progress decisions also see whether each side
 // has played the item (the history listings), so a position is never pushed
 // onto a played item and a play is never undone by a stale position.
-Status decide_batch(DiffJob& job, sync::Feature f, FeatureTotals& tot, const std::vector<std::string>& groups,
-                    std::vector<Entry>& s, std::vector<Entry>& t, const std::vector<std::optional<sync::Baseline>>& b) {
+Status decide_batch(DiffJob& job, sync::Feature f, FeatureTotals& tot,
+                    const std::vector<std::string>& groups, std::vector<Entry>& s,
+                    std::vector<Entry>& t, const std::vector<std::optional<sync::Baseline>>& b) {
   if (groups.empty()) return flush(job);
   if (f == sync::Feature::progress && job.history_scanned) {
-    auto hs = hmget(job.ctx, sync::run_feature_key(job.run_id, sync::Feature::history, 'S'), groups);
+    auto hs =
+        hmget(job.ctx, sync::run_feature_key(job.run_id, sync::Feature::history, 'S'), groups);
     if (!hs.ok()) return hs.error();
-    auto ht = hmget(job.ctx, sync::run_feature_key(job.run_id, sync::Feature::history, 'T'), groups);
+    auto ht =
+        hmget(job.ctx, sync::run_feature_key(job.run_id, sync::Feature::history, 'T'), groups);
     if (!ht.ok()) return ht.error();
     for (size_t i = 0; i < groups.size(); ++i) {
       auto played = [](const RedisReply& r) {
@@ -237,61 +261,66 @@ Status diff_feature(DiffJob& job, sync::Feature f, FeatureTotals& tot) {
   };
 
   // 1. Groups the source lists.
-  if (auto st = scan_hash(job.ctx, S, [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
-        auto t = hmget(job.ctx, T, g);
-        if (!t.ok()) return t.error();
-        auto b = hmget(job.ctx, B, g);
-        if (!b.ok()) return b.error();
-        std::vector<Entry> se;
-        for (const auto& x : v) {
-          sync::SideEntry e;
-          se.push_back(sync::decode_entry(x, e) ? Entry(e) : std::nullopt);
-        }
-        auto te = entries(*t);
-        return decide_batch(job, f, tot, g, se, te, baselines(*b));
-      });
+  if (auto st = scan_hash(job.ctx, S,
+                          [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
+                            auto t = hmget(job.ctx, T, g);
+                            if (!t.ok()) return t.error();
+                            auto b = hmget(job.ctx, B, g);
+                            if (!b.ok()) return b.error();
+                            std::vector<Entry> se;
+                            for (const auto& x : v) {
+                              sync::SideEntry e;
+                              se.push_back(sync::decode_entry(x, e) ? Entry(e) : std::nullopt);
+                            }
+                            auto te = entries(*t);
+                            return decide_batch(job, f, tot, g, se, te, baselines(*b));
+                          });
       !st.ok())
     return st;
   // 2. Groups only the target lists.
-  if (auto st = scan_hash(job.ctx, T, [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
-        auto in_s = hmget(job.ctx, S, g);
-        if (!in_s.ok()) return in_s.error();
-        auto b = hmget(job.ctx, B, g);
-        if (!b.ok()) return b.error();
-        std::vector<std::string> groups;
-        std::vector<Entry> se, te;
-        std::vector<std::optional<sync::Baseline>> be;
-        for (size_t i = 0; i < g.size(); ++i) {
-          sync::SideEntry e;
-          if ((*in_s)[i].is_string() || !sync::decode_entry(v[i], e)) continue;
-          groups.push_back(g[i]);
-          se.push_back(std::nullopt);
-          te.push_back(e);
-          be.push_back(baseline_of((*b)[i]));
-        }
-        return decide_batch(job, f, tot, groups, se, te, be);
-      });
+  if (auto st = scan_hash(job.ctx, T,
+                          [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
+                            auto in_s = hmget(job.ctx, S, g);
+                            if (!in_s.ok()) return in_s.error();
+                            auto b = hmget(job.ctx, B, g);
+                            if (!b.ok()) return b.error();
+                            std::vector<std::string> groups;
+                            std::vector<Entry> se, te;
+                            std::vector<std::optional<sync::Baseline>> be;
+                            for (size_t i = 0; i < g.size(); ++i) {
+                              sync::SideEntry e;
+                              if ((*in_s)[i].is_string() || !sync::decode_entry(v[i], e)) continue;
+                              groups.push_back(g[i]);
+                              se.push_back(std::nullopt);
+                              te.push_back(e);
+                              be.push_back(baseline_of((*b)[i]));
+                            }
+                            return decide_batch(job, f, tot, groups, se, te, be);
+                          });
       !st.ok())
     return st;
   // 3. Groups only the baseline remembers: gone from both sides, nothing to write.
-  if (auto st = scan_hash(job.ctx, B, [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
-        auto in_s = hmget(job.ctx, S, g);
-        if (!in_s.ok()) return in_s.error();
-        auto in_t = hmget(job.ctx, T, g);
-        if (!in_t.ok()) return in_t.error();
-        std::vector<std::string> groups;
-        std::vector<Entry> se, te;
-        std::vector<std::optional<sync::Baseline>> be;
-        for (size_t i = 0; i < g.size(); ++i) {
-          sync::Baseline base;
-          if ((*in_s)[i].is_string() || (*in_t)[i].is_string() || !sync::decode_baseline(v[i], base)) continue;
-          groups.push_back(g[i]);
-          se.push_back(std::nullopt);
-          te.push_back(std::nullopt);
-          be.push_back(base);
-        }
-        return decide_batch(job, f, tot, groups, se, te, be);
-      });
+  if (auto st = scan_hash(job.ctx, B,
+                          [&](std::vector<std::string>& g, std::vector<std::string>& v) -> Status {
+                            auto in_s = hmget(job.ctx, S, g);
+                            if (!in_s.ok()) return in_s.error();
+                            auto in_t = hmget(job.ctx, T, g);
+                            if (!in_t.ok()) return in_t.error();
+                            std::vector<std::string> groups;
+                            std::vector<Entry> se, te;
+                            std::vector<std::optional<sync::Baseline>> be;
+                            for (size_t i = 0; i < g.size(); ++i) {
+                              sync::Baseline base;
+                              if ((*in_s)[i].is_string() || (*in_t)[i].is_string() ||
+                                  !sync::decode_baseline(v[i], base))
+                                continue;
+                              groups.push_back(g[i]);
+                              se.push_back(std::nullopt);
+                              te.push_back(std::nullopt);
+                              be.push_back(base);
+                            }
+                            return decide_batch(job, f, tot, groups, se, te, be);
+                          });
       !st.ok())
     return st;
   return Status::Ok();
@@ -308,7 +337,8 @@ Result<std::set<std::string>> playing_now(SyncContext& ctx, const std::string& c
   const std::string& user = (*access)->creds.user_id;
   for (const auto& s : d->GetArray()) {
     if (json::get_string(s, "UserId") != user) continue;
-    if (const auto* np = json::member(s, "NowPlayingItem"); np && np->IsObject()) ids.insert(json::get_string(*np, "Id"));
+    if (const auto* np = json::member(s, "NowPlayingItem"); np && np->IsObject())
+      ids.insert(json::get_string(*np, "Id"));
   }
   return ids;
 }
@@ -322,7 +352,8 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
   const RunRecord& run = **rec;
   const std::string& phase = run.get("phase");
-  if (phase == "apply") return enqueue_applies(ctx, run_id, std::atoll(run.get("plan_size").c_str()), item.id);
+  if (phase == "apply")
+    return enqueue_applies(ctx, run_id, std::atoll(run.get("plan_size").c_str()), item.id);
   if (phase != "scan" && phase != "diff") return Status::Ok();
   // One differ per run: the first entry (or that entry redelivered).
   auto claim = ctx.redis.command({"HSETNX", sync::run_key(run_id), "differ", item.id});
@@ -352,9 +383,11 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
 
   // Start over: nothing of this run has been applied yet.
   if (auto s = ctl.check(); !s.ok()) return s;
-  std::vector<RedisArgv> reset{{"DEL", run_list_key(run_id, "plan")}, {"DEL", run_list_key(run_id, "items")},
+  std::vector<RedisArgv> reset{{"DEL", run_list_key(run_id, "plan")},
+                               {"DEL", run_list_key(run_id, "items")},
                                {"DEL", run_list_key(run_id, "out")}};
-  for (sync::Feature f : pair.enabled()) reset.push_back({"DEL", sync::run_feature_key(run_id, f, 'A')});
+  for (sync::Feature f : pair.enabled())
+    reset.push_back({"DEL", sync::run_feature_key(run_id, f, 'A')});
   if (auto r = ctx.redis.pipeline(reset); !r.ok()) return Error("retry", r.error().message);
 
   std::map<std::string, std::string> fields;
@@ -363,18 +396,20 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   for (sync::Feature f : pair.enabled()) {
     if (auto s = ctl.check(); !s.ok()) return s;
     FeatureTotals tot;
-    if (auto s = diff_feature(job, f, tot); !s.ok()) return ctx.step_error(item, run_id, pair.id, s.error());
+    if (auto s = diff_feature(job, f, tot); !s.ok())
+      return ctx.step_error(item, run_id, pair.id, s.error());
     std::string fname = sync::feature_name(f);
     // Unmatched items of this feature go to the item list too.
-    if (auto s = scan_hash(ctx, run_list_key(run_id, "unmatched"),
-                           [&](std::vector<std::string>& k, std::vector<std::string>& v) -> Status {
-                             for (size_t i = 0; i < k.size(); ++i)
-                               if (k[i].rfind(fname + "|", 0) == 0) {
-                                 job.pending.push_back({"RPUSH", run_list_key(run_id, "items"), v[i]});
-                                 tot.unmatched++;
-                               }
-                             return flush(job);
-                           });
+    if (auto s =
+            scan_hash(ctx, run_list_key(run_id, "unmatched"),
+                      [&](std::vector<std::string>& k, std::vector<std::string>& v) -> Status {
+                        for (size_t i = 0; i < k.size(); ++i)
+                          if (k[i].rfind(fname + "|", 0) == 0) {
+                            job.pending.push_back({"RPUSH", run_list_key(run_id, "items"), v[i]});
+                            tot.unmatched++;
+                          }
+                        return flush(job);
+                      });
         !s.ok())
       return ctx.step_error(item, run_id, pair.id, s.error());
     fields["c:" + fname + ":planned"] = std::to_string(tot.planned);
@@ -383,19 +418,26 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
     fields["c:" + fname + ":applied"] = "0";
     fields["c:" + fname + ":failed"] = "0";
     removals += tot.removals;
-    if (tot.removals > 0 && tot.base_size > 0 && tot.removals * 100 > tot.base_size * ctx.opts.mass_delete_percent)
-      holds.push_back("would remove " + std::to_string(tot.removals) + " of " + std::to_string(tot.base_size) + " " +
-                      fname + " entries (more than " + std::to_string(ctx.opts.mass_delete_percent) + " %)");
+    if (tot.removals > 0 && tot.base_size > 0 &&
+        tot.removals * 100 > tot.base_size * ctx.opts.mass_delete_percent)
+      holds.push_back("would remove " + std::to_string(tot.removals) + " of " +
+                      std::to_string(tot.base_size) + " " + fname + " entries (more than " +
+                      std::to_string(ctx.opts.mass_delete_percent) + " %)");
     else if (tot.removals > 0 && tot.base_size >= ctx.opts.suspect_min_baseline &&
              std::min(tot.present_source, tot.present_target) * 10 < tot.base_size)
-      holds.push_back("suspect snapshot: the " + std::string(tot.present_source < tot.present_target ? "source" : "target") +
-                      " now lists " + std::to_string(std::min(tot.present_source, tot.present_target)) + " " + fname +
-                      " entries where " + std::to_string(tot.base_size) + " were agreed");
+      holds.push_back("suspect snapshot: the " +
+                      std::string(tot.present_source < tot.present_target ? "source" : "target") +
+                      " now lists " +
+                      std::to_string(std::min(tot.present_source, tot.present_target)) + " " +
+                      fname + " entries where " + std::to_string(tot.base_size) + " were agreed");
   }
   if (auto s = ctl.check(); !s.ok()) return s;
   fields["removals"] = std::to_string(removals);
   fields["plan_size"] = std::to_string(job.plan_size);
-  log::info("sync run diffed", {{"run", run_id}, {"pair", pair.id}, {"planned", job.plan_size}, {"removals", removals},
+  log::info("sync run diffed", {{"run", run_id},
+                                {"pair", pair.id},
+                                {"planned", job.plan_size},
+                                {"removals", removals},
                                 {"held", !holds.empty()}});
   if (pair.dry_run || run.get("dry_run") == "1") {
     fields["phase"] = "done";
@@ -416,7 +458,8 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   return enqueue_applies(ctx, run_id, job.plan_size, item.id);
 }
 
-Status enqueue_applies(SyncContext& ctx, const std::string& run_id, int64_t planned, const std::string& entry_id) {
+Status enqueue_applies(SyncContext& ctx, const std::string& run_id, int64_t planned,
+                       const std::string& entry_id) {
   if (planned <= 0) {
     if (auto s = ctx.finalize(run_id, entry_id); !s.ok()) return retry_later(s.error());
     return Status::Ok();
@@ -424,10 +467,13 @@ Status enqueue_applies(SyncContext& ctx, const std::string& run_id, int64_t plan
   int64_t batch = ctx.opts.apply_batch;
   int64_t shards = (planned + batch - 1) / batch;
   // Set once: a repeat must not reset the count of parts already finished.
-  auto r = ctx.redis.command({"HSETNX", sync::run_key(run_id), "applys_left", std::to_string(shards)});
+  auto r =
+      ctx.redis.command({"HSETNX", sync::run_key(run_id), "applys_left", std::to_string(shards)});
   if (!r.ok()) return Error("retry", r.error().message);
   for (int64_t from = 0; from < planned; from += batch) {
-    auto q = ctx.store.enqueue({{"type", "sync.apply"}, {"run", run_id}, {"from", std::to_string(from)},
+    auto q = ctx.store.enqueue({{"type", "sync.apply"},
+                                {"run", run_id},
+                                {"from", std::to_string(from)},
                                 {"to", std::to_string(std::min(planned, from + batch))}});
     if (!q.ok()) return Error("retry", q.error().message);
   }

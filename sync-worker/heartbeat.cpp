@@ -7,11 +7,18 @@
 namespace jb::worker {
 
 Heartbeat::Heartbeat(RedisOptions redis, std::string worker_id, int interval_ms, int ttl_ms)
-    : conn_(std::move(redis)), id_(std::move(worker_id)), interval_ms_(interval_ms), ttl_ms_(ttl_ms) {}
+    : conn_(std::move(redis)),
+      id_(std::move(worker_id)),
+      interval_ms_(interval_ms),
+      ttl_ms_(ttl_ms) {}
 
-Heartbeat::~Heartbeat() { stop(); }
+Heartbeat::~Heartbeat() {
+  stop();
+}
 
-void Heartbeat::start() { thread_ = std::thread([this] { loop(); }); }
+void Heartbeat::start() {
+  thread_ = std::thread([this] { loop(); });
+}
 
 void Heartbeat::stop() {
   if (!thread_.joinable()) return;

@@ -8,7 +8,9 @@
 
 namespace jb::worker {
 
-bool Lease::valid() const { return !lost_.load() && remaining_ms() > 0; }
+bool Lease::valid() const {
+  return !lost_.load() && remaining_ms() > 0;
+}
 
 int64_t Lease::remaining_ms() const {
   return granted_at_ms_.load() + lease_ms_ * 2 / 3 - timeutil::monotonic_ms();
@@ -37,17 +39,22 @@ const std::string& WorkControl::entry() const {
   return lease_ ? lease_->entry() : none;
 }
 
-LeaseKeeper::LeaseKeeper(RedisOptions redis, workq::Names names, std::string consumer, int64_t lease_ms,
-                         metrics::Registry& registry)
+LeaseKeeper::LeaseKeeper(RedisOptions redis, workq::Names names, std::string consumer,
+                         int64_t lease_ms, metrics::Registry& registry)
     : conn_(std::move(redis)),
       names_(std::move(names)),
       consumer_(std::move(consumer)),
       lease_ms_(lease_ms),
-      lost_(registry.counter("jb_work_leases_lost_total", "Work entries this worker lost to another after its lease")) {}
+      lost_(registry.counter("jb_work_leases_lost_total",
+                             "Work entries this worker lost to another after its lease")) {}
 
-LeaseKeeper::~LeaseKeeper() { stop(); }
+LeaseKeeper::~LeaseKeeper() {
+  stop();
+}
 
-void LeaseKeeper::start() { thread_ = std::thread([this] { loop(); }); }
+void LeaseKeeper::start() {
+  thread_ = std::thread([this] { loop(); });
+}
 
 void LeaseKeeper::stop() {
   {

@@ -40,8 +40,8 @@
 #include <thread>
 
 #include "common/core/metrics.h"
-#include "common/redis/client.h"
 #include "common/core/result.h"
+#include "common/redis/client.h"
 #include "common/redis/work_queue.h"
 
 namespace jb::worker {

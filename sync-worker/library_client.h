@@ -35,8 +35,8 @@ class LibraryClient {
   Result<std::map<std::string, std::vector<ItemRef>>> lookup(const std::string& connection_id,
                                                              const std::vector<std::string>& keys);
   // Series ids → their canonical series keys (text form).
-  Result<std::map<std::string, std::vector<std::string>>> series_keys(const std::string& connection_id,
-                                                                      const std::vector<std::string>& series_ids);
+  Result<std::map<std::string, std::vector<std::string>>> series_keys(
+      const std::string& connection_id, const std::vector<std::string>& series_ids);
 
  private:
   Result<std::string> call(const std::string& method, const std::string& payload);

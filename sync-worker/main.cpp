@@ -4,16 +4,16 @@
 // publisher → admin HTTP → wait for SIGTERM → hand back → exit 0.
 #include <zmq.hpp>
 
-#include "common/service/admin_routes.h"
-#include "common/jellyfin/connection_access.h"
-#include "common/net/events.h"
-#include "common/net/http_server.h"
 #include "common/core/log.h"
 #include "common/core/metrics.h"
+#include "common/jellyfin/connection_access.h"
+#include "common/jellyfin/vault_client.h"
+#include "common/net/events.h"
+#include "common/net/http_server.h"
 #include "common/net/rpc_pool.h"
+#include "common/service/admin_routes.h"
 #include "common/service/signals.h"
 #include "common/sync/store.h"
-#include "common/jellyfin/vault_client.h"
 #include "sync-worker/config.h"
 #include "sync-worker/consumer.h"
 #include "sync-worker/heartbeat.h"
@@ -60,22 +60,26 @@ int main() {
   co.batch = 1;  // one entry at a time, so a run's shards spread over every worker
   jb::worker::Consumer consumer(cfg.common.redis, co, registry, &events);
   consumer.on("noop", jb::worker::noop_handler);
-  using Step = jb::Status (*)(jb::worker::SyncContext&, const jb::workq::Item&, const jb::worker::WorkControl&);
+  using Step = jb::Status (*)(jb::worker::SyncContext&, const jb::workq::Item&,
+                              const jb::worker::WorkControl&);
   for (auto [type, step] : {std::pair<const char*, Step>{"sync.plan", jb::worker::plan_step},
                             {"sync.scan", jb::worker::scan_step},
                             {"sync.diff", jb::worker::diff_step},
                             {"sync.apply", jb::worker::apply_step},
                             {"sync.release", jb::worker::release_step}})
-    consumer.on(type, [&sync, step](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
-      return step(sync, item, control);
-    });
+    consumer.on(type,
+                [&sync, step](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
+                  return step(sync, item, control);
+                });
   consumer.on_dead_letter([&sync](const jb::workq::Item& item, const std::string& error) {
-    if (!item.field("run").empty()) sync.fail(item.field("run"), "", item.field("type") + ": " + error);
+    if (!item.field("run").empty())
+      sync.fail(item.field("run"), "", item.field("type") + ": " + error);
   });
   jb::worker::Scheduler scheduler(store, cfg.schedule_tick_ms, registry);
 
   jb::HealthState health;
-  jb::http::Server admin(jb::admin_server_options("worker-admin", cfg.common.admin_host, cfg.admin_port, 1), registry);
+  jb::http::Server admin(
+      jb::admin_server_options("worker-admin", cfg.common.admin_host, cfg.admin_port, 1), registry);
   jb::add_admin_routes(admin, registry, health, "sync-worker");
   if (auto s = admin.start(); !s.ok()) {
     jb::log::error("cannot start", {{"error", s.error().message}});
@@ -84,7 +88,8 @@ int main() {
   heartbeat.start();
   consumer.start();
   scheduler.start();
-  jb::log::lifecycle("ready", {{"worker_id", cfg.worker_id}, {"admin_port", static_cast<int>(admin.port())}});
+  jb::log::lifecycle(
+      "ready", {{"worker_id", cfg.worker_id}, {"admin_port", static_cast<int>(admin.port())}});
 
   int sig = jb::wait_for_shutdown_signal();
   jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});

@@ -39,15 +39,19 @@ canon::ProviderIds series_ids_from_keys(const std::vector<std::string>& keys) {
   for (const auto& k : keys) {
     auto key = canon::from_text(k);
     if (!key || key->kind != canon::Kind::series) continue;
-    if (key->provider == 'i') ids.imdb = key->id;
-    else if (key->provider == 'm') ids.tmdb = key->id;
-    else if (key->provider == 'v') ids.tvdb = key->id;
+    if (key->provider == 'i')
+      ids.imdb = key->id;
+    else if (key->provider == 'm')
+      ids.tmdb = key->id;
+    else if (key->provider == 'v')
+      ids.tvdb = key->id;
   }
   return ids;
 }
 
-std::vector<canon::ItemKeys> page_keys(const std::vector<jf::Item>& items,
-                                       const std::map<std::string, canon::ProviderIds>& series_ids) {
+std::vector<canon::ItemKeys> page_keys(
+    const std::vector<jf::Item>& items,
+    const std::map<std::string, canon::ProviderIds>& series_ids) {
   std::vector<canon::ItemKeys> out;
   out.reserve(items.size());
   for (const auto& it : items) {
@@ -86,7 +90,8 @@ std::string display_name(const jf::Item& item) {
     char se[48] = "";
     if (item.season_number && item.episode_number) {
       if (item.episode_end && *item.episode_end > *item.episode_number)
-        std::snprintf(se, sizeof se, " S%02dE%02d-E%02d", *item.season_number, *item.episode_number, *item.episode_end);
+        std::snprintf(se, sizeof se, " S%02dE%02d-E%02d", *item.season_number, *item.episode_number,
+                      *item.episode_end);
       else
         std::snprintf(se, sizeof se, " S%02dE%02d", *item.season_number, *item.episode_number);
     }
@@ -119,7 +124,8 @@ PageGroups group_page(const GroupInput& in) {
     auto f = in.other->find(key);
     if (f == in.other->end()) return ids;
     for (const auto& ref : f->second)
-      if (in.other_libraries.empty() || in.other_libraries.count(ref.library_id)) add_unique(ids, ref.id);
+      if (in.other_libraries.empty() || in.other_libraries.count(ref.library_id))
+        add_unique(ids, ref.id);
     return ids;
   };
   for (size_t i = 0; i < items.size() && i < keys.size(); ++i) {
@@ -132,7 +138,8 @@ PageGroups group_page(const GroupInput& in) {
     // Partition the keys: one part per spanned episode (series-episode keys), one for the rest.
     std::map<std::pair<int, int>, std::vector<std::string>> parts;
     for (const auto& k : keys[i].keys) {
-      auto part = k.kind == canon::Kind::series_episode ? std::make_pair(k.season, k.episode) : std::make_pair(-1, -1);
+      auto part = k.kind == canon::Kind::series_episode ? std::make_pair(k.season, k.episode)
+                                                        : std::make_pair(-1, -1);
       parts[part].push_back(canon::to_text(k));
     }
     bool any = false;
@@ -160,7 +167,9 @@ PageGroups group_page(const GroupInput& in) {
       if (part.first >= 0) any = add_group(part_keys) || any;
     // An episode's own ids count only when no series-episode key matched (they name the same episode).
     if (!any && parts.count({-1, -1})) any = add_group(parts[{-1, -1}]);
-    if (!any) out.unmatched.push_back({item.id, name, "not found in the " + in.other_side_name + "'s libraries"});
+    if (!any)
+      out.unmatched.push_back(
+          {item.id, name, "not found in the " + in.other_side_name + "'s libraries"});
   }
   return out;
 }

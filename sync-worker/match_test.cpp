@@ -503,7 +503,9 @@ TEST(Match, FilmWhoseKeysDifferInPartGetsTheSameGroupFromBothSides) {
        {{"Imdb", "tt0133093"}, {"Tvdb", "169"}},
        "movie:imdb:tt0133093"},
       // A has tmdb + tvdb, B imdb + tvdb.
-      {{{"Tmdb", "603"}, {"Tvdb", "169"}}, {{"Imdb", "tt0133093"}, {"Tvdb", "169"}}, "movie:tvdb:169"},
+      {{{"Tmdb", "603"}, {"Tvdb", "169"}},
+       {{"Imdb", "tt0133093"}, {"Tvdb", "169"}},
+       "movie:tvdb:169"},
       // Identical keys.
       {{{"Imdb", "tt0133093"}, {"Tmdb", "603"}},
        {{"Imdb", "tt0133093"}, {"Tmdb", "603"}},
@@ -592,7 +594,8 @@ TEST(Match, EpisodeMatchedThroughItsOwnIdOnOneSideGetsTheSameGroupFromBothSides)
 TEST(Match, GroupNamesDoNotDependOnWhichSideScans) {
   // A small mixed library, the same titles on both sides with other ids and
   // other key sets: both scans name the same groups.
-  SeriesIds src_series{{"s-bb", series_ids_from_keys({"series:tvdb:81189", "series:imdb:tt0903747"})}};
+  SeriesIds src_series{
+      {"s-bb", series_ids_from_keys({"series:tvdb:81189", "series:imdb:tt0903747"})}};
   SeriesIds tgt_series{{"t-bb", series_ids_from_keys({"series:imdb:tt0903747"})}};
   std::vector<jf::Item> source{
       movie("s-m1", "The Matrix", {{"Imdb", "tt0133093"}, {"Tmdb", "603"}}),

@@ -20,7 +20,8 @@ namespace jb::worker {
 namespace {
 
 // Waits until the connection's index is usable and built after `fresh_after_ms`.
-Result<IndexInfo> wait_for_index(SyncContext& ctx, const std::string& conn, const WorkControl& ctl) {
+Result<IndexInfo> wait_for_index(SyncContext& ctx, const std::string& conn,
+                                 const WorkControl& ctl) {
   auto info = ctx.library.index_status(conn);
   if (!info.ok()) return info.error();
   int64_t now = timeutil::now_unix_ms();
@@ -34,12 +35,15 @@ Result<IndexInfo> wait_for_index(SyncContext& ctx, const std::string& conn, cons
     info = ctx.library.index_status(conn);
     if (!info.ok()) return info.error();
     if (info->usable() && info->last_build_ms >= asked - 1000) return info;
-    if (info->state == "failed" && info->last_build_ms < asked - 1000 && !info->last_error.empty() && !info->usable())
-      return Error("index_failed", "The library index of connection " + conn + " could not be built: " + info->last_error);
+    if (info->state == "failed" && info->last_build_ms < asked - 1000 &&
+        !info->last_error.empty() && !info->usable())
+      return Error("index_failed", "The library index of connection " + conn +
+                                       " could not be built: " + info->last_error);
   }
   // A refresh that takes long: an older usable index still matches almost everything.
   if (info->usable()) {
-    log::warn("index refresh still running; planning with the previous index", {{"connection", conn}});
+    log::warn("index refresh still running; planning with the previous index",
+              {{"connection", conn}});
     return info;
   }
   return Error("index_not_ready", "The library index of connection " + conn + " is not built yet.");
@@ -57,7 +61,8 @@ Status plan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   if (run.terminal() || (phase != "queued" && phase != "plan")) return Status::Ok();
   const sync::Pair& pair = run.pair;
   if (phase == "queued") {
-    (void)ctx.set(run_id, {{"state", sync::run_state::running}, {"phase", "plan"},
+    (void)ctx.set(run_id, {{"state", sync::run_state::running},
+                           {"phase", "plan"},
                            {"started_ms", std::to_string(timeutil::now_unix_ms())}});
     ctx.publish(run_id);
   }
@@ -67,11 +72,14 @@ Status plan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
     const std::string& conn = std::string(side) == "source" ? pair.source : pair.target;
     auto info = wait_for_index(ctx, conn, ctl);
     if (!info.ok()) return ctx.step_error(item, run_id, pair.id, info.error());
-    const auto& override_libs = std::string(side) == "source" ? pair.source_libraries : pair.target_libraries;
+    const auto& override_libs =
+        std::string(side) == "source" ? pair.source_libraries : pair.target_libraries;
     libs[side] = override_libs.empty() ? info->libraries : override_libs;
     if (libs[side].empty())
-      return ctx.step_error(item, run_id, pair.id,
-                            Error("no_libraries", std::string("The ") + side + " connection has no film or series library to sync."));
+      return ctx.step_error(
+          item, run_id, pair.id,
+          Error("no_libraries",
+                std::string("The ") + side + " connection has no film or series library to sync."));
   }
   auto synced = ctx.redis.command({"EXISTS", "jb:pair:" + pair.id + ":synced"});
   if (!synced.ok()) return Error("retry", synced.error().message);
@@ -97,12 +105,16 @@ Status plan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   if (auto s = ctl.check(); !s.ok()) return s;
   if (auto s = ctx.set(run_id, fields); !s.ok()) return Error("retry", s.error().message);
   for (const auto& sc : scans) {
-    auto q = ctx.store.enqueue({{"type", "sync.scan"}, {"run", run_id}, {"feature", sc.feature}, {"side", sc.side},
+    auto q = ctx.store.enqueue({{"type", "sync.scan"},
+                                {"run", run_id},
+                                {"feature", sc.feature},
+                                {"side", sc.side},
                                 {"library", sc.library}});
     if (!q.ok()) return Error("retry", q.error().message);
   }
   (void)ctx.set(run_id, {{"phase", "scan"}});
-  log::info("sync run planned", {{"run", run_id}, {"pair", pair.id}, {"scans", static_cast<int64_t>(scans.size())}});
+  log::info("sync run planned",
+            {{"run", run_id}, {"pair", pair.id}, {"scans", static_cast<int64_t>(scans.size())}});
   ctx.publish(run_id);
   return Status::Ok();
 }

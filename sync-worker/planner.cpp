@@ -42,7 +42,7 @@ Decision watchlist(const Inputs& in) {
     d.agreed.present = ps;
     return d;
   }
-  if (ps) {  // only the source
+  if (ps) {                 // only the source
     if (b && in.two_way) {  // the target removed it
       if (in.config.remove) {
         d.writes.push_back(w(Side::source, Action::unfavorite, true));
@@ -165,8 +165,10 @@ Decision progress_decision(const Inputs& in, const Rules& r, bool& deferred) {
   bool rs = in_progress(s, r), rt = in_progress(t, r);
   bool b = in.baseline && in.baseline->present;
   auto set = [&](Side side, const State& from) {
-    if ((side == Side::target && in.target_playing_now) || (side == Side::source && in.source_playing_now)) {
-      d.skip = side == Side::target ? "being played right now on the target" : "being played right now on the source";
+    if ((side == Side::target && in.target_playing_now) ||
+        (side == Side::source && in.source_playing_now)) {
+      d.skip = side == Side::target ? "being played right now on the target"
+                                    : "being played right now on the source";
       deferred = true;
       return;
     }
@@ -176,8 +178,10 @@ Decision progress_decision(const Inputs& in, const Rules& r, bool& deferred) {
     d.writes.push_back(x);
   };
   auto clear = [&](Side side) {
-    if ((side == Side::target && in.target_playing_now) || (side == Side::source && in.source_playing_now)) {
-      d.skip = side == Side::target ? "being played right now on the target" : "being played right now on the source";
+    if ((side == Side::target && in.target_playing_now) ||
+        (side == Side::source && in.source_playing_now)) {
+      d.skip = side == Side::target ? "being played right now on the target"
+                                    : "being played right now on the source";
       deferred = true;
       return;
     }
@@ -194,13 +198,16 @@ Decision progress_decision(const Inputs& in, const Rules& r, bool& deferred) {
     } else {
       d.agreed.position_ticks = t.position_ticks;
       d.agreed.last_played_us = t.last_played_us;
-      if (in.two_way) set(Side::source, t);
-      else d.skip = "the target's progress is newer (one-way)";
+      if (in.two_way)
+        set(Side::source, t);
+      else
+        d.skip = "the target's progress is newer (one-way)";
     }
     return d;
   }
   if (!rs && !rt) {
-    if (complete(s, r) && t.position_ticks > 0 && !t.played) d.skip = "at or over 95 %: left to history";
+    if (complete(s, r) && t.position_ticks > 0 && !t.played)
+      d.skip = "at or over 95 %: left to history";
     return d;
   }
   if (rs) {  // only the source is in progress
@@ -231,7 +238,8 @@ Decision progress_decision(const Inputs& in, const Rules& r, bool& deferred) {
   }
   // only the target is in progress
   if (s.played || complete(s, r)) {
-    d.skip = s.played ? "played on the source: left to history" : "at or over 95 % on the source: left to history";
+    d.skip = s.played ? "played on the source: left to history"
+                      : "at or over 95 % on the source: left to history";
     d.agreed = in.baseline ? *in.baseline : Baseline{};
   } else if (b) {  // the source cleared it
     if (in.config.remove) {
@@ -267,31 +275,44 @@ Decision progress(const Inputs& in, const Rules& r) {
 
 const char* action_name(Action a) {
   switch (a) {
-    case Action::favorite: return "favorite";
-    case Action::unfavorite: return "unfavorite";
-    case Action::played: return "played";
-    case Action::unplayed: return "unplayed";
-    case Action::set_last_played: return "set_last_played";
-    case Action::set_position: return "set_position";
-    case Action::clear_position: return "clear_position";
+    case Action::favorite:
+      return "favorite";
+    case Action::unfavorite:
+      return "unfavorite";
+    case Action::played:
+      return "played";
+    case Action::unplayed:
+      return "unplayed";
+    case Action::set_last_played:
+      return "set_last_played";
+    case Action::set_position:
+      return "set_position";
+    case Action::clear_position:
+      return "clear_position";
   }
   return "favorite";
 }
 
 bool present(Feature f, const State& s, const Rules& r) {
   switch (f) {
-    case Feature::watchlist: return s.favorite;
-    case Feature::history: return s.played;
-    case Feature::progress: return in_progress(s, r);
+    case Feature::watchlist:
+      return s.favorite;
+    case Feature::history:
+      return s.played;
+    case Feature::progress:
+      return in_progress(s, r);
   }
   return false;
 }
 
 Decision decide(const Inputs& in, const Rules& rules) {
   switch (in.feature) {
-    case Feature::watchlist: return watchlist(in);
-    case Feature::history: return history(in, rules);
-    case Feature::progress: return progress(in, rules);
+    case Feature::watchlist:
+      return watchlist(in);
+    case Feature::history:
+      return history(in, rules);
+    case Feature::progress:
+      return progress(in, rules);
   }
   return {};
 }

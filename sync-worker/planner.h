@@ -35,14 +35,22 @@ struct Rules {
   int64_t min_position_ticks = 60LL * 10'000'000;  // 60 s
   int64_t min_change_ticks = 30LL * 10'000'000;    // 30 s
   int complete_percent = 95;
-  int64_t date_tolerance_us = 60LL * 1'000'000;    // 60 s
+  int64_t date_tolerance_us = 60LL * 1'000'000;  // 60 s
 };
 
 // Whether an item "counts" for a feature on one side (is in its list).
 bool present(Feature f, const State& s, const Rules& r);
 
 enum class Side { source, target };
-enum class Action { favorite, unfavorite, played, unplayed, set_last_played, set_position, clear_position };
+enum class Action {
+  favorite,
+  unfavorite,
+  played,
+  unplayed,
+  set_last_played,
+  set_position,
+  clear_position
+};
 const char* action_name(Action a);
 
 struct Write {

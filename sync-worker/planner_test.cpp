@@ -30,8 +30,12 @@ void apply(Inputs& i, const Decision& d) {
   for (const auto& w : d.writes) {
     State& s = w.side == Side::target ? i.target : i.source;
     switch (w.action) {
-      case Action::favorite: s.favorite = true; break;
-      case Action::unfavorite: s.favorite = false; break;
+      case Action::favorite:
+        s.favorite = true;
+        break;
+      case Action::unfavorite:
+        s.favorite = false;
+        break;
       case Action::played:  // Jellyfin keeps the existing date when none is given
         s.played = true;
         s.position_ticks = 0;
@@ -42,12 +46,16 @@ void apply(Inputs& i, const Decision& d) {
         s.position_ticks = 0;
         s.last_played_us.reset();
         break;
-      case Action::set_last_played: s.last_played_us = w.last_played_us; break;
+      case Action::set_last_played:
+        s.last_played_us = w.last_played_us;
+        break;
       case Action::set_position:
         s.position_ticks = w.position_ticks;
         if (w.last_played_us) s.last_played_us = w.last_played_us;
         break;
-      case Action::clear_position: s.position_ticks = 0; break;
+      case Action::clear_position:
+        s.position_ticks = 0;
+        break;
     }
   }
   i.baseline = d.agreed;
@@ -258,15 +266,19 @@ TEST(Planner, ASecondDecisionAfterApplyingWritesNothing) {
       apply(i, first);
       auto second = decide(i);
       auto show = [](const State& s) {
-        return "{fav " + std::to_string(s.favorite) + " played " + std::to_string(s.played) + " pos " +
-               std::to_string(s.position_ticks / kSec) + " date " +
-               (s.last_played_us ? std::to_string((*s.last_played_us - kT0) / kUs) : std::string("-")) + "}";
+        return "{fav " + std::to_string(s.favorite) + " played " + std::to_string(s.played) +
+               " pos " + std::to_string(s.position_ticks / kSec) + " date " +
+               (s.last_played_us ? std::to_string((*s.last_played_us - kT0) / kUs)
+                                 : std::string("-")) +
+               "}";
       };
       ASSERT_TRUE(second.writes.empty())
-          << feature_name(f) << " two_way=" << i.two_way << " add=" << i.config.add << " remove=" << i.config.remove
-          << " wrote again: " << action_name(second.writes[0].action) << "\n before: src " << show(before.source)
-          << " tgt " << show(before.target) << " base " << (before.baseline ? std::to_string(before.baseline->present) : "-")
-          << "\n after:  src " << show(i.source) << " tgt " << show(i.target);
+          << feature_name(f) << " two_way=" << i.two_way << " add=" << i.config.add
+          << " remove=" << i.config.remove
+          << " wrote again: " << action_name(second.writes[0].action) << "\n before: src "
+          << show(before.source) << " tgt " << show(before.target) << " base "
+          << (before.baseline ? std::to_string(before.baseline->present) : "-") << "\n after:  src "
+          << show(i.source) << " tgt " << show(i.target);
     }
   }
   EXPECT_GT(writes_first, 10000);  // the property was exercised, not vacuous

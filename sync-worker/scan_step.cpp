@@ -14,8 +14,8 @@
 
 #include "common/core/json.h"
 #include "common/core/log.h"
-#include "common/redis/script.h"
 #include "common/core/text.h"
+#include "common/redis/script.h"
 #include "sync-worker/match.h"
 #include "sync-worker/steps.h"
 
@@ -71,7 +71,9 @@ return #ARGV / 2
 )lua");
 
 const char* filter_of(sync::Feature f) {
-  return f == sync::Feature::watchlist ? "IsFavorite" : f == sync::Feature::history ? "IsPlayed" : "IsResumable";
+  return f == sync::Feature::watchlist ? "IsFavorite"
+         : f == sync::Feature::history ? "IsPlayed"
+                                       : "IsResumable";
 }
 const char* types_of(sync::Feature f) {
   return f == sync::Feature::watchlist ? "Movie,Series,Episode" : "Movie,Episode";
@@ -137,9 +139,16 @@ Status write_page(ScanJob& job, const std::vector<jf::Item>& items) {
     RedisArgv argv{"HSET", run_list_key(job.run.get("id"), "unmatched")};
     for (const auto& u : g.unmatched) {
       json::Writer w;
-      w.begin_object().kv("feature", sync::feature_name(job.feature)).kv("action", "unmatched").kv("side", own_side)
-          .kv("item", u.item_id).kv("name", u.name).kv("reason", u.reason).end_object();
-      argv.push_back(std::string(sync::feature_name(job.feature)) + "|" + own_side + "|" + u.item_id);
+      w.begin_object()
+          .kv("feature", sync::feature_name(job.feature))
+          .kv("action", "unmatched")
+          .kv("side", own_side)
+          .kv("item", u.item_id)
+          .kv("name", u.name)
+          .kv("reason", u.reason)
+          .end_object();
+      argv.push_back(std::string(sync::feature_name(job.feature)) + "|" + own_side + "|" +
+                     u.item_id);
       argv.push_back(w.str());
     }
     auto r = job.ctx.redis.command(argv);
@@ -154,7 +163,8 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   std::string run_id = item.field("run");
   sync::Feature feature;
   std::string side = item.field("side"), library = item.field("library");
-  if (!sync::parse_feature(item.field("feature"), feature) || (side != "source" && side != "target") || library.empty())
+  if (!sync::parse_feature(item.field("feature"), feature) ||
+      (side != "source" && side != "target") || library.empty())
     return Error("bad_work_item", "sync.scan needs feature, side and library.");
   auto rec = ctx.load(run_id);
   if (!rec.ok()) return Error("retry", rec.error().message);
@@ -168,7 +178,11 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   if (!member.ok()) return Error("retry", member.error().message);
   if (member->integer == 0) {
     bool target_side = side == "target";
-    ScanJob job{ctx, item, run, feature, target_side,
+    ScanJob job{ctx,
+                item,
+                run,
+                feature,
+                target_side,
                 target_side ? run.pair.target : run.pair.source,
                 target_side ? run.pair.source : run.pair.target,
                 sync::run_feature_key(run_id, feature, target_side ? 'T' : 'S'),
@@ -176,11 +190,13 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
     auto access = ctx.access.open(job.conn);
     if (!access.ok()) return ctx.step_error(item, run_id, run.pair.id, access.error());
     jf::Client& client = (*access)->client;
-    std::string base = "userId=" + text::url_encode((*access)->creds.user_id) + "&parentId=" + text::url_encode(library) +
-                       "&recursive=true&includeItemTypes=" + text::url_encode(types_of(feature)) +
-                       "&filters=" + filter_of(feature) +
-                       "&fields=ProviderIds&enableImages=false&sortBy=SortName&sortOrder=Ascending&limit=" +
-                       std::to_string(ctx.opts.page_size);
+    std::string base =
+        "userId=" + text::url_encode((*access)->creds.user_id) +
+        "&parentId=" + text::url_encode(library) +
+        "&recursive=true&includeItemTypes=" + text::url_encode(types_of(feature)) +
+        "&filters=" + filter_of(feature) +
+        "&fields=ProviderIds&enableImages=false&sortBy=SortName&sortOrder=Ascending&limit=" +
+        std::to_string(ctx.opts.page_size);
     std::unordered_set<std::string> seen;
     for (int pass = 0; pass < 2; ++pass) {
       int64_t start = 0, total = 0, fresh_total = 0;
@@ -195,7 +211,8 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
           if (!it.id.empty() && seen.insert(it.id).second) fresh.push_back(std::move(it));
         fresh_total += static_cast<int64_t>(fresh.size());
         if (auto s = ctl.check(); !s.ok()) return s;
-        if (auto s = write_page(job, fresh); !s.ok()) return ctx.step_error(item, run_id, run.pair.id, s.error());
+        if (auto s = write_page(job, fresh); !s.ok())
+          return ctx.step_error(item, run_id, run.pair.id, s.error());
         start += static_cast<int64_t>(page->items.size());
         if (start >= total) break;
       }

@@ -6,9 +6,13 @@
 
 namespace jb::worker {
 
-Scheduler::~Scheduler() { stop(); }
+Scheduler::~Scheduler() {
+  stop();
+}
 
-void Scheduler::start() { thread_ = std::thread([this] { loop(); }); }
+void Scheduler::start() {
+  thread_ = std::thread([this] { loop(); });
+}
 
 void Scheduler::stop() {
   {
@@ -35,7 +39,8 @@ int Scheduler::tick() {
       continue;
     }
     if (run->already_active) {
-      log::info("scheduled run skipped: the previous run is still active", {{"pair", id}, {"run", run->run_id}});
+      log::info("scheduled run skipped: the previous run is still active",
+                {{"pair", id}, {"run", run->run_id}});
       continue;
     }
     started_.inc();

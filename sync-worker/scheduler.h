@@ -23,8 +23,10 @@ namespace jb::worker {
 class Scheduler {
  public:
   Scheduler(sync::SyncStore& store, int tick_ms, metrics::Registry& registry)
-      : store_(store), tick_ms_(tick_ms), started_(registry.counter("jb_sync_scheduled_runs_total",
-                                                                   "Runs started by the schedule")) {}
+      : store_(store),
+        tick_ms_(tick_ms),
+        started_(registry.counter("jb_sync_scheduled_runs_total", "Runs started by the schedule")) {
+  }
   ~Scheduler();
   void start();
   void stop();

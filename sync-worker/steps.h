@@ -28,6 +28,7 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
 Status release_step(SyncContext& ctx, const workq::Item& item, const WorkControl& ctl);
 
 // Enqueues the apply shards of a planned run (or finalizes it when nothing is planned).
-Status enqueue_applies(SyncContext& ctx, const std::string& run_id, int64_t planned, const std::string& entry_id);
+Status enqueue_applies(SyncContext& ctx, const std::string& run_id, int64_t planned,
+                       const std::string& entry_id);
 
 }  // namespace jb::worker

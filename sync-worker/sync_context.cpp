@@ -2,8 +2,8 @@
 #include "sync-worker/sync_context.h"
 
 #include "common/core/log.h"
-#include "common/redis/script.h"
 #include "common/core/time.h"
+#include "common/redis/script.h"
 
 namespace jb::worker {
 
@@ -30,7 +30,8 @@ return 0
 )lua");
 
 Error lease_lost(const std::string& entry) {
-  return Error("lease_lost", "this worker no longer holds work entry " + entry + "; another worker does it");
+  return Error("lease_lost",
+               "this worker no longer holds work entry " + entry + "; another worker does it");
 }
 
 bool transient(const Error& e) {
@@ -45,8 +46,12 @@ Error retry_later(const Error& e) {
   return Error("retry", e.message);
 }
 
-std::string run_list_key(const std::string& run, const char* what) { return "jb:run:" + run + ":" + what; }
-std::string fails_key(const std::string& pair) { return "jb:pair:" + pair + ":fails"; }
+std::string run_list_key(const std::string& run, const char* what) {
+  return "jb:run:" + run + ":" + what;
+}
+std::string fails_key(const std::string& pair) {
+  return "jb:pair:" + pair + ":fails";
+}
 
 Result<std::optional<RunRecord>> SyncContext::load(const std::string& run_id) {
   auto fields = store.get_run(run_id);
@@ -64,7 +69,8 @@ Result<std::optional<RunRecord>> SyncContext::load(const std::string& run_id) {
   return std::optional<RunRecord>(std::move(rec));
 }
 
-Status SyncContext::set(const std::string& run_id, const std::map<std::string, std::string>& fields) {
+Status SyncContext::set(const std::string& run_id,
+                        const std::map<std::string, std::string>& fields) {
   return store.set_run(run_id, fields);
 }
 
@@ -74,14 +80,17 @@ void SyncContext::publish(const std::string& run_id) {
   if (run.ok() && !run->empty()) events->publish("run", sync::run_to_json(*run));
 }
 
-void SyncContext::fail(const std::string& run_id, const std::string& pair, const std::string& reason) {
+void SyncContext::fail(const std::string& run_id, const std::string& pair,
+                       const std::string& reason) {
   auto cur = store.get_run(run_id);
   if (!cur.ok() || cur->empty()) return;
   const std::string& st = (*cur)["state"];
   if (st == sync::run_state::succeeded || st == sync::run_state::failed) return;
   std::string pair_id = pair.empty() ? (*cur)["pair"] : pair;
   log::warn("sync run failed", {{"run", run_id}, {"pair", pair_id}, {"reason", reason}});
-  (void)set(run_id, {{"state", sync::run_state::failed}, {"phase", "done"}, {"error", reason},
+  (void)set(run_id, {{"state", sync::run_state::failed},
+                     {"phase", "done"},
+                     {"error", reason},
                      {"finished_ms", std::to_string(timeutil::now_unix_ms())}});
   std::vector<RedisArgv> cleanup;
   for (sync::Feature f : sync::kFeatures)
@@ -92,12 +101,13 @@ void SyncContext::fail(const std::string& run_id, const std::string& pair, const
   publish(run_id);
 }
 
-Result<int64_t> SyncContext::finish_part(const std::string& run_id, const std::string& stage, const std::string& part,
-                                         const std::string& entry_id) {
+Result<int64_t> SyncContext::finish_part(const std::string& run_id, const std::string& stage,
+                                         const std::string& part, const std::string& entry_id) {
   auto lease = redis.acquire();
   const auto& q = store.queue();
-  auto r = kFinishPart.run(*lease, {run_list_key(run_id, ("done:" + stage).c_str()), sync::run_key(run_id), q.stream},
-                           {part, stage + "s_left", q.group, consumer, entry_id});
+  auto r = kFinishPart.run(
+      *lease, {run_list_key(run_id, ("done:" + stage).c_str()), sync::run_key(run_id), q.stream},
+      {part, stage + "s_left", q.group, consumer, entry_id});
   if (!r.ok()) return r.error();
   if (r->integer < 0) return lease_lost(entry_id);
   return r->integer;
@@ -112,7 +122,8 @@ Status SyncContext::finalize(const std::string& run_id, const std::string& entry
   {
     auto conn = redis.acquire();
     const auto& q = store.queue();
-    auto claim = kClaimFinalizer.run(*conn, {sync::run_key(run_id), q.stream}, {entry_id, q.group, consumer});
+    auto claim = kClaimFinalizer.run(*conn, {sync::run_key(run_id), q.stream},
+                                     {entry_id, q.group, consumer});
     if (!claim.ok()) return claim.error();
     if (claim->integer < 0) return lease_lost(entry_id);
     if (claim->integer == 0) return Status::Ok();
@@ -136,8 +147,10 @@ Status SyncContext::finalize(const std::string& run_id, const std::string& entry
     }
     auto exists = redis.command({"EXISTS", a});
     if (!exists.ok()) return exists.error();
-    if (exists->integer) cmds.push_back({"RENAME", a, base});
-    else cmds.push_back({"DEL", base});
+    if (exists->integer)
+      cmds.push_back({"RENAME", a, base});
+    else
+      cmds.push_back({"DEL", base});
   }
   if (!dry && !baselined) cmds.push_back({"SET", "jb:pair:" + run.pair.id + ":synced", run_id});
   cmds.push_back({"HSET", sync::run_key(run_id), "baselined", "1"});
@@ -146,29 +159,36 @@ Status SyncContext::finalize(const std::string& run_id, const std::string& entry
   cmds.clear();
   for (sync::Feature f : sync::kFeatures)
     for (char w : {'S', 'T'}) cmds.push_back({"DEL", sync::run_feature_key(run_id, f, w)});
-  for (const char* k : {"unmatched", "done:scan", "done:apply"}) cmds.push_back({"DEL", run_list_key(run_id, k)});
+  for (const char* k : {"unmatched", "done:scan", "done:apply"})
+    cmds.push_back({"DEL", run_list_key(run_id, k)});
   for (const char* k : {"items", "plan", "out"})
     cmds.push_back({"EXPIRE", run_list_key(run_id, k), std::to_string(opts.keep_run_s)});
   if (auto r = redis.pipeline(cmds); !r.ok()) return r.error();
-  std::map<std::string, std::string> fin{{"state", failed ? sync::run_state::failed : sync::run_state::succeeded},
-                                         {"phase", "done"},
-                                         {"finished_ms", std::to_string(timeutil::now_unix_ms())}};
+  std::map<std::string, std::string> fin{
+      {"state", failed ? sync::run_state::failed : sync::run_state::succeeded},
+      {"phase", "done"},
+      {"finished_ms", std::to_string(timeutil::now_unix_ms())}};
   if (failed)
     fin["error"] = std::to_string(failed) + " of " + std::to_string(planned) +
                    " writes failed (see the run's items); they are planned again on the next run.";
   if (auto s = set(run_id, fin); !s.ok()) return s;
   (void)store.release_active(run.pair.id, run_id);
-  log::info("sync run finished", {{"run", run_id}, {"pair", run.pair.id}, {"state", fin["state"]},
-                                  {"planned", planned}, {"failed", failed}});
+  log::info("sync run finished", {{"run", run_id},
+                                  {"pair", run.pair.id},
+                                  {"state", fin["state"]},
+                                  {"planned", planned},
+                                  {"failed", failed}});
   publish(run_id);
   return Status::Ok();
 }
 
-Status SyncContext::step_error(const workq::Item& item, const std::string& run_id, const std::string& pair_id,
-                               const Error& e) {
+Status SyncContext::step_error(const workq::Item& item, const std::string& run_id,
+                               const std::string& pair_id, const Error& e) {
   if (e.code == "interrupted" || e.code == "lease_lost") return e;
   if (transient(e) && item.deliveries < opts.max_deliveries) {
-    log::info("sync step will be retried", {{"run", run_id}, {"type", item.field("type")}, {"error", e.message},
+    log::info("sync step will be retried", {{"run", run_id},
+                                            {"type", item.field("type")},
+                                            {"error", e.message},
                                             {"delivery", item.deliveries}});
     return Error("retry", e.message);
   }

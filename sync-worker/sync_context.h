@@ -24,23 +24,26 @@
 #include "common/jellyfin/connection_access.h"
 #include "common/net/events.h"
 #include "common/redis/client.h"
-#include "common/sync/store.h"
 #include "common/redis/work_queue.h"
+#include "common/sync/store.h"
 #include "sync-worker/library_client.h"
 #include "sync-worker/planner.h"
 
 namespace jb::worker {
 
 struct SyncOptions {
-  int page_size = 1000;              // JB_SYNC_PAGE_SIZE: /Items page size
-  int apply_batch = 100;             // JB_SYNC_APPLY_BATCH: planned writes per apply shard (and per verification read)
-  int64_t index_wait_ms = 60000;     // JB_SYNC_INDEX_WAIT_MS: how long planning waits for an index
-  int64_t index_max_age_ms = 300000; // JB_SYNC_INDEX_MAX_AGE_MS: an older index is refreshed (incrementally) first
-  int mass_delete_percent = 10;      // a run removing more than this share of a baseline is held
-  int suspect_min_baseline = 20;     // a side listing < 10 % of a baseline at least this big is suspect
-  int quarantine_after = 3;          // failed runs in a row before an item is quarantined
-  int64_t keep_run_s = 30 * 86400;   // per-item results are kept this long
-  int max_deliveries = 5;            // the consumer's limit: the last delivery fails the run
+  int page_size = 1000;  // JB_SYNC_PAGE_SIZE: /Items page size
+  int apply_batch =
+      100;  // JB_SYNC_APPLY_BATCH: planned writes per apply shard (and per verification read)
+  int64_t index_wait_ms = 60000;  // JB_SYNC_INDEX_WAIT_MS: how long planning waits for an index
+  int64_t index_max_age_ms =
+      300000;  // JB_SYNC_INDEX_MAX_AGE_MS: an older index is refreshed (incrementally) first
+  int mass_delete_percent = 10;  // a run removing more than this share of a baseline is held
+  int suspect_min_baseline =
+      20;                    // a side listing < 10 % of a baseline at least this big is suspect
+  int quarantine_after = 3;  // failed runs in a row before an item is quarantined
+  int64_t keep_run_s = 30 * 86400;  // per-item results are kept this long
+  int max_deliveries = 5;           // the consumer's limit: the last delivery fails the run
   sync::Rules rules;
 };
 
@@ -52,15 +55,23 @@ struct RunRecord {
     auto it = fields.find(k);
     return it == fields.end() ? empty : it->second;
   }
-  bool terminal() const { return get("state") == sync::run_state::succeeded || get("state") == sync::run_state::failed; }
+  bool terminal() const {
+    return get("state") == sync::run_state::succeeded || get("state") == sync::run_state::failed;
+  }
 };
 
 class SyncContext {
  public:
-  SyncContext(RedisPool& redis, sync::SyncStore& store, LibraryClient& library, ConnectionAccess& access,
-              EventPublisher* events, std::string consumer, SyncOptions opts)
-      : redis(redis), store(store), library(library), access(access), events(events),
-        consumer(std::move(consumer)), opts(std::move(opts)) {}
+  SyncContext(RedisPool& redis, sync::SyncStore& store, LibraryClient& library,
+              ConnectionAccess& access, EventPublisher* events, std::string consumer,
+              SyncOptions opts)
+      : redis(redis),
+        store(store),
+        library(library),
+        access(access),
+        events(events),
+        consumer(std::move(consumer)),
+        opts(std::move(opts)) {}
 
   RedisPool& redis;
   sync::SyncStore& store;
@@ -81,15 +92,16 @@ class SyncContext {
   // Marks part `part` of `stage` ("scan", "apply") done once; returns the
   // parts still left (0: this caller moves the run on). Only while this
   // worker owns work entry `entry_id` ("lease_lost" otherwise).
-  Result<int64_t> finish_part(const std::string& run_id, const std::string& stage, const std::string& part,
-                              const std::string& entry_id);
+  Result<int64_t> finish_part(const std::string& run_id, const std::string& stage,
+                              const std::string& part, const std::string& entry_id);
   // Applies the agreed baselines (unless dry run), sets the final state,
   // frees the pair's run slot, cleans up and publishes. Safe to call twice;
   // only the owner of work entry `entry_id` finalises ("lease_lost" otherwise).
   Status finalize(const std::string& run_id, const std::string& entry_id);
   // A step's error: transient ones are retried (lease), the last delivery
   // fails the run; "interrupted" and "lease_lost" are returned as they are.
-  Status step_error(const workq::Item& item, const std::string& run_id, const std::string& pair_id, const Error& e);
+  Status step_error(const workq::Item& item, const std::string& run_id, const std::string& pair_id,
+                    const Error& e);
 };
 
 // A Redis or bookkeeping error inside a step: "retry" (the entry stays

@@ -27,11 +27,16 @@ HttpWrite to_request(const PlannedWrite& w, const std::string& item, const std::
   std::string q = "?userId=" + text::url_encode(user);
   json::Writer b;
   switch (w.action) {
-    case Action::favorite: return {"POST", "/UserFavoriteItems/" + text::url_encode(item) + q, ""};
-    case Action::unfavorite: return {"DELETE", "/UserFavoriteItems/" + text::url_encode(item) + q, ""};
-    case Action::unplayed: return {"DELETE", "/UserPlayedItems/" + text::url_encode(item) + q, ""};
+    case Action::favorite:
+      return {"POST", "/UserFavoriteItems/" + text::url_encode(item) + q, ""};
+    case Action::unfavorite:
+      return {"DELETE", "/UserFavoriteItems/" + text::url_encode(item) + q, ""};
+    case Action::unplayed:
+      return {"DELETE", "/UserPlayedItems/" + text::url_encode(item) + q, ""};
     case Action::played:
-      b.begin_object().kv("Played", true).kv("PlayCount", std::max<int64_t>(1, w.play_count))
+      b.begin_object()
+          .kv("Played", true)
+          .kv("PlayCount", std::max<int64_t>(1, w.play_count))
           .kv("PlaybackPositionTicks", int64_t{0});
       if (w.last_played_us) b.kv("LastPlayedDate", timeutil::format_rfc3339(*w.last_played_us));
       b.end_object();
@@ -53,7 +58,8 @@ HttpWrite to_request(const PlannedWrite& w, const std::string& item, const std::
   return {"POST", user_data_path(item, user), b.str()};
 }
 
-std::vector<HttpWrite> to_requests(const PlannedWrite& w, const std::string& item, const std::string& user) {
+std::vector<HttpWrite> to_requests(const PlannedWrite& w, const std::string& item,
+                                   const std::string& user) {
   std::vector<HttpWrite> out;
   if (w.action == sync::Action::played && !w.last_played_us) {
     PlannedWrite clear = w;
@@ -67,14 +73,21 @@ std::vector<HttpWrite> to_requests(const PlannedWrite& w, const std::string& ite
 bool in_effect(const PlannedWrite& w, const jf::UserData& seen) {
   using sync::Action;
   switch (w.action) {
-    case Action::favorite: return seen.favorite;
-    case Action::unfavorite: return !seen.favorite;
-    case Action::unplayed: return !seen.played;
-    case Action::played: return seen.played && same_second(w.last_played_us, seen.last_played_us);
-    case Action::set_last_played: return same_second(w.last_played_us, seen.last_played_us);
+    case Action::favorite:
+      return seen.favorite;
+    case Action::unfavorite:
+      return !seen.favorite;
+    case Action::unplayed:
+      return !seen.played;
+    case Action::played:
+      return seen.played && same_second(w.last_played_us, seen.last_played_us);
+    case Action::set_last_played:
+      return same_second(w.last_played_us, seen.last_played_us);
     case Action::set_position:
-      return seen.position_ticks == w.position_ticks && same_second(w.last_played_us, seen.last_played_us);
-    case Action::clear_position: return seen.position_ticks == 0;
+      return seen.position_ticks == w.position_ticks &&
+             same_second(w.last_played_us, seen.last_played_us);
+    case Action::clear_position:
+      return seen.position_ticks == 0;
   }
   return false;
 }

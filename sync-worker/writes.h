@@ -39,7 +39,8 @@ struct HttpWrite {
 
 HttpWrite to_request(const PlannedWrite& w, const std::string& item_id, const std::string& user_id);
 // Every request of the write, in order (one, or two for a dateless "played").
-std::vector<HttpWrite> to_requests(const PlannedWrite& w, const std::string& item_id, const std::string& user_id);
+std::vector<HttpWrite> to_requests(const PlannedWrite& w, const std::string& item_id,
+                                   const std::string& user_id);
 
 // Whether the user data read back shows the write in effect. Dates compare to
 // the second (servers store them with varying precision).

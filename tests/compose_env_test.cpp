@@ -10,8 +10,8 @@
 #include <fstream>
 
 #include "common/core/crypto.h"
-#include "common/net/rpc.h"
 #include "common/core/text.h"
+#include "common/net/rpc.h"
 #include "tests/support/dotenv.h"
 #include "tests/support/process.h"
 #include "tests/support/services.h"
@@ -27,7 +27,8 @@ std::string slurp(const std::string& path) {
 }
 
 // Runs a command; returns (exit code, everything it printed).
-std::pair<int, std::string> run(std::vector<std::string> argv, std::map<std::string, std::string> env = {}) {
+std::pair<int, std::string> run(std::vector<std::string> argv,
+                                std::map<std::string, std::string> env = {}) {
   Process p(std::move(argv), std::move(env), "cmd");
   if (!p.start()) return {-1, ""};
   auto rc = p.wait(60000);
@@ -36,9 +37,11 @@ std::pair<int, std::string> run(std::vector<std::string> argv, std::map<std::str
   return {rc.value_or(-1), out};
 }
 
-std::pair<int, std::string> compose_env(const std::string& out, std::vector<std::string> extra = {}) {
-  std::vector<std::string> argv{"/bin/bash", source_dir() + "/scripts/compose-env.sh", "--jellyfin-url",
-                                "http://192.168.1.20:8096", "--output", out};
+std::pair<int, std::string> compose_env(const std::string& out,
+                                        std::vector<std::string> extra = {}) {
+  std::vector<std::string> argv{"/bin/bash",      source_dir() + "/scripts/compose-env.sh",
+                                "--jellyfin-url", "http://192.168.1.20:8096",
+                                "--output",       out};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return run(argv, {{"JB_AUTH_BIN", service_binary("auth-service")}});
 }
@@ -81,10 +84,11 @@ TEST(DotenvV2, FollowsComposeV2Rules) {
   EXPECT_EQ(m["H"], "spaced");
   EXPECT_FALSE(parse_dotenv_v2("A='open\n").ok());
   EXPECT_FALSE(parse_dotenv_v2("BAD-NAME=1\n").ok());
-  auto from_env = parse_dotenv_v2("X=$HOME_DIR/x\n", [](const std::string& n) -> std::optional<std::string> {
-    if (n == "HOME_DIR") return std::string("/h");
-    return std::nullopt;
-  });
+  auto from_env =
+      parse_dotenv_v2("X=$HOME_DIR/x\n", [](const std::string& n) -> std::optional<std::string> {
+        if (n == "HOME_DIR") return std::string("/h");
+        return std::nullopt;
+      });
   EXPECT_EQ((*from_env)["X"], "/h/x");
 }
 
@@ -119,8 +123,9 @@ TEST(ComposeEnv, FortyGeneratedFilesSurviveComposeV2AndV1Unchanged) {
     if (!naive.ok() || *naive != literal) ++unquoted_mangled;
     // Debian's Compose v1 resolves the stack with them (it writes `$` as `$$`).
     if (i < 3) {
-      auto [crc, cfg] = run({"/usr/bin/docker-compose", "--env-file", path, "-f", source_dir() + "/compose.yaml",
-                             "--project-directory", source_dir(), "config"});
+      auto [crc, cfg] =
+          run({"/usr/bin/docker-compose", "--env-file", path, "-f", source_dir() + "/compose.yaml",
+               "--project-directory", source_dir(), "config"});
       ASSERT_EQ(crc, 0) << cfg;
       std::string unescaped;
       for (size_t k = 0; k < cfg.size(); ++k) {
@@ -130,7 +135,8 @@ TEST(ComposeEnv, FortyGeneratedFilesSurviveComposeV2AndV1Unchanged) {
       for (const char* key : {"JB_VAULT_PUBLIC_KEY", "JB_VAULT_SECRET_KEY", "JB_LIBRARY_SECRET_KEY",
                               "JB_WORKER_SECRET_KEY", "JB_MASTER_KEY"})
         EXPECT_NE(unescaped.find(literal[key]), std::string::npos)
-            << key << "='" << literal[key] << "' did not reach compose v1 intact:\n" << cfg;
+            << key << "='" << literal[key] << "' did not reach compose v1 intact:\n"
+            << cfg;
     }
   }
   // Z85 keys contain `$` and `#`: unquoted, nearly every file would have been mangled.
@@ -152,13 +158,15 @@ TEST(ComposeEnv, NeverEmptiesAnExistingFileAndNeedsTheJellyfinUrl) {
   ASSERT_EQ(forced.first, 0) << forced.second;
   EXPECT_EQ(slurp(path + ".bak"), "JB_REDIS_PASSWORD='keep-me'\n");
   EXPECT_NE(slurp(path).find("JB_MASTER_KEY='"), std::string::npos);
-  auto no_url = run({"/bin/bash", source_dir() + "/scripts/compose-env.sh", "--output", dir.path() + "/x.env"},
-                    {{"JB_AUTH_BIN", service_binary("auth-service")}});
+  auto no_url = run(
+      {"/bin/bash", source_dir() + "/scripts/compose-env.sh", "--output", dir.path() + "/x.env"},
+      {{"JB_AUTH_BIN", service_binary("auth-service")}});
   EXPECT_EQ(no_url.first, 2);
   EXPECT_NE(no_url.second.find("--jellyfin-url is required"), std::string::npos) << no_url.second;
   EXPECT_FALSE(std::filesystem::exists(dir.path() + "/x.env"));
   // No temporary file is left behind.
   int files = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir.path())) files += e.is_regular_file();
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    files += e.is_regular_file();
   EXPECT_EQ(files, 2) << ".env and .env.bak only";
 }

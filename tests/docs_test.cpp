@@ -22,7 +22,8 @@ std::string slurp(const fs::path& p) {
 
 std::set<std::string> vars_in(const std::string& text, const std::regex& re) {
   std::set<std::string> out;
-  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) out.insert((*it)[1]);
+  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it)
+    out.insert((*it)[1]);
   return out;
 }
 }  // namespace
@@ -47,7 +48,8 @@ TEST(Docs, ReadmeConfigurationTableMatchesTheCode) {
   }
   ASSERT_FALSE(read_by_code.empty());
   for (const auto& v : read_by_code)
-    EXPECT_TRUE(documented.count(v)) << v << " is read by the code but missing from README's configuration table";
+    EXPECT_TRUE(documented.count(v))
+        << v << " is read by the code but missing from README's configuration table";
 
   std::string elsewhere = slurp(root / "scripts/run.sh") + slurp(root / "compose.yaml");
   for (const auto& v : all_mentioned)

@@ -12,8 +12,10 @@ Result<json::Document> read_json_body(const http::Request& r, bool allow_empty) 
     if (allow_empty) return json::parse("{}");
     return Error("invalid_request", "The request needs a JSON body.", 400);
   }
-  if (!ct.empty() && ct.find("application/json") == std::string::npos && ct.find("+json") == std::string::npos)
-    return Error("unsupported_media_type", "The body must be JSON (Content-Type: application/json), not " + ct + ".", 415);
+  if (!ct.empty() && ct.find("application/json") == std::string::npos &&
+      ct.find("+json") == std::string::npos)
+    return Error("unsupported_media_type",
+                 "The body must be JSON (Content-Type: application/json), not " + ct + ".", 415);
   auto d = json::parse(body);
   if (!d.ok()) return d.error();
   if (!d->IsObject()) return Error("invalid_request", "The body must be a JSON object.", 400);

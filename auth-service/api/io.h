@@ -7,9 +7,9 @@
 
 #include <string>
 
-#include "common/net/http_server.h"
 #include "common/core/json.h"
 #include "common/core/result.h"
+#include "common/net/http_server.h"
 
 namespace jb::auth {
 
@@ -17,8 +17,12 @@ namespace jb::auth {
 Result<json::Document> read_json_body(const http::Request& r, bool allow_empty = false);
 // A 400 problem listing each bad field (from json::Fields).
 http::Response invalid_fields(const json::Fields& f);
-inline http::Response ok_json(std::string body, int status = 200) { return http::Response::json(status, std::move(body)); }
-inline http::Response fail(const Error& e, int fallback = 500) { return http::Response::error(e, fallback); }
+inline http::Response ok_json(std::string body, int status = 200) {
+  return http::Response::json(status, std::move(body));
+}
+inline http::Response fail(const Error& e, int fallback = 500) {
+  return http::Response::error(e, fallback);
+}
 http::Response not_found(const std::string& what);
 
 }  // namespace jb::auth

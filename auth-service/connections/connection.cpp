@@ -70,8 +70,13 @@ std::string to_json(const Connection& c) {
   json::Writer w;
   w.begin_object().kv("id", c.id).kv("method", c.method).kv("status", c.status);
   if (c.status == "pending" && !c.pending_reason.empty()) w.kv("pending_reason", c.pending_reason);
-  w.key("server").begin_object().kv("url", c.server_url).kv("id", c.server_id).kv("name", c.server_name)
-      .kv("version", c.server_version).end_object();
+  w.key("server")
+      .begin_object()
+      .kv("url", c.server_url)
+      .kv("id", c.server_id)
+      .kv("name", c.server_name)
+      .kv("version", c.server_version)
+      .end_object();
   w.key("user");
   if (c.jf_user_id.empty()) {
     w.null();
@@ -79,12 +84,22 @@ std::string to_json(const Connection& c) {
     w.begin_object().kv("id", c.jf_user_id).kv("name", c.jf_user_name).end_object();
   }
   w.kv("home", c.home).kv("created_at", date(c.created_ms));
-  if (c.last_check_ms) w.kv("last_check", date(c.last_check_ms));
-  else w.kv_null("last_check");
+  if (c.last_check_ms)
+    w.kv("last_check", date(c.last_check_ms));
+  else
+    w.kv_null("last_check");
   if (!c.last_error_code.empty())
-    w.key("last_error").begin_object().kv("code", c.last_error_code).kv("message", c.last_error).end_object();
+    w.key("last_error")
+        .begin_object()
+        .kv("code", c.last_error_code)
+        .kv("message", c.last_error)
+        .end_object();
   if (c.status == "pending" && c.pending_reason == "approval" && !c.qc_code.empty())
-    w.key("quickconnect").begin_object().kv("code", c.qc_code).kv("expires_at", date(c.qc_expires_ms)).end_object();
+    w.key("quickconnect")
+        .begin_object()
+        .kv("code", c.qc_code)
+        .kv("expires_at", date(c.qc_expires_ms))
+        .end_object();
   w.end_object();
   return w.str();
 }

@@ -13,9 +13,9 @@ namespace jb::auth {
 
 struct Connection {
   std::string id;
-  std::string owner;   // suite user id
-  std::string method;  // password | api_key | quickconnect
-  std::string status;  // active | pending | expired | unreachable
+  std::string owner;           // suite user id
+  std::string method;          // password | api_key | quickconnect
+  std::string status;          // active | pending | expired | unreachable
   std::string pending_reason;  // user_id | approval (when pending)
   std::string server_url, server_id, server_name, server_version;
   std::string jf_user_id, jf_user_name;

@@ -20,10 +20,11 @@
 
 namespace jb::auth {
 
-void register_connection_routes(http::Server& server, Authenticator& auth, ConnectionService& connections,
-                                sync::SyncStore& pairs);
+void register_connection_routes(http::Server& server, Authenticator& auth,
+                                ConnectionService& connections, sync::SyncStore& pairs);
 
 // The pairs among `all` whose source or target is `connection_id`.
-std::vector<sync::Pair> pairs_using(const std::vector<sync::Pair>& all, const std::string& connection_id);
+std::vector<sync::Pair> pairs_using(const std::vector<sync::Pair>& all,
+                                    const std::string& connection_id);
 
 }  // namespace jb::auth

@@ -2,12 +2,12 @@
 #include "auth-service/connections/connection_service.h"
 
 #include "common/core/crypto.h"
-#include "common/jellyfin/url.h"
 #include "common/core/json.h"
 #include "common/core/log.h"
 #include "common/core/random.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
+#include "common/jellyfin/url.h"
 
 namespace jb::auth {
 
@@ -20,16 +20,20 @@ Error not_found(const std::string& id) {
 }
 
 bool is_unreachable_class(const std::string& code) {
-  return code == "jellyfin_connection_refused" || code == "jellyfin_dns" || code == "jellyfin_tls" ||
-         code == "jellyfin_timeout" || code == "jellyfin_starting" || code == "jellyfin_server_error" ||
-         code == "jellyfin_rate_limited" || code == "jellyfin_unreachable" || code == "not_jellyfin";
+  return code == "jellyfin_connection_refused" || code == "jellyfin_dns" ||
+         code == "jellyfin_tls" || code == "jellyfin_timeout" || code == "jellyfin_starting" ||
+         code == "jellyfin_server_error" || code == "jellyfin_rate_limited" ||
+         code == "jellyfin_unreachable" || code == "not_jellyfin";
 }
 
-bool uses_user_token(const Connection& c) { return c.method == "password" || c.method == "quickconnect"; }
+bool uses_user_token(const Connection& c) {
+  return c.method == "password" || c.method == "quickconnect";
+}
 
 }  // namespace
 
-Result<jf::PublicInfo> ConnectionService::probe(const std::string& url, const std::string& device_id) {
+Result<jf::PublicInfo> ConnectionService::probe(const std::string& url,
+                                                const std::string& device_id) {
   auto c = jf_.client(url, device_id);
   return c.public_info();
 }
@@ -54,7 +58,8 @@ Connection& ConnectionService::record_failure(Connection& c, const Error& e, int
   return c;
 }
 
-Result<Connection> ConnectionService::create(const std::string& owner, const CreateConnection& req) {
+Result<Connection> ConnectionService::create(const std::string& owner,
+                                             const CreateConnection& req) {
   auto url = jf::normalize_server_url(req.server_url);
   if (!url.ok()) return url.error();
   int64_t now = timeutil::now_unix_ms();
@@ -123,24 +128,30 @@ Result<Connection> ConnectionService::create(const std::string& owner, const Cre
     c.pending_reason = "approval";
     c.next_check_ms = now + t_.qc_poll_ms;
     // The poll gate starts closed: nobody asks Jellyfin again within 5 s.
-    (void)redis_.command({"SET", "jb:conn:" + c.id + ":qcpoll", "1", "PX", std::to_string(t_.qc_poll_ms)});
+    (void)redis_.command(
+        {"SET", "jb:conn:" + c.id + ":qcpoll", "1", "PX", std::to_string(t_.qc_poll_ms)});
   } else {
     return Error("invalid_request", "'method' must be password, api_key or quickconnect.", 400);
   }
   if (auto s = store_.save(c); !s.ok()) return s.error();
-  log::info("connection created", {{"connection_id", c.id}, {"method", c.method}, {"server_id", c.server_id},
+  log::info("connection created", {{"connection_id", c.id},
+                                   {"method", c.method},
+                                   {"server_id", c.server_id},
                                    {"status", c.status}});
   return c;
 }
 
-Result<std::vector<Connection>> ConnectionService::list(const std::string& owner) { return store_.list(owner); }
+Result<std::vector<Connection>> ConnectionService::list(const std::string& owner) {
+  return store_.list(owner);
+}
 
 Result<Connection> ConnectionService::get(const std::string& owner, const std::string& id) {
   auto c = store_.get_owned(id, owner);
   if (!c.ok()) return c.error();
   if (!c->has_value()) return not_found(id);
   Connection conn = **c;
-  if (conn.status == "pending" && conn.pending_reason == "approval") return poll_quickconnect(conn, false);
+  if (conn.status == "pending" && conn.pending_reason == "approval")
+    return poll_quickconnect(conn, false);
   return conn;
 }
 
@@ -156,11 +167,13 @@ void ConnectionService::expire_quickconnect(Connection& c, std::string why) {
 Result<Connection> ConnectionService::poll_quickconnect(Connection c, bool force) {
   int64_t now = timeutil::now_unix_ms();
   if (now > c.qc_expires_ms) {
-    expire_quickconnect(c, "The Quick Connect code expired before it was approved; create the connection again.");
+    expire_quickconnect(
+        c, "The Quick Connect code expired before it was approved; create the connection again.");
     if (auto s = store_.save(c); !s.ok()) return s.error();
     return c;
   }
-  auto gate = redis_.command({"SET", "jb:conn:" + c.id + ":qcpoll", "1", "NX", "PX", std::to_string(t_.qc_poll_ms)});
+  auto gate = redis_.command(
+      {"SET", "jb:conn:" + c.id + ":qcpoll", "1", "NX", "PX", std::to_string(t_.qc_poll_ms)});
   if (!gate.ok()) return gate.error();
   if (gate->is_nil() && !force) return c;  // asked Jellyfin less than 5 s ago
   auto secret = vault_.open(c.id + kQcSuffix, c.qc_secret_sealed);
@@ -170,7 +183,9 @@ Result<Connection> ConnectionService::poll_quickconnect(Connection c, bool force
   c.last_check_ms = now;
   if (!st.ok()) {
     if (st.error().code == "jellyfin_not_found") {  // unknown or expired at Jellyfin
-      expire_quickconnect(c, "Jellyfin no longer knows this Quick Connect request (expired or the server restarted).");
+      expire_quickconnect(
+          c,
+          "Jellyfin no longer knows this Quick Connect request (expired or the server restarted).");
     } else {
       c.last_error_code = st.error().code;
       c.last_error = st.error().message;
@@ -217,15 +232,18 @@ Result<Connection> ConnectionService::check(Connection c, bool force_qc_poll) {
   Status ok = Status::Ok();
   if (c.method == "api_key") {
     auto sys = client.system_info();
-    if (!sys.ok()) ok = sys.error();
+    if (!sys.ok())
+      ok = sys.error();
     else if (!c.jf_user_id.empty()) {
       auto u = client.user(c.jf_user_id);
       if (!u.ok()) ok = u.error();
     }
   } else {
     auto me = client.me();
-    if (!me.ok()) ok = me.error();
-    else c.jf_user_name = me->name;
+    if (!me.ok())
+      ok = me.error();
+    else
+      c.jf_user_name = me->name;
   }
   if (ok.ok()) {
     c.status = "active";
@@ -259,7 +277,8 @@ Status ConnectionService::remove(const std::string& owner, const std::string& id
       auto client = jf_.client(conn.server_url, conn.device_id, *token);
       auto s = client.logout();
       if (!s.ok() && s.error().code != "jellyfin_token_rejected")
-        log::warn("could not log the token out at Jellyfin", {{"connection_id", conn.id}, {"error", s.error().message}});
+        log::warn("could not log the token out at Jellyfin",
+                  {{"connection_id", conn.id}, {"error", s.error().message}});
     }
   }
   if (auto s = store_.remove(conn); !s.ok()) return s;
@@ -267,13 +286,15 @@ Status ConnectionService::remove(const std::string& owner, const std::string& id
   return Status::Ok();
 }
 
-Result<std::vector<jf::User>> ConnectionService::users(const std::string& owner, const std::string& id) {
+Result<std::vector<jf::User>> ConnectionService::users(const std::string& owner,
+                                                       const std::string& id) {
   auto c = store_.get_owned(id, owner);
   if (!c.ok()) return c.error();
   if (!c->has_value()) return not_found(id);
   const Connection& conn = **c;
   if (conn.token_sealed.empty())
-    return Error("connection_not_ready", "This connection has no credentials yet (it is " + conn.status + ").", 409);
+    return Error("connection_not_ready",
+                 "This connection has no credentials yet (it is " + conn.status + ").", 409);
   auto token = vault_.open(conn.id, conn.token_sealed);
   if (!token.ok()) return token.error();
   auto client = jf_.client(conn.server_url, conn.device_id, *token);
@@ -287,8 +308,10 @@ Result<Connection> ConnectionService::choose_user(const std::string& owner, cons
   if (!c->has_value()) return not_found(id);
   Connection conn = **c;
   if (conn.method != "api_key")
-    return Error("invalid_request", "Only API-key connections let you choose the user; this one signs in as " +
-                                        conn.jf_user_name + ".", 400);
+    return Error("invalid_request",
+                 "Only API-key connections let you choose the user; this one signs in as " +
+                     conn.jf_user_name + ".",
+                 400);
   auto token = vault_.open(conn.id, conn.token_sealed);
   if (!token.ok()) return token.error();
   auto client = jf_.client(conn.server_url, conn.device_id, *token);
@@ -322,14 +345,17 @@ Result<int> ConnectionService::check_due(int limit) {
       continue;
     }
     auto r = check(**c, false);
-    if (!r.ok()) log::warn("connection check failed", {{"connection_id", id}, {"error", r.error().message}});
+    if (!r.ok())
+      log::warn("connection check failed", {{"connection_id", id}, {"error", r.error().message}});
     ++n;
   }
   return n;
 }
 
-Result<HomeSignIn> ConnectionService::upsert_home(const std::string& home_url, const std::string& device_id,
-                                                  const std::string& method, const jf::AuthResult& auth,
+Result<HomeSignIn> ConnectionService::upsert_home(const std::string& home_url,
+                                                  const std::string& device_id,
+                                                  const std::string& method,
+                                                  const jf::AuthResult& auth,
                                                   const std::string& login_key) {
   int64_t now = timeutil::now_unix_ms();
   // The user's home connection, if there is one already (one per user and server).
@@ -387,7 +413,8 @@ Result<HomeSignIn> ConnectionService::upsert_home(const std::string& home_url, c
   return HomeSignIn{auth.user, c};
 }
 
-Result<HomeSignIn> ConnectionService::sign_in_home(const std::string& home_url, const std::string& username,
+Result<HomeSignIn> ConnectionService::sign_in_home(const std::string& home_url,
+                                                   const std::string& username,
                                                    const std::string& password) {
   // Re-use the DeviceId of this user's home connection, so a new sign-in
   // replaces our own previous token instead of piling up tokens.
@@ -406,7 +433,8 @@ Result<HomeSignIn> ConnectionService::sign_in_home(const std::string& home_url, 
   return upsert_home(home_url, device_id, "password", *auth, login_key);
 }
 
-Result<HomeSignIn> ConnectionService::adopt_home_token(const std::string& home_url, const std::string& device_id,
+Result<HomeSignIn> ConnectionService::adopt_home_token(const std::string& home_url,
+                                                       const std::string& device_id,
                                                        const jf::AuthResult& auth) {
   return upsert_home(home_url, device_id, "quickconnect", auth, "");
 }

@@ -37,11 +37,11 @@ struct CreateConnection {
 };
 
 struct ConnectionTiming {
-  int64_t check_interval_ms = 15 * 60 * 1000;   // active connections
-  int64_t backoff_base_ms = 30 * 1000;          // unreachable: 30 s, 60 s, 120 s…
-  int64_t backoff_max_ms = 60 * 60 * 1000;      // … up to 1 h
-  int64_t qc_poll_ms = 5000;                    // Quick Connect poll gate
-  int64_t qc_lifetime_ms = 10 * 60 * 1000;      // Jellyfin's Quick Connect lifetime
+  int64_t check_interval_ms = 15 * 60 * 1000;  // active connections
+  int64_t backoff_base_ms = 30 * 1000;         // unreachable: 30 s, 60 s, 120 s…
+  int64_t backoff_max_ms = 60 * 60 * 1000;     // … up to 1 h
+  int64_t qc_poll_ms = 5000;                   // Quick Connect poll gate
+  int64_t qc_lifetime_ms = 10 * 60 * 1000;     // Jellyfin's Quick Connect lifetime
 };
 
 struct HomeSignIn {
@@ -51,8 +51,8 @@ struct HomeSignIn {
 
 class ConnectionService {
  public:
-  ConnectionService(RedisPool& redis, ConnectionStore& store, const Vault& vault, JellyfinAccess& jellyfin,
-                    ConnectionTiming timing = {})
+  ConnectionService(RedisPool& redis, ConnectionStore& store, const Vault& vault,
+                    JellyfinAccess& jellyfin, ConnectionTiming timing = {})
       : redis_(redis), store_(store), vault_(vault), jf_(jellyfin), t_(timing) {}
 
   Result<Connection> create(const std::string& owner, const CreateConnection& req);
@@ -62,7 +62,8 @@ class ConnectionService {
   Result<Connection> verify(const std::string& owner, const std::string& id);
   Status remove(const std::string& owner, const std::string& id);
   Result<std::vector<jf::User>> users(const std::string& owner, const std::string& id);
-  Result<Connection> choose_user(const std::string& owner, const std::string& id, const std::string& user_id);
+  Result<Connection> choose_user(const std::string& owner, const std::string& id,
+                                 const std::string& user_id);
 
   // Background: checks connections that are due; returns how many were checked.
   Result<int> check_due(int limit = 20);

@@ -3,14 +3,18 @@
 
 #include <algorithm>
 
-#include "common/redis/script.h"
 #include "common/core/text.h"
+#include "common/redis/script.h"
 
 namespace jb::auth {
 
 namespace {
-std::string key(const std::string& id) { return "jb:conn:" + id; }
-std::string owner_set(const std::string& uid) { return "jb:user:" + uid + ":conns"; }
+std::string key(const std::string& id) {
+  return "jb:conn:" + id;
+}
+std::string owner_set(const std::string& uid) {
+  return "jb:user:" + uid + ":conns";
+}
 const char* kDue = "jb:conn:due";
 
 const RedisScript kClaimDue(R"lua(
@@ -21,12 +25,17 @@ return ids
 
 }  // namespace
 
-bool ConnectionStore::valid_id(const std::string& id) { return id.size() == 32 && text::is_hex(id); }
+bool ConnectionStore::valid_id(const std::string& id) {
+  return id.size() == 32 && text::is_hex(id);
+}
 
 Status ConnectionStore::save(const Connection& c) {
-  std::vector<RedisArgv> cmds{hset_argv(key(c.id), to_fields(c)), {"SADD", owner_set(c.owner), c.id}};
-  if (c.next_check_ms > 0) cmds.push_back({"ZADD", kDue, std::to_string(c.next_check_ms), c.id});
-  else cmds.push_back({"ZREM", kDue, c.id});  // nothing left to check
+  std::vector<RedisArgv> cmds{hset_argv(key(c.id), to_fields(c)),
+                              {"SADD", owner_set(c.owner), c.id}};
+  if (c.next_check_ms > 0)
+    cmds.push_back({"ZADD", kDue, std::to_string(c.next_check_ms), c.id});
+  else
+    cmds.push_back({"ZREM", kDue, c.id});  // nothing left to check
   auto r = redis_.pipeline(cmds);
   if (!r.ok()) return r.error();
   for (const auto& x : *r)
@@ -42,7 +51,8 @@ Result<std::optional<Connection>> ConnectionStore::get(const std::string& id) {
   return std::optional<Connection>(from_fields(r->as_map()));
 }
 
-Result<std::optional<Connection>> ConnectionStore::get_owned(const std::string& id, const std::string& owner) {
+Result<std::optional<Connection>> ConnectionStore::get_owned(const std::string& id,
+                                                             const std::string& owner) {
   auto c = get(id);
   if (!c.ok() || !c->has_value()) return c;
   if ((*c)->owner != owner) return std::optional<Connection>{};
@@ -66,7 +76,8 @@ Result<std::vector<Connection>> ConnectionStore::list(const std::string& owner) 
 }
 
 Status ConnectionStore::remove(const Connection& c) {
-  auto r = redis_.pipeline({{"DEL", key(c.id)}, {"SREM", owner_set(c.owner), c.id}, {"ZREM", kDue, c.id}});
+  auto r = redis_.pipeline(
+      {{"DEL", key(c.id)}, {"SREM", owner_set(c.owner), c.id}, {"ZREM", kDue, c.id}});
   if (!r.ok()) return r.error();
   return Status::Ok();
 }
@@ -77,9 +88,11 @@ Status ConnectionStore::forget_due(const std::string& id) {
   return Status::Ok();
 }
 
-Result<std::vector<std::string>> ConnectionStore::claim_due(int64_t now_ms, int64_t lease_ms, int limit) {
+Result<std::vector<std::string>> ConnectionStore::claim_due(int64_t now_ms, int64_t lease_ms,
+                                                            int limit) {
   auto lease = redis_.acquire();
-  auto r = kClaimDue.run(*lease, {kDue}, {std::to_string(now_ms), std::to_string(lease_ms), std::to_string(limit)});
+  auto r = kClaimDue.run(*lease, {kDue},
+                         {std::to_string(now_ms), std::to_string(lease_ms), std::to_string(limit)});
   if (!r.ok()) return r.error();
   std::vector<std::string> ids;
   for (const auto& e : r->elements) ids.push_back(e.str);

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "auth-service/connections/connection.h"
-#include "common/redis/client.h"
 #include "common/core/result.h"
+#include "common/redis/client.h"
 
 namespace jb::auth {
 

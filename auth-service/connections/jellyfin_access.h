@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "common/net/http_client.h"
 #include "common/jellyfin/client.h"
+#include "common/net/http_client.h"
 
 namespace jb::auth {
 
@@ -23,7 +23,8 @@ struct JellyfinAccessOptions {
 class JellyfinAccess {
  public:
   explicit JellyfinAccess(JellyfinAccessOptions opts) : opts_(std::move(opts)) {}
-  jf::Client client(const std::string& base_url, const std::string& device_id, const std::string& token = "");
+  jf::Client client(const std::string& base_url, const std::string& device_id,
+                    const std::string& token = "");
   const JellyfinAccessOptions& options() const { return opts_; }
 
  private:

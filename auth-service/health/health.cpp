@@ -13,8 +13,10 @@ std::string health_json(const HealthReport& r) {
       .kv("status", all_ok ? "ok" : "degraded")
       .kv("redis", r.redis_ok ? "ok" : "error")
       .kv("library_service", r.library_ok ? "ok" : "error");
-  if (r.workers) w.kv("workers", *r.workers);
-  else w.kv_null("workers");
+  if (r.workers)
+    w.kv("workers", *r.workers);
+  else
+    w.kv_null("workers");
   if (!all_ok) {
     w.key("errors").begin_object();
     if (!r.redis_ok) w.kv("redis", r.redis_error);

@@ -14,8 +14,8 @@
 #include <optional>
 #include <string>
 
-#include "common/redis/client.h"
 #include "common/net/rpc_pool.h"
+#include "common/redis/client.h"
 
 namespace jb::auth {
 

@@ -15,16 +15,20 @@ constexpr int kLibraryTimeoutMs = 60000;  // "Load Libraries" talks to Jellyfin
 Result<Connection> owned(ConnectionStore& store, const std::string& id, const std::string& user) {
   auto c = store.get_owned(id, user);
   if (!c.ok()) return c.error();
-  if (!c->has_value()) return Error("not_found", "You have no connection with id '" + id + "'.", 404);
+  if (!c->has_value())
+    return Error("not_found", "You have no connection with id '" + id + "'.", 404);
   const Connection& conn = **c;
   if (conn.status == "pending" || conn.status == "expired")
-    return Error("connection_not_ready", "Connection '" + id + "' is " + conn.status +
-                                             (conn.status == "expired" ? "; connect it again." : "; finish connecting it first."),
-                 409);
+    return Error(
+        "connection_not_ready",
+        "Connection '" + id + "' is " + conn.status +
+            (conn.status == "expired" ? "; connect it again." : "; finish connecting it first."),
+        409);
   return conn;
 }
 
-std::string payload(const std::string& conn, std::initializer_list<std::pair<const char*, std::string>> strings = {}) {
+std::string payload(const std::string& conn,
+                    std::initializer_list<std::pair<const char*, std::string>> strings = {}) {
   json::Writer w;
   w.begin_object().kv("connection_id", conn);
   for (const auto& [k, v] : strings) w.kv(k, v);
@@ -49,7 +53,10 @@ void register_library_routes(http::Server& server, Authenticator& auth, Connecti
                  if (refresh != "true" && refresh != "false" && refresh != "1" && refresh != "0")
                    return fail(Error("invalid_request", "'refresh' must be true or false.", 400));
                  json::Writer w;
-                 w.begin_object().kv("connection_id", c->id).kv("refresh", refresh == "true" || refresh == "1").end_object();
+                 w.begin_object()
+                     .kv("connection_id", c->id)
+                     .kv("refresh", refresh == "true" || refresh == "1")
+                     .end_object();
                  return relay(library.call("libraries", w.str(), kLibraryTimeoutMs, 1));
                }));
 
@@ -60,28 +67,29 @@ void register_library_routes(http::Server& server, Authenticator& auth, Connecti
                  return relay(library.call("whitelist_get", payload(c->id), kLibraryTimeoutMs, 1));
                }));
 
-  server.route("PUT", "/api/v1/connections/{id}/whitelist",
-               require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
-                 auto body = read_json_body(r);
-                 if (!body.ok()) return fail(body.error());
-                 json::Fields f(*body);
-                 const auto* ids = f.array("library_ids", true);
-                 f.reject_unknown({"library_ids"});
-                 if (ids) {
-                   if (ids->Size() > 255) f.add_problem("library_ids", "has more than 255 entries");
-                   for (const auto& v : ids->GetArray())
-                     if (!v.IsString() || v.GetStringLength() == 0 || v.GetStringLength() > 64) {
-                       f.add_problem("library_ids", "must contain only library id strings");
-                       break;
-                     }
-                 }
-                 if (!f.ok()) return invalid_fields(f);
-                 auto c = owned(store, r.param("id"), ctx.session.user.id);
-                 if (!c.ok()) return fail(c.error());
-                 json::Writer w;
-                 w.begin_object().kv("connection_id", c->id).key("library_ids").value(*ids).end_object();
-                 return relay(library.call("whitelist_put", w.str(), kLibraryTimeoutMs, 1));
-               }));
+  server.route(
+      "PUT", "/api/v1/connections/{id}/whitelist",
+      require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
+        auto body = read_json_body(r);
+        if (!body.ok()) return fail(body.error());
+        json::Fields f(*body);
+        const auto* ids = f.array("library_ids", true);
+        f.reject_unknown({"library_ids"});
+        if (ids) {
+          if (ids->Size() > 255) f.add_problem("library_ids", "has more than 255 entries");
+          for (const auto& v : ids->GetArray())
+            if (!v.IsString() || v.GetStringLength() == 0 || v.GetStringLength() > 64) {
+              f.add_problem("library_ids", "must contain only library id strings");
+              break;
+            }
+        }
+        if (!f.ok()) return invalid_fields(f);
+        auto c = owned(store, r.param("id"), ctx.session.user.id);
+        if (!c.ok()) return fail(c.error());
+        json::Writer w;
+        w.begin_object().kv("connection_id", c->id).key("library_ids").value(*ids).end_object();
+        return relay(library.call("whitelist_put", w.str(), kLibraryTimeoutMs, 1));
+      }));
 
   server.route("GET", "/api/v1/connections/{id}/index",
                require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
@@ -107,19 +115,25 @@ void register_library_routes(http::Server& server, Authenticator& auth, Connecti
                  return ok_json(*res, 202);
                }));
 
-  server.route("GET", "/api/v1/connections/{id}/index/unmatched",
-               require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
-                 auto c = owned(store, r.param("id"), ctx.session.user.id);
-                 if (!c.ok()) return fail(c.error());
-                 int64_t start = 0, count = 100;
-                 if (auto s = r.query_param("start"); s && (!text::parse_int64(*s, start) || start < 0))
-                   return fail(Error("invalid_request", "'start' must be a non-negative integer.", 400));
-                 if (auto s = r.query_param("count"); s && (!text::parse_int64(*s, count) || count < 1 || count > 1000))
-                   return fail(Error("invalid_request", "'count' must be between 1 and 1000.", 400));
-                 json::Writer w;
-                 w.begin_object().kv("connection_id", c->id).kv("start", start).kv("count", count).end_object();
-                 return relay(library.call("unmatched", w.str()));
-               }));
+  server.route(
+      "GET", "/api/v1/connections/{id}/index/unmatched",
+      require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
+        auto c = owned(store, r.param("id"), ctx.session.user.id);
+        if (!c.ok()) return fail(c.error());
+        int64_t start = 0, count = 100;
+        if (auto s = r.query_param("start"); s && (!text::parse_int64(*s, start) || start < 0))
+          return fail(Error("invalid_request", "'start' must be a non-negative integer.", 400));
+        if (auto s = r.query_param("count");
+            s && (!text::parse_int64(*s, count) || count < 1 || count > 1000))
+          return fail(Error("invalid_request", "'count' must be between 1 and 1000.", 400));
+        json::Writer w;
+        w.begin_object()
+            .kv("connection_id", c->id)
+            .kv("start", start)
+            .kv("count", count)
+            .end_object();
+        return relay(library.call("unmatched", w.str()));
+      }));
 }
 
 }  // namespace jb::auth

@@ -10,14 +10,21 @@ namespace jb::auth {
 namespace {
 
 std::string user_json(json::Writer& w, const SessionUser& u) {
-  w.key("user").begin_object().kv("id", u.id).kv("name", u.name).kv("is_admin", u.is_admin).end_object();
+  w.key("user")
+      .begin_object()
+      .kv("id", u.id)
+      .kv("name", u.name)
+      .kv("is_admin", u.is_admin)
+      .end_object();
   return {};
 }
 
 void session_json(json::Writer& w, const Session& s, bool with_token) {
   w.key("session").begin_object();
   if (with_token) w.kv("token", s.token);
-  w.kv("expires_at", timeutil::format_rfc3339(s.expires_ms * 1000)).kv("csrf_token", s.csrf).end_object();
+  w.kv("expires_at", timeutil::format_rfc3339(s.expires_ms * 1000))
+      .kv("csrf_token", s.csrf)
+      .end_object();
 }
 
 http::Response signed_in(Authenticator& auth, const Session& s, int status = 200) {
@@ -33,18 +40,27 @@ http::Response signed_in(Authenticator& auth, const Session& s, int status = 200
 
 Error no_home() {
   return Error("home_server_not_configured",
-               "No home Jellyfin server is configured (JB_JELLYFIN_URL); sign-in is unavailable.", 503);
+               "No home Jellyfin server is configured (JB_JELLYFIN_URL); sign-in is unavailable.",
+               503);
 }
 
 }  // namespace
 
 Error home_error(const Error& e, const std::string& home_url) {
-  static const char* unreachable[] = {"jellyfin_connection_refused", "jellyfin_dns", "jellyfin_tls",
-                                      "jellyfin_timeout", "jellyfin_server_error", "jellyfin_unreachable",
-                                      "not_jellyfin", "jellyfin_rate_limited"};
+  static const char* unreachable[] = {"jellyfin_connection_refused",
+                                      "jellyfin_dns",
+                                      "jellyfin_tls",
+                                      "jellyfin_timeout",
+                                      "jellyfin_server_error",
+                                      "jellyfin_unreachable",
+                                      "not_jellyfin",
+                                      "jellyfin_rate_limited"};
   for (const char* c : unreachable) {
     if (e.code == c) {
-      Error out(e.code, "The home Jellyfin server (" + home_url + ") is unavailable, so nobody can sign in right now. " + e.message, 503);
+      Error out(e.code,
+                "The home Jellyfin server (" + home_url +
+                    ") is unavailable, so nobody can sign in right now. " + e.message,
+                503);
       out.retry_after_s = e.retry_after_s;
       return out;
     }
@@ -68,19 +84,21 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
       log::info("sign-in refused", {{"code", home.error().code}});
       return fail(home_error(home.error(), deps.home_url));
     }
-    auto s = deps.auth->store().create(SessionUser{home->user.id, home->user.name, home->user.is_admin});
+    auto s =
+        deps.auth->store().create(SessionUser{home->user.id, home->user.name, home->user.is_admin});
     if (!s.ok()) return fail(s.error());
     log::info("signed in", {{"user_id", home->user.id}});
     return signed_in(*deps.auth, *s);
   });
 
-  server.route("POST", "/api/v1/auth/logout", require_auth(*deps.auth, [&deps](http::Request& r, AuthContext&) {
-    auto s = deps.auth->store().revoke(Authenticator::presented_token(r));
-    if (!s.ok()) return fail(s.error());
-    http::Response resp = http::Response::no_content();
-    resp.cookies.push_back(deps.auth->clearing_cookie());
-    return resp;
-  }));
+  server.route("POST", "/api/v1/auth/logout",
+               require_auth(*deps.auth, [&deps](http::Request& r, AuthContext&) {
+                 auto s = deps.auth->store().revoke(Authenticator::presented_token(r));
+                 if (!s.ok()) return fail(s.error());
+                 http::Response resp = http::Response::no_content();
+                 resp.cookies.push_back(deps.auth->clearing_cookie());
+                 return resp;
+               }));
 
   AuthedHandler me = [](http::Request&, AuthContext& ctx) {
     json::Writer w;
@@ -98,8 +116,12 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
     auto s = deps.quickconnect->start(deps.home_url);
     if (!s.ok()) return fail(home_error(s.error(), deps.home_url));
     json::Writer w;
-    w.begin_object().kv("id", s->id).kv("code", s->code)
-        .kv("expires_at", timeutil::format_rfc3339(s->expires_ms * 1000)).kv("state", "pending").end_object();
+    w.begin_object()
+        .kv("id", s->id)
+        .kv("code", s->code)
+        .kv("expires_at", timeutil::format_rfc3339(s->expires_ms * 1000))
+        .kv("state", "pending")
+        .end_object();
     return ok_json(w.str(), 201);
   });
 
@@ -118,7 +140,10 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
       return resp;
     }
     json::Writer w;
-    w.begin_object().kv("state", st->state).kv("expires_at", timeutil::format_rfc3339(st->expires_ms * 1000)).end_object();
+    w.begin_object()
+        .kv("state", st->state)
+        .kv("expires_at", timeutil::format_rfc3339(st->expires_ms * 1000))
+        .end_object();
     return ok_json(w.str());
   });
 }

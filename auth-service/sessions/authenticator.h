@@ -26,7 +26,8 @@ struct AuthContext {
 
 class Authenticator {
  public:
-  Authenticator(SessionStore& store, bool secure_cookies) : store_(store), secure_(secure_cookies) {}
+  Authenticator(SessionStore& store, bool secure_cookies)
+      : store_(store), secure_(secure_cookies) {}
 
   // "unauthenticated" (401) or "csrf_failed" (403) on failure.
   Result<AuthContext> authenticate(const http::Request& r);

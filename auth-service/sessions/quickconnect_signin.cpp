@@ -9,8 +9,12 @@
 namespace jb::auth {
 
 namespace {
-std::string key(const std::string& id) { return "jb:qclogin:" + id; }
-std::string aad(const std::string& id) { return "qclogin:" + id; }
+std::string key(const std::string& id) {
+  return "jb:qclogin:" + id;
+}
+std::string aad(const std::string& id) {
+  return "qclogin:" + id;
+}
 }  // namespace
 
 Result<QcStart> QuickConnectSignIn::start(const std::string& home_url) {
@@ -24,17 +28,20 @@ Result<QcStart> QuickConnectSignIn::start(const std::string& home_url) {
   s.expires_ms = timeutil::now_unix_ms() + t_.qc_lifetime_ms;
   auto sealed = vault_.seal(aad(s.id), qc->secret);
   if (!sealed.ok()) return sealed.error();
-  auto r = redis_.pipeline({{"HSET", key(s.id), "secret", *sealed, "code", s.code, "device_id", device_id,
-                             "expires_ms", std::to_string(s.expires_ms)},
-                            {"PEXPIRE", key(s.id), std::to_string(t_.qc_lifetime_ms + 60000)},
-                            {"SET", key(s.id) + ":poll", "1", "PX", std::to_string(t_.qc_poll_ms)}});
+  auto r =
+      redis_.pipeline({{"HSET", key(s.id), "secret", *sealed, "code", s.code, "device_id",
+                        device_id, "expires_ms", std::to_string(s.expires_ms)},
+                       {"PEXPIRE", key(s.id), std::to_string(t_.qc_lifetime_ms + 60000)},
+                       {"SET", key(s.id) + ":poll", "1", "PX", std::to_string(t_.qc_poll_ms)}});
   if (!r.ok()) return r.error();
   return s;
 }
 
 Result<QcStatus> QuickConnectSignIn::status(const std::string& home_url, const std::string& id) {
-  auto not_found = Error("not_found", "There is no pending Quick Connect sign-in with id '" + id +
-                                          "' (it may have completed already: the session is handed out once).", 404);
+  auto not_found = Error("not_found",
+                         "There is no pending Quick Connect sign-in with id '" + id +
+                             "' (it may have completed already: the session is handed out once).",
+                         404);
   if (id.size() != 32 || !text::is_hex(id)) return not_found;
   auto h = redis_.command({"HGETALL", key(id)});
   if (!h.ok()) return h.error();
@@ -49,7 +56,8 @@ Result<QcStatus> QuickConnectSignIn::status(const std::string& home_url, const s
     return st;
   }
   st.state = "pending";
-  auto gate = redis_.command({"SET", key(id) + ":poll", "1", "NX", "PX", std::to_string(t_.qc_poll_ms)});
+  auto gate =
+      redis_.command({"SET", key(id) + ":poll", "1", "NX", "PX", std::to_string(t_.qc_poll_ms)});
   if (!gate.ok()) return gate.error();
   if (gate->is_nil()) return st;  // Jellyfin was asked less than 5 s ago
   auto secret = vault_.open(aad(id), f["secret"]);

@@ -33,8 +33,8 @@ struct QcStatus {
 
 class QuickConnectSignIn {
  public:
-  QuickConnectSignIn(RedisPool& redis, const Vault& vault, JellyfinAccess& jf, ConnectionService& conns,
-                     SessionStore& sessions, ConnectionTiming timing = {})
+  QuickConnectSignIn(RedisPool& redis, const Vault& vault, JellyfinAccess& jf,
+                     ConnectionService& conns, SessionStore& sessions, ConnectionTiming timing = {})
       : redis_(redis), vault_(vault), jf_(jf), conns_(conns), sessions_(sessions), t_(timing) {}
 
   Result<QcStart> start(const std::string& home_url);

@@ -24,7 +24,8 @@ namespace jb::auth {
 
 class SessionCache {
  public:
-  explicit SessionCache(int64_t ttl_ms, size_t max_entries = 200000) : ttl_ms_(ttl_ms), max_per_shard_(max_entries / kShards + 1) {}
+  explicit SessionCache(int64_t ttl_ms, size_t max_entries = 200000)
+      : ttl_ms_(ttl_ms), max_per_shard_(max_entries / kShards + 1) {}
   std::optional<Session> get(const std::string& token_hash, int64_t now_ms);
   void put(const Session& s, int64_t now_ms);
   void erase(const std::string& token_hash);

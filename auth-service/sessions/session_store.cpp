@@ -2,7 +2,6 @@
 #include "auth-service/sessions/session_store.h"
 
 #include "auth-service/sessions/session_cache.h"
-
 #include "common/core/crypto.h"
 #include "common/core/random.h"
 #include "common/core/time.h"
@@ -11,10 +10,15 @@ namespace jb::auth {
 
 namespace {
 constexpr const char* kPrefix = "jbs_";
-std::string key(const std::string& hash) { return "jb:session:" + hash; }
-std::string user_index(const std::string& uid) { return "jb:user:" + uid + ":sessions"; }
+std::string key(const std::string& hash) {
+  return "jb:session:" + hash;
+}
+std::string user_index(const std::string& uid) {
+  return "jb:user:" + uid + ":sessions";
+}
 Error unauthenticated() {
-  return Error("unauthenticated", "Sign in first: the session is missing, expired or revoked.", 401);
+  return Error("unauthenticated", "Sign in first: the session is missing, expired or revoked.",
+               401);
 }
 }  // namespace
 
@@ -36,8 +40,8 @@ Result<Session> SessionStore::create(const SessionUser& user) {
   s.created_ms = timeutil::now_unix_ms();
   s.expires_ms = s.created_ms + policy_.idle_ms;
   auto r = redis_.pipeline({
-      {"HSET", key(s.token_hash), "uid", user.id, "name", user.name, "admin", user.is_admin ? "1" : "0",
-       "csrf", s.csrf, "created", std::to_string(s.created_ms)},
+      {"HSET", key(s.token_hash), "uid", user.id, "name", user.name, "admin",
+       user.is_admin ? "1" : "0", "csrf", s.csrf, "created", std::to_string(s.created_ms)},
       {"PEXPIRE", key(s.token_hash), std::to_string(policy_.idle_ms)},
       {"SADD", user_index(user.id), s.token_hash},
       {"PEXPIRE", user_index(user.id), std::to_string(policy_.max_ms)},
@@ -50,8 +54,10 @@ Result<Session> SessionStore::create(const SessionUser& user) {
 
 void SessionStore::on_revoked(const std::string& message) {
   if (!cache_) return;
-  if (message.rfind("user:", 0) == 0) cache_->erase_user(message.substr(5));
-  else cache_->erase(message);
+  if (message.rfind("user:", 0) == 0)
+    cache_->erase_user(message.substr(5));
+  else
+    cache_->erase(message);
 }
 
 std::optional<Session> SessionStore::cached(const std::string& token) {
@@ -66,7 +72,8 @@ Result<Session> SessionStore::lookup(const std::string& token) {
   if (cache_) {
     if (auto hit = cache_->get(h, now)) return *hit;
   }
-  auto r = redis_.pipeline({{"HGETALL", key(h)}, {"PEXPIRE", key(h), std::to_string(policy_.idle_ms)}});
+  auto r =
+      redis_.pipeline({{"HGETALL", key(h)}, {"PEXPIRE", key(h), std::to_string(policy_.idle_ms)}});
   if (!r.ok()) return r.error();
   const RedisReply& all = (*r)[0];
   if (!all.is_array() || all.elements.empty()) return unauthenticated();
@@ -75,11 +82,16 @@ Result<Session> SessionStore::lookup(const std::string& token) {
   for (size_t i = 0; i + 1 < all.elements.size(); i += 2) {
     const std::string& f = all.elements[i].str;
     const std::string& v = all.elements[i + 1].str;
-    if (f == "uid") s.user.id = v;
-    else if (f == "name") s.user.name = v;
-    else if (f == "admin") s.user.is_admin = v == "1";
-    else if (f == "csrf") s.csrf = v;
-    else if (f == "created") s.created_ms = std::atoll(v.c_str());
+    if (f == "uid")
+      s.user.id = v;
+    else if (f == "name")
+      s.user.name = v;
+    else if (f == "admin")
+      s.user.is_admin = v == "1";
+    else if (f == "csrf")
+      s.csrf = v;
+    else if (f == "created")
+      s.created_ms = std::atoll(v.c_str());
   }
   if (s.user.id.empty()) return unauthenticated();
   if (now - s.created_ms > policy_.max_ms) {

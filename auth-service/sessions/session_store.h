@@ -16,8 +16,8 @@
 #include <optional>
 #include <string>
 
-#include "common/redis/client.h"
 #include "common/core/result.h"
+#include "common/redis/client.h"
 
 namespace jb::auth {
 

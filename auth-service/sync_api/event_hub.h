@@ -53,8 +53,8 @@
 #include <vector>
 
 #include "auth-service/sync_api/run_revisions.h"
-#include "common/net/http_server.h"
 #include "common/core/result.h"
+#include "common/net/http_server.h"
 
 namespace jb::auth {
 

@@ -27,8 +27,8 @@
 #include <cstdint>
 #include <string>
 
-#include "common/redis/client.h"
 #include "common/core/result.h"
+#include "common/redis/client.h"
 
 namespace jb::auth {
 

@@ -19,7 +19,8 @@ Result<Vault> Vault::from_config(ConfigReader& r) {
     source = "JB_MASTER_KEY_FILE";
     std::ifstream f(file);
     if (!f) {
-      r.add_problem("JB_MASTER_KEY_FILE", "config error: JB_MASTER_KEY_FILE='" + file + "' cannot be read");
+      r.add_problem("JB_MASTER_KEY_FILE",
+                    "config error: JB_MASTER_KEY_FILE='" + file + "' cannot be read");
       return Error("invalid_master_key", "unreadable key file");
     }
     struct stat st {};
@@ -30,8 +31,9 @@ Result<Vault> Vault::from_config(ConfigReader& r) {
     ss << f.rdbuf();
     text = ss.str();
   } else {
-    r.missing("JB_MASTER_KEY", "or JB_MASTER_KEY_FILE: the key that encrypts stored Jellyfin tokens; "
-                               "`auth-service generate-key` makes one");
+    r.missing("JB_MASTER_KEY",
+              "or JB_MASTER_KEY_FILE: the key that encrypts stored Jellyfin tokens; "
+              "`auth-service generate-key` makes one");
     return Error("invalid_master_key", "no key");
   }
   auto ring = crypto::KeyRing::parse(text);

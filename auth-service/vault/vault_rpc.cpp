@@ -22,7 +22,8 @@ Result<std::string> VaultRpc::credentials(const std::string& payload) {
   const Connection& conn = **c;
   if (conn.token_sealed.empty() || conn.status == "pending" || conn.status == "expired")
     return Error("connection_not_active",
-                 "Connection '" + id + "' is " + conn.status + "; its owner must reconnect it.", 409);
+                 "Connection '" + id + "' is " + conn.status + "; its owner must reconnect it.",
+                 409);
   auto token = vault_.open(conn.id, conn.token_sealed);
   if (!token.ok()) return token.error();
   log::debug("vault: credentials handed out", {{"connection_id", id}});

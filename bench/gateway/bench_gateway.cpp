@@ -5,11 +5,11 @@
 // authenticated path keeps at least 0.8 of the unauthenticated rate).
 //
 //   build/bench/gateway/bench_gateway [--seconds S] [--connections C]
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "common/core/json.h"
 #include "tests/support/stack.h"
@@ -37,8 +37,8 @@ double to_ms(const std::string& v) {
 
 WrkResult run_wrk(const std::string& url, const std::string& header, int seconds, int connections) {
   std::string cmd = "wrk -t2 -c" + std::to_string(connections) + " -d" + std::to_string(seconds) +
-                    "s --latency -H 'Connection: keep-alive'" + (header.empty() ? "" : " -H '" + header + "'") +
-                    " " + url + " 2>&1";
+                    "s --latency -H 'Connection: keep-alive'" +
+                    (header.empty() ? "" : " -H '" + header + "'") + " " + url + " 2>&1";
   WrkResult r;
   FILE* f = popen(cmd.c_str(), "r");
   if (!f) return r;
@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--connections")) connections = std::atoi(argv[++i]);
   }
   if (std::system("command -v wrk >/dev/null 2>&1") != 0) {
-    std::fprintf(stderr, "bench_gateway needs wrk (Debian package wrk; scripts/deps.sh installs it)\n");
+    std::fprintf(stderr,
+                 "bench_gateway needs wrk (Debian package wrk; scripts/deps.sh installs it)\n");
     return 1;
   }
   Standin home;
@@ -79,15 +80,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "could not start the stack\n");
     return 1;
   }
-  auto login = stack.http.post_json(stack.api("/api/v1/auth/login"), R"({"username":"demo","password":"demo-password"})");
+  auto login = stack.http.post_json(stack.api("/api/v1/auth/login"),
+                                    R"({"username":"demo","password":"demo-password"})");
   if (!login.ok() || login->status != 200) {
     std::fprintf(stderr, "sign-in failed\n");
     return 1;
   }
   auto d = json::parse(login->body);
   std::string token = json::get_string(*json::member(*d, "session"), "token");
-  std::printf("# bench/gateway: wrk -t2 -c%d -d%ds, keep-alive; auth-service with %s reactor threads\n", connections,
-              seconds, "2");
+  std::printf(
+      "# bench/gateway: wrk -t2 -c%d -d%ds, keep-alive; auth-service with %s reactor threads\n",
+      connections, seconds, "2");
   // Warm up both paths.
   run_wrk(stack.api("/healthz"), "", 1, connections);
   run_wrk(stack.api("/api/v1/me"), "Authorization: Bearer " + token, 1, connections);
@@ -100,7 +103,10 @@ int main(int argc, char** argv) {
   for (int i = 0; i < pairs; ++i) {
     WrkResult a, b;
     auto run_open = [&] { return run_wrk(stack.api("/healthz"), "", seconds, connections); };
-    auto run_me = [&] { return run_wrk(stack.api("/api/v1/me"), "Authorization: Bearer " + token, seconds, connections); };
+    auto run_me = [&] {
+      return run_wrk(stack.api("/api/v1/me"), "Authorization: Bearer " + token, seconds,
+                     connections);
+    };
     if (i % 2 == 0) {
       a = run_open();
       b = run_me();
@@ -127,8 +133,10 @@ int main(int argc, char** argv) {
   std::printf("gateway.me_authenticated.req_per_sec=%.0f  (mean)\n", authed.rps);
   std::printf("gateway.me_authenticated.p99_ms=%.2f  (worst of %d runs)\n", authed.p99_ms, rounds);
   std::printf("gateway.me_authenticated.non_2xx=%ld\n", authed.non2xx);
-  std::printf("gateway.ratio_authenticated_over_open=%.2f  (median of %d adjacent pairs; min %.2f, max %.2f)\n",
-              median, pairs, ratios.front(), ratios.back());
+  std::printf(
+      "gateway.ratio_authenticated_over_open=%.2f  (median of %d adjacent pairs; min %.2f, max "
+      "%.2f)\n",
+      median, pairs, ratios.front(), ratios.back());
   std::printf("gateway.target_ratio=0.80 %s\n", median >= 0.8 ? "met" : "NOT met");
   return 0;
 }

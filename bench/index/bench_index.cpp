@@ -8,10 +8,10 @@
 #include <cstring>
 #include <string>
 
-#include "common/jellyfin/canonical.h"
-#include "common/net/http_client.h"
-#include "common/jellyfin/client.h"
 #include "common/core/time.h"
+#include "common/jellyfin/canonical.h"
+#include "common/jellyfin/client.h"
+#include "common/net/http_client.h"
 #include "library-service/index_builder.h"
 #include "library-service/index_store.h"
 #include "tests/support/redis_server.h"
@@ -47,8 +47,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "could not start the stand-in or redis-server\n");
     return 1;
   }
-  std::printf("# bench/index: stand-in %s, %d ms latency per request (started in %lld ms)\n", gen.c_str(), latency,
-              static_cast<long long>(timeutil::monotonic_ms() - t0));
+  std::printf("# bench/index: stand-in %s, %d ms latency per request (started in %lld ms)\n",
+              gen.c_str(), latency, static_cast<long long>(timeutil::monotonic_ms() - t0));
 
   HttpClient http;
   jf::ClientIdentity id;
@@ -84,28 +84,34 @@ int main(int argc, char** argv) {
   int64_t total_requests = jf.total_requests();
   int64_t indexed = st->items;
   // Lower bound: for each library, ceil(series/1000) + ceil((films+episodes)/1000) pages, at least one each.
-  int64_t pages =
-      static_cast<int64_t>(libs.size()) * 2 + (st->series + 999) / 1000 + (st->movies + st->episodes + 999) / 1000;
+  int64_t pages = static_cast<int64_t>(libs.size()) * 2 + (st->series + 999) / 1000 +
+                  (st->movies + st->episodes + 999) / 1000;
 
-  std::printf("index.items_indexed=%lld (movies %lld, series %lld, episodes %lld, unmatched %lld)\n",
-              static_cast<long long>(indexed), static_cast<long long>(st->movies), static_cast<long long>(st->series),
-              static_cast<long long>(st->episodes), static_cast<long long>(st->unmatched));
+  std::printf(
+      "index.items_indexed=%lld (movies %lld, series %lld, episodes %lld, unmatched %lld)\n",
+      static_cast<long long>(indexed), static_cast<long long>(st->movies),
+      static_cast<long long>(st->series), static_cast<long long>(st->episodes),
+      static_cast<long long>(st->unmatched));
   std::printf("index.canonical_keys=%lld (%.2f per item)\n", static_cast<long long>(st->keys),
               static_cast<double>(st->keys) / static_cast<double>(indexed));
   std::printf("index.build_ms=%lld\n", static_cast<long long>(build_ms));
-  std::printf("index.jellyfin_requests=%lld (GET /Items: %lld; bound pages+libraries×2 = %lld; per-item requests: 0)\n",
-              static_cast<long long>(total_requests), static_cast<long long>(items_requests),
-              static_cast<long long>(pages));
+  std::printf(
+      "index.jellyfin_requests=%lld (GET /Items: %lld; bound pages+libraries×2 = %lld; per-item "
+      "requests: 0)\n",
+      static_cast<long long>(total_requests), static_cast<long long>(items_requests),
+      static_cast<long long>(pages));
   std::printf("index.redis_bytes_per_item=%.1f (target <= 150; %lld bytes for %lld items)\n",
-              static_cast<double>(mem1 - mem0) / static_cast<double>(indexed), static_cast<long long>(mem1 - mem0),
-              static_cast<long long>(indexed));
+              static_cast<double>(mem1 - mem0) / static_cast<double>(indexed),
+              static_cast<long long>(mem1 - mem0), static_cast<long long>(indexed));
 
   // Batch lookups: 5,000 keys per call: 2,500 films and 2,500 episodes (the
   // episodes resolve through their series: the two-round path), as the sync
   // workers ask them, plus 10 % that do not exist.
   std::vector<std::string> keys;
-  auto films = client.items("userId=" + me->id + "&recursive=true&includeItemTypes=Movie&fields=ProviderIds&limit=2250");
-  auto eps = client.items("userId=" + me->id + "&recursive=true&includeItemTypes=Episode&fields=ProviderIds&limit=2250");
+  auto films = client.items("userId=" + me->id +
+                            "&recursive=true&includeItemTypes=Movie&fields=ProviderIds&limit=2250");
+  auto eps = client.items("userId=" + me->id +
+                          "&recursive=true&includeItemTypes=Episode&fields=ProviderIds&limit=2250");
   if (!films.ok() || !eps.ok()) return 1;
   std::vector<std::string> series_ids;
   for (const auto& e : eps->items) series_ids.push_back(e.series_id);
@@ -119,9 +125,11 @@ int main(int argc, char** argv) {
   for (const auto& e : eps->items) {
     auto it = skeys->find(e.series_id);
     if (it == skeys->end() || it->second.empty() || !e.season_number || !e.episode_number) continue;
-    keys.push_back(it->second[0] + "/s" + std::to_string(*e.season_number) + "e" + std::to_string(*e.episode_number));
+    keys.push_back(it->second[0] + "/s" + std::to_string(*e.season_number) + "e" +
+                   std::to_string(*e.episode_number));
   }
-  while (keys.size() < 5000) keys.push_back("movie:tmdb:" + std::to_string(900000000 + keys.size()));
+  while (keys.size() < 5000)
+    keys.push_back("movie:tmdb:" + std::to_string(900000000 + keys.size()));
   int64_t l0 = timeutil::monotonic_ms();
   int calls = 0;
   size_t found = 0;
@@ -134,6 +142,7 @@ int main(int argc, char** argv) {
   double secs = static_cast<double>(timeutil::monotonic_ms() - l0) / 1000.0;
   std::printf("index.lookup_batch_size=%zu (found %zu per batch)\n", keys.size(), found);
   std::printf("index.lookup_batches_per_sec=%.1f\n", calls / secs);
-  std::printf("index.lookup_keys_per_sec=%.0f\n", static_cast<double>(calls) * static_cast<double>(keys.size()) / secs);
+  std::printf("index.lookup_keys_per_sec=%.0f\n",
+              static_cast<double>(calls) * static_cast<double>(keys.size()) / secs);
   return 0;
 }

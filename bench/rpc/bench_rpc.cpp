@@ -14,9 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include "common/redis/client.h"
-#include "common/net/rpc.h"
 #include "common/core/time.h"
+#include "common/net/rpc.h"
+#include "common/redis/client.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 
@@ -40,7 +40,8 @@ void report(const char* name, std::vector<int64_t>& lat_ns, double secs) {
 }
 
 int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -50,7 +51,8 @@ int64_t now_ns() {
   o.bind = "tcp://127.0.0.1:" + std::to_string(port);
   o.threads = 4;
   o.name = "bench-server";
-  RpcServer s(ctx, o, [](const std::string&, const std::string& p) -> Result<std::string> { return p; });
+  RpcServer s(ctx, o,
+              [](const std::string&, const std::string& p) -> Result<std::string> { return p; });
   if (!s.start().ok()) _exit(1);
   pause();  // until SIGTERM
   _exit(0);

@@ -18,8 +18,8 @@
 #include <thread>
 #include <vector>
 
-#include "common/net/http_client.h"
 #include "common/core/json.h"
+#include "common/net/http_client.h"
 #include "tests/standin/generator.h"
 #include "tests/standin/standin.h"
 

@@ -22,10 +22,10 @@
 #include <thread>
 #include <vector>
 
-#include "common/net/http_client.h"
 #include "common/core/json.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
+#include "common/net/http_client.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
 
@@ -42,10 +42,10 @@ struct Options {
 };
 
 std::string gen(const Options& o, char variant) {
-  return "movies=" + std::to_string(o.movies) + ",series=" + std::to_string(o.series) + ",seasons=" +
-         std::to_string(o.seasons) + ",episodes=" + std::to_string(o.episodes) + ",users=" + std::to_string(o.pairs) +
-         ",differ=" + std::to_string(o.differ) + ",seed=3,missing=0,junk=0,exclusive=0,dup4k=0,multi=0,variant=" +
-         variant;
+  return "movies=" + std::to_string(o.movies) + ",series=" + std::to_string(o.series) +
+         ",seasons=" + std::to_string(o.seasons) + ",episodes=" + std::to_string(o.episodes) +
+         ",users=" + std::to_string(o.pairs) + ",differ=" + std::to_string(o.differ) +
+         ",seed=3,missing=0,junk=0,exclusive=0,dup4k=0,multi=0,variant=" + variant;
 }
 
 json::Document parse(const Result<HttpResponse>& r) {
@@ -66,9 +66,10 @@ int64_t peak_rss_kb(pid_t pid) {
   return -1;
 }
 
-const char* kWriteRoutes[] = {"POST /UserItems/{itemId}/UserData", "POST /UserFavoriteItems/{itemId}",
-                              "DELETE /UserFavoriteItems/{itemId}", "DELETE /UserPlayedItems/{itemId}",
-                              "POST /UserPlayedItems/{itemId}"};
+const char* kWriteRoutes[] = {"POST /UserItems/{itemId}/UserData",
+                              "POST /UserFavoriteItems/{itemId}",
+                              "DELETE /UserFavoriteItems/{itemId}",
+                              "DELETE /UserPlayedItems/{itemId}", "POST /UserPlayedItems/{itemId}"};
 
 struct User {
   std::string name, token, conn_a, conn_b, pair;
@@ -78,26 +79,35 @@ class Bench {
  public:
   Bench(const Options& o)
       : o_(o),
-        a_({"--demo", "--generate", gen(o, 'a'), "--latency-ms", std::to_string(o.latency_ms), "--threads", "4"}),
-        b_({"--demo", "--generate", gen(o, 'b'), "--latency-ms", std::to_string(o.latency_ms), "--threads", "4"}) {}
+        a_({"--demo", "--generate", gen(o, 'a'), "--latency-ms", std::to_string(o.latency_ms),
+            "--threads", "4"}),
+        b_({"--demo", "--generate", gen(o, 'b'), "--latency-ms", std::to_string(o.latency_ms),
+            "--threads", "4"}) {}
 
   bool start() {
     if (!a_.ok() || !b_.ok()) return false;
-    if (!stack_.start_library({{"JB_INDEX_CONCURRENCY", "8"}, {"JB_INDEX_TICK_MS", "100"}})) return false;
-    if (!stack_.start_auth({{"JB_JELLYFIN_URL", a_.url()}, {"JB_RPC_TIMEOUT_MS", "10000"}})) return false;
+    if (!stack_.start_library({{"JB_INDEX_CONCURRENCY", "8"}, {"JB_INDEX_TICK_MS", "100"}}))
+      return false;
+    if (!stack_.start_auth({{"JB_JELLYFIN_URL", a_.url()}, {"JB_RPC_TIMEOUT_MS", "10000"}}))
+      return false;
     for (int i = 1; i <= o_.pairs; ++i) {
       User u;
       u.name = i == 1 ? "demo" : "demo" + std::to_string(i);
-      auto login = http_.post_json(stack_.api("/api/v1/auth/login"),
-                                   "{\"username\":\"" + u.name + "\",\"password\":\"demo-password\"}");
+      auto login =
+          http_.post_json(stack_.api("/api/v1/auth/login"),
+                          "{\"username\":\"" + u.name + "\",\"password\":\"demo-password\"}");
       auto d = parse(login);
       if (const auto* s = json::member(d, "session")) u.token = json::get_string(*s, "token");
       if (u.token.empty()) return false;
       auto conns = parse(call(u, "GET", "/api/v1/connections"));
       u.conn_a = json::get_string((*json::member(conns, "connections"))[0], "id");
       json::Writer w;
-      w.begin_object().kv("method", "password").kv("server_url", b_.url()).kv("username", u.name)
-          .kv("password", "demo-password").end_object();
+      w.begin_object()
+          .kv("method", "password")
+          .kv("server_url", b_.url())
+          .kv("username", u.name)
+          .kv("password", "demo-password")
+          .end_object();
       u.conn_b = json::get_string(parse(call(u, "POST", "/api/v1/connections", w.str())), "id");
       if (u.conn_b.empty()) return false;
       users_.push_back(u);
@@ -107,7 +117,8 @@ class Bench {
     for (auto& u : users_)
       for (const auto& c : {u.conn_a, u.conn_b}) {
         (void)call(u, "POST", "/api/v1/connections/" + c + "/index", "{\"full\":true}");
-        while (json::get_string(parse(call(u, "GET", "/api/v1/connections/" + c + "/index")), "state") != "ready") {
+        while (json::get_string(parse(call(u, "GET", "/api/v1/connections/" + c + "/index")),
+                                "state") != "ready") {
           if (timeutil::monotonic_ms() - t0 > 600000) return false;
           std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
@@ -142,8 +153,9 @@ class Bench {
   // One pair per user (no baseline yet).
   void make_pairs() {
     for (auto& u : users_) {
-      auto r = call(u, "POST", "/api/v1/pairs",
-                    "{\"source\":\"" + u.conn_a + "\",\"target\":\"" + u.conn_b + "\",\"mode\":\"two-way\"}");
+      auto r = call(
+          u, "POST", "/api/v1/pairs",
+          "{\"source\":\"" + u.conn_a + "\",\"target\":\"" + u.conn_b + "\",\"mode\":\"two-way\"}");
       u.pair = json::get_string(parse(r), "id");
     }
   }
@@ -161,11 +173,13 @@ class Bench {
         auto views = parse(s->api("GET", "/UserViews?userId=" + uid, *tok, "", "bench-count"));
         for (const auto& v : (*json::member(views, "Items")).GetArray()) {
           std::string lib = json::get_string(v, "Id");
-          for (const auto& [filter, types] : {std::pair<const char*, const char*>{"IsFavorite", "Movie,Series,Episode"},
-                                              {"IsPlayed", "Movie,Episode"},
-                                              {"IsResumable", "Movie,Episode"}}) {
+          for (const auto& [filter, types] :
+               {std::pair<const char*, const char*>{"IsFavorite", "Movie,Series,Episode"},
+                {"IsPlayed", "Movie,Episode"},
+                {"IsResumable", "Movie,Episode"}}) {
             auto r = parse(s->api("GET",
-                                  "/Items?userId=" + uid + "&parentId=" + lib + "&recursive=true&includeItemTypes=" + types +
+                                  "/Items?userId=" + uid + "&parentId=" + lib +
+                                      "&recursive=true&includeItemTypes=" + types +
                                       "&filters=" + filter + "&limit=0",
                                   *tok, "", "bench-count"));
             int64_t n = json::get_int(r, "TotalRecordCount");
@@ -187,14 +201,17 @@ class Bench {
     for (Standin* s : {&a_, &b_}) (void)s->reset_counters();
     int64_t t0 = timeutil::monotonic_ms();
     std::vector<std::string> runs;
-    for (auto& u : users_) runs.push_back(json::get_string(parse(call(u, "POST", "/api/v1/pairs/" + u.pair + "/runs")), "run_id"));
+    for (auto& u : users_)
+      runs.push_back(
+          json::get_string(parse(call(u, "POST", "/api/v1/pairs/" + u.pair + "/runs")), "run_id"));
     for (size_t i = 0; i < users_.size(); ++i) {
       for (;;) {
         auto r = parse(call(users_[i], "GET", "/api/v1/runs/" + runs[i]));
         std::string st = json::get_string(r, "state");
         if (st == "succeeded" || st == "failed" || st == "held") {
           if (st != "succeeded") {
-            std::fprintf(stderr, "run %s ended %s: %s\n", runs[i].c_str(), st.c_str(), json::stringify(r).c_str());
+            std::fprintf(stderr, "run %s ended %s: %s\n", runs[i].c_str(), st.c_str(),
+                         json::stringify(r).c_str());
             p.ok = false;
           }
           if (const auto* c = json::member(r, "counters"))
@@ -230,13 +247,16 @@ class Bench {
 };
 
 void print_phase(const char* name, const Bench::Phase& p) {
-  std::printf("%s.wall_ms=%lld planned=%lld applied=%lld failed=%lld jellyfin_requests=%lld writes=%lld ok=%d\n", name,
-              static_cast<long long>(p.wall_ms), static_cast<long long>(p.planned), static_cast<long long>(p.applied),
-              static_cast<long long>(p.failed), static_cast<long long>(p.requests), static_cast<long long>(p.writes),
-              p.ok ? 1 : 0);
+  std::printf(
+      "%s.wall_ms=%lld planned=%lld applied=%lld failed=%lld jellyfin_requests=%lld writes=%lld "
+      "ok=%d\n",
+      name, static_cast<long long>(p.wall_ms), static_cast<long long>(p.planned),
+      static_cast<long long>(p.applied), static_cast<long long>(p.failed),
+      static_cast<long long>(p.requests), static_cast<long long>(p.writes), p.ok ? 1 : 0);
   int64_t max_kb = 0;
   for (auto kb : p.rss_kb) max_kb = std::max(max_kb, kb);
-  std::printf("%s.worker_peak_rss_mb=%.1f (workers=%zu)\n", name, static_cast<double>(max_kb) / 1024.0, p.rss_kb.size());
+  std::printf("%s.worker_peak_rss_mb=%.1f (workers=%zu)\n", name,
+              static_cast<double>(max_kb) / 1024.0, p.rss_kb.size());
 }
 
 }  // namespace
@@ -250,8 +270,10 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--latency-ms")) o.latency_ms = std::atoi(argv[++i]);
   }
   int64_t items = o.movies + static_cast<int64_t>(o.series) * o.seasons * o.episodes;
-  std::printf("# bench/sync: 2 stand-ins x %lld items (%s), %d%% of user data differing, %d ms latency, %d pairs (two-way, all features)\n",
-              static_cast<long long>(items), gen(o, 'a').c_str(), o.differ, o.latency_ms, o.pairs);
+  std::printf(
+      "# bench/sync: 2 stand-ins x %lld items (%s), %d%% of user data differing, %d ms latency, %d "
+      "pairs (two-way, all features)\n",
+      static_cast<long long>(items), gen(o, 'a').c_str(), o.differ, o.latency_ms, o.pairs);
   std::fflush(stdout);
   int rc = 0;
   Bench::Phase one, four, rerun;
@@ -284,14 +306,16 @@ int main(int argc, char** argv) {
     print_phase("rerun", rerun);
   }
   int64_t lower = pages + four.planned;
-  std::printf("lower_bound_requests=%lld (listing_pages=%lld + needed_writes=%lld)\n", static_cast<long long>(lower),
-              static_cast<long long>(pages), static_cast<long long>(four.planned));
+  std::printf("lower_bound_requests=%lld (listing_pages=%lld + needed_writes=%lld)\n",
+              static_cast<long long>(lower), static_cast<long long>(pages),
+              static_cast<long long>(four.planned));
   double ratio = lower > 0 ? static_cast<double>(four.requests) / static_cast<double>(lower) : 0;
-  double speedup = four.wall_ms > 0 ? static_cast<double>(one.wall_ms) / static_cast<double>(four.wall_ms) : 0;
+  double speedup =
+      four.wall_ms > 0 ? static_cast<double>(one.wall_ms) / static_cast<double>(four.wall_ms) : 0;
   std::printf("requests_vs_lower_bound=%.3f (target <= 1.1)\n", ratio);
   std::printf("speedup_4_over_1=%.2f (target >= 3)\n", speedup);
-  std::printf("rerun_writes=%lld rerun_planned=%lld (target 0)\n", static_cast<long long>(rerun.writes),
-              static_cast<long long>(rerun.planned));
+  std::printf("rerun_writes=%lld rerun_planned=%lld (target 0)\n",
+              static_cast<long long>(rerun.writes), static_cast<long long>(rerun.planned));
   std::fflush(stdout);
 
   // Peak RSS against library size: one pair, one worker, a library ten times smaller.
@@ -312,9 +336,13 @@ int main(int argc, char** argv) {
   int64_t big_kb = 0, small_kb = 0;
   for (auto kb : one.rss_kb) big_kb = std::max(big_kb, kb);
   for (auto kb : tiny.rss_kb) small_kb = std::max(small_kb, kb);
-  std::printf("worker_peak_rss_mb=%.1f (target <= 64) small_library_peak_rss_mb=%.1f\n",
-              static_cast<double>(std::max(big_kb, four.rss_kb.empty() ? 0 : *std::max_element(four.rss_kb.begin(), four.rss_kb.end()))) / 1024.0,
-              static_cast<double>(small_kb) / 1024.0);
+  std::printf(
+      "worker_peak_rss_mb=%.1f (target <= 64) small_library_peak_rss_mb=%.1f\n",
+      static_cast<double>(std::max(
+          big_kb,
+          four.rss_kb.empty() ? 0 : *std::max_element(four.rss_kb.begin(), four.rss_kb.end()))) /
+          1024.0,
+      static_cast<double>(small_kb) / 1024.0);
   if (!one.ok || !four.ok || !rerun.ok) rc = 1;
   return rc;
 }

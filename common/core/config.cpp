@@ -21,7 +21,9 @@ std::optional<std::string> Env::get(const std::string& name) const {
   return it->second;
 }
 
-Env Env::from_process() { return Env(); }
+Env Env::from_process() {
+  return Env();
+}
 
 std::optional<std::string> ConfigReader::raw(const std::string& name) {
   auto v = env_.get(name);
@@ -43,7 +45,9 @@ void ConfigReader::add_problem(const std::string& name, const std::string& messa
 }
 
 void ConfigReader::missing(const std::string& name, const std::string& why) {
-  problems_.push_back({name, "config error: " + name + " is required" + (why.empty() ? "" : " (" + why + ")"), true});
+  problems_.push_back(
+      {name, "config error: " + name + " is required" + (why.empty() ? "" : " (" + why + ")"),
+       true});
 }
 
 std::vector<std::string> ConfigReader::report() const {
@@ -54,7 +58,9 @@ std::vector<std::string> ConfigReader::report() const {
   return out;
 }
 
-bool ConfigReader::is_set(const std::string& name) { return raw(name).has_value(); }
+bool ConfigReader::is_set(const std::string& name) {
+  return raw(name).has_value();
+}
 
 std::string ConfigReader::str(const std::string& name, const std::string& fallback) {
   return raw(name).value_or(fallback);

@@ -83,7 +83,8 @@ class ConfigReader {
 
  private:
   std::optional<std::string> raw(const std::string& name);
-  void bad(const std::string& name, const std::string& value, const std::string& why, bool secret = false);
+  void bad(const std::string& name, const std::string& value, const std::string& why,
+           bool secret = false);
   const Env& env_;
   std::vector<ConfigProblem> problems_;
 };

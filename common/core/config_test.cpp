@@ -16,14 +16,14 @@ TEST(Config, DefaultsWhenUnsetOrEmpty) {
 
 TEST(Config, ParsesGoodValues) {
   Env env = Env::from_map({{"JB_HTTP_PORT", "9090"},
-           {"JB_N", "42"},
-           {"JB_B", "yes"},
-           {"JB_URL", "https://jf.example.com/jellyfin/"},
-           {"JB_REDIS", "redis://:pw@redis:6380/2"},
-           {"JB_ZMQ", "tcp://library-service:5556"},
-           {"JB_ZMQBIND", "tcp://127.0.0.1:*"},
-           {"JB_LIST", " a, b ,,c "},
-           {"JB_LEVEL", "warn"}});
+                           {"JB_N", "42"},
+                           {"JB_B", "yes"},
+                           {"JB_URL", "https://jf.example.com/jellyfin/"},
+                           {"JB_REDIS", "redis://:pw@redis:6380/2"},
+                           {"JB_ZMQ", "tcp://library-service:5556"},
+                           {"JB_ZMQBIND", "tcp://127.0.0.1:*"},
+                           {"JB_LIST", " a, b ,,c "},
+                           {"JB_LEVEL", "warn"}});
   ConfigReader r(env);
   EXPECT_EQ(r.port("JB_HTTP_PORT", 1), 9090);
   EXPECT_EQ(r.integer("JB_N", 0, 0, 100), 42);
@@ -39,15 +39,15 @@ TEST(Config, ParsesGoodValues) {
 
 TEST(Config, BadValuesNameTheVariable) {
   Env env = Env::from_map({{"JB_HTTP_PORT", "80a"},
-           {"JB_PORT2", "70000"},
-           {"JB_N", "x"},
-           {"JB_M", "500"},
-           {"JB_B", "maybe"},
-           {"JB_URL", "jellyfin:8096"},
-           {"JB_URL2", "http://"},
-           {"JB_REDIS", "http://redis"},
-           {"JB_ZMQ", "tcp://host"},
-           {"JB_LEVEL", "loud"}});
+                           {"JB_PORT2", "70000"},
+                           {"JB_N", "x"},
+                           {"JB_M", "500"},
+                           {"JB_B", "maybe"},
+                           {"JB_URL", "jellyfin:8096"},
+                           {"JB_URL2", "http://"},
+                           {"JB_REDIS", "http://redis"},
+                           {"JB_ZMQ", "tcp://host"},
+                           {"JB_LEVEL", "loud"}});
   ConfigReader r(env);
   r.port("JB_HTTP_PORT", 1);
   r.port("JB_PORT2", 1);
@@ -60,7 +60,8 @@ TEST(Config, BadValuesNameTheVariable) {
   r.zmq_endpoint("JB_ZMQ", "");
   r.one_of("JB_LEVEL", "info", {"debug", "info"});
   ASSERT_EQ(r.problems().size(), 10u);
-  EXPECT_EQ(r.problems()[0].message, "config error: JB_HTTP_PORT='80a' is not a port number (0-65535)");
+  EXPECT_EQ(r.problems()[0].message,
+            "config error: JB_HTTP_PORT='80a' is not a port number (0-65535)");
   for (const auto& p : r.problems()) {
     EXPECT_NE(p.message.find(p.variable), std::string::npos);
     EXPECT_EQ(p.message.find('\n'), std::string::npos);  // one line each
@@ -102,5 +103,6 @@ TEST(ConfigDeathTest, ExitsWithCode2AndOneLine) {
   Env env = Env::from_map({{"JB_HTTP_PORT", "abc"}});
   ConfigReader r(env);
   r.port("JB_HTTP_PORT", 8080);
-  EXPECT_EXIT(r.exit_on_error(), ::testing::ExitedWithCode(2), "JB_HTTP_PORT='abc' is not a port number");
+  EXPECT_EXIT(r.exit_on_error(), ::testing::ExitedWithCode(2),
+              "JB_HTTP_PORT='abc' is not a port number");
 }

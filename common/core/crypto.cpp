@@ -28,7 +28,8 @@ std::string b64url(const unsigned char* p, size_t n) {
 bool unb64(std::string_view in, std::vector<unsigned char>& out, int variant) {
   out.resize(in.size());
   size_t len = 0;
-  if (sodium_base642bin(out.data(), out.size(), in.data(), in.size(), nullptr, &len, nullptr, variant) != 0)
+  if (sodium_base642bin(out.data(), out.size(), in.data(), in.size(), nullptr, &len, nullptr,
+                        variant) != 0)
     return false;
   out.resize(len);
   return true;
@@ -49,17 +50,20 @@ Result<KeyRing> KeyRing::parse(std::string_view text) {
     auto colon = entry.find(':');
     std::string where = "key entry " + std::to_string(line);
     if (colon == std::string_view::npos)
-      return Error("invalid_master_key", where + " is not of the form <key id>:<base64 of 32 bytes>.");
+      return Error("invalid_master_key",
+                   where + " is not of the form <key id>:<base64 of 32 bytes>.");
     std::string_view id = entry.substr(0, colon);
     if (!valid_key_id(id))
-      return Error("invalid_master_key", where + " has an invalid key id (1-32 of A-Z a-z 0-9 - _).");
+      return Error("invalid_master_key",
+                   where + " has an invalid key id (1-32 of A-Z a-z 0-9 - _).");
     std::vector<unsigned char> bytes;
     std::string_view b64 = entry.substr(colon + 1);
     bool ok = unb64(b64, bytes, sodium_base64_VARIANT_ORIGINAL) ||
               unb64(b64, bytes, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) ||
               unb64(b64, bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     if (!ok || bytes.size() != 32)
-      return Error("invalid_master_key", where + " (id '" + std::string(id) + "') is not base64 of exactly 32 bytes.");
+      return Error("invalid_master_key",
+                   where + " (id '" + std::string(id) + "') is not base64 of exactly 32 bytes.");
     if (ring.find(id))
       return Error("invalid_master_key", "key id '" + std::string(id) + "' appears twice.");
     Key k;
@@ -81,7 +85,8 @@ Key KeyRing::generate(const std::string& id) {
 
 std::string KeyRing::format(const Key& k) {
   std::string out(sodium_base64_encoded_len(k.bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), k.bytes.data(), k.bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  sodium_bin2base64(out.data(), out.size(), k.bytes.data(), k.bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
   out.resize(out.size() - 1);
   return k.id + ":" + out;
 }
@@ -103,7 +108,8 @@ Result<std::string> seal(const KeyRing& ring, std::string_view plaintext, std::s
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen,
       reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
-      reinterpret_cast<const unsigned char*>(aad.data()), aad.size(), nullptr, nonce, k->bytes.data());
+      reinterpret_cast<const unsigned char*>(aad.data()), aad.size(), nullptr, nonce,
+      k->bytes.data());
   buf.resize(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + clen);
   return std::string(kPrefix) + "." + k->id + "." + b64url(buf.data(), buf.size());
 }
@@ -121,10 +127,12 @@ Result<std::string> open(const KeyRing& ring, std::string_view sealed, std::stri
   const Key* k = ring.find(parts[1]);
   if (!k)
     return Error("vault_unknown_key",
-                 "A stored secret was sealed with key '" + parts[1] + "', which is not configured.", 500);
+                 "A stored secret was sealed with key '" + parts[1] + "', which is not configured.",
+                 500);
   std::vector<unsigned char> buf;
   if (!unb64(parts[2], buf, sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
-      buf.size() < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+      buf.size() <
+          crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
     return Error("vault_corrupt", "A stored secret is damaged.", 500);
   std::string out(buf.size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES -
                       crypto_aead_xchacha20poly1305_ietf_ABYTES,
@@ -134,8 +142,10 @@ Result<std::string> open(const KeyRing& ring, std::string_view sealed, std::stri
           reinterpret_cast<unsigned char*>(out.data()), &mlen, nullptr,
           buf.data() + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
           buf.size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-          reinterpret_cast<const unsigned char*>(aad.data()), aad.size(), buf.data(), k->bytes.data()) != 0)
-    return Error("vault_corrupt", "A stored secret failed authentication (wrong key or record).", 500);
+          reinterpret_cast<const unsigned char*>(aad.data()), aad.size(), buf.data(),
+          k->bytes.data()) != 0)
+    return Error("vault_corrupt", "A stored secret failed authentication (wrong key or record).",
+                 500);
   out.resize(mlen);
   return out;
 }

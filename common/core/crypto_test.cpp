@@ -41,7 +41,8 @@ TEST(Crypto, TamperingAndGarbageAreRejected) {
   std::string t = s;
   t[t.size() - 3] = t[t.size() - 3] == 'A' ? 'B' : 'A';
   EXPECT_FALSE(open(r, t, "a").ok());
-  for (const char* bad : {"", "jb1", "jb1.k1", "jb1.k1.", "jb1.k1.@@@", "xx.k1.AAAA", "jb1.k1.AAAA"})
+  for (const char* bad :
+       {"", "jb1", "jb1.k1", "jb1.k1.", "jb1.k1.@@@", "xx.k1.AAAA", "jb1.k1.AAAA"})
     EXPECT_FALSE(open(r, bad, "a").ok()) << bad;
 }
 
@@ -74,8 +75,9 @@ TEST(Crypto, KeyParsingAndFormat) {
 }
 
 TEST(Crypto, BadKeyMaterialIsRefusedWithoutEchoingIt) {
-  for (const char* bad : {"", "nocolon", "bad id!:AAAA", "k:notbase64***", "k:AAAA",
-                          "k:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
+  for (const char* bad :
+       {"", "nocolon", "bad id!:AAAA", "k:notbase64***", "k:AAAA",
+        "k:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
     auto r = KeyRing::parse(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().code, "invalid_master_key");

@@ -123,7 +123,8 @@ std::optional<int64_t> Fields::integer(const char* name, bool required, int64_t 
   }
   int64_t x = v->GetInt64();
   if (x < min || x > max) {
-    problems_.emplace_back(name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    problems_.emplace_back(
+        name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
     return std::nullopt;
   }
   return x;

@@ -50,10 +50,22 @@ class Writer {
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
-  Writer& begin_object() { w_.StartObject(); return *this; }
-  Writer& end_object() { w_.EndObject(); return *this; }
-  Writer& begin_array() { w_.StartArray(); return *this; }
-  Writer& end_array() { w_.EndArray(); return *this; }
+  Writer& begin_object() {
+    w_.StartObject();
+    return *this;
+  }
+  Writer& end_object() {
+    w_.EndObject();
+    return *this;
+  }
+  Writer& begin_array() {
+    w_.StartArray();
+    return *this;
+  }
+  Writer& end_array() {
+    w_.EndArray();
+    return *this;
+  }
   Writer& key(std::string_view k) {
     w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
     return *this;
@@ -64,14 +76,38 @@ class Writer {
   }
   Writer& value(const char* s) { return value(std::string_view(s)); }
   Writer& value(const std::string& s) { return value(std::string_view(s)); }
-  Writer& value(bool b) { w_.Bool(b); return *this; }
-  Writer& value(int v) { w_.Int64(v); return *this; }
-  Writer& value(int64_t v) { w_.Int64(v); return *this; }
-  Writer& value(long long v) { w_.Int64(static_cast<int64_t>(v)); return *this; }
-  Writer& value(uint64_t v) { w_.Uint64(v); return *this; }
-  Writer& value(double v) { w_.Double(v); return *this; }
-  Writer& null() { w_.Null(); return *this; }
-  Writer& value(const Value& v) { v.Accept(w_); return *this; }
+  Writer& value(bool b) {
+    w_.Bool(b);
+    return *this;
+  }
+  Writer& value(int v) {
+    w_.Int64(v);
+    return *this;
+  }
+  Writer& value(int64_t v) {
+    w_.Int64(v);
+    return *this;
+  }
+  Writer& value(long long v) {
+    w_.Int64(static_cast<int64_t>(v));
+    return *this;
+  }
+  Writer& value(uint64_t v) {
+    w_.Uint64(v);
+    return *this;
+  }
+  Writer& value(double v) {
+    w_.Double(v);
+    return *this;
+  }
+  Writer& null() {
+    w_.Null();
+    return *this;
+  }
+  Writer& value(const Value& v) {
+    v.Accept(w_);
+    return *this;
+  }
   // Inserts already-serialised JSON (must be valid).
   Writer& raw(std::string_view json) {
     w_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
@@ -79,14 +115,23 @@ class Writer {
   }
 
   template <typename T>
-  Writer& kv(std::string_view k, const T& v) { key(k); return value(v); }
+  Writer& kv(std::string_view k, const T& v) {
+    key(k);
+    return value(v);
+  }
   // Writes the pair only when v has a value (Jellyfin omits nulls).
   template <typename T>
   Writer& kv_opt(std::string_view k, const std::optional<T>& v) {
-    if (v) { key(k); value(*v); }
+    if (v) {
+      key(k);
+      value(*v);
+    }
     return *this;
   }
-  Writer& kv_null(std::string_view k) { key(k); return null(); }
+  Writer& kv_null(std::string_view k) {
+    key(k);
+    return null();
+  }
 
   std::string str() const { return std::string(buf_.GetString(), buf_.GetSize()); }
 
@@ -104,8 +149,8 @@ class Fields {
   explicit Fields(const Value& v);
 
   std::optional<std::string> string(const char* name, bool required, size_t max_len = 4096);
-  std::optional<int64_t> integer(const char* name, bool required,
-                                 int64_t min = INT64_MIN, int64_t max = INT64_MAX);
+  std::optional<int64_t> integer(const char* name, bool required, int64_t min = INT64_MIN,
+                                 int64_t max = INT64_MAX);
   std::optional<bool> boolean(const char* name, bool required);
   const Value* array(const char* name, bool required);
   const Value* object(const char* name, bool required);

@@ -30,7 +30,13 @@ TEST(Json, WriterOmitsNullOptionals) {
   json::Writer w;
   std::optional<std::string> none;
   std::optional<int64_t> some = 5;
-  w.begin_object().kv("a", "x\"y").kv_opt("b", none).kv_opt("c", some).kv("d", true).kv_null("e").end_object();
+  w.begin_object()
+      .kv("a", "x\"y")
+      .kv_opt("b", none)
+      .kv_opt("c", some)
+      .kv("d", true)
+      .kv_null("e")
+      .end_object();
   EXPECT_EQ(w.str(), R"({"a":"x\"y","c":5,"d":true,"e":null})");
 }
 

@@ -21,10 +21,14 @@ thread_local std::string t_request_id;
 
 const char* level_name(Level l) {
   switch (l) {
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warn";
-    case Level::error: return "error";
+    case Level::debug:
+      return "debug";
+    case Level::info:
+      return "info";
+    case Level::warn:
+      return "warn";
+    case Level::error:
+      return "error";
   }
   return "info";
 }
@@ -44,14 +48,21 @@ void set_service(std::string name) {
   g_service = std::move(name);
 }
 
-void set_level(Level level) { g_level.store(static_cast<int>(level)); }
+void set_level(Level level) {
+  g_level.store(static_cast<int>(level));
+}
 
 bool parse_level(std::string_view s, Level& out) {
-  if (s == "debug") out = Level::debug;
-  else if (s == "info") out = Level::info;
-  else if (s == "warn" || s == "warning") out = Level::warn;
-  else if (s == "error") out = Level::error;
-  else return false;
+  if (s == "debug")
+    out = Level::debug;
+  else if (s == "info")
+    out = Level::info;
+  else if (s == "warn" || s == "warning")
+    out = Level::warn;
+  else if (s == "error")
+    out = Level::error;
+  else
+    return false;
   return true;
 }
 
@@ -113,14 +124,20 @@ void write(Level level, std::string_view msg, const Fields& fields) {
   emit(level, msg, fields);
 }
 
-void lifecycle(std::string_view msg, const Fields& fields) { emit(Level::info, msg, fields); }
+void lifecycle(std::string_view msg, const Fields& fields) {
+  emit(Level::info, msg, fields);
+}
 
 RequestScope::RequestScope(std::string request_id) : previous_(std::move(t_request_id)) {
   t_request_id = std::move(request_id);
 }
-RequestScope::~RequestScope() { t_request_id = std::move(previous_); }
+RequestScope::~RequestScope() {
+  t_request_id = std::move(previous_);
+}
 
-const std::string& current_request_id() { return t_request_id; }
+const std::string& current_request_id() {
+  return t_request_id;
+}
 
 std::string new_request_id() {
   return "r-" + rnd::hex(8);

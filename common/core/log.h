@@ -54,10 +54,18 @@ bool is_secret_key(std::string_view key);
 std::string format_line(Level level, std::string_view msg, const Fields& fields);
 
 void write(Level level, std::string_view msg, const Fields& fields = {});
-inline void debug(std::string_view m, const Fields& f = {}) { write(Level::debug, m, f); }
-inline void info(std::string_view m, const Fields& f = {}) { write(Level::info, m, f); }
-inline void warn(std::string_view m, const Fields& f = {}) { write(Level::warn, m, f); }
-inline void error(std::string_view m, const Fields& f = {}) { write(Level::error, m, f); }
+inline void debug(std::string_view m, const Fields& f = {}) {
+  write(Level::debug, m, f);
+}
+inline void info(std::string_view m, const Fields& f = {}) {
+  write(Level::info, m, f);
+}
+inline void warn(std::string_view m, const Fields& f = {}) {
+  write(Level::warn, m, f);
+}
+inline void error(std::string_view m, const Fields& f = {}) {
+  write(Level::error, m, f);
+}
 // Lifecycle lines ("ready", "shutting down", "stopped"): level info, but
 // written whatever the configured level, because tools wait for them.
 void lifecycle(std::string_view m, const Fields& f = {});

@@ -47,8 +47,12 @@ TEST(Log, RequestIdFromScope) {
 
 TEST(Log, SecretsAreRedactedWhateverTheCallerPasses) {
   Capture c;
-  log::warn("login", {{"password", "hunter2"}, {"access_token", "abc"}, {"Authorization", "MediaBrowser Token=x"},
-                      {"api_key", "k"}, {"pw", "p"}, {"user", "alice"}});
+  log::warn("login", {{"password", "hunter2"},
+                      {"access_token", "abc"},
+                      {"Authorization", "MediaBrowser Token=x"},
+                      {"api_key", "k"},
+                      {"pw", "p"},
+                      {"user", "alice"}});
   const std::string& l = c.lines.at(0);
   for (const char* s : {"hunter2", "\"abc\"", "Token=x", "\"k\"", "\"p\""})
     EXPECT_EQ(l.find(s), std::string::npos) << s << " leaked in " << l;

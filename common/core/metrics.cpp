@@ -29,8 +29,12 @@ std::vector<uint64_t> Histogram::cumulative() const {
   return out;
 }
 
-double Histogram::sum() const { return static_cast<double>(sum_micros_.load()) / 1e6; }
-uint64_t Histogram::count() const { return count_.load(); }
+double Histogram::sum() const {
+  return static_cast<double>(sum_micros_.load()) / 1e6;
+}
+uint64_t Histogram::count() const {
+  return count_.load();
+}
 
 std::vector<double> latency_buckets() {
   return {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
@@ -39,10 +43,14 @@ std::vector<double> latency_buckets() {
 std::string escape_label(const std::string& v) {
   std::string o;
   for (char c : v) {
-    if (c == '\\') o += "\\\\";
-    else if (c == '"') o += "\\\"";
-    else if (c == '\n') o += "\\n";
-    else o += c;
+    if (c == '\\')
+      o += "\\\\";
+    else if (c == '"')
+      o += "\\\"";
+    else if (c == '\n')
+      o += "\\n";
+    else
+      o += c;
   }
   return o;
 }
@@ -81,8 +89,8 @@ Gauge& Registry::gauge(const std::string& name, const std::string& help, const L
   return *slot;
 }
 
-void Registry::gauge_fn(const std::string& name, const std::string& help, std::function<double()> fn,
-                        const Labels& labels) {
+void Registry::gauge_fn(const std::string& name, const std::string& help,
+                        std::function<double()> fn, const Labels& labels) {
   std::lock_guard<std::mutex> l(mu_);
   family(name, "gauge", help).fns[format_labels(labels)] = std::move(fn);
 }
@@ -114,8 +122,10 @@ std::string Registry::render() const {
   std::lock_guard<std::mutex> l(mu_);
   for (const auto& [name, f] : families_) {
     out += "# HELP " + name + " " + f.help + "\n# TYPE " + name + " " + f.type + "\n";
-    for (const auto& [lab, c] : f.counters) out += name + lab + " " + std::to_string(c->value()) + "\n";
-    for (const auto& [lab, g] : f.gauges) out += name + lab + " " + std::to_string(g->value()) + "\n";
+    for (const auto& [lab, c] : f.counters)
+      out += name + lab + " " + std::to_string(c->value()) + "\n";
+    for (const auto& [lab, g] : f.gauges)
+      out += name + lab + " " + std::to_string(g->value()) + "\n";
     for (const auto& [lab, fn] : f.fns) {
       double v = 0;
       try {
@@ -130,7 +140,8 @@ std::string Registry::render() const {
       for (size_t i = 0; i < h->bounds().size(); ++i)
         out += name + "_bucket" + with_label(lab, "le=\"" + num(h->bounds()[i]) + "\"") + " " +
                std::to_string(cum[i]) + "\n";
-      out += name + "_bucket" + with_label(lab, "le=\"+Inf\"") + " " + std::to_string(cum.back()) + "\n";
+      out += name + "_bucket" + with_label(lab, "le=\"+Inf\"") + " " + std::to_string(cum.back()) +
+             "\n";
       out += name + "_sum" + lab + " " + num(h->sum()) + "\n";
       out += name + "_count" + lab + " " + std::to_string(h->count()) + "\n";
     }

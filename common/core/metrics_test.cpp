@@ -15,10 +15,12 @@ TEST(Metrics, RendersCountersGaugesAndHistograms) {
   h.observe(0.5);
   h.observe(5);
   std::string s = r.render();
-  EXPECT_NE(s.find("# TYPE jb_x_total counter\njb_x_total{kind=\"a\\\"b\"} 3\n"), std::string::npos) << s;
+  EXPECT_NE(s.find("# TYPE jb_x_total counter\njb_x_total{kind=\"a\\\"b\"} 3\n"), std::string::npos)
+      << s;
   EXPECT_NE(s.find("jb_g -2\n"), std::string::npos);
   EXPECT_NE(s.find("jb_f 1.5\n"), std::string::npos);
-  EXPECT_NE(s.find("jb_lat_seconds_bucket{le=\"0.10000000000000001\"} 1\n"), std::string::npos) << s;
+  EXPECT_NE(s.find("jb_lat_seconds_bucket{le=\"0.10000000000000001\"} 1\n"), std::string::npos)
+      << s;
   EXPECT_NE(s.find("jb_lat_seconds_bucket{le=\"1\"} 2\n"), std::string::npos);
   EXPECT_NE(s.find("jb_lat_seconds_bucket{le=\"+Inf\"} 3\n"), std::string::npos);
   EXPECT_NE(s.find("jb_lat_seconds_count 3\n"), std::string::npos);

@@ -19,6 +19,8 @@ std::string b64url(size_t n);
 // Uniform in [0, upper) without modulo bias.
 uint32_t uniform(uint32_t upper);
 // A random 128-bit id as 32 lowercase hex chars (like Jellyfin's Guid "N").
-inline std::string id128() { return hex(16); }
+inline std::string id128() {
+  return hex(16);
+}
 
 }  // namespace jb::rnd

@@ -17,9 +17,9 @@
 namespace jb {
 
 struct Error {
-  std::string code;     // stable identifier, snake_case
-  std::string message;  // one sentence a person understands; never contains secrets
-  int http_status = 0;  // suggested HTTP status for API answers (0 = not decided)
+  std::string code;        // stable identifier, snake_case
+  std::string message;     // one sentence a person understands; never contains secrets
+  int http_status = 0;     // suggested HTTP status for API answers (0 = not decided)
   int retry_after_s = -1;  // from Retry-After when the peer sent one
 
   Error() = default;
@@ -30,8 +30,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}        // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

@@ -69,5 +69,6 @@ TEST(Text, JoinIsSplitsInverse) {
   EXPECT_EQ(jb::text::join({}, ","), "");
   EXPECT_EQ(jb::text::join({"a"}, ","), "a");
   EXPECT_EQ(jb::text::join({"a", "", "c"}, ", "), "a, , c");
-  EXPECT_EQ(jb::text::split(jb::text::join({"x", "y", "z"}, ","), ','), (std::vector<std::string>{"x", "y", "z"}));
+  EXPECT_EQ(jb::text::split(jb::text::join({"x", "y", "z"}, ","), ','),
+            (std::vector<std::string>{"x", "y", "z"}));
 }

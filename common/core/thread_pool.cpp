@@ -7,10 +7,13 @@ namespace jb {
 
 ThreadPool::ThreadPool(size_t threads, size_t max_queue, std::string name)
     : max_queue_(max_queue), name_(std::move(name)) {
-  for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) threads_.emplace_back([this] { loop(); });
+  for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i)
+    threads_.emplace_back([this] { loop(); });
 }
 
-ThreadPool::~ThreadPool() { stop(); }
+ThreadPool::~ThreadPool() {
+  stop();
+}
 
 bool ThreadPool::submit(std::function<void()> task) {
   {

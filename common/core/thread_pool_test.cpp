@@ -21,7 +21,9 @@ TEST(ThreadPool, RunsEverythingAndDrainsOnStop) {
 TEST(ThreadPool, BoundedQueueRefuses) {
   std::atomic<bool> release{false};
   jb::ThreadPool p(1, 2);
-  ASSERT_TRUE(p.submit([&] { while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1)); }));
+  ASSERT_TRUE(p.submit([&] {
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }));
   std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the worker picks up the first
   EXPECT_TRUE(p.submit([] {}));
   EXPECT_TRUE(p.submit([] {}));

@@ -10,8 +10,12 @@ int64_t now_unix_us() {
   using namespace std::chrono;
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
-int64_t now_unix_ms() { return now_unix_us() / 1000; }
-int64_t now_unix_s() { return now_unix_us() / kUsPerSecond; }
+int64_t now_unix_ms() {
+  return now_unix_us() / 1000;
+}
+int64_t now_unix_s() {
+  return now_unix_us() / kUsPerSecond;
+}
 int64_t monotonic_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
@@ -47,9 +51,13 @@ Civil to_civil(int64_t unix_us) {
     days -= 1;
   }
   year_month_day ymd{sys_days{std::chrono::days{days}}};
-  return Civil{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-               static_cast<unsigned>(ymd.day()), static_cast<unsigned>(rem / 3600),
-               static_cast<unsigned>((rem % 3600) / 60), static_cast<unsigned>(rem % 60), frac};
+  return Civil{static_cast<int>(ymd.year()),
+               static_cast<unsigned>(ymd.month()),
+               static_cast<unsigned>(ymd.day()),
+               static_cast<unsigned>(rem / 3600),
+               static_cast<unsigned>((rem % 3600) / 60),
+               static_cast<unsigned>(rem % 60),
+               frac};
 }
 
 bool digits(std::string_view s, size_t pos, size_t n, int64_t& out) {
@@ -93,8 +101,8 @@ std::string format_jellyfin(int64_t unix_us) {
   std::snprintf(frac, sizeof frac, "%07lld", static_cast<long long>(c.us * 10));
   std::string f(frac);
   while (!f.empty() && f.back() == '0') f.pop_back();
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%sZ",
-                static_cast<long long>(c.y), c.mo, c.d, c.h, c.mi, c.s, f.c_str());
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%sZ", static_cast<long long>(c.y),
+                c.mo, c.d, c.h, c.mi, c.s, f.c_str());
   return buf;
 }
 
@@ -108,7 +116,8 @@ std::string format_rfc3339(int64_t unix_us) {
 
 std::optional<int64_t> parse_iso8601(std::string_view s, bool allow_compact) {
   int64_t y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (allow_compact && s.size() == 14 && s.find_first_not_of("0123456789") == std::string_view::npos) {
+  if (allow_compact && s.size() == 14 &&
+      s.find_first_not_of("0123456789") == std::string_view::npos) {
     digits(s, 0, 4, y);
     digits(s, 4, 2, mo);
     digits(s, 6, 2, d);

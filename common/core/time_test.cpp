@@ -21,7 +21,9 @@ TEST(Time, JellyfinFormatTrimsTrailingZeros) {
   EXPECT_EQ(format_jellyfin(at(2024, 5, 1, 12, 0, 0, 123456)), "2024-05-01T12:00:00.123456Z");
 }
 
-TEST(Time, Rfc3339) { EXPECT_EQ(format_rfc3339(at(1999, 12, 31, 23, 59, 58)), "1999-12-31T23:59:58Z"); }
+TEST(Time, Rfc3339) {
+  EXPECT_EQ(format_rfc3339(at(1999, 12, 31, 23, 59, 58)), "1999-12-31T23:59:58Z");
+}
 
 TEST(Time, ParsesEveryJellyfinAndIsoForm) {
   int64_t base = at(2024, 5, 1, 12, 0, 0);
@@ -38,10 +40,10 @@ TEST(Time, ParsesEveryJellyfinAndIsoForm) {
 }
 
 TEST(Time, RejectsGarbage) {
-  for (const char* bad : {"", "yesterday", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z",
-                          "2024-05-01T25:00:00Z", "2024-05-01T12:00:00.Z",
-                          "2024-05-01T12:00:00.12345678Z", "2024-05-01T12:00:00+25:00",
-                          "2024-05-01T12:00:00Zjunk", "2024-5-1"}) {
+  for (const char* bad :
+       {"", "yesterday", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z", "2024-05-01T25:00:00Z",
+        "2024-05-01T12:00:00.Z", "2024-05-01T12:00:00.12345678Z", "2024-05-01T12:00:00+25:00",
+        "2024-05-01T12:00:00Zjunk", "2024-5-1"}) {
     EXPECT_FALSE(parse_iso8601(bad, true)) << bad;
   }
 }
@@ -49,5 +51,6 @@ TEST(Time, RejectsGarbage) {
 TEST(Time, RoundTrip) {
   int64_t t = at(2031, 2, 28, 1, 2, 3, 4000);
   EXPECT_EQ(parse_iso8601(format_jellyfin(t)), t);
-  EXPECT_EQ(parse_iso8601(format_jellyfin(at(1969, 7, 20, 20, 17, 40))), at(1969, 7, 20, 20, 17, 40));
+  EXPECT_EQ(parse_iso8601(format_jellyfin(at(1969, 7, 20, 20, 17, 40))),
+            at(1969, 7, 20, 20, 17, 40));
 }

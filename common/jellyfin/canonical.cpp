@@ -9,7 +9,8 @@ namespace {
 
 bool junk(std::string_view v) {
   std::string l = text::to_lower(text::trim(v));
-  return l.empty() || l == "0" || l == "null" || l == "none" || l == "unknown" || l == "n/a" || l == "undefined";
+  return l.empty() || l == "0" || l == "null" || l == "none" || l == "unknown" || l == "n/a" ||
+         l == "undefined";
 }
 
 std::optional<uint64_t> digits(std::string_view v) {
@@ -45,15 +46,21 @@ namespace {
 
 const char* kind_name(Kind k) {
   switch (k) {
-    case Kind::movie: return "movie";
-    case Kind::series: return "series";
-    case Kind::episode: return "episode";
-    case Kind::series_episode: return "series";
+    case Kind::movie:
+      return "movie";
+    case Kind::series:
+      return "series";
+    case Kind::episode:
+      return "episode";
+    case Kind::series_episode:
+      return "series";
   }
   return "movie";
 }
 
-const char* provider_name(char p) { return p == 'i' ? "imdb" : p == 'm' ? "tmdb" : "tvdb"; }
+const char* provider_name(char p) {
+  return p == 'i' ? "imdb" : p == 'm' ? "tmdb" : "tvdb";
+}
 
 void add_all(std::vector<Key>& out, Kind kind, const ProviderIds& ids) {
   if (ids.imdb) out.push_back(Key{kind, 'i', *ids.imdb});
@@ -72,8 +79,10 @@ ProviderIds normalize(const std::map<std::string, std::string>& provider_ids) {
     if (n == "imdb") {
       std::string v = text::to_lower(text::trim(value));
       auto d = v.size() > 2 && v.compare(0, 2, "tt") == 0 ? digits(v.substr(2)) : std::nullopt;
-      if (d) out.imdb = d;
-      else out.rejected.push_back("Imdb '" + std::string(value) + "' is not tt + digits");
+      if (d)
+        out.imdb = d;
+      else
+        out.rejected.push_back("Imdb '" + std::string(value) + "' is not tt + digits");
     } else {
       auto d = digits(value);
       if (!d) {
@@ -97,7 +106,8 @@ std::string to_text(const Key& k) {
   } else {
     s += std::to_string(k.id);
   }
-  if (k.kind == Kind::series_episode) s += "/s" + std::to_string(k.season) + "e" + std::to_string(k.episode);
+  if (k.kind == Kind::series_episode)
+    s += "/s" + std::to_string(k.season) + "e" + std::to_string(k.episode);
   return s;
 }
 
@@ -112,10 +122,14 @@ std::optional<Key> from_text(std::string_view s) {
     suffix = rest.substr(slash + 1);
     rest = rest.substr(0, slash);
   }
-  if (parts[0] == "movie") k.kind = Kind::movie;
-  else if (parts[0] == "series") k.kind = suffix.empty() ? Kind::series : Kind::series_episode;
-  else if (parts[0] == "episode") k.kind = Kind::episode;
-  else return std::nullopt;
+  if (parts[0] == "movie")
+    k.kind = Kind::movie;
+  else if (parts[0] == "series")
+    k.kind = suffix.empty() ? Kind::series : Kind::series_episode;
+  else if (parts[0] == "episode")
+    k.kind = Kind::episode;
+  else
+    return std::nullopt;
   if (!suffix.empty() && parts[0] != "series") return std::nullopt;
   if (parts[1] == "imdb") {
     k.provider = 'i';
@@ -135,8 +149,9 @@ std::optional<Key> from_text(std::string_view s) {
     int64_t se, ep;
     auto e = suffix.find('e');
     if (suffix.size() < 4 || suffix[0] != 's' || e == std::string::npos ||
-        !text::parse_int64(suffix.substr(1, e - 1), se) || !text::parse_int64(suffix.substr(e + 1), ep) ||
-        se < 0 || ep < 0 || se > 100000 || ep > 100000)
+        !text::parse_int64(suffix.substr(1, e - 1), se) ||
+        !text::parse_int64(suffix.substr(e + 1), ep) || se < 0 || ep < 0 || se > 100000 ||
+        ep > 100000)
       return std::nullopt;
     k.season = static_cast<int>(se);
     k.episode = static_cast<int>(ep);
@@ -207,19 +222,26 @@ ItemKeys keys_for(const jf::Item& item, const ProviderIds* series_ids) {
     add_all(r.keys, Kind::series, own);
     if (r.keys.empty()) r.unmatched_reason = reason_no_ids("series has no usable provider id");
   } else if (item.type == "Episode") {
-    bool numbered = item.season_number && item.episode_number && *item.season_number >= 0 && *item.episode_number >= 0;
+    bool numbered = item.season_number && item.episode_number && *item.season_number >= 0 &&
+                    *item.episode_number >= 0;
     if (numbered && series_ids && !series_ids->empty()) {
       int last = *item.episode_number;
-      if (item.episode_end && *item.episode_end > last && *item.episode_end - last <= 50) last = *item.episode_end;
+      if (item.episode_end && *item.episode_end > last && *item.episode_end - last <= 50)
+        last = *item.episode_end;
       for (int e = *item.episode_number; e <= last; ++e)
         for (const Key& sk : series_keys(*series_ids))
           r.keys.push_back(Key{Kind::series_episode, sk.provider, sk.id, *item.season_number, e});
     }
     add_all(r.keys, Kind::episode, own);  // the episode's own ids
     if (r.keys.empty()) {
-      if (!numbered) r.unmatched_reason = "episode has no season/episode number and no usable provider id";
-      else if (!series_ids) r.unmatched_reason = "episode's series is unknown and the episode has no usable provider id";
-      else r.unmatched_reason = reason_no_ids("episode's series has no usable provider id, nor has the episode");
+      if (!numbered)
+        r.unmatched_reason = "episode has no season/episode number and no usable provider id";
+      else if (!series_ids)
+        r.unmatched_reason =
+            "episode's series is unknown and the episode has no usable provider id";
+      else
+        r.unmatched_reason =
+            reason_no_ids("episode's series has no usable provider id, nor has the episode");
     }
   } else {
     r.unmatched_reason = "type " + item.type + " is not synchronised";

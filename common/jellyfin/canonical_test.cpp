@@ -61,7 +61,8 @@ TEST(Canonical, EpisodesUseTheSeriesIdsPlusNumbers) {
   e.season_number = 1;
   e.episode_number = 2;
   auto k = keys_for(e, &series);
-  EXPECT_EQ(texts(k), (std::vector<std::string>{"series:imdb:tt0903747/s1e2", "series:tvdb:81189/s1e2"}));
+  EXPECT_EQ(texts(k),
+            (std::vector<std::string>{"series:imdb:tt0903747/s1e2", "series:tvdb:81189/s1e2"}));
 }
 
 TEST(Canonical, TvdbOnTheEpisodeOnly) {
@@ -85,8 +86,9 @@ TEST(Canonical, MultiEpisodeFilesCoverEveryNumber) {
   e.season_number = 2;
   e.episode_number = 3;
   e.episode_end = 5;
-  EXPECT_EQ(texts(keys_for(e, &series)),
-            (std::vector<std::string>{"series:tvdb:5/s2e3", "series:tvdb:5/s2e4", "series:tvdb:5/s2e5"}));
+  EXPECT_EQ(
+      texts(keys_for(e, &series)),
+      (std::vector<std::string>{"series:tvdb:5/s2e3", "series:tvdb:5/s2e4", "series:tvdb:5/s2e5"}));
   e.episode_end = 2;  // nonsense end before start: just the start
   EXPECT_EQ(keys_for(e, &series).keys.size(), 1u);
 }
@@ -95,7 +97,8 @@ TEST(Canonical, EpisodeWithoutNumbersOrSeries) {
   jf::Item e = item("Episode", {});
   e.season_number = 1;
   ProviderIds series = normalize({{"Tvdb", "5"}});
-  EXPECT_EQ(keys_for(e, &series).unmatched_reason, "episode has no season/episode number and no usable provider id");
+  EXPECT_EQ(keys_for(e, &series).unmatched_reason,
+            "episode has no season/episode number and no usable provider id");
   e.episode_number = 4;
   EXPECT_EQ(keys_for(e, nullptr).unmatched_reason,
             "episode's series is unknown and the episode has no usable provider id");
@@ -103,13 +106,15 @@ TEST(Canonical, EpisodeWithoutNumbersOrSeries) {
 
 TEST(Canonical, DuplicatesShareKeys) {
   auto a = keys_for(item("Movie", {{"Imdb", "tt0133093"}}), nullptr);
-  auto b = keys_for(item("Movie", {{"imdb", "tt0133093"}, {"Tmdb", "603"}}), nullptr);  // the 4K copy
+  auto b =
+      keys_for(item("Movie", {{"imdb", "tt0133093"}, {"Tmdb", "603"}}), nullptr);  // the 4K copy
   EXPECT_EQ(pack(a.keys[0]), pack(b.keys[0]));
 }
 
 TEST(Canonical, TextAndPackedFormsRoundTrip) {
-  for (const char* t : {"movie:imdb:tt0133093", "movie:tmdb:603", "series:tvdb:81189", "series:tvdb:81189/s0e12",
-                        "episode:imdb:tt1234567", "series:imdb:tt12345678/s12e300"}) {
+  for (const char* t :
+       {"movie:imdb:tt0133093", "movie:tmdb:603", "series:tvdb:81189", "series:tvdb:81189/s0e12",
+        "episode:imdb:tt1234567", "series:imdb:tt12345678/s12e300"}) {
     auto k = from_text(t);
     ASSERT_TRUE(k) << t;
     EXPECT_EQ(to_text(*k), t);
@@ -118,8 +123,9 @@ TEST(Canonical, TextAndPackedFormsRoundTrip) {
     EXPECT_EQ(*back, *k);
     EXPECT_LE(pack(*k).size(), 9u);
   }
-  for (const char* bad : {"", "movie", "movie:imdb:603", "movie:imdb:tt", "film:imdb:tt1", "movie:tmdb:6x",
-                          "movie:tmdb:603/s1e1", "series:tvdb:1/s1", "series:tvdb:1/sxe1", "movie:tmdb:0"})
+  for (const char* bad :
+       {"", "movie", "movie:imdb:603", "movie:imdb:tt", "film:imdb:tt1", "movie:tmdb:6x",
+        "movie:tmdb:603/s1e1", "series:tvdb:1/s1", "series:tvdb:1/sxe1", "movie:tmdb:0"})
     EXPECT_FALSE(from_text(bad)) << bad;
   EXPECT_FALSE(unpack(""));
   EXPECT_FALSE(unpack(std::string("\x7f", 1)));

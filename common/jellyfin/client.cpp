@@ -15,7 +15,11 @@ namespace {
 
 Result<json::Document> body_json(const HttpResponse& r, const std::string& base, const char* what) {
   auto d = json::parse(r.body);
-  if (!d.ok()) return Error("not_jellyfin", "The server at " + base + " answered " + what + " with something that is not JSON; it does not look like Jellyfin.", 502);
+  if (!d.ok())
+    return Error("not_jellyfin",
+                 "The server at " + base + " answered " + what +
+                     " with something that is not JSON; it does not look like Jellyfin.",
+                 502);
   return d;
 }
 
@@ -24,7 +28,9 @@ Result<PublicInfo> parse_public_info(const HttpResponse& r, const std::string& b
   if (!d.ok() || !d->IsObject() || json::get_string(*d, "Id").empty() ||
       json::get_string(*d, "Version").empty())
     return Error("not_jellyfin",
-                 "The server at " + base + " answered, but it is not a Jellyfin server (no server id and version in /System/Info/Public).",
+                 "The server at " + base +
+                     " answered, but it is not a Jellyfin server (no server id and version in "
+                     "/System/Info/Public).",
                  502);
   PublicInfo p;
   p.server_id = json::get_string(*d, "Id");
@@ -43,7 +49,8 @@ Result<AuthResult> parse_auth(const HttpResponse& r, const std::string& base) {
   a.server_id = json::get_string(*d, "ServerId");
   if (const auto* u = json::member(*d, "User"); u && u->IsObject()) a.user = parse_user(*u);
   if (a.access_token.empty() || a.user.id.empty())
-    return Error("not_jellyfin", "The sign-in answer from " + base + " has no access token or user.", 502);
+    return Error("not_jellyfin",
+                 "The sign-in answer from " + base + " has no access token or user.", 502);
   return a;
 }
 
@@ -54,7 +61,8 @@ Result<QuickConnectState> parse_qc(const HttpResponse& r, const std::string& bas
   q.secret = json::get_string(*d, "Secret");
   q.code = json::get_string(*d, "Code");
   q.authenticated = json::get_bool(*d, "Authenticated");
-  if (q.secret.empty()) return Error("not_jellyfin", "The Quick Connect answer from " + base + " has no secret.", 502);
+  if (q.secret.empty())
+    return Error("not_jellyfin", "The Quick Connect answer from " + base + " has no secret.", 502);
   return q;
 }
 
@@ -95,7 +103,8 @@ int parse_retry_after(const std::string& value, int64_t now_unix_s) {
   std::string v(text::trim(value));
   if (v.empty()) return -1;
   int64_t secs;
-  if (text::parse_int64(v, secs)) return secs < 0 ? -1 : static_cast<int>(std::min<int64_t>(secs, 86400));
+  if (text::parse_int64(v, secs))
+    return secs < 0 ? -1 : static_cast<int>(std::min<int64_t>(secs, 86400));
   time_t t = curl_getdate(v.c_str(), nullptr);  // an HTTP date
   if (t < 0) return -1;
   return static_cast<int>(std::clamp<int64_t>(static_cast<int64_t>(t) - now_unix_s, 0, 86400));
@@ -104,17 +113,30 @@ int parse_retry_after(const std::string& value, int64_t now_unix_s) {
 Error classify_transport(const Error& e, const std::string& base) {
   if (e.code == "connection_refused")
     return Error("jellyfin_connection_refused",
-                 "Nothing accepted the connection at " + base + ". Is Jellyfin running, and are the host and port right?", 502);
+                 "Nothing accepted the connection at " + base +
+                     ". Is Jellyfin running, and are the host and port right?",
+                 502);
   if (e.code == "dns_failure")
-    return Error("jellyfin_dns", "The host name of " + base + " could not be resolved. Check the spelling of the server address.", 502);
+    return Error("jellyfin_dns",
+                 "The host name of " + base +
+                     " could not be resolved. Check the spelling of the server address.",
+                 502);
   if (e.code == "tls_failure")
-    return Error("jellyfin_tls", "The secure (TLS) connection to " + base + " failed; the certificate may be self-signed, expired or for another name. " + e.message, 502);
+    return Error("jellyfin_tls",
+                 "The secure (TLS) connection to " + base +
+                     " failed; the certificate may be self-signed, expired or for another name. " +
+                     e.message,
+                 502);
   if (e.code == "timeout")
-    return Error("jellyfin_timeout", "The Jellyfin server at " + base + " did not answer in time.", 504);
-  if (e.code == "invalid_url") return Error("invalid_server_url", "The server address " + base + " is not a valid URL.", 400);
+    return Error("jellyfin_timeout", "The Jellyfin server at " + base + " did not answer in time.",
+                 504);
+  if (e.code == "invalid_url")
+    return Error("invalid_server_url", "The server address " + base + " is not a valid URL.", 400);
   if (e.code == "response_too_large")
-    return Error("jellyfin_server_error", "The answer from " + base + " was larger than allowed.", 502);
-  return Error("jellyfin_unreachable", "The Jellyfin server at " + base + " could not be reached: " + e.message, 502);
+    return Error("jellyfin_server_error", "The answer from " + base + " was larger than allowed.",
+                 502);
+  return Error("jellyfin_unreachable",
+               "The Jellyfin server at " + base + " could not be reached: " + e.message, 502);
 }
 
 Error classify_status(const HttpResponse& r, const std::string& base, const std::string& context) {
@@ -122,36 +144,61 @@ Error classify_status(const HttpResponse& r, const std::string& base, const std:
   Error e;
   switch (r.status) {
     case 400:
-      e = Error("jellyfin_bad_request", "The Jellyfin server at " + base + " rejected the request as invalid.", 400);
+      e = Error("jellyfin_bad_request",
+                "The Jellyfin server at " + base + " rejected the request as invalid.", 400);
       break;
     case 401:
-      e = context == "signin"
-              ? Error("jellyfin_bad_credentials", "Jellyfin did not accept that user name and password.", 401)
+      e = context == "signin" ? Error("jellyfin_bad_credentials",
+                                      "Jellyfin did not accept that user name and password.", 401)
           : context == "quickconnect"
-              ? Error("quickconnect_disabled", "Quick Connect is disabled on the Jellyfin server at " + base + ". An administrator can enable it in the Jellyfin dashboard (General → Quick Connect).", 409)
-              : Error("jellyfin_token_rejected", "The Jellyfin server at " + base + " no longer accepts the stored credentials; sign in to this server again.", 401);
+              ? Error("quickconnect_disabled",
+                      "Quick Connect is disabled on the Jellyfin server at " + base +
+                          ". An administrator can enable it in the Jellyfin dashboard (General → "
+                          "Quick Connect).",
+                      409)
+              : Error(
+                    "jellyfin_token_rejected",
+                    "The Jellyfin server at " + base +
+                        " no longer accepts the stored credentials; sign in to this server again.",
+                    401);
       break;
     case 403:
       e = context == "signin"
-              ? Error("jellyfin_user_disabled", "Jellyfin refused the sign-in: the account is disabled, has too many active sessions, or may not sign in from here.", 403)
-              : Error("jellyfin_forbidden", "The Jellyfin account is not allowed to do this on " + base + ".", 403);
+              ? Error("jellyfin_user_disabled",
+                      "Jellyfin refused the sign-in: the account is disabled, has too many active "
+                      "sessions, or may not sign in from here.",
+                      403)
+              : Error("jellyfin_forbidden",
+                      "The Jellyfin account is not allowed to do this on " + base + ".", 403);
       break;
     case 404:
-      e = Error("jellyfin_not_found", "The Jellyfin server at " + base + " does not know that item or user.", 404);
+      e = Error("jellyfin_not_found",
+                "The Jellyfin server at " + base + " does not know that item or user.", 404);
       break;
     case 429:
-      e = Error("jellyfin_rate_limited", "The Jellyfin server at " + base + " (or a proxy in front of it) asks us to slow down.", 503);
+      e = Error(
+          "jellyfin_rate_limited",
+          "The Jellyfin server at " + base + " (or a proxy in front of it) asks us to slow down.",
+          503);
       break;
     case 503:
-      e = Error("jellyfin_starting", "The Jellyfin server at " + base + " is starting or temporarily unavailable" +
-                                         (ra >= 0 ? "; try again in " + std::to_string(ra) + " seconds." : "; try again shortly."),
+      e = Error("jellyfin_starting",
+                "The Jellyfin server at " + base + " is starting or temporarily unavailable" +
+                    (ra >= 0 ? "; try again in " + std::to_string(ra) + " seconds."
+                             : "; try again shortly."),
                 503);
       break;
     default:
       if (r.status >= 500)
-        e = Error("jellyfin_server_error", "The Jellyfin server at " + base + " failed with HTTP " + std::to_string(r.status) + ".", 502);
+        e = Error("jellyfin_server_error",
+                  "The Jellyfin server at " + base + " failed with HTTP " +
+                      std::to_string(r.status) + ".",
+                  502);
       else
-        e = Error("not_jellyfin", "The server at " + base + " answered HTTP " + std::to_string(r.status) + ", which Jellyfin does not.", 502);
+        e = Error("not_jellyfin",
+                  "The server at " + base + " answered HTTP " + std::to_string(r.status) +
+                      ", which Jellyfin does not.",
+                  502);
   }
   e.retry_after_s = ra;
   return e;
@@ -162,13 +209,14 @@ Client::Client(HttpClient& http, std::string base_url, ClientIdentity identity, 
   while (!base_.empty() && base_.back() == '/') base_.pop_back();
 }
 
-Result<HttpResponse> Client::once(const std::string& method, const std::string& url, const std::string& body,
-                                  std::optional<Error>& stopped) {
+Result<HttpResponse> Client::once(const std::string& method, const std::string& url,
+                                  const std::string& body, std::optional<Error>& stopped) {
   HttpRequest req;
   req.method = method;
   req.url = url;
   req.body = body;
-  req.headers = {{"Authorization", authorization_header(id_, token_)}, {"Accept", "application/json"}};
+  req.headers = {{"Authorization", authorization_header(id_, token_)},
+                 {"Accept", "application/json"}};
   if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
   if (gate_) gate_->enter();
   if (guard_) {
@@ -199,8 +247,10 @@ Result<HttpResponse> Client::request(const std::string& method, const std::strin
     if (a == attempts || !is_transient(last)) break;
     int wait = last.retry_after_s >= 0 ? last.retry_after_s * 1000 : backoff;
     if (wait > retry_.max_wait_ms) break;  // do not hold a worker for long; report instead
-    if (sleep_) sleep_(wait);
-    else std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+    if (sleep_)
+      sleep_(wait);
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait));
     backoff = std::min(backoff * 2, retry_.max_wait_ms);
   }
   return last;
@@ -212,7 +262,10 @@ Result<PublicInfo> Client::public_info() {
     // A non-Jellyfin web server answers 404 (or 200 HTML) here.
     if (r.error().code == "jellyfin_not_found" || r.error().code == "jellyfin_token_rejected" ||
         r.error().code == "jellyfin_bad_request" || r.error().code == "jellyfin_forbidden")
-      return Error("not_jellyfin", "The server at " + base_ + " answered, but it is not a Jellyfin server (no /System/Info/Public).", 502);
+      return Error("not_jellyfin",
+                   "The server at " + base_ +
+                       " answered, but it is not a Jellyfin server (no /System/Info/Public).",
+                   502);
     return r.error();
   }
   return parse_public_info(*r, base_);
@@ -224,7 +277,8 @@ Result<PublicInfo> Client::system_info() {
   return parse_public_info(*r, base_);
 }
 
-Result<AuthResult> Client::authenticate_by_name(const std::string& username, const std::string& password) {
+Result<AuthResult> Client::authenticate_by_name(const std::string& username,
+                                                const std::string& password) {
   json::Writer w;
   w.begin_object().kv("Username", username).kv("Pw", password).end_object();
   auto r = request("POST", "/Users/AuthenticateByName", w.str(), "signin");
@@ -238,7 +292,8 @@ Result<User> Client::me() {
   auto d = body_json(*r, base_, "/Users/Me");
   if (!d.ok()) return d.error();
   User u = parse_user(*d);
-  if (u.id.empty()) return Error("not_jellyfin", "The /Users/Me answer from " + base_ + " has no user id.", 502);
+  if (u.id.empty())
+    return Error("not_jellyfin", "The /Users/Me answer from " + base_ + " has no user id.", 502);
   return u;
 }
 
@@ -254,7 +309,8 @@ Result<bool> Client::quick_connect_enabled() {
   std::string b(text::trim(r->body));
   if (b == "true") return true;
   if (b == "false") return false;
-  return Error("not_jellyfin", "The Quick Connect status from " + base_ + " is not a boolean.", 502);
+  return Error("not_jellyfin", "The Quick Connect status from " + base_ + " is not a boolean.",
+               502);
 }
 
 Result<QuickConnectState> Client::quick_connect_initiate() {
@@ -264,7 +320,8 @@ Result<QuickConnectState> Client::quick_connect_initiate() {
 }
 
 Result<QuickConnectState> Client::quick_connect_state(const std::string& secret) {
-  auto r = request("GET", "/QuickConnect/Connect?secret=" + text::url_encode(secret), "", "quickconnect");
+  auto r = request("GET", "/QuickConnect/Connect?secret=" + text::url_encode(secret), "",
+                   "quickconnect");
   if (!r.ok()) return r.error();
   return parse_qc(*r, base_);
 }
@@ -282,7 +339,8 @@ Result<std::vector<User>> Client::users() {
   if (!r.ok()) return r.error();
   auto d = body_json(*r, base_, "/Users");
   if (!d.ok()) return d.error();
-  if (!d->IsArray()) return Error("not_jellyfin", "The user list from " + base_ + " is not a list.", 502);
+  if (!d->IsArray())
+    return Error("not_jellyfin", "The user list from " + base_ + " is not a list.", 502);
   std::vector<User> out;
   for (const auto& v : d->GetArray())
     if (v.IsObject()) out.push_back(parse_user(v));
@@ -301,7 +359,8 @@ Result<std::vector<Library>> Client::user_views(const std::string& user_id) {
   auto d = get_json("/UserViews?userId=" + text::url_encode(user_id));
   if (!d.ok()) return d.error();
   const auto* items = json::member(*d, "Items");
-  if (!items) return Error("not_jellyfin", "The library list from " + base_ + " has no Items.", 502);
+  if (!items)
+    return Error("not_jellyfin", "The library list from " + base_ + " has no Items.", 502);
   return parse_libraries(*items);
 }
 
@@ -309,7 +368,8 @@ Result<std::vector<Library>> Client::media_folders() {
   auto d = get_json("/Library/MediaFolders");
   if (!d.ok()) return d.error();
   const auto* items = json::member(*d, "Items");
-  if (!items) return Error("not_jellyfin", "The library list from " + base_ + " has no Items.", 502);
+  if (!items)
+    return Error("not_jellyfin", "The library list from " + base_ + " has no Items.", 502);
   return parse_libraries(*items);
 }
 
@@ -343,27 +403,33 @@ Result<UserData> user_data_reply(const Result<HttpResponse>& r, const std::strin
 
 Result<UserData> Client::mark_played(const std::string& item_id, const std::string& user_id,
                                      std::optional<int64_t> date_played_us) {
-  std::string q = "/UserPlayedItems/" + text::url_encode(item_id) + "?userId=" + text::url_encode(user_id);
-  if (date_played_us) q += "&datePlayed=" + text::url_encode(timeutil::format_rfc3339(*date_played_us));
+  std::string q =
+      "/UserPlayedItems/" + text::url_encode(item_id) + "?userId=" + text::url_encode(user_id);
+  if (date_played_us)
+    q += "&datePlayed=" + text::url_encode(timeutil::format_rfc3339(*date_played_us));
   return user_data_reply(request("POST", q), base_);
 }
 
 Result<UserData> Client::mark_unplayed(const std::string& item_id, const std::string& user_id) {
-  return user_data_reply(
-      request("DELETE", "/UserPlayedItems/" + text::url_encode(item_id) + "?userId=" + text::url_encode(user_id)),
-      base_);
+  return user_data_reply(request("DELETE", "/UserPlayedItems/" + text::url_encode(item_id) +
+                                               "?userId=" + text::url_encode(user_id)),
+                         base_);
 }
 
-Result<UserData> Client::set_favorite(const std::string& item_id, const std::string& user_id, bool favorite) {
-  return user_data_reply(request(favorite ? "POST" : "DELETE", "/UserFavoriteItems/" + text::url_encode(item_id) +
-                                                                   "?userId=" + text::url_encode(user_id)),
-                         base_);
+Result<UserData> Client::set_favorite(const std::string& item_id, const std::string& user_id,
+                                      bool favorite) {
+  return user_data_reply(
+      request(favorite ? "POST" : "DELETE", "/UserFavoriteItems/" + text::url_encode(item_id) +
+                                                "?userId=" + text::url_encode(user_id)),
+      base_);
 }
 
 Result<UserData> Client::update_user_data(const std::string& item_id, const std::string& user_id,
                                           const std::string& body_json) {
-  return user_data_reply(request("POST", "/UserItems/" + text::url_encode(item_id) + "/UserData?userId=" +
-                                             text::url_encode(user_id), body_json),
+  return user_data_reply(request("POST",
+                                 "/UserItems/" + text::url_encode(item_id) +
+                                     "/UserData?userId=" + text::url_encode(user_id),
+                                 body_json),
                          base_);
 }
 

@@ -35,11 +35,11 @@
 #include <string>
 #include <vector>
 
-#include "common/net/http_client.h"
-#include "common/jellyfin/auth.h"
-#include "common/jellyfin/items.h"
 #include "common/core/json.h"
 #include "common/core/result.h"
+#include "common/jellyfin/auth.h"
+#include "common/jellyfin/items.h"
+#include "common/net/http_client.h"
 
 namespace jb::jf {
 
@@ -67,9 +67,9 @@ struct QuickConnectState {
 };
 
 struct RetryPolicy {
-  int attempts = 3;        // total attempts for GETs (and writes when retry_writes)
-  int base_ms = 200;       // first backoff
-  int max_wait_ms = 5000;  // never sleep longer than this (Retry-After beyond it is returned)
+  int attempts = 3;           // total attempts for GETs (and writes when retry_writes)
+  int base_ms = 200;          // first backoff
+  int max_wait_ms = 5000;     // never sleep longer than this (Retry-After beyond it is returned)
   bool retry_writes = false;  // for callers whose writes are idempotent (absolute user-data writes)
 };
 
@@ -88,14 +88,16 @@ bool is_transient(const Error& e);
 
 struct Library {
   std::string id, name, collection_type;
-  std::optional<int64_t> child_count;  // Jellyfin's ChildCount: top-level entries (films, or series)
+  std::optional<int64_t>
+      child_count;  // Jellyfin's ChildCount: top-level entries (films, or series)
 };
 
 // Maps a transport error or an HTTP status to the codes above. `context` is
 // "signin" for AuthenticateByName/QuickConnect (401/403 mean credentials/user),
 // anything else for token calls.
 Error classify_transport(const Error& e, const std::string& base_url);
-Error classify_status(const HttpResponse& r, const std::string& base_url, const std::string& context);
+Error classify_status(const HttpResponse& r, const std::string& base_url,
+                      const std::string& context);
 // Parses Retry-After (delta seconds or HTTP date); -1 when absent/invalid.
 int parse_retry_after(const std::string& value, int64_t now_unix_s);
 
@@ -136,7 +138,8 @@ class Client {
   Result<UserData> mark_played(const std::string& item_id, const std::string& user_id,
                                std::optional<int64_t> date_played_us);
   Result<UserData> mark_unplayed(const std::string& item_id, const std::string& user_id);
-  Result<UserData> set_favorite(const std::string& item_id, const std::string& user_id, bool favorite);
+  Result<UserData> set_favorite(const std::string& item_id, const std::string& user_id,
+                                bool favorite);
   Result<UserData> update_user_data(const std::string& item_id, const std::string& user_id,
                                     const std::string& body_json);
 
@@ -146,8 +149,8 @@ class Client {
 
  private:
   // One attempt; `stopped` is set (and nothing sent) when the guard refused.
-  Result<HttpResponse> once(const std::string& method, const std::string& url, const std::string& body,
-                            std::optional<Error>& stopped);
+  Result<HttpResponse> once(const std::string& method, const std::string& url,
+                            const std::string& body, std::optional<Error>& stopped);
   HttpClient& http_;
   std::string base_;
   ClientIdentity id_;

@@ -25,7 +25,9 @@ class Canned : public ::testing::Test {
       return http::Response::text(200, "<html>router login</html>", "text/html");
     });
     server->route("GET", "/jf/System/Info/Public", [](http::Request&) {
-      return http::Response::json(200, R"({"Id":"abc","ServerName":"Home","Version":"10.11.11","ProductName":"Jellyfin Server"})");
+      return http::Response::json(
+          200,
+          R"({"Id":"abc","ServerName":"Home","Version":"10.11.11","ProductName":"Jellyfin Server"})");
     });
     server->route("GET", "/flaky/System/Info/Public", [this](http::Request&) {
       if (++flaky_calls < 3) {
@@ -44,9 +46,13 @@ class Canned : public ::testing::Test {
       last_auth = r.header("Authorization");
       return http::Response::text(401, "");
     });
-    server->route("POST", "/auth/Users/AuthenticateByName", [](http::Request&) { return http::Response::text(401, ""); });
-    server->route("POST", "/disabled/Users/AuthenticateByName", [](http::Request&) { return http::Response::text(403, ""); });
-    server->route("POST", "/w/UserPlayedItems/{id}", [](http::Request&) { return http::Response::text(500, "Error processing request."); });
+    server->route("POST", "/auth/Users/AuthenticateByName",
+                  [](http::Request&) { return http::Response::text(401, ""); });
+    server->route("POST", "/disabled/Users/AuthenticateByName",
+                  [](http::Request&) { return http::Response::text(403, ""); });
+    server->route("POST", "/w/UserPlayedItems/{id}", [](http::Request&) {
+      return http::Response::text(500, "Error processing request.");
+    });
     ASSERT_TRUE(server->start().ok());
     base = "http://127.0.0.1:" + std::to_string(server->port());
   }
@@ -107,7 +113,9 @@ TEST_F(Canned, LongRetryAfterIsReportedNotSlept) {
 TEST_F(Canned, SigninAndTokenFailuresAreDistinct) {
   auto c = client("/auth", "tok-123");
   EXPECT_EQ(c.me().error().code, "jellyfin_token_rejected");
-  EXPECT_EQ(last_auth, "MediaBrowser Client=\"Jellybridge\", Version=\"1.0.0\", DeviceId=\"dev-1\", Device=\"Jellybridge\", Token=\"tok-123\"");
+  EXPECT_EQ(last_auth,
+            "MediaBrowser Client=\"Jellybridge\", Version=\"1.0.0\", DeviceId=\"dev-1\", "
+            "Device=\"Jellybridge\", Token=\"tok-123\"");
   EXPECT_EQ(c.authenticate_by_name("u", "p").error().code, "jellyfin_bad_credentials");
   auto d = client("/disabled");
   auto e = d.authenticate_by_name("u", "p").error();
@@ -145,7 +153,8 @@ TEST_F(Canned, TheGuardIsAskedBeforeEveryAttemptAndStopsUnsent) {
 }
 
 TEST(Jellyfin, TransportErrorsHaveTheirOwnCodes) {
-  EXPECT_EQ(jf::classify_transport(Error("connection_refused", "x"), "http://h").code, "jellyfin_connection_refused");
+  EXPECT_EQ(jf::classify_transport(Error("connection_refused", "x"), "http://h").code,
+            "jellyfin_connection_refused");
   EXPECT_EQ(jf::classify_transport(Error("timeout", "x"), "http://h").code, "jellyfin_timeout");
   EXPECT_EQ(jf::classify_transport(Error("tls_failure", "x"), "https://h").code, "jellyfin_tls");
   EXPECT_EQ(jf::classify_transport(Error("dns_failure", "x"), "http://h").code, "jellyfin_dns");
@@ -167,5 +176,6 @@ TEST(Jellyfin, AuthorizationHeaderEncodesValues) {
   id.device = "Living \"room\"\nTV";
   id.device_id = "d1";
   EXPECT_EQ(jf::authorization_header(id, ""),
-            "MediaBrowser Client=\"My%20App\", Version=\"1.0.0\", DeviceId=\"d1\", Device=\"Living%20%22room%22%20TV\"");
+            "MediaBrowser Client=\"My%20App\", Version=\"1.0.0\", DeviceId=\"d1\", "
+            "Device=\"Living%20%22room%22%20TV\"");
 }

@@ -10,10 +10,10 @@
 #include <memory>
 #include <string>
 
-#include "common/net/http_client.h"
 #include "common/jellyfin/client.h"
 #include "common/jellyfin/server_budget.h"
 #include "common/jellyfin/vault_client.h"
+#include "common/net/http_client.h"
 
 namespace jb {
 
@@ -25,7 +25,8 @@ struct Access {
 
 class ConnectionAccess {
  public:
-  ConnectionAccess(VaultClient& vault, HttpClientOptions http, jf::RetryPolicy retry, ServerBudget* budget = nullptr)
+  ConnectionAccess(VaultClient& vault, HttpClientOptions http, jf::RetryPolicy retry,
+                   ServerBudget* budget = nullptr)
       : vault_(vault), http_(std::move(http)), retry_(retry), budget_(budget) {}
   Result<std::unique_ptr<Access>> open(const std::string& connection_id);
 

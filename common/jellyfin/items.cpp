@@ -51,7 +51,8 @@ Item parse_item(const json::Value& v) {
   it.production_year = opt_int32(v, "ProductionYear");
   it.run_time_ticks = std::max<int64_t>(0, json::get_int(v, "RunTimeTicks"));
   it.date_created_us = opt_date(v, "DateCreated");
-  if (const auto* ud = json::member(v, "UserData"); ud && ud->IsObject()) it.user_data = parse_user_data(*ud);
+  if (const auto* ud = json::member(v, "UserData"); ud && ud->IsObject())
+    it.user_data = parse_user_data(*ud);
   return it;
 }
 

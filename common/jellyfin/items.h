@@ -42,8 +42,8 @@ struct Item {
 
 struct ItemsPage {
   std::vector<Item> items;
-  int64_t total = 0;        // TotalRecordCount
-  int64_t start_index = 0;  // StartIndex
+  int64_t total = 0;                      // TotalRecordCount
+  int64_t start_index = 0;                // StartIndex
   std::optional<int64_t> server_date_us;  // the response's Date header (the server's clock)
 };
 

@@ -40,7 +40,7 @@ TEST(JfItems, ToleratesMissingAndOddFields) {
   EXPECT_EQ(p->items[0].episode_number, 7);       // numbers may come as strings
   EXPECT_EQ(p->items[0].run_time_ticks, 0);
   EXPECT_FALSE(p->items[0].user_data->last_played_us);  // the unset DateTime
-  EXPECT_EQ(p->total, 1);  // no TotalRecordCount: the count returned
+  EXPECT_EQ(p->total, 1);                               // no TotalRecordCount: the count returned
 }
 
 TEST(JfItems, NotAnItemListIsNotJellyfin) {

@@ -31,7 +31,9 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
 )lua");
 
-std::string budget_key(const std::string& server_id) { return "jb:budget:" + server_id; }
+std::string budget_key(const std::string& server_id) {
+  return "jb:budget:" + server_id;
+}
 
 class Gate final : public jf::RequestGate {
  public:
@@ -41,7 +43,8 @@ class Gate final : public jf::RequestGate {
     auto start = std::chrono::steady_clock::now();
     int backoff_ms = 2;
     while (!b_.try_enter(key_, token_)) {
-      auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+      auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - start);
       if (waited.count() >= b_.options().max_wait_ms) {
         log::warn("server budget wait exceeded; proceeding", {{"budget", key_}});
         token_.clear();
@@ -67,8 +70,9 @@ class Gate final : public jf::RequestGate {
 ServerBudget::ServerBudget(RedisPool& redis, ServerBudgetOptions opts, metrics::Registry* registry)
     : redis_(redis), opts_(opts) {
   if (registry)
-    wait_counter_ = &registry->counter("jb_server_budget_waits_total",
-                                       "Jellyfin requests that waited for the per-server concurrency budget");
+    wait_counter_ =
+        &registry->counter("jb_server_budget_waits_total",
+                           "Jellyfin requests that waited for the per-server concurrency budget");
 }
 
 std::unique_ptr<jf::RequestGate> ServerBudget::gate(const std::string& server_id) {
@@ -77,10 +81,12 @@ std::unique_ptr<jf::RequestGate> ServerBudget::gate(const std::string& server_id
 
 bool ServerBudget::try_enter(const std::string& key, const std::string& token) {
   auto lease = redis_.acquire();
-  auto r = kEnter.run(*lease, {key}, {token, std::to_string(opts_.limit), std::to_string(opts_.hold_ttl_ms)});
+  auto r = kEnter.run(*lease, {key},
+                      {token, std::to_string(opts_.limit), std::to_string(opts_.hold_ttl_ms)});
   if (!r.ok()) {
     if (!warned_.exchange(true))
-      log::warn("server budget unavailable; requests proceed without it", {{"error", r.error().message}});
+      log::warn("server budget unavailable; requests proceed without it",
+                {{"error", r.error().message}});
     return true;
   }
   if (r->integer == 1) return true;

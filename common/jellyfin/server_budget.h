@@ -18,16 +18,16 @@
 #include <memory>
 #include <string>
 
-#include "common/jellyfin/client.h"
 #include "common/core/metrics.h"
+#include "common/jellyfin/client.h"
 #include "common/redis/client.h"
 
 namespace jb {
 
 struct ServerBudgetOptions {
-  int limit = 8;                 // JB_SERVER_CONCURRENCY: requests in flight per server, all processes together
+  int limit = 8;  // JB_SERVER_CONCURRENCY: requests in flight per server, all processes together
   int64_t hold_ttl_ms = 120000;  // a holder that never left (crash) expires after this
-  int max_wait_ms = 60000;       // entering never waits longer (then proceeds, counted as overdraft)
+  int max_wait_ms = 60000;  // entering never waits longer (then proceeds, counted as overdraft)
 };
 
 class ServerBudget {

@@ -8,7 +8,9 @@
 namespace jb::jf {
 
 namespace {
-Error bad(const std::string& why) { return Error("invalid_server_url", why, 400); }
+Error bad(const std::string& why) {
+  return Error("invalid_server_url", why, 400);
+}
 }  // namespace
 
 Result<std::string> normalize_server_url(std::string_view input) {
@@ -16,7 +18,8 @@ Result<std::string> normalize_server_url(std::string_view input) {
   if (s.empty()) return bad("The server URL is empty.");
   if (s.size() > 2048) return bad("The server URL is too long.");
   for (char c : s)
-    if (static_cast<unsigned char>(c) < 0x20 || c == ' ') return bad("The server URL contains spaces or control characters.");
+    if (static_cast<unsigned char>(c) < 0x20 || c == ' ')
+      return bad("The server URL contains spaces or control characters.");
   if (s.find("://") == std::string::npos) s = "http://" + s;
   std::string scheme = text::to_lower(s.substr(0, s.find("://")));
   if (scheme != "http" && scheme != "https")
@@ -49,8 +52,7 @@ Result<std::string> normalize_server_url(std::string_view input) {
         if (!(c == '/' && !p.empty() && p.back() == '/')) p += c;
       std::string lower = text::to_lower(p);
       auto web = lower.find("/web");
-      if (web != std::string::npos &&
-          (web + 4 == lower.size() || lower[web + 4] == '/'))
+      if (web != std::string::npos && (web + 4 == lower.size() || lower[web + 4] == '/'))
         p = p.substr(0, web);
       while (!p.empty() && p.back() == '/') p.pop_back();
       out = scheme + "://" + host + (port.empty() ? "" : ":" + port) + p;

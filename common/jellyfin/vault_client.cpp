@@ -14,13 +14,15 @@ VaultClientConfig load_vault_client_config(ConfigReader& r) {
     r.missing("JB_VAULT_SERVER_PUBLIC_KEY", "the vault's 40-character Z85 CURVE public key");
   else if (c.server_public.size() != 40)
     r.add_problem("JB_VAULT_SERVER_PUBLIC_KEY",
-                  "config error: JB_VAULT_SERVER_PUBLIC_KEY must be the vault's 40-character Z85 CURVE public key");
+                  "config error: JB_VAULT_SERVER_PUBLIC_KEY must be the vault's 40-character Z85 "
+                  "CURVE public key");
   std::string pub = curve_public_from_secret(secret);
   if (!r.is_set("JB_VAULT_CLIENT_SECRET_KEY"))
     r.missing("JB_VAULT_CLIENT_SECRET_KEY", "this service's 40-character Z85 CURVE secret key");
   else if (pub.empty())
-    r.add_problem("JB_VAULT_CLIENT_SECRET_KEY",
-                  "config error: JB_VAULT_CLIENT_SECRET_KEY must be a 40-character Z85 CURVE secret key");
+    r.add_problem(
+        "JB_VAULT_CLIENT_SECRET_KEY",
+        "config error: JB_VAULT_CLIENT_SECRET_KEY must be a 40-character Z85 CURVE secret key");
   c.client = CurveKeyPair{pub, secret};
   c.timeout_ms = static_cast<int>(r.integer("JB_RPC_TIMEOUT_MS", c.timeout_ms, 50, 60000));
   return c;
@@ -39,7 +41,8 @@ RpcClientOptions options(const VaultClientConfig& cfg) {
 }
 }  // namespace
 
-VaultClient::VaultClient(zmq::context_t& ctx, const VaultClientConfig& cfg) : pool_(ctx, options(cfg), 16) {}
+VaultClient::VaultClient(zmq::context_t& ctx, const VaultClientConfig& cfg)
+    : pool_(ctx, options(cfg), 16) {}
 
 Result<VaultCredentials> VaultClient::credentials(const std::string& connection_id) {
   json::Writer w;

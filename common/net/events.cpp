@@ -49,11 +49,13 @@ void EventPublisher::loop(zmq::context_t& ctx, std::string endpoint) {
       if (batch.empty() && stop_) break;
     }
     for (const auto& [topic, seq, payload] : batch) {
-      std::vector<zmq::const_buffer> frames = {zmq::buffer(topic), zmq::buffer(id_), zmq::buffer(seq),
-                                               zmq::buffer(payload)};
+      std::vector<zmq::const_buffer> frames = {zmq::buffer(topic), zmq::buffer(id_),
+                                               zmq::buffer(seq), zmq::buffer(payload)};
       try {
         zmq::send_multipart(sock, frames, zmq::send_flags::dontwait);
-        metrics::global().counter("jb_events_published_total", "Events published", {{"topic", topic}}).inc();
+        metrics::global()
+            .counter("jb_events_published_total", "Events published", {{"topic", topic}})
+            .inc();
       } catch (const zmq::error_t& e) {
         log::warn("event not published", {{"topic", topic}, {"error", e.what()}});
       }
@@ -71,9 +73,14 @@ void EventPublisher::loop(zmq::context_t& ctx, std::string endpoint) {
 
 EventSubscriber::EventSubscriber(zmq::context_t& ctx, std::string bind_endpoint,
                                  std::vector<std::string> prefixes, Handler handler)
-    : ctx_(ctx), bind_(std::move(bind_endpoint)), prefixes_(std::move(prefixes)), handler_(std::move(handler)) {}
+    : ctx_(ctx),
+      bind_(std::move(bind_endpoint)),
+      prefixes_(std::move(prefixes)),
+      handler_(std::move(handler)) {}
 
-EventSubscriber::~EventSubscriber() { stop(); }
+EventSubscriber::~EventSubscriber() {
+  stop();
+}
 
 Status EventSubscriber::start() {
   try {
@@ -85,7 +92,8 @@ Status EventSubscriber::start() {
     sock_->bind(bind_);
     endpoint_ = sock_->get(zmq::sockopt::last_endpoint);
   } catch (const zmq::error_t& e) {
-    return Error("events_bind", "Cannot bind the event subscriber on " + bind_ + ": " + e.what() + ".");
+    return Error("events_bind",
+                 "Cannot bind the event subscriber on " + bind_ + ": " + e.what() + ".");
   }
   thread_ = std::thread([this] { loop(); });
   return Status::Ok();

@@ -17,16 +17,15 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "common/core/result.h"
@@ -43,7 +42,8 @@ struct Event {
 
 class EventPublisher {
  public:
-  EventPublisher(zmq::context_t& ctx, const std::string& connect_endpoint, std::string publisher_id);
+  EventPublisher(zmq::context_t& ctx, const std::string& connect_endpoint,
+                 std::string publisher_id);
   ~EventPublisher();
   EventPublisher(const EventPublisher&) = delete;
   EventPublisher& operator=(const EventPublisher&) = delete;

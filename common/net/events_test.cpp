@@ -107,11 +107,13 @@ TEST(Events, PublisherStartedBeforeTheSubscriberStillDelivers) {
   Collected got;
   EventSubscriber sub(ctx, ep, {}, [&](const Event& e) { got.add(e); });
   ASSERT_TRUE(sub.start().ok());
-  EXPECT_TRUE(wait_for([&] {
-    pub.publish("t", "x");
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    return got.size() > 0;
-  }, 5000));
+  EXPECT_TRUE(wait_for(
+      [&] {
+        pub.publish("t", "x");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        return got.size() > 0;
+      },
+      5000));
   sub.stop();
 }
 
@@ -121,7 +123,8 @@ TEST(Events, ASingleEventAfterTheLinkIsUpArrives) {
   EventSubscriber sub(ctx, "tcp://127.0.0.1:*", {}, [&](const Event& e) { got.add(e); });
   ASSERT_TRUE(sub.start().ok());
   EventPublisher pub(ctx, sub.endpoint(), "single");
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the TCP link and subscription are up
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(500));  // the TCP link and subscription are up
   std::thread other([&] { pub.publish("index.built", "{}"); });  // from another thread, once
   other.join();
   EXPECT_TRUE(wait_for([&] { return got.size() == 1; }, 2000));

@@ -154,8 +154,10 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
   curl_slist_free_all(hdrs);
 
   if (sink.overflow) {
-    return Error("response_too_large", "The response from " + req.url + " exceeded " +
-                                           std::to_string(opts_.max_response_bytes) + " bytes.", 502);
+    return Error("response_too_large",
+                 "The response from " + req.url + " exceeded " +
+                     std::to_string(opts_.max_response_bytes) + " bytes.",
+                 502);
   }
   if (rc != CURLE_OK) {
     long os_errno = 0;
@@ -177,8 +179,9 @@ Result<HttpResponse> HttpClient::get(const std::string& url,
   return send(r);
 }
 
-Result<HttpResponse> HttpClient::post_json(const std::string& url, std::string body,
-                                           std::vector<std::pair<std::string, std::string>> headers) {
+Result<HttpResponse> HttpClient::post_json(
+    const std::string& url, std::string body,
+    std::vector<std::pair<std::string, std::string>> headers) {
   HttpRequest r;
   r.method = "POST";
   r.url = url;

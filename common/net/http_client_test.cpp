@@ -64,7 +64,9 @@ void read_request(int fd) {
   (void)!read(fd, buf, sizeof buf);
 }
 
-void write_all(int fd, const std::string& s) { (void)!write(fd, s.data(), s.size()); }
+void write_all(int fd, const std::string& s) {
+  (void)!write(fd, s.data(), s.size());
+}
 
 int free_port() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -83,7 +85,8 @@ int free_port() {
 TEST(HttpClient, ReadsStatusHeadersAndBody) {
   RawServer s([](int fd) {
     read_request(fd);
-    write_all(fd, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 7\r\nContent-Length: 4\r\n\r\nbusy");
+    write_all(
+        fd, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 7\r\nContent-Length: 4\r\n\r\nbusy");
   });
   HttpClient c;
   auto r = c.get(s.url());

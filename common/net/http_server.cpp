@@ -2,10 +2,10 @@
 #include "common/net/http_server.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 #include <pistache/peer.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -136,8 +136,13 @@ struct StreamRegistry {
 // Lock order: a Core's mu may be taken and then the registry's, never the
 // other way round (the registry hands out shared_ptrs and lets go first).
 struct EventStream::Core {
-  Core(int fd_, size_t peer, bool chunked_, size_t max_pending_, std::shared_ptr<StreamRegistry> reg)
-      : peer_id(peer), chunked(chunked_), max_pending(max_pending_), registry(std::move(reg)), fd(fd_) {}
+  Core(int fd_, size_t peer, bool chunked_, size_t max_pending_,
+       std::shared_ptr<StreamRegistry> reg)
+      : peer_id(peer),
+        chunked(chunked_),
+        max_pending(max_pending_),
+        registry(std::move(reg)),
+        fd(fd_) {}
   ~Core() {
     // Never started (the handler answered with send()): the connection is
     // Pistache's, so only our duplicate is closed.
@@ -215,7 +220,9 @@ std::function<void()> close_locked(Core& c, const char* reason, bool graceful) {
   if (c.started && c.access_log) {
     log::RequestScope scope(c.request_id);
     log::info("http stream closed",
-              {{"route", c.route}, {"reason", reason}, {"bytes", static_cast<int64_t>(c.sent_bytes)},
+              {{"route", c.route},
+               {"reason", reason},
+               {"bytes", static_cast<int64_t>(c.sent_bytes)},
                {"seconds", static_cast<int64_t>((timeutil::now_unix_us() - c.start_us) / 1000000)},
                {"peer", c.peer_ip}});
   }
@@ -243,7 +250,9 @@ std::string chunk_of(std::string_view data, bool chunked) {
 
 }  // namespace
 
-EventStream::~EventStream() { close(); }
+EventStream::~EventStream() {
+  close();
+}
 
 bool EventStream::write(std::string_view data) {
   std::function<void()> cb;
@@ -256,8 +265,10 @@ bool EventStream::write(std::string_view data) {
       cb = close_locked(*core_, "peer gone", false);
     } else {
       core_->pending += chunk_of(data, core_->chunked);
-      if (!flush_locked(*core_)) cb = close_locked(*core_, "write failed", false);
-      else if (core_->pending.size() > core_->max_pending) cb = close_locked(*core_, "client too slow", false);
+      if (!flush_locked(*core_))
+        cb = close_locked(*core_, "write failed", false);
+      else if (core_->pending.size() > core_->max_pending)
+        cb = close_locked(*core_, "client too slow", false);
     }
     ok = !core_->closed;
   }
@@ -265,7 +276,9 @@ bool EventStream::write(std::string_view data) {
   return ok;
 }
 
-void EventStream::close() { close_core(*core_, "closed", true); }
+void EventStream::close() {
+  close_core(*core_, "closed", true);
+}
 
 bool EventStream::alive() {
   std::function<void()> cb;
@@ -273,8 +286,10 @@ bool EventStream::alive() {
   {
     std::lock_guard<std::mutex> l(core_->mu);
     if (core_->closed) return false;
-    if (hung_up_locked(*core_)) cb = close_locked(*core_, "peer gone", false);
-    else if (!flush_locked(*core_)) cb = close_locked(*core_, "write failed", false);
+    if (hung_up_locked(*core_))
+      cb = close_locked(*core_, "peer gone", false);
+    else if (!flush_locked(*core_))
+      cb = close_locked(*core_, "write failed", false);
     ok = !core_->closed;
   }
   if (cb) cb();
@@ -292,7 +307,9 @@ void EventStream::on_close(std::function<void()> f) {
   if (f) f();
 }
 
-const std::string& EventStream::request_id() const { return core_->request_id; }
+const std::string& EventStream::request_id() const {
+  return core_->request_id;
+}
 
 namespace {
 
@@ -332,7 +349,9 @@ double count_request(Responder::State& st, int status) {
   if (st.registry) {
     st.registry
         ->counter("jb_http_requests_total", "HTTP requests answered",
-                  {{"server", st.server_name}, {"route", st.route}, {"method", st.method},
+                  {{"server", st.server_name},
+                   {"route", st.route},
+                   {"method", st.method},
                    {"status", std::to_string(status)}})
         .inc();
     st.registry
@@ -346,14 +365,18 @@ double count_request(Responder::State& st, int status) {
 void access_log(const Responder::State& st, int status, double secs, bool stream) {
   if (!st.access_log) return;
   log::RequestScope scope(st.request_id);
-  log::Fields f{{"method", st.method}, {"route", st.route}, {"status", status},
-                {"ms", static_cast<int64_t>(secs * 1000)}, {"peer", st.peer_ip}};
+  log::Fields f{{"method", st.method},
+                {"route", st.route},
+                {"status", status},
+                {"ms", static_cast<int64_t>(secs * 1000)},
+                {"peer", st.peer_ip}};
   if (stream) f.emplace_back("stream", true);
   log::info("http", f);
 }
 
 // The headers every answer carries, then the response's own.
-std::vector<std::pair<std::string, std::string>> answer_headers(const Responder::State& st, const Response& r) {
+std::vector<std::pair<std::string, std::string>> answer_headers(const Responder::State& st,
+                                                                const Response& r) {
   std::vector<std::pair<std::string, std::string>> h;
   if (!r.content_type.empty() && r.status != 204) h.emplace_back("Content-Type", r.content_type);
   h.emplace_back("X-Request-Id", st.request_id);
@@ -400,7 +423,8 @@ std::string stream_head(const Responder::State& st, const Response& r, bool chun
 
 Responder::~Responder() {
   if (s_ && !s_->done.load())
-    write_response(*s_, Response::problem(make_problem(500, "internal", "The request was not answered.")));
+    write_response(
+        *s_, Response::problem(make_problem(500, "internal", "The request was not answered.")));
 }
 
 void Responder::send(Response r) {
@@ -408,11 +432,13 @@ void Responder::send(Response r) {
 }
 
 Result<std::shared_ptr<EventStream>> Responder::stream(Response head) {
-  if (!s_ || s_->done.load()) return Error("already_answered", "This request was answered already.", 500);
+  if (!s_ || s_->done.load())
+    return Error("already_answered", "This request was answered already.", 500);
   State& st = *s_;
   if (!st.stream_core)
     return Error("stream_unavailable", "This response cannot be streamed; retry shortly.", 503);
-  if (st.done.exchange(true)) return Error("already_answered", "This request was answered already.", 500);
+  if (st.done.exchange(true))
+    return Error("already_answered", "This request was answered already.", 500);
   std::shared_ptr<Core> core = std::move(st.stream_core);
   double secs = count_request(st, head.status);
   std::string first = stream_head(st, head, core->chunked);
@@ -470,8 +496,8 @@ struct Server::Impl {
   std::unique_ptr<P::Http::Endpoint> endpoint;
 
   Impl(ServerOptions o, metrics::Registry& r) : opts(std::move(o)), registry(r) {
-    streams->open_gauge =
-        &registry.gauge("jb_http_open_streams", "Streamed responses open now", {{"server", opts.name}});
+    streams->open_gauge = &registry.gauge("jb_http_open_streams", "Streamed responses open now",
+                                          {{"server", opts.name}});
   }
 
   void dispatch(const P::Http::Request& preq, P::Http::ResponseWriter writer);
@@ -538,14 +564,16 @@ void Server::Impl::prepare_stream(const P::Http::Request& preq, Responder::State
     auto peer = st.writer->peer();  // alive: we are on its reactor thread, inside onRequest
     int fd = ::fcntl(peer->fd(), F_DUPFD_CLOEXEC, 0);
     if (fd < 0) {
-      log::warn("cannot duplicate a stream's socket", {{"error", std::string(std::strerror(errno))}});
+      log::warn("cannot duplicate a stream's socket",
+                {{"error", std::string(std::strerror(errno))}});
       return;
     }
     // An idle connection is subject to Pistache's keep-alive timeout, which only
     // drops Pistache's own descriptor; a busy one would get a 408 written into
     // the stream after the header timeout.
     peer->setIdle(true);
-    st.stream_core = std::make_shared<EventStream::Core>(fd, peer->getID(), preq.version() != P::Http::Version::Http10,
+    st.stream_core = std::make_shared<EventStream::Core>(fd, peer->getID(),
+                                                         preq.version() != P::Http::Version::Http10,
                                                          opts.stream_max_pending_bytes, streams);
     std::lock_guard<std::mutex> l(streams->mu);
     streams->by_peer[peer->getID()] = st.stream_core;
@@ -572,7 +600,8 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
     h->write(os);
     req->headers.emplace_back(h->name(), os.str());
   }
-  for (const auto& [name, raw] : preq.headers().rawList()) req->headers.emplace_back(raw.name(), raw.value());
+  for (const auto& [name, raw] : preq.headers().rawList())
+    req->headers.emplace_back(raw.name(), raw.value());
   for (const auto& c : preq.cookies()) req->cookies[c.name] = c.value;
   for (auto it = preq.query().parameters_begin(); it != preq.query().parameters_end(); ++it)
     req->query.emplace_back(text::form_decode(it->first), text::form_decode(it->second));
@@ -600,12 +629,14 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
   }
   if (found == nullptr) {
     if (allowed.empty()) {
-      responder.send(Response::problem(make_problem(404, "not_found", "There is no resource at " + req->path + ".")));
+      responder.send(Response::problem(
+          make_problem(404, "not_found", "There is no resource at " + req->path + ".")));
     } else {
       std::string allow;
       for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
-      Response r = Response::problem(make_problem(
-          405, "method_not_allowed", req->method + " is not allowed on " + req->path + "; use " + allow + "."));
+      Response r = Response::problem(
+          make_problem(405, "method_not_allowed",
+                       req->method + " is not allowed on " + req->path + "; use " + allow + "."));
       r.headers.emplace_back("Allow", allow);
       responder.send(std::move(r));
     }
@@ -627,7 +658,8 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
           log::RequestScope scope(req->request_id);
           ah(*req, std::move(*moved));
         })) {
-      moved->send(Response::problem(make_problem(503, "overloaded", "The server is busy; retry shortly.")));
+      moved->send(
+          Response::problem(make_problem(503, "overloaded", "The server is busy; retry shortly.")));
     }
     return;
   }
@@ -670,38 +702,47 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
         Responder hold = std::move(*moved);  // released after run() answered
         run();
       })) {
-    moved->send(Response::problem(make_problem(503, "overloaded", "The server is busy; retry shortly.")));
+    moved->send(
+        Response::problem(make_problem(503, "overloaded", "The server is busy; retry shortly.")));
   }
 }
 
 Server::Server(ServerOptions opts, metrics::Registry& registry)
     : impl_(std::make_unique<Impl>(std::move(opts), registry)) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 void Server::route(const std::string& method, const std::string& pattern, Handler h, Exec exec) {
-  impl_->routes.push_back(RouteEntry{method, pattern, text::split(pattern, '/'), std::move(h), nullptr, exec, nullptr});
+  impl_->routes.push_back(
+      RouteEntry{method, pattern, text::split(pattern, '/'), std::move(h), nullptr, exec, nullptr});
 }
 
 void Server::route_async(const std::string& method, const std::string& pattern, AsyncHandler h) {
-  impl_->routes.push_back(RouteEntry{method, pattern, text::split(pattern, '/'), nullptr, std::move(h), Exec::inline_, nullptr});
+  impl_->routes.push_back(RouteEntry{method, pattern, text::split(pattern, '/'), nullptr,
+                                     std::move(h), Exec::inline_, nullptr});
 }
 
 void Server::route_deferred(const std::string& method, const std::string& pattern, AsyncHandler h) {
-  RouteEntry e{method, pattern, text::split(pattern, '/'), nullptr, std::move(h), Exec::pool, nullptr};
+  RouteEntry e{method,     pattern, text::split(pattern, '/'), nullptr, std::move(h),
+               Exec::pool, nullptr};
   e.deferred = true;
   impl_->routes.push_back(std::move(e));
 }
 
 void Server::route_stream(const std::string& method, const std::string& pattern, AsyncHandler h) {
-  RouteEntry e{method, pattern, text::split(pattern, '/'), nullptr, std::move(h), Exec::pool, nullptr};
+  RouteEntry e{method,     pattern, text::split(pattern, '/'), nullptr, std::move(h),
+               Exec::pool, nullptr};
   e.deferred = true;
   e.stream = true;
   impl_->routes.push_back(std::move(e));
 }
 
-void Server::route_fast(const std::string& method, const std::string& pattern, FastPath fast, Handler h) {
-  impl_->routes.push_back(RouteEntry{method, pattern, text::split(pattern, '/'), std::move(h), nullptr, Exec::pool, std::move(fast)});
+void Server::route_fast(const std::string& method, const std::string& pattern, FastPath fast,
+                        Handler h) {
+  impl_->routes.push_back(RouteEntry{method, pattern, text::split(pattern, '/'), std::move(h),
+                                     nullptr, Exec::pool, std::move(fast)});
 }
 
 Status Server::start() {
@@ -720,8 +761,8 @@ Status Server::start() {
     m.endpoint->serveThreaded();
   } catch (const std::exception& e) {
     m.endpoint.reset();
-    return Error("http_bind", "Cannot listen on " + m.opts.host + ":" + std::to_string(m.opts.port) +
-                                  ": " + e.what() + ".");
+    return Error("http_bind", "Cannot listen on " + m.opts.host + ":" +
+                                  std::to_string(m.opts.port) + ": " + e.what() + ".");
   }
   m.running = true;
   return Status::Ok();
@@ -747,6 +788,8 @@ void Server::stop() {
   if (m.endpoint) m.endpoint->shutdown();
 }
 
-size_t Server::open_streams() const { return static_cast<size_t>(impl_->streams->open.load()); }
+size_t Server::open_streams() const {
+  return static_cast<size_t>(impl_->streams->open.load());
+}
 
 }  // namespace jb::http

@@ -37,8 +37,8 @@
 #include <vector>
 
 #include "common/core/metrics.h"
-#include "common/net/problem.h"
 #include "common/core/result.h"
+#include "common/net/problem.h"
 
 namespace jb::http {
 
@@ -76,7 +76,8 @@ struct Response {
   std::vector<Cookie> cookies;  // Set-Cookie
 
   static Response json(int status, std::string body);
-  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
   static Response no_content();
   static Response problem(const Problem& p);
   static Response error(const Error& e, int fallback_status = 500);
@@ -183,7 +184,8 @@ struct ServerOptions {
   size_t max_request_bytes = 8u << 20;  // Pistache buffer: headers + body
   size_t max_body_bytes = 1u << 20;     // our limit on bodies
   bool access_log = true;
-  size_t stream_max_pending_bytes = 1u << 20;  // an EventStream's unsent bytes before it is dropped as too slow
+  size_t stream_max_pending_bytes =
+      1u << 20;  // an EventStream's unsent bytes before it is dropped as too slow
 };
 
 enum class Exec { pool, inline_ };
@@ -195,7 +197,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  void route(const std::string& method, const std::string& pattern, Handler h, Exec exec = Exec::pool);
+  void route(const std::string& method, const std::string& pattern, Handler h,
+             Exec exec = Exec::pool);
   void route_async(const std::string& method, const std::string& pattern, AsyncHandler h);
   // Runs on the pool and answers later through the Responder (long polls).
   void route_deferred(const std::string& method, const std::string& pattern, AsyncHandler h);

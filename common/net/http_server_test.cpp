@@ -13,9 +13,9 @@
 #include <mutex>
 #include <thread>
 
-#include "common/net/http_client.h"
 #include "common/core/json.h"
 #include "common/core/time.h"
+#include "common/net/http_client.h"
 
 using namespace jb;
 
@@ -34,7 +34,10 @@ class RawClient {
     if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) close();
   }
   ~RawClient() { close(); }
-  bool send(const std::string& raw) { return fd_ >= 0 && ::send(fd_, raw.data(), raw.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(raw.size()); }
+  bool send(const std::string& raw) {
+    return fd_ >= 0 &&
+           ::send(fd_, raw.data(), raw.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(raw.size());
+  }
   // Reads until pred(everything received) holds, the peer closes, or the deadline.
   bool read_until(const std::function<bool(const std::string&)>& pred, int timeout_ms = 10000) {
     int64_t end = timeutil::monotonic_ms() + timeout_ms;
@@ -46,13 +49,16 @@ class RawClient {
       if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
       char buf[4096];
       ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) eof = true;
-      else data.append(buf, static_cast<size_t>(n));
+      if (n <= 0)
+        eof = true;
+      else
+        data.append(buf, static_cast<size_t>(n));
     }
     return true;
   }
   bool has(const std::string& s, int timeout_ms = 10000) {
-    return read_until([&](const std::string& d) { return d.find(s) != std::string::npos; }, timeout_ms);
+    return read_until([&](const std::string& d) { return d.find(s) != std::string::npos; },
+                      timeout_ms);
   }
   // Reads until the server closes the connection.
   bool closed_by_server(int timeout_ms = 10000) {
@@ -126,7 +132,10 @@ class ServerTest : public ::testing::Test {
     server = std::make_unique<http::Server>(o, registry);
     server->route("GET", "/api/v1/things/{id}", [](http::Request& r) {
       json::Writer w;
-      w.begin_object().kv("id", r.param("id")).kv("q", r.query_param("q").value_or("")).end_object();
+      w.begin_object()
+          .kv("id", r.param("id"))
+          .kv("q", r.query_param("q").value_or(""))
+          .end_object();
       return http::Response::json(200, w.str());
     });
     server->route("POST", "/api/v1/things", [](http::Request& r) {
@@ -134,7 +143,8 @@ class ServerTest : public ::testing::Test {
       if (!d.ok()) return http::Response::error(d.error());
       return http::Response::json(201, r.body);
     });
-    server->route("GET", "/throws", [](http::Request&) -> http::Response { throw std::runtime_error("x"); });
+    server->route("GET", "/throws",
+                  [](http::Request&) -> http::Response { throw std::runtime_error("x"); });
     server->route("GET", "/cookie", [](http::Request& r) {
       http::Response resp = http::Response::json(200, "{\"seen\":\"" + r.cookies["a"] + "\"}");
       http::Cookie c;
@@ -176,7 +186,8 @@ class ServerTest : public ::testing::Test {
   void TearDown() override { server->stop(); }
 
   // Opens /stream on a raw connection and waits for the handler's stream.
-  std::shared_ptr<http::EventStream> open_stream(RawClient& c, const std::string& version = "HTTP/1.1") {
+  std::shared_ptr<http::EventStream> open_stream(RawClient& c,
+                                                 const std::string& version = "HTTP/1.1") {
     EXPECT_TRUE(c.send("GET /stream " + version + "\r\nHost: t\r\n\r\n"));
     EXPECT_TRUE(stream_started.wait());
     std::lock_guard<std::mutex> l(mu);
@@ -288,16 +299,19 @@ TEST_F(ServerTest, CookiesInAndOut) {
 TEST_F(ServerTest, MetricsCountRequests) {
   ASSERT_TRUE(client.get(base + "/api/v1/things/1").ok());
   std::string m = registry.render();
-  EXPECT_NE(m.find("jb_http_requests_total{server=\"http\",route=\"/api/v1/things/{id}\",method=\"GET\",status=\"200\"} 1"),
-            std::string::npos) << m;
+  EXPECT_NE(m.find("jb_http_requests_total{server=\"http\",route=\"/api/v1/things/"
+                   "{id}\",method=\"GET\",status=\"200\"} 1"),
+            std::string::npos)
+      << m;
 }
 
 TEST_F(ServerTest, StreamSendsEachWriteAsAChunkAtOnce) {
   RawClient c(server->port());
   auto s = open_stream(c);
   ASSERT_TRUE(s);
-  ASSERT_TRUE(c.read_until([](const std::string& d) { return dechunk(d.substr(std::min(d.size(), d.find("\r\n\r\n") + 4))) == "hello\n"; }))
-      << c.data;
+  ASSERT_TRUE(c.read_until([](const std::string& d) {
+    return dechunk(d.substr(std::min(d.size(), d.find("\r\n\r\n") + 4))) == "hello\n";
+  })) << c.data;
   std::string head = c.head();
   EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << head;
   EXPECT_NE(head.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << head;
@@ -308,13 +322,15 @@ TEST_F(ServerTest, StreamSendsEachWriteAsAChunkAtOnce) {
   EXPECT_NE(head.find("X-Content-Type-Options: nosniff\r\n"), std::string::npos) << head;
   EXPECT_NE(head.find("X-Extra: 1\r\n"), std::string::npos) << head;
   // Counted when it starts.
-  EXPECT_NE(registry.render().find("jb_http_requests_total{server=\"http\",route=\"/stream\",method=\"GET\",status=\"200\"} 1"),
+  EXPECT_NE(registry.render().find("jb_http_requests_total{server=\"http\",route=\"/"
+                                   "stream\",method=\"GET\",status=\"200\"} 1"),
             std::string::npos);
   EXPECT_EQ(server->open_streams(), 1u);
   // Written from this thread (neither a reactor nor a pool thread), one by one.
   ASSERT_TRUE(s->write("data: 1\n\n"));
-  ASSERT_TRUE(c.read_until([](const std::string& d) { return dechunk(d.substr(d.find("\r\n\r\n") + 4)) == "hello\ndata: 1\n\n"; }))
-      << c.data;
+  ASSERT_TRUE(c.read_until([](const std::string& d) {
+    return dechunk(d.substr(d.find("\r\n\r\n") + 4)) == "hello\ndata: 1\n\n";
+  })) << c.data;
   EXPECT_TRUE(s->write(""));  // nothing, and not the end of the body
   ASSERT_TRUE(s->write("data: 2\n\n"));
   ASSERT_TRUE(c.has("data: 2"));

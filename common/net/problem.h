@@ -18,10 +18,10 @@ namespace jb {
 constexpr const char* kProblemContentType = "application/problem+json";
 
 struct Problem {
-  std::string code;    // → type URI
-  std::string title;   // short, stable per code
+  std::string code;   // → type URI
+  std::string title;  // short, stable per code
   int status = 500;
-  std::string detail;  // the sentence for a person
+  std::string detail;                                               // the sentence for a person
   std::vector<std::pair<std::string, std::string>> invalid_params;  // field → reason
   int retry_after_s = -1;  // also sent as a Retry-After header by the HTTP layer
   // Extension members (RFC 9457 §3.2): name → a complete JSON value, written as is.

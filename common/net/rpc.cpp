@@ -1,12 +1,11 @@
 // rpc.cpp — see rpc.h.
 #include "common/net/rpc.h"
 
-#include <zmq_addon.hpp>
-
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <zmq_addon.hpp>
 
 #include "common/core/json.h"
 #include "common/core/log.h"
@@ -36,7 +35,9 @@ Error error_from_payload(const std::string& payload, const std::string& peer) {
   return e;
 }
 
-std::string frame_str(const zmq::message_t& m) { return std::string(m.data<char>(), m.size()); }
+std::string frame_str(const zmq::message_t& m) {
+  return std::string(m.data<char>(), m.size());
+}
 }  // namespace
 
 CurveKeyPair curve_keypair() {
@@ -114,11 +115,14 @@ struct RpcServer::Impl {
       try {
         r = handler(t.method, t.payload);
       } catch (const std::exception& e) {
-        log::error("rpc handler threw", {{"server", opts.name}, {"method", t.method}, {"error", e.what()}});
+        log::error("rpc handler threw",
+                   {{"server", opts.name}, {"method", t.method}, {"error", e.what()}});
         r = Error("internal", "The " + opts.name + " handler for '" + t.method + "' failed.", 500);
       }
-      if (r.ok()) send_reply(push, t.envelope, t.id, "ok", r.value());
-      else send_reply(push, t.envelope, t.id, "err", error_payload(r.error()));
+      if (r.ok())
+        send_reply(push, t.envelope, t.id, "ok", r.value());
+      else
+        send_reply(push, t.envelope, t.id, "err", error_payload(r.error()));
       served->fetch_add(1);
       {
         std::lock_guard<std::mutex> l(mu);
@@ -137,8 +141,9 @@ struct RpcServer::Impl {
     size_t body = delim + 1;
     if (parts.size() != body + 4 || frame_str(parts[body]) != kProto) {
       std::string id = parts.size() > body + 1 ? frame_str(parts[body + 1]) : "";
-      send_reply(*router, env, id, "err",
-                 error_payload(Error("rpc_protocol", "Malformed request to " + opts.name + ".", 400)));
+      send_reply(
+          *router, env, id, "err",
+          error_payload(Error("rpc_protocol", "Malformed request to " + opts.name + ".", 400)));
       return;
     }
     Task t{std::move(env), frame_str(parts[body + 1]), frame_str(parts[body + 2]),
@@ -146,8 +151,9 @@ struct RpcServer::Impl {
     {
       std::lock_guard<std::mutex> l(mu);
       if (queue.size() >= opts.max_queue) {
-        send_reply(*router, t.envelope, t.id, "err",
-                   error_payload(Error("overloaded", opts.name + " is overloaded; retry shortly.", 503)));
+        send_reply(
+            *router, t.envelope, t.id, "err",
+            error_payload(Error("overloaded", opts.name + " is overloaded; retry shortly.", 503)));
         return;
       }
       queue.push_back(std::move(t));
@@ -161,7 +167,8 @@ struct RpcServer::Impl {
   // (ROUTER cannot route it; the client has timed out or retried).
   bool forward_reply() {
     std::vector<zmq::message_t> parts;
-    if (!zmq::recv_multipart(*pull, std::back_inserter(parts), zmq::recv_flags::dontwait)) return false;
+    if (!zmq::recv_multipart(*pull, std::back_inserter(parts), zmq::recv_flags::dontwait))
+      return false;
     std::vector<zmq::const_buffer> out;
     for (auto& p : parts) out.emplace_back(p.data(), p.size());
     try {
@@ -193,7 +200,8 @@ struct RpcServer::Impl {
       if (!stop && (items[1].revents & ZMQ_POLLIN)) {
         for (int n = 0; n < 256; ++n) {
           std::vector<zmq::message_t> parts;
-          if (!zmq::recv_multipart(*router, std::back_inserter(parts), zmq::recv_flags::dontwait)) break;
+          if (!zmq::recv_multipart(*router, std::back_inserter(parts), zmq::recv_flags::dontwait))
+            break;
           handle_request(parts);
         }
       }
@@ -216,7 +224,9 @@ struct RpcServer::Impl {
 RpcServer::RpcServer(zmq::context_t& ctx, RpcServerOptions opts, RpcHandler handler)
     : impl_(std::make_unique<Impl>(ctx, std::move(opts), std::move(handler), &served_)) {}
 
-RpcServer::~RpcServer() { stop(0); }
+RpcServer::~RpcServer() {
+  stop(0);
+}
 
 Status RpcServer::start() {
   Impl& m = *impl_;
@@ -237,9 +247,11 @@ Status RpcServer::start() {
     m.pull->set(zmq::sockopt::linger, 0);
     m.pull->bind(m.inproc);
   } catch (const zmq::error_t& e) {
-    return Error("rpc_bind", "Cannot bind " + m.opts.name + " on " + m.opts.bind + ": " + e.what() + ".");
+    return Error("rpc_bind",
+                 "Cannot bind " + m.opts.name + " on " + m.opts.bind + ": " + e.what() + ".");
   }
-  for (int i = 0; i < std::max(1, m.opts.threads); ++i) m.workers.emplace_back([&m] { m.worker_loop(); });
+  for (int i = 0; i < std::max(1, m.opts.threads); ++i)
+    m.workers.emplace_back([&m] { m.worker_loop(); });
   m.io = std::thread([&m] { m.io_loop(); });
   return Status::Ok();
 }
@@ -309,7 +321,8 @@ Result<std::string> RpcClient::call(const std::string& method, const std::string
         zmq::poll(it, 1, std::chrono::milliseconds(left));
         if (!(it[0].revents & ZMQ_POLLIN)) continue;
         std::vector<zmq::message_t> parts;
-        if (!zmq::recv_multipart(*sock_, std::back_inserter(parts), zmq::recv_flags::dontwait)) continue;
+        if (!zmq::recv_multipart(*sock_, std::back_inserter(parts), zmq::recv_flags::dontwait))
+          continue;
         if (parts.size() != 5 || parts[0].size() != 0 || frame_str(parts[1]) != kProto)
           return Error("rpc_protocol", opts_.peer_name + " sent a malformed reply.", 502);
         if (frame_str(parts[2]) != id) continue;  // a late reply to an earlier attempt

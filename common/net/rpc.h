@@ -36,7 +36,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
 #include <zmq.hpp>
 
 #include "common/core/result.h"
@@ -52,14 +51,14 @@ CurveKeyPair curve_keypair();
 // Derives the public key from a secret key (zmq_curve_public); "" when invalid.
 std::string curve_public_from_secret(const std::string& secret_z85);
 
-using RpcHandler = std::function<Result<std::string>(const std::string& method,
-                                                     const std::string& payload)>;
+using RpcHandler =
+    std::function<Result<std::string>(const std::string& method, const std::string& payload)>;
 
 struct RpcServerOptions {
-  std::string bind;      // e.g. tcp://0.0.0.0:5556 or tcp://127.0.0.1:* (ephemeral)
-  int threads = 4;       // handler threads
+  std::string bind;  // e.g. tcp://0.0.0.0:5556 or tcp://127.0.0.1:* (ephemeral)
+  int threads = 4;   // handler threads
   size_t max_queue = 1024;
-  std::string name = "rpc";  // for logs and metrics
+  std::string name = "rpc";           // for logs and metrics
   std::optional<CurveKeyPair> curve;  // server key pair: enables CURVE
   std::string zap_domain = "jellybridge";
 };
@@ -87,10 +86,10 @@ class RpcServer {
 };
 
 struct RpcClientOptions {
-  std::string endpoint;  // tcp://library-service:5556
-  int timeout_ms = 2000;  // per attempt
-  int attempts = 3;       // total attempts (>= 1)
-  std::string peer_name = "peer";  // named in error messages ("library-service")
+  std::string endpoint;               // tcp://library-service:5556
+  int timeout_ms = 2000;              // per attempt
+  int attempts = 3;                   // total attempts (>= 1)
+  std::string peer_name = "peer";     // named in error messages ("library-service")
   std::optional<CurveKeyPair> curve;  // this client's key pair
   std::string server_public_z85;      // required with curve
 };

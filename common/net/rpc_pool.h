@@ -17,8 +17,8 @@ namespace jb {
 class RpcClientPool {
  public:
   RpcClientPool(zmq::context_t& ctx, RpcClientOptions opts, size_t max_clients = 16);
-  Result<std::string> call(const std::string& method, const std::string& payload, int timeout_ms = 0,
-                           int attempts = 0);
+  Result<std::string> call(const std::string& method, const std::string& payload,
+                           int timeout_ms = 0, int attempts = 0);
   const RpcClientOptions& options() const { return opts_; }
 
  private:

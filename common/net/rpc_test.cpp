@@ -114,11 +114,12 @@ TEST(Rpc, ServerRestartIsRecoveredByRetries) {
 TEST(Rpc, LateRepliesToEarlierAttemptsAreNotConfused) {
   zmq::context_t ctx;
   std::atomic<int> calls{0};
-  RpcServer s(ctx, server_opts(4), [&](const std::string&, const std::string& p) -> Result<std::string> {
-    int n = ++calls;
-    if (n == 1) std::this_thread::sleep_for(std::chrono::milliseconds(400));
-    return p + "#" + std::to_string(n);
-  });
+  RpcServer s(ctx, server_opts(4),
+              [&](const std::string&, const std::string& p) -> Result<std::string> {
+                int n = ++calls;
+                if (n == 1) std::this_thread::sleep_for(std::chrono::milliseconds(400));
+                return p + "#" + std::to_string(n);
+              });
   ASSERT_TRUE(s.start().ok());
   RpcClient c(ctx, client_opts(s.endpoint(), 150, 3));
   auto r = c.call("m", "a");
@@ -138,7 +139,8 @@ TEST(Rpc, MalformedRequestsGetAnErrorAndTheServerSurvives) {
   zmq::socket_t raw(ctx, zmq::socket_type::dealer);
   raw.set(zmq::sockopt::linger, 0);
   raw.connect(s.endpoint());
-  std::vector<zmq::const_buffer> bad = {zmq::str_buffer(""), zmq::str_buffer("XX"), zmq::str_buffer("id1")};
+  std::vector<zmq::const_buffer> bad = {zmq::str_buffer(""), zmq::str_buffer("XX"),
+                                        zmq::str_buffer("id1")};
   zmq::send_multipart(raw, bad);
   zmq::pollitem_t it[] = {{raw.handle(), 0, ZMQ_POLLIN, 0}};
   zmq::poll(it, 1, std::chrono::milliseconds(2000));
@@ -190,8 +192,10 @@ TEST(Rpc, FullQueueAnswersOverloaded) {
     ts.emplace_back([&] {
       RpcClient c(ctx, client_opts(s.endpoint(), 3000, 1));
       auto r = c.call("slow", "");
-      if (r.ok()) done++;
-      else if (r.error().code == "overloaded") overloaded++;
+      if (r.ok())
+        done++;
+      else if (r.error().code == "overloaded")
+        overloaded++;
     });
   }
   for (auto& t : ts) t.join();
@@ -203,10 +207,11 @@ TEST(Rpc, FullQueueAnswersOverloaded) {
 
 TEST(Rpc, StopFinishesInFlightRequests) {
   zmq::context_t ctx;
-  RpcServer s(ctx, server_opts(1), [](const std::string&, const std::string&) -> Result<std::string> {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    return std::string("finished");
-  });
+  RpcServer s(ctx, server_opts(1),
+              [](const std::string&, const std::string&) -> Result<std::string> {
+                std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                return std::string("finished");
+              });
   ASSERT_TRUE(s.start().ok());
   Result<std::string> r = Error("x", "x");
   std::thread caller([&] {

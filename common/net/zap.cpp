@@ -10,7 +10,9 @@ namespace jb {
 ZapAuthenticator::ZapAuthenticator(zmq::context_t& ctx, std::set<std::string> allowed)
     : ctx_(ctx), allowed_(std::move(allowed)) {}
 
-ZapAuthenticator::~ZapAuthenticator() { stop(); }
+ZapAuthenticator::~ZapAuthenticator() {
+  stop();
+}
 
 void ZapAuthenticator::set_allowed(std::set<std::string> allowed) {
   std::lock_guard<std::mutex> l(mu_);
@@ -75,8 +77,8 @@ void ZapAuthenticator::loop() {
       log::warn("zap: client refused", {{"client_public_key", key_z85}, {"mechanism", mechanism}});
     }
     std::vector<zmq::const_buffer> rep = {zmq::buffer(version), zmq::buffer(request_id),
-                                          zmq::buffer(status), zmq::buffer(text),
-                                          zmq::str_buffer(""), zmq::str_buffer("")};
+                                          zmq::buffer(status),  zmq::buffer(text),
+                                          zmq::str_buffer(""),  zmq::str_buffer("")};
     try {
       zmq::send_multipart(*sock_, rep);
     } catch (const zmq::error_t&) {

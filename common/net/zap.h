@@ -16,7 +16,6 @@
 #include <set>
 #include <string>
 #include <thread>
-
 #include <zmq.hpp>
 
 #include "common/core/result.h"

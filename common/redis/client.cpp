@@ -110,24 +110,32 @@ Result<RedisOptions> parse_redis_url(const std::string& url) {
     std::string path = part(CURLUPART_PATH, 0);
     if (!port.empty()) {
       uint64_t p;
-      if (!text::parse_uint64(port, p) || p == 0 || p > 65535) ok = false;
-      else o.port = static_cast<int>(p);
+      if (!text::parse_uint64(port, p) || p == 0 || p > 65535)
+        ok = false;
+      else
+        o.port = static_cast<int>(p);
     }
     if (!path.empty() && path != "/") {
       uint64_t db;
-      if (!text::parse_uint64(path.substr(1), db) || db > 15) ok = false;
-      else o.db = static_cast<int>(db);
+      if (!text::parse_uint64(path.substr(1), db) || db > 15)
+        ok = false;
+      else
+        o.db = static_cast<int>(db);
     }
     if (o.host.empty()) ok = false;
   }
   curl_url_cleanup(u);
-  if (!ok) return Error("invalid_redis_url", "The Redis URL is not of the form redis://[:password@]host[:port][/db].");
+  if (!ok)
+    return Error("invalid_redis_url",
+                 "The Redis URL is not of the form redis://[:password@]host[:port][/db].");
   return o;
 }
 
 RedisConnection::RedisConnection(RedisOptions opts) : opts_(std::move(opts)) {}
 
-RedisConnection::~RedisConnection() { drop(); }
+RedisConnection::~RedisConnection() {
+  drop();
+}
 
 void RedisConnection::drop() {
   if (ctx_) redisFree(ctx_);
@@ -138,8 +146,10 @@ Status RedisConnection::ensure_connected() {
   if (ctx_) return Status::Ok();
   int64_t now = timeutil::monotonic_ms();
   if (now < next_attempt_ms_) {
-    return Error("redis_unavailable", "Redis is unavailable (" + last_error_ + "); retrying in " +
-                                          std::to_string(next_attempt_ms_ - now) + " ms.", 503);
+    return Error("redis_unavailable",
+                 "Redis is unavailable (" + last_error_ + "); retrying in " +
+                     std::to_string(next_attempt_ms_ - now) + " ms.",
+                 503);
   }
   timeval ctv = to_tv(opts_.connect_timeout_ms);
   redisContext* c = opts_.unix_socket.empty()
@@ -148,14 +158,16 @@ Status RedisConnection::ensure_connected() {
   auto fail = [&](const std::string& why) -> Status {
     if (c) redisFree(c);
     last_error_ = why;
-    backoff_ms_ = backoff_ms_ == 0 ? opts_.min_backoff_ms : std::min(backoff_ms_ * 2, opts_.max_backoff_ms);
+    backoff_ms_ =
+        backoff_ms_ == 0 ? opts_.min_backoff_ms : std::min(backoff_ms_ * 2, opts_.max_backoff_ms);
     next_attempt_ms_ = timeutil::monotonic_ms() + backoff_ms_;
     return Error("redis_unavailable", "Redis is unavailable: " + why + ".", 503);
   };
   if (c == nullptr) return fail("out of memory");
   if (c->err) return fail(std::string(c->errstr));
   // hiredis does not keep this value: set it on every new context.
-  if (redisSetTimeout(c, to_tv(opts_.command_timeout_ms)) != REDIS_OK) return fail("cannot set timeout");
+  if (redisSetTimeout(c, to_tv(opts_.command_timeout_ms)) != REDIS_OK)
+    return fail("cannot set timeout");
   redisEnableKeepAlive(c);
   auto simple = [&](const RedisArgv& argv) -> std::string {
     append_argv(c, argv);
@@ -187,15 +199,17 @@ Result<RedisReply> RedisConnection::run(const RedisArgv& argv, int timeout_ms) {
   int rc = redisGetReply(ctx_, &raw);
   if (rc != REDIS_OK) {
     std::string why = ctx_->errstr[0] ? ctx_->errstr : "I/O error";
-    bool timeout = ctx_->err == REDIS_ERR_IO &&
-                   (errno == EAGAIN || errno == EWOULDBLOCK ||
-                    why.find("temporarily unavailable") != std::string::npos);
+    bool timeout =
+        ctx_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK ||
+                                      why.find("temporarily unavailable") != std::string::npos);
     drop();  // a hiredis context is unusable after an error
     if (timeout)
-      return Error("redis_timeout", "Redis did not answer within " + std::to_string(timeout_ms) + " ms.", 503);
+      return Error("redis_timeout",
+                   "Redis did not answer within " + std::to_string(timeout_ms) + " ms.", 503);
     return Error("redis_unavailable", "Redis connection lost: " + why + ".", 503);
   }
-  if (timeout_ms != opts_.command_timeout_ms) redisSetTimeout(ctx_, to_tv(opts_.command_timeout_ms));
+  if (timeout_ms != opts_.command_timeout_ms)
+    redisSetTimeout(ctx_, to_tv(opts_.command_timeout_ms));
   RedisReply r = convert(static_cast<redisReply*>(raw));
   freeReplyObject(raw);
   if (r.is_error()) return Error("redis_error", "Redis error: " + r.str, 500);
@@ -229,7 +243,8 @@ Result<std::vector<RedisReply>> RedisConnection::run_pipeline(const std::vector<
     if (redisGetReply(ctx_, &raw) != REDIS_OK) {
       std::string why = ctx_->errstr[0] ? ctx_->errstr : "I/O error";
       drop();
-      return Error("redis_unavailable", "Redis connection lost during a pipeline: " + why + ".", 503);
+      return Error("redis_unavailable", "Redis connection lost during a pipeline: " + why + ".",
+                   503);
     }
     out.push_back(convert(static_cast<redisReply*>(raw)));
     freeReplyObject(raw);

@@ -145,6 +145,8 @@ class RedisPool {
 RedisArgv hset_argv(const std::string& key, const std::map<std::string, std::string>& fields);
 
 // Convenience accessors for common reply shapes.
-inline bool reply_ok(const Result<RedisReply>& r) { return r.ok() && !r->is_error(); }
+inline bool reply_ok(const Result<RedisReply>& r) {
+  return r.ok() && !r->is_error();
+}
 
 }  // namespace jb

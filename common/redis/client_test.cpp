@@ -22,7 +22,8 @@ TEST(RedisUrl, Parses) {
 }
 
 TEST(RedisUrl, RejectsBadUrlsWithoutEchoingThePassword) {
-  for (const char* u : {"http://x", "redis://", "redis://h:0", "redis://h:99999", "redis://h/x", "redis://h/99"}) {
+  for (const char* u :
+       {"http://x", "redis://", "redis://h:0", "redis://h:99999", "redis://h/x", "redis://h/99"}) {
     auto o = parse_redis_url(u);
     EXPECT_FALSE(o.ok()) << u;
   }

@@ -9,10 +9,18 @@
 namespace jb::keys {
 
 // Live sync workers: sorted set, member = worker id, score = expiry (ms, Redis clock).
-inline std::string workers() { return "jb:workers"; }
+inline std::string workers() {
+  return "jb:workers";
+}
 // Durable work queue (Redis Stream) and its consumer group and dead-letter stream.
-inline std::string work_stream() { return "jb:work"; }
-inline std::string work_group() { return "sync-workers"; }
-inline std::string work_dead_letter() { return "jb:work:dlq"; }
+inline std::string work_stream() {
+  return "jb:work";
+}
+inline std::string work_group() {
+  return "sync-workers";
+}
+inline std::string work_dead_letter() {
+  return "jb:work:dlq";
+}
 
 }  // namespace jb::keys

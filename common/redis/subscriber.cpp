@@ -6,9 +6,8 @@
 #include <sys/time.h>
 
 #include <cerrno>
-#include <cstring>
-
 #include <chrono>
+#include <cstring>
 
 #include "common/core/log.h"
 
@@ -16,12 +15,18 @@ namespace jb {
 
 RedisSubscriber::RedisSubscriber(RedisOptions opts, std::string channel, OnMessage on_message,
                                  std::function<void()> on_reconnect)
-    : opts_(std::move(opts)), channel_(std::move(channel)), on_message_(std::move(on_message)),
+    : opts_(std::move(opts)),
+      channel_(std::move(channel)),
+      on_message_(std::move(on_message)),
       on_reconnect_(std::move(on_reconnect)) {}
 
-RedisSubscriber::~RedisSubscriber() { stop(); }
+RedisSubscriber::~RedisSubscriber() {
+  stop();
+}
 
-void RedisSubscriber::start() { thread_ = std::thread([this] { loop(); }); }
+void RedisSubscriber::start() {
+  thread_ = std::thread([this] { loop(); });
+}
 
 void RedisSubscriber::stop() {
   stop_ = true;
@@ -32,14 +37,16 @@ void RedisSubscriber::loop() {
   int backoff = opts_.min_backoff_ms;
   while (!stop_.load()) {
     timeval ctv{opts_.connect_timeout_ms / 1000, (opts_.connect_timeout_ms % 1000) * 1000};
-    redisContext* c = opts_.unix_socket.empty() ? redisConnectWithTimeout(opts_.host.c_str(), opts_.port, ctv)
-                                                : redisConnectUnixWithTimeout(opts_.unix_socket.c_str(), ctv);
+    redisContext* c = opts_.unix_socket.empty()
+                          ? redisConnectWithTimeout(opts_.host.c_str(), opts_.port, ctv)
+                          : redisConnectUnixWithTimeout(opts_.unix_socket.c_str(), ctv);
     bool ok = c && !c->err;
     auto simple = [&](std::initializer_list<const char*> argv) {
       std::vector<const char*> a(argv);
       std::vector<size_t> l;
       for (const char* x : a) l.push_back(std::strlen(x));
-      auto* r = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(a.size()), a.data(), l.data()));
+      auto* r = static_cast<redisReply*>(
+          redisCommandArgv(c, static_cast<int>(a.size()), a.data(), l.data()));
       bool good = r && r->type != REDIS_REPLY_ERROR;
       if (r) freeReplyObject(r);
       return good;
@@ -67,7 +74,8 @@ void RedisSubscriber::loop() {
         }
         if (raw == nullptr) break;
         auto* r = static_cast<redisReply*>(raw);
-        if (r->type == REDIS_REPLY_ARRAY && r->elements == 3 && r->element[0]->type == REDIS_REPLY_STRING &&
+        if (r->type == REDIS_REPLY_ARRAY && r->elements == 3 &&
+            r->element[0]->type == REDIS_REPLY_STRING &&
             std::string(r->element[0]->str, r->element[0]->len) == "message") {
           on_message_(std::string(r->element[1]->str, r->element[1]->len),
                       std::string(r->element[2]->str, r->element[2]->len));
@@ -80,7 +88,8 @@ void RedisSubscriber::loop() {
       if (n < 0 && errno != EINTR) alive = false;
       if (n > 0 && redisBufferRead(c) != REDIS_OK) alive = false;
     }
-    if (!alive && !stop_.load()) log::warn("redis subscription lost; reconnecting", {{"channel", channel_}});
+    if (!alive && !stop_.load())
+      log::warn("redis subscription lost; reconnecting", {{"channel", channel_}});
     redisFree(c);
   }
 }

@@ -21,7 +21,8 @@ namespace jb {
 class RedisSubscriber {
  public:
   using OnMessage = std::function<void(const std::string& channel, const std::string& message)>;
-  RedisSubscriber(RedisOptions opts, std::string channel, OnMessage on_message, std::function<void()> on_reconnect);
+  RedisSubscriber(RedisOptions opts, std::string channel, OnMessage on_message,
+                  std::function<void()> on_reconnect);
   ~RedisSubscriber();
   void start();
   void stop();

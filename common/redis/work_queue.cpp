@@ -1,9 +1,9 @@
 // work_queue.cpp — see work_queue.h.
 #include "common/redis/work_queue.h"
 
+#include "common/core/text.h"
 #include "common/redis/keys.h"
 #include "common/redis/script.h"
-#include "common/core/text.h"
 
 namespace jb::workq {
 
@@ -16,7 +16,9 @@ local function jb_owns(stream, group, consumer, id)
 end
 )lua";
 
-std::string guarded(const char* body) { return std::string(kOwnerGuard) + body; }
+std::string guarded(const char* body) {
+  return std::string(kOwnerGuard) + body;
+}
 
 // KEYS[1] stream, KEYS[2] dead letters; ARGV group, consumer, id, fields... →
 // 1 moved, 0 not ours. XADD and XACK happen together or not at all.
@@ -58,9 +60,13 @@ Result<bool> flag(const Result<RedisReply>& r) {
 
 }  // namespace
 
-const char* owner_guard_lua() { return kOwnerGuard; }
+const char* owner_guard_lua() {
+  return kOwnerGuard;
+}
 
-Names default_names() { return {keys::work_stream(), keys::work_group(), keys::work_dead_letter()}; }
+Names default_names() {
+  return {keys::work_stream(), keys::work_group(), keys::work_dead_letter()};
+}
 
 std::vector<Item> parse_entries(const RedisReply& entries) {
   std::vector<Item> out;
@@ -99,8 +105,9 @@ Result<std::string> enqueue(RedisConnection& c, const Names& n,
   return r->str;
 }
 
-static Result<std::vector<Item>> read_group(RedisConnection& c, const Names& n, const std::string& consumer,
-                                            int count, int block_ms, const std::string& from) {
+static Result<std::vector<Item>> read_group(RedisConnection& c, const Names& n,
+                                            const std::string& consumer, int count, int block_ms,
+                                            const std::string& from) {
   RedisArgv argv{"XREADGROUP", "GROUP", n.group, consumer, "COUNT", std::to_string(count)};
   if (block_ms >= 0) {
     argv.push_back("BLOCK");
@@ -128,8 +135,8 @@ Result<std::vector<Item>> read_new(RedisConnection& c, const Names& n, const std
   return read_group(c, n, consumer, count, block_ms, ">");
 }
 
-Result<std::vector<Item>> read_own_pending(RedisConnection& c, const Names& n, const std::string& consumer,
-                                           int count) {
+Result<std::vector<Item>> read_own_pending(RedisConnection& c, const Names& n,
+                                           const std::string& consumer, int count) {
   auto items = read_group(c, n, consumer, count, -1, "0");
   if (!items.ok()) return items;
   // Re-reading pending entries does not bump the delivery counter: fetch it.
@@ -141,8 +148,8 @@ Result<std::vector<Item>> read_own_pending(RedisConnection& c, const Names& n, c
   return items;
 }
 
-Result<std::vector<Item>> claim_stale(RedisConnection& c, const Names& n, const std::string& consumer,
-                                      int64_t min_idle_ms, int count) {
+Result<std::vector<Item>> claim_stale(RedisConnection& c, const Names& n,
+                                      const std::string& consumer, int64_t min_idle_ms, int count) {
   auto r = c.command({"XAUTOCLAIM", n.stream, n.group, consumer, std::to_string(min_idle_ms), "0-0",
                       "COUNT", std::to_string(count)});
   if (!r.ok()) {
@@ -168,14 +175,16 @@ Status ack(RedisConnection& c, const Names& n, const std::string& id) {
   return Status::Ok();
 }
 
-Result<bool> ack_owned(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id) {
+Result<bool> ack_owned(RedisConnection& c, const Names& n, const std::string& consumer,
+                       const std::string& id) {
   return flag(kAckOwned.run(c, {n.stream}, {n.group, consumer, id}));
 }
 
-Result<bool> dead_letter(RedisConnection& c, const Names& n, const std::string& consumer, const Item& item,
-                         const std::string& error) {
-  std::vector<std::string> args{n.group,     consumer, item.id, "original_id", item.id, "error", error,
-                                "deliveries", std::to_string(item.deliveries)};
+Result<bool> dead_letter(RedisConnection& c, const Names& n, const std::string& consumer,
+                         const Item& item, const std::string& error) {
+  std::vector<std::string> args{n.group,       consumer,     item.id,
+                                "original_id", item.id,      "error",
+                                error,         "deliveries", std::to_string(item.deliveries)};
   for (const auto& [k, v] : item.fields) {
     args.push_back("f." + k);
     args.push_back(v);
@@ -183,16 +192,18 @@ Result<bool> dead_letter(RedisConnection& c, const Names& n, const std::string& 
   return flag(kDeadLetter.run(c, {n.stream, n.dead_letter}, args));
 }
 
-Result<bool> hand_back(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id,
-                       int64_t idle_ms) {
+Result<bool> hand_back(RedisConnection& c, const Names& n, const std::string& consumer,
+                       const std::string& id, int64_t idle_ms) {
   return flag(kSetIdle.run(c, {n.stream}, {n.group, consumer, id, std::to_string(idle_ms)}));
 }
 
-Result<bool> renew(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id) {
+Result<bool> renew(RedisConnection& c, const Names& n, const std::string& consumer,
+                   const std::string& id) {
   return hand_back(c, n, consumer, id, 0);
 }
 
-Result<bool> owns(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id) {
+Result<bool> owns(RedisConnection& c, const Names& n, const std::string& consumer,
+                  const std::string& id) {
   return flag(kOwns.run(c, {n.stream}, {n.group, consumer, id}));
 }
 

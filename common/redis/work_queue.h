@@ -45,8 +45,8 @@ Result<std::vector<Item>> read_new(RedisConnection& c, const Names& n, const std
 Result<std::vector<Item>> read_own_pending(RedisConnection& c, const Names& n,
                                            const std::string& consumer, int count);
 // Takes over entries idle for at least min_idle_ms (a dead or stuck consumer's).
-Result<std::vector<Item>> claim_stale(RedisConnection& c, const Names& n, const std::string& consumer,
-                                     int64_t min_idle_ms, int count);
+Result<std::vector<Item>> claim_stale(RedisConnection& c, const Names& n,
+                                      const std::string& consumer, int64_t min_idle_ms, int count);
 // Ownership: an entry belongs to the consumer it was last delivered or claimed
 // to. The calls below that take a consumer act only while that consumer still
 // owns the entry (checked and done in one Lua script), so a consumer that lost
@@ -54,20 +54,23 @@ Result<std::vector<Item>> claim_stale(RedisConnection& c, const Names& n, const 
 // dead-letter it. `ack` without a consumer is for tools and tests.
 Status ack(RedisConnection& c, const Names& n, const std::string& id);
 // Acks the entry if `consumer` owns it; false when it does not (any more).
-Result<bool> ack_owned(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id);
+Result<bool> ack_owned(RedisConnection& c, const Names& n, const std::string& consumer,
+                       const std::string& id);
 // Copies the entry with its error to the dead-letter stream and acks it,
 // atomically, if `consumer` owns it; false when it does not.
-Result<bool> dead_letter(RedisConnection& c, const Names& n, const std::string& consumer, const Item& item,
-                         const std::string& error);
+Result<bool> dead_letter(RedisConnection& c, const Names& n, const std::string& consumer,
+                         const Item& item, const std::string& error);
 // Makes an entry this consumer owns immediately claimable by others (sets its
 // idle time to idle_ms); false when it is not ours.
-Result<bool> hand_back(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id,
-                       int64_t idle_ms);
+Result<bool> hand_back(RedisConnection& c, const Names& n, const std::string& consumer,
+                       const std::string& id, int64_t idle_ms);
 // Renews this consumer's lease on an entry (resets its idle time to 0); false
 // when the entry is no longer ours (claimed by another, acked or deleted).
-Result<bool> renew(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id);
+Result<bool> renew(RedisConnection& c, const Names& n, const std::string& consumer,
+                   const std::string& id);
 // Whether `consumer` owns the entry now.
-Result<bool> owns(RedisConnection& c, const Names& n, const std::string& consumer, const std::string& id);
+Result<bool> owns(RedisConnection& c, const Names& n, const std::string& consumer,
+                  const std::string& id);
 // The Lua guard the scripts above use, for scripts elsewhere that must only
 // write while a consumer owns its entry: with KEYS[k] = stream and
 // ARGV[a], ARGV[a+1], ARGV[a+2] = group, consumer, entry id,

@@ -12,20 +12,24 @@ void add_admin_routes(http::Server& server, metrics::Registry& registry, HealthS
       [&state, service](http::Request&) {
         json::Writer w;
         bool stopping = state.stopping.load();
-        w.begin_object().kv("status", stopping ? "stopping" : "ok").kv("service", service).end_object();
+        w.begin_object()
+            .kv("status", stopping ? "stopping" : "ok")
+            .kv("service", service)
+            .end_object();
         return http::Response::json(stopping ? 503 : 200, w.str());
       },
       http::Exec::inline_);
   server.route(
       "GET", "/metrics",
       [&registry](http::Request&) {
-        return http::Response::text(200, registry.render(), "text/plain; version=0.0.4; charset=utf-8");
+        return http::Response::text(200, registry.render(),
+                                    "text/plain; version=0.0.4; charset=utf-8");
       },
       http::Exec::pool);
 }
 
-http::ServerOptions admin_server_options(const std::string& name, const std::string& host, uint16_t port,
-                                         int pool_threads) {
+http::ServerOptions admin_server_options(const std::string& name, const std::string& host,
+                                         uint16_t port, int pool_threads) {
   http::ServerOptions o;
   o.name = name;
   o.host = host;

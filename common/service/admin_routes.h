@@ -14,8 +14,8 @@
 #include <functional>
 #include <string>
 
-#include "common/net/http_server.h"
 #include "common/core/metrics.h"
+#include "common/net/http_server.h"
 
 namespace jb {
 
@@ -28,7 +28,7 @@ void add_admin_routes(http::Server& server, metrics::Registry& registry, HealthS
 
 // Options of a service's small admin server (no access log: scrapes and
 // probes would flood it).
-http::ServerOptions admin_server_options(const std::string& name, const std::string& host, uint16_t port,
-                                         int pool_threads);
+http::ServerOptions admin_server_options(const std::string& name, const std::string& host,
+                                         uint16_t port, int pool_threads);
 
 }  // namespace jb

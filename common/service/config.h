@@ -7,10 +7,10 @@
 #include <string>
 
 #include "common/core/config.h"
-#include "common/net/http_client.h"
 #include "common/core/log.h"
-#include "common/redis/client.h"
 #include "common/jellyfin/server_budget.h"
+#include "common/net/http_client.h"
+#include "common/redis/client.h"
 
 namespace jb {
 

@@ -10,18 +10,25 @@ namespace jb::sync {
 
 const char* feature_name(Feature f) {
   switch (f) {
-    case Feature::watchlist: return "watchlist";
-    case Feature::history: return "history";
-    case Feature::progress: return "progress";
+    case Feature::watchlist:
+      return "watchlist";
+    case Feature::history:
+      return "history";
+    case Feature::progress:
+      return "progress";
   }
   return "watchlist";
 }
 
 bool parse_feature(const std::string& s, Feature& out) {
-  if (s == "watchlist") out = Feature::watchlist;
-  else if (s == "history") out = Feature::history;
-  else if (s == "progress") out = Feature::progress;
-  else return false;
+  if (s == "watchlist")
+    out = Feature::watchlist;
+  else if (s == "history")
+    out = Feature::history;
+  else if (s == "progress")
+    out = Feature::progress;
+  else
+    return false;
   return true;
 }
 
@@ -38,7 +45,8 @@ std::vector<Feature> Pair::enabled() const {
 
 namespace {
 
-std::vector<std::string> string_array(const json::Value& v, const std::string& field, json::Fields& f) {
+std::vector<std::string> string_array(const json::Value& v, const std::string& field,
+                                      json::Fields& f) {
   std::vector<std::string> out;
   if (!v.IsArray()) {
     f.add_problem(field, "must be an array of library ids");
@@ -55,14 +63,18 @@ std::vector<std::string> string_array(const json::Value& v, const std::string& f
   return out;
 }
 
-void read_feature(const json::Value& v, const std::string& name, FeatureConfig& fc, json::Fields& f) {
+void read_feature(const json::Value& v, const std::string& name, FeatureConfig& fc,
+                  json::Fields& f) {
   if (!v.IsObject()) {
     f.add_problem("features." + name, "must be an object {enabled, add, remove}");
     return;
   }
   for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
     std::string k(it->name.GetString(), it->name.GetStringLength());
-    bool* slot = k == "enabled" ? &fc.enabled : k == "add" ? &fc.add : k == "remove" ? &fc.remove : nullptr;
+    bool* slot = k == "enabled"  ? &fc.enabled
+                 : k == "add"    ? &fc.add
+                 : k == "remove" ? &fc.remove
+                                 : nullptr;
     if (!slot) {
       f.add_problem("features." + name + "." + k, "is not a known switch (enabled, add, remove)");
     } else if (!it->value.IsBool()) {
@@ -83,21 +95,28 @@ Result<Pair> pair_from_json(const json::Value& body, const Pair* existing,
   } else {
     p.watchlist.enabled = p.history.enabled = p.progress.enabled = true;
   }
-  f.reject_unknown({"name", "source", "target", "mode", "features", "libraries", "schedule", "dry_run"});
+  f.reject_unknown(
+      {"name", "source", "target", "mode", "features", "libraries", "schedule", "dry_run"});
   auto name = f.string("name", false, 100);
   if (name) p.name = *name;
-  auto mine = [&](const std::string& id) { return std::find(own.begin(), own.end(), id) != own.end(); };
+  auto mine = [&](const std::string& id) {
+    return std::find(own.begin(), own.end(), id) != own.end();
+  };
   for (const char* side : {"source", "target"}) {
     auto v = f.string(side, existing == nullptr, 64);
     if (!v) continue;
     if (!mine(*v)) f.add_problem(side, "is not one of your connections");
     (std::string(side) == "source" ? p.source : p.target) = *v;
   }
-  if (!p.source.empty() && p.source == p.target) f.add_problem("target", "must be another connection than source");
+  if (!p.source.empty() && p.source == p.target)
+    f.add_problem("target", "must be another connection than source");
   if (auto mode = f.string("mode", false, 16)) {
-    if (*mode == "one-way") p.two_way = false;
-    else if (*mode == "two-way") p.two_way = true;
-    else f.add_problem("mode", "must be one-way or two-way");
+    if (*mode == "one-way")
+      p.two_way = false;
+    else if (*mode == "two-way")
+      p.two_way = true;
+    else
+      f.add_problem("mode", "must be one-way or two-way");
   }
   if (const auto* feats = f.object("features", false)) {
     for (auto it = feats->MemberBegin(); it != feats->MemberEnd(); ++it) {
@@ -107,7 +126,9 @@ Result<Pair> pair_from_json(const json::Value& body, const Pair* existing,
         f.add_problem("features." + k, "is not a feature (watchlist, history, progress)");
         continue;
       }
-      FeatureConfig& fc = feat == Feature::watchlist ? p.watchlist : feat == Feature::history ? p.history : p.progress;
+      FeatureConfig& fc = feat == Feature::watchlist ? p.watchlist
+                          : feat == Feature::history ? p.history
+                                                     : p.progress;
       read_feature(it->value, k, fc, f);
     }
   }
@@ -122,9 +143,12 @@ Result<Pair> pair_from_json(const json::Value& body, const Pair* existing,
     } else {
       for (auto it = libs->MemberBegin(); it != libs->MemberEnd(); ++it) {
         std::string k(it->name.GetString(), it->name.GetStringLength());
-        if (k == "source") p.source_libraries = string_array(it->value, "libraries.source", f);
-        else if (k == "target") p.target_libraries = string_array(it->value, "libraries.target", f);
-        else f.add_problem("libraries." + k, "is not known (source, target)");
+        if (k == "source")
+          p.source_libraries = string_array(it->value, "libraries.source", f);
+        else if (k == "target")
+          p.target_libraries = string_array(it->value, "libraries.target", f);
+        else
+          f.add_problem("libraries." + k, "is not known (source, target)");
       }
     }
   }
@@ -142,7 +166,8 @@ Result<Pair> pair_from_json(const json::Value& body, const Pair* existing,
       }
       for (auto it = sched->MemberBegin(); it != sched->MemberEnd(); ++it)
         if (std::string(it->name.GetString()) != "every_minutes")
-          f.add_problem(std::string("schedule.") + it->name.GetString(), "is not known (every_minutes)");
+          f.add_problem(std::string("schedule.") + it->name.GetString(),
+                        "is not known (every_minutes)");
     } else {
       f.add_problem("schedule", "must be \"manual\" or {\"every_minutes\": 15 or more}");
     }
@@ -154,12 +179,21 @@ Result<Pair> pair_from_json(const json::Value& body, const Pair* existing,
 
 std::string pair_to_json(const Pair& p, const std::string& extra) {
   json::Writer w;
-  w.begin_object().kv("id", p.id).kv("name", p.name).kv("source", p.source).kv("target", p.target)
+  w.begin_object()
+      .kv("id", p.id)
+      .kv("name", p.name)
+      .kv("source", p.source)
+      .kv("target", p.target)
       .kv("mode", p.two_way ? "two-way" : "one-way");
   w.key("features").begin_object();
   for (Feature f : kFeatures) {
     const auto& c = p.feature(f);
-    w.key(feature_name(f)).begin_object().kv("enabled", c.enabled).kv("add", c.add).kv("remove", c.remove).end_object();
+    w.key(feature_name(f))
+        .begin_object()
+        .kv("enabled", c.enabled)
+        .kv("add", c.add)
+        .kv("remove", c.remove)
+        .end_object();
   }
   w.end_object();
   if (p.source_libraries.empty() && p.target_libraries.empty()) {
@@ -171,9 +205,13 @@ std::string pair_to_json(const Pair& p, const std::string& extra) {
     for (const auto& l : p.target_libraries) w.value(l);
     w.end_array().end_object();
   }
-  if (p.every_minutes == 0) w.kv("schedule", "manual");
-  else w.key("schedule").begin_object().kv("every_minutes", p.every_minutes).end_object();
-  w.kv("dry_run", p.dry_run).kv("created_at", timeutil::format_rfc3339(p.created_ms * 1000)).end_object();
+  if (p.every_minutes == 0)
+    w.kv("schedule", "manual");
+  else
+    w.key("schedule").begin_object().kv("every_minutes", p.every_minutes).end_object();
+  w.kv("dry_run", p.dry_run)
+      .kv("created_at", timeutil::format_rfc3339(p.created_ms * 1000))
+      .end_object();
   std::string s = w.str();
   if (!extra.empty()) s.insert(s.size() - 1, "," + extra);
   return s;
@@ -192,28 +230,34 @@ Result<Pair> pair_from_stored(const std::string& stored) {
   if (const auto* feats = json::member(*d, "features"))
     for (Feature fe : kFeatures)
       if (const auto* c = json::member(*feats, feature_name(fe))) {
-        FeatureConfig& fc = fe == Feature::watchlist ? p.watchlist : fe == Feature::history ? p.history : p.progress;
+        FeatureConfig& fc = fe == Feature::watchlist ? p.watchlist
+                            : fe == Feature::history ? p.history
+                                                     : p.progress;
         fc.enabled = json::get_bool(*c, "enabled");
         fc.add = json::get_bool(*c, "add", true);
         fc.remove = json::get_bool(*c, "remove");
       }
   if (const auto* libs = json::member(*d, "libraries"); libs && libs->IsObject()) {
-    if (const auto* s = json::member(*libs, "source")) p.source_libraries = string_array(*s, "x", f);
-    if (const auto* t = json::member(*libs, "target")) p.target_libraries = string_array(*t, "x", f);
+    if (const auto* s = json::member(*libs, "source"))
+      p.source_libraries = string_array(*s, "x", f);
+    if (const auto* t = json::member(*libs, "target"))
+      p.target_libraries = string_array(*t, "x", f);
   }
   if (const auto* sched = json::member(*d, "schedule"); sched && sched->IsObject())
     p.every_minutes = json::get_int(*sched, "every_minutes");
   p.dry_run = json::get_bool(*d, "dry_run");
-  if (auto t = timeutil::parse_iso8601(json::get_string(*d, "created_at"))) p.created_ms = *t / 1000;
+  if (auto t = timeutil::parse_iso8601(json::get_string(*d, "created_at")))
+    p.created_ms = *t / 1000;
   return p;
 }
 
 std::string encode_entry(const SideEntry& e) {
   const State& s = e.state;
-  return std::string(s.favorite ? "1" : "0") + "|" + (s.played ? "1" : "0") + "|" + std::to_string(s.position_ticks) +
-         "|" + std::to_string(s.runtime_ticks) + "|" + std::to_string(s.play_count) + "|" +
-         (s.last_played_us ? std::to_string(*s.last_played_us) : "") + "|" + text::join(e.own_ids, ",") + "|" +
-         text::join(e.other_ids, ",") + "|" + e.name;
+  return std::string(s.favorite ? "1" : "0") + "|" + (s.played ? "1" : "0") + "|" +
+         std::to_string(s.position_ticks) + "|" + std::to_string(s.runtime_ticks) + "|" +
+         std::to_string(s.play_count) + "|" +
+         (s.last_played_us ? std::to_string(*s.last_played_us) : "") + "|" +
+         text::join(e.own_ids, ",") + "|" + text::join(e.other_ids, ",") + "|" + e.name;
 }
 
 bool decode_entry(const std::string& v, SideEntry& e) {
@@ -242,7 +286,8 @@ bool decode_entry(const std::string& v, SideEntry& e) {
 }
 
 std::string encode_baseline(const Baseline& b) {
-  return std::string(b.present ? "1" : "0") + "|" + (b.last_played_us ? std::to_string(*b.last_played_us) : "") + "|" +
+  return std::string(b.present ? "1" : "0") + "|" +
+         (b.last_played_us ? std::to_string(*b.last_played_us) : "") + "|" +
          std::to_string(b.position_ticks);
 }
 
@@ -257,11 +302,17 @@ bool decode_baseline(const std::string& v, Baseline& b) {
   return true;
 }
 
-std::string pair_key(const std::string& id) { return "jb:pair:" + id; }
-std::string run_key(const std::string& id) { return "jb:run:" + id; }
+std::string pair_key(const std::string& id) {
+  return "jb:pair:" + id;
+}
+std::string run_key(const std::string& id) {
+  return "jb:run:" + id;
+}
 std::string run_feature_key(const std::string& run, Feature f, char which) {
   return "jb:run:" + run + ":" + feature_name(f) + ":" + std::string(1, which);
 }
-std::string baseline_key(const std::string& pair, Feature f) { return "jb:pair:" + pair + ":base:" + feature_name(f); }
+std::string baseline_key(const std::string& pair, Feature f) {
+  return "jb:pair:" + pair + ":base:" + feature_name(f);
+}
 
 }  // namespace jb::sync

@@ -40,7 +40,7 @@ struct Pair {
   bool two_way = false;
   FeatureConfig watchlist, history, progress;
   std::vector<std::string> source_libraries, target_libraries;  // override; empty = the whitelist
-  int64_t every_minutes = 0;  // 0 = manual
+  int64_t every_minutes = 0;                                    // 0 = manual
   bool dry_run = false;
   int64_t created_ms = 0;
 
@@ -54,7 +54,8 @@ constexpr int64_t kMinScheduleMinutes = 15;
 // are the caller's connection ids. Errors: 400 "invalid_request" with every
 // field problem listed (json::Fields).
 Result<Pair> pair_from_json(const json::Value& body, const Pair* existing,
-                            const std::vector<std::string>& own_connections, json::Fields& problems);
+                            const std::vector<std::string>& own_connections,
+                            json::Fields& problems);
 std::string pair_to_json(const Pair& p, const std::string& extra_members = "");
 Result<Pair> pair_from_stored(const std::string& stored_json);
 

@@ -55,7 +55,8 @@ TEST(PairValidation, ConnectionsMustBeYoursAndDistinct) {
   auto same = parse(R"({"source":"c2","target":"c2"})");
   ASSERT_FALSE(same.pair.ok());
   EXPECT_TRUE(has_problem(same, "target"));
-  EXPECT_NE(same.pair.error().message.find("another connection"), std::string::npos) << same.pair.error().message;
+  EXPECT_NE(same.pair.error().message.find("another connection"), std::string::npos)
+      << same.pair.error().message;
 
   auto missing = parse(R"({"source":"c1"})");
   ASSERT_FALSE(missing.pair.ok());
@@ -63,11 +64,12 @@ TEST(PairValidation, ConnectionsMustBeYoursAndDistinct) {
 }
 
 TEST(PairValidation, EveryProblemIsNamedAtOnce) {
-  auto p = parse(R"({"source":"c1","target":"c2","mode":"sideways","features":{"ratings":{"enabled":true},
+  auto p = parse(
+      R"({"source":"c1","target":"c2","mode":"sideways","features":{"ratings":{"enabled":true},
     "history":{"enabled":"yes","delete":true}},"schedule":{"every_minutes":5},"dry_run":1,"colour":"red"})");
   ASSERT_FALSE(p.pair.ok());
-  for (const char* f : {"mode", "features.ratings", "features.history.enabled", "features.history.delete",
-                        "schedule.every_minutes", "dry_run", "colour"})
+  for (const char* f : {"mode", "features.ratings", "features.history.enabled",
+                        "features.history.delete", "schedule.every_minutes", "dry_run", "colour"})
     EXPECT_TRUE(has_problem(p, f)) << f;
 }
 
@@ -81,11 +83,13 @@ TEST(PairValidation, ScheduleAndLibraries) {
   EXPECT_EQ(p.pair->target_libraries, (std::vector<std::string>{"x"}));
 
   EXPECT_FALSE(parse(R"({"source":"c1","target":"c2","schedule":{"every_minutes":14}})").pair.ok());
-  EXPECT_FALSE(parse(R"({"source":"c1","target":"c2","schedule":{"every_minutes":15.5}})").pair.ok());
+  EXPECT_FALSE(
+      parse(R"({"source":"c1","target":"c2","schedule":{"every_minutes":15.5}})").pair.ok());
   EXPECT_FALSE(parse(R"({"source":"c1","target":"c2","schedule":"hourly"})").pair.ok());
   EXPECT_FALSE(parse(R"({"source":"c1","target":"c2","libraries":["a"]})").pair.ok());
   EXPECT_FALSE(parse(R"({"source":"c1","target":"c2","libraries":{"source":[1]}})").pair.ok());
-  EXPECT_TRUE(parse(R"({"source":"c1","target":"c2","schedule":"manual","libraries":null})").pair.ok());
+  EXPECT_TRUE(
+      parse(R"({"source":"c1","target":"c2","schedule":"manual","libraries":null})").pair.ok());
 }
 
 TEST(PairValidation, AtLeastOneFeatureStaysEnabled) {
@@ -96,9 +100,11 @@ TEST(PairValidation, AtLeastOneFeatureStaysEnabled) {
 }
 
 TEST(PairValidation, PatchChangesOnlyWhatIsGiven) {
-  auto created = parse(R"({"name":"home","source":"c1","target":"c2","features":{"history":{"remove":true}}})");
+  auto created = parse(
+      R"({"name":"home","source":"c1","target":"c2","features":{"history":{"remove":true}}})");
   ASSERT_TRUE(created.pair.ok());
-  auto patched = parse(R"({"mode":"two-way","features":{"watchlist":{"enabled":false}}})", &*created.pair);
+  auto patched =
+      parse(R"({"mode":"two-way","features":{"watchlist":{"enabled":false}}})", &*created.pair);
   ASSERT_TRUE(patched.pair.ok());
   EXPECT_EQ(patched.pair->name, "home");
   EXPECT_EQ(patched.pair->source, "c1");

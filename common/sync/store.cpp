@@ -5,16 +5,22 @@
 
 #include "common/core/json.h"
 #include "common/core/random.h"
-#include "common/redis/script.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
+#include "common/redis/script.h"
 
 namespace jb::sync {
 
 namespace {
-std::string owner_set(const std::string& uid) { return "jb:user:" + uid + ":pairs"; }
-std::string active_key(const std::string& pair) { return "jb:pair:" + pair + ":active"; }
-std::string runs_key(const std::string& pair) { return "jb:pair:" + pair + ":runs"; }
+std::string owner_set(const std::string& uid) {
+  return "jb:user:" + uid + ":pairs";
+}
+std::string active_key(const std::string& pair) {
+  return "jb:pair:" + pair + ":active";
+}
+std::string runs_key(const std::string& pair) {
+  return "jb:pair:" + pair + ":runs";
+}
 const char* kScheduled = "jb:pairs:scheduled";
 
 // Claims due pairs and moves each on by its interval (from now, so a worker
@@ -40,8 +46,8 @@ return 0
 }  // namespace
 
 Status SyncStore::save_pair(const Pair& p) {
-  auto r = redis_.pipeline({{"HSET", pair_key(p.id), "owner", p.owner, "json", pair_to_json(p), "every_minutes",
-                             std::to_string(p.every_minutes)},
+  auto r = redis_.pipeline({{"HSET", pair_key(p.id), "owner", p.owner, "json", pair_to_json(p),
+                             "every_minutes", std::to_string(p.every_minutes)},
                             {"SADD", owner_set(p.owner), p.id}});
   if (!r.ok()) return r.error();
   return Status::Ok();
@@ -58,7 +64,8 @@ Result<std::optional<Pair>> SyncStore::get_pair(const std::string& id) {
   return std::optional<Pair>(*p);
 }
 
-Result<std::optional<Pair>> SyncStore::get_owned_pair(const std::string& id, const std::string& owner) {
+Result<std::optional<Pair>> SyncStore::get_owned_pair(const std::string& id,
+                                                      const std::string& owner) {
   auto p = get_pair(id);
   if (!p.ok() || !p->has_value()) return p;
   if ((*p)->owner != owner) return std::optional<Pair>{};
@@ -81,8 +88,9 @@ Result<std::vector<Pair>> SyncStore::list_pairs(const std::string& owner) {
 }
 
 Status SyncStore::delete_pair(const Pair& p) {
-  std::vector<RedisArgv> cmds{{"DEL", pair_key(p.id)}, {"SREM", owner_set(p.owner), p.id}, {"ZREM", kScheduled, p.id},
-                              {"DEL", runs_key(p.id)}, {"DEL", active_key(p.id)}, {"DEL", "jb:pair:" + p.id + ":fails"}};
+  std::vector<RedisArgv> cmds{{"DEL", pair_key(p.id)},    {"SREM", owner_set(p.owner), p.id},
+                              {"ZREM", kScheduled, p.id}, {"DEL", runs_key(p.id)},
+                              {"DEL", active_key(p.id)},  {"DEL", "jb:pair:" + p.id + ":fails"}};
   for (Feature f : kFeatures) cmds.push_back({"DEL", baseline_key(p.id, f)});
   auto r = redis_.pipeline(cmds);
   if (!r.ok()) return r.error();
@@ -115,7 +123,8 @@ Result<RunCreated> SyncStore::create_run(const Pair& p, const std::string& trigg
   RunCreated out;
   out.run_id = rnd::id128();
   for (int attempt = 0;; ++attempt) {
-    auto slot = redis_.command({"SET", active_key(p.id), out.run_id, "NX", "PX", std::to_string(6LL * 3600 * 1000)});
+    auto slot = redis_.command(
+        {"SET", active_key(p.id), out.run_id, "NX", "PX", std::to_string(6LL * 3600 * 1000)});
     if (!slot.ok()) return slot.error();
     if (!slot->is_nil()) break;
     auto cur = redis_.command({"GET", active_key(p.id)});
@@ -126,30 +135,41 @@ Result<RunCreated> SyncStore::create_run(const Pair& p, const std::string& trigg
       return out;
     }
     // The active run finished between SET and GET: take the slot now.
-    if (attempt >= 3) return Error("redis_busy", "The pair's run slot keeps changing; try again.", 503);
+    if (attempt >= 3)
+      return Error("redis_busy", "The pair's run slot keeps changing; try again.", 503);
   }
   int64_t now = timeutil::now_unix_ms();
-  auto r = redis_.pipeline({{"HSET", run_key(out.run_id), "id", out.run_id, "pair", p.id, "owner", p.owner, "state",
-                             run_state::queued, "phase", "queued", "trigger", trigger, "dry_run", p.dry_run ? "1" : "0",
-                             "mode", p.two_way ? "two-way" : "one-way", "created_ms", std::to_string(now)},
+  auto r = redis_.pipeline({{"HSET",       run_key(out.run_id),
+                             "id",         out.run_id,
+                             "pair",       p.id,
+                             "owner",      p.owner,
+                             "state",      run_state::queued,
+                             "phase",      "queued",
+                             "trigger",    trigger,
+                             "dry_run",    p.dry_run ? "1" : "0",
+                             "mode",       p.two_way ? "two-way" : "one-way",
+                             "created_ms", std::to_string(now)},
                             {"ZADD", runs_key(p.id), std::to_string(now), out.run_id},
                             {"ZREMRANGEBYRANK", runs_key(p.id), "0", "-201"}});
-  bool written = r.ok() && std::none_of(r->begin(), r->end(), [](const RedisReply& x) { return x.is_error(); });
+  bool written = r.ok() && std::none_of(r->begin(), r->end(),
+                                        [](const RedisReply& x) { return x.is_error(); });
   if (!written) {
     (void)release_active(p.id, out.run_id);
     return r.ok() ? Error("redis_error", "The run could not be recorded.", 503) : r.error();
   }
   auto q = enqueue({{"type", "sync.plan"}, {"run", out.run_id}});
   if (!q.ok()) {
-    (void)redis_.command({"HSET", run_key(out.run_id), "state", run_state::failed, "phase", "done", "error",
-                          "The run could not be queued: " + q.error().message, "finished_ms", std::to_string(now)});
+    (void)redis_.command({"HSET", run_key(out.run_id), "state", run_state::failed, "phase", "done",
+                          "error", "The run could not be queued: " + q.error().message,
+                          "finished_ms", std::to_string(now)});
     (void)release_active(p.id, out.run_id);
     return q.error();
   }
   return out;
 }
 
-Result<std::string> SyncStore::enqueue(const std::vector<std::pair<std::string, std::string>>& fields) {
+Result<std::string> SyncStore::enqueue(
+    const std::vector<std::pair<std::string, std::string>>& fields) {
   auto lease = redis_.acquire();
   return workq::enqueue(*lease, queue_, fields);
 }
@@ -191,12 +211,20 @@ std::string run_to_json(const std::map<std::string, std::string>& run) {
   };
   auto date = [&](const char* k, json::Writer& w, const char* name) {
     int64_t ms = std::atoll(get(k).c_str());
-    if (ms > 0) w.kv(name, timeutil::format_rfc3339(ms * 1000));
-    else w.kv_null(name);
+    if (ms > 0)
+      w.kv(name, timeutil::format_rfc3339(ms * 1000));
+    else
+      w.kv_null(name);
   };
   json::Writer w;
-  w.begin_object().kv("id", get("id")).kv("pair", get("pair")).kv("state", get("state")).kv("phase", get("phase"))
-      .kv("trigger", get("trigger")).kv("mode", get("mode")).kv("dry_run", get("dry_run") == "1")
+  w.begin_object()
+      .kv("id", get("id"))
+      .kv("pair", get("pair"))
+      .kv("state", get("state"))
+      .kv("phase", get("phase"))
+      .kv("trigger", get("trigger"))
+      .kv("mode", get("mode"))
+      .kv("dry_run", get("dry_run") == "1")
       .kv("bootstrap", get("bootstrap") == "1");
   date("created_ms", w, "created_at");
   date("started_ms", w, "started_at");

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "common/redis/client.h"
-#include "common/sync/model.h"
 #include "common/redis/work_queue.h"
+#include "common/sync/model.h"
 
 namespace jb::sync {
 

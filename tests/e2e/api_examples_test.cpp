@@ -22,12 +22,14 @@ const char* kSampleServer = "http://192.168.1.20:8096";
 const char* kSampleSource = "c0ffee00c0ffee00c0ffee00c0ffee00";
 const char* kSampleTarget = "c0ffee11c0ffee11c0ffee11c0ffee11";
 const char* kSampleUser = "a11ce000a11ce000a11ce000a11ce000";
-const char* kSampleLibrary = "11b0000011b0000011b00000"  // split to stay readable
-                             "11b00000";
+const char* kSampleLibrary =
+    "11b0000011b0000011b00000"  // split to stay readable
+    "11b00000";
 const char* kSampleApiKey = "0123456789abcdef0123456789abcdef";
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+    s.replace(p, from.size(), to);
   return s;
 }
 
@@ -51,11 +53,14 @@ std::vector<Example> write_examples() {
       std::string method = m->name.GetString();
       for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       if (!examples) {
-        if (rb) out.push_back({method, p->name.GetString(), "", ""});  // a body without an example: reported
+        if (rb)
+          out.push_back(
+              {method, p->name.GetString(), "", ""});  // a body without an example: reported
         continue;
       }
       for (auto e = examples->MemberBegin(); e != examples->MemberEnd(); ++e)
-        out.push_back({method, p->name.GetString(), e->name.GetString(), json::stringify(e->value["value"])});
+        out.push_back(
+            {method, p->name.GetString(), e->name.GetString(), json::stringify(e->value["value"])});
     }
   return out;
 }
@@ -95,16 +100,21 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
     SCOPED_TRACE(ex.method + " " + ex.path + " example '" + ex.name + "'");
     ASSERT_FALSE(ex.name.empty()) << "a write route whose body has no example";
     std::string body = ex.body;
-    for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
-             {kSampleServer, e.b.url()}, {kSampleSource, e.conn_a}, {kSampleTarget, e.conn_b},
-             {kSampleUser, demo_id}, {kSampleLibrary, library}, {kSampleApiKey, api_key}})
+    for (auto [from, to] :
+         std::vector<std::pair<std::string, std::string>>{{kSampleServer, e.b.url()},
+                                                          {kSampleSource, e.conn_a},
+                                                          {kSampleTarget, e.conn_b},
+                                                          {kSampleUser, demo_id},
+                                                          {kSampleLibrary, library},
+                                                          {kSampleApiKey, api_key}})
       body = replace_all(body, from, to);
     std::string path = ex.path;
     if (path.find("{id}") != std::string::npos) {
       std::string id = path.rfind("/api/v1/pairs/", 0) == 0 ? pair
-                       : ex.method == "PATCH"                ? api_key_connection
-                                                             : e.conn_a;
-      ASSERT_FALSE(id.empty()) << "the examples run in document order; the thing to change was not created";
+                       : ex.method == "PATCH"               ? api_key_connection
+                                                            : e.conn_a;
+      ASSERT_FALSE(id.empty())
+          << "the examples run in document order; the thing to change was not created";
       path = replace_all(path, "{id}", id);
     }
     auto r = e.call(ex.method, path, body);
@@ -113,7 +123,8 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
     EXPECT_LT(r->status, 300) << body << " → " << r->body;
     ++sent;
     auto d = e.json_of(r);
-    if (ex.path == "/api/v1/connections" && ex.name == "api_key") api_key_connection = json::get_string(d, "id");
+    if (ex.path == "/api/v1/connections" && ex.name == "api_key")
+      api_key_connection = json::get_string(d, "id");
     if (ex.path == "/api/v1/pairs" && pair.empty()) pair = json::get_string(d, "id");
   }
   EXPECT_EQ(sent, static_cast<int>(examples.size()));

@@ -6,8 +6,8 @@
 #include <set>
 #include <thread>
 
-#include "common/net/rpc.h"
 #include "common/core/time.h"
+#include "common/net/rpc.h"
 #include "tests/support/services.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
@@ -17,8 +17,8 @@ using namespace jb::testing;
 
 namespace {
 
-const std::vector<std::string> kContent = {"--demo", "--generate",
-                                           "movies=40,series=4,seasons=2,episodes=3,seed=11,variant=a,dup4k=25"};
+const std::vector<std::string> kContent = {
+    "--demo", "--generate", "movies=40,series=4,seasons=2,episodes=3,seed=11,variant=a,dup4k=25"};
 
 json::Document parse(const Result<HttpResponse>& r) {
   json::Document d;
@@ -50,12 +50,14 @@ struct Env {
     library_env.emplace("JB_INDEX_TICK_MS", "100");
     EXPECT_TRUE(stack.start_library(library_env));
     EXPECT_TRUE(stack.start_auth({{"JB_JELLYFIN_URL", jf.url()}, {"JB_RPC_TIMEOUT_MS", "5000"}}));
-    auto login = http.post_json(stack.api("/api/v1/auth/login"), R"({"username":"demo","password":"demo-password"})");
+    auto login = http.post_json(stack.api("/api/v1/auth/login"),
+                                R"({"username":"demo","password":"demo-password"})");
     token = json::get_string(*json::member(parse(login), "session"), "token");
     auto conns = parse(call("GET", "/api/v1/connections"));
     conn = json::get_string((*json::member(conns, "connections"))[0], "id");
   }
-  Result<HttpResponse> call(const std::string& method, const std::string& path, const std::string& body = "") {
+  Result<HttpResponse> call(const std::string& method, const std::string& path,
+                            const std::string& body = "") {
     HttpRequest r;
     r.method = method;
     r.url = stack.api(path);
@@ -119,7 +121,8 @@ TEST(Libraries, DiscoveryCachedAndRefreshedOnDemand) {
   for (const auto& l : (*json::member(d, "libraries")).GetArray()) {
     names.insert(json::get_string(l, "name"));
     EXPECT_EQ(json::get_string(l, "id").size(), 32u);
-    EXPECT_TRUE(json::get_bool(l, "whitelisted"));  // empty whitelist: all film and series libraries
+    EXPECT_TRUE(
+        json::get_bool(l, "whitelisted"));  // empty whitelist: all film and series libraries
     // Before any index: Jellyfin's own count, and no indexed count yet.
     if (json::get_string(l, "name") == "Shows") {
       EXPECT_EQ(json::get_int(l, "child_count", -1), 4) << "series, not episodes";
@@ -128,7 +131,8 @@ TEST(Libraries, DiscoveryCachedAndRefreshedOnDemand) {
     EXPECT_TRUE(json::member(l, "indexed_items")->IsNull());
     EXPECT_EQ(json::member(l, "item_count"), nullptr) << "one name, one meaning";
   }
-  EXPECT_TRUE(names.count("Movies") && names.count("Movies 4K") && names.count("Shows")) << first->body;
+  EXPECT_TRUE(names.count("Movies") && names.count("Movies 4K") && names.count("Shows"))
+      << first->body;
   EXPECT_TRUE(json::get_bool(d, "whitelist_all"));
   EXPECT_EQ(e.jf.requests("GET /UserViews"), 1);
   (void)e.call("GET", e.base() + "/libraries");  // cached
@@ -136,7 +140,8 @@ TEST(Libraries, DiscoveryCachedAndRefreshedOnDemand) {
   (void)e.call("GET", e.base() + "/libraries?refresh=true");  // "Load Libraries"
   EXPECT_EQ(e.jf.requests("GET /UserViews"), 2);
   EXPECT_EQ(e.call("GET", e.base() + "/libraries?refresh=maybe")->status, 400);
-  EXPECT_EQ(e.call("GET", "/api/v1/connections/" + std::string(32, '1') + "/libraries")->status, 404);
+  EXPECT_EQ(e.call("GET", "/api/v1/connections/" + std::string(32, '1') + "/libraries")->status,
+            404);
 }
 
 TEST(Libraries, ApiKeyConnectionsUseTheChosenUsersViews) {
@@ -149,13 +154,16 @@ TEST(Libraries, ApiKeyConnectionsUseTheChosenUsersViews) {
   std::string demo;
   for (const auto& u : users->GetArray())
     if (json::get_string(u, "Name") == "demo") demo = json::get_string(u, "Id");
-  auto c = e.call("POST", "/api/v1/connections",
-                  R"({"method":"api_key","server_url":")" + e.jf.url() + R"(","api_key":")" + key + R"("})");
+  auto c = e.call(
+      "POST", "/api/v1/connections",
+      R"({"method":"api_key","server_url":")" + e.jf.url() + R"(","api_key":")" + key + R"("})");
   ASSERT_EQ(c->status, 201);
   std::string id = json::get_string(parse(c), "id");
   // Pending (no user chosen yet): libraries are not available.
   EXPECT_EQ(e.call("GET", "/api/v1/connections/" + id + "/libraries")->status, 409);
-  ASSERT_EQ(e.call("PATCH", "/api/v1/connections/" + id, R"({"user_id":")" + demo + R"("})")->status, 200);
+  ASSERT_EQ(
+      e.call("PATCH", "/api/v1/connections/" + id, R"({"user_id":")" + demo + R"("})")->status,
+      200);
   ASSERT_TRUE(e.jf.reset_counters().ok());
   auto libs = e.call("GET", "/api/v1/connections/" + id + "/libraries");
   ASSERT_EQ(libs->status, 200) << libs->body;
@@ -179,18 +187,25 @@ TEST(Whitelist, ByIdWithPreciseErrorsAndMissingLibraries) {
   EXPECT_EQ(e.call("PUT", e.base() + "/whitelist", R"({})")->status, 400);
   EXPECT_EQ(e.call("PUT", e.base() + "/whitelist", "{")->status, 400);
 
-  auto ok = e.call("PUT", e.base() + "/whitelist", R"({"library_ids":[")" + e.libs["Movies"] + R"(",")" + e.libs["Shows"] + R"("]})");
+  auto ok =
+      e.call("PUT", e.base() + "/whitelist",
+             R"({"library_ids":[")" + e.libs["Movies"] + R"(",")" + e.libs["Shows"] + R"("]})");
   ASSERT_EQ(ok->status, 200) << ok->body;
   auto wl = parse(e.call("GET", e.base() + "/whitelist"));
   EXPECT_FALSE(json::get_bool(wl, "all"));
   // The change is published to auth-service. Events are notifications (Redis
   // holds the state): one published in the ~100 ms before library-service's
   // PUB socket has connected is lost, so a repeated change must get through.
-  EXPECT_TRUE(eventually([&] {
-    (void)e.call("PUT", e.base() + "/whitelist", R"({"library_ids":[")" + e.libs["Movies"] + R"(",")" + e.libs["Shows"] + R"("]})");
-    auto m = e.http.get(e.stack.api("/metrics"));
-    return m.ok() && m->body.find("jb_events_received_total{topic=\"library.whitelist\"}") != std::string::npos;
-  }, 5000));
+  EXPECT_TRUE(eventually(
+      [&] {
+        (void)e.call(
+            "PUT", e.base() + "/whitelist",
+            R"({"library_ids":[")" + e.libs["Movies"] + R"(",")" + e.libs["Shows"] + R"("]})");
+        auto m = e.http.get(e.stack.api("/metrics"));
+        return m.ok() && m->body.find("jb_events_received_total{topic=\"library.whitelist\"}") !=
+                             std::string::npos;
+      },
+      5000));
   EXPECT_EQ((*json::member(wl, "library_ids")).Size(), 2u);
   auto listed = parse(e.call("GET", e.base() + "/libraries"));
   for (const auto& l : (*json::member(listed, "libraries")).GetArray())
@@ -207,7 +222,10 @@ TEST(Whitelist, ByIdWithPreciseErrorsAndMissingLibraries) {
     json::Value folders(rapidjson::kArrayType);
     folders.PushBack(json::Value(e.libs["Movies"].c_str(), p.GetAllocator()), p.GetAllocator());
     p["EnabledFolders"] = folders;
-    ASSERT_EQ(e.jf.api("POST", "/Users/" + json::get_string(u, "Id") + "/Policy", *admin, json::stringify(p), "setup")->status, 204);
+    ASSERT_EQ(e.jf.api("POST", "/Users/" + json::get_string(u, "Id") + "/Policy", *admin,
+                       json::stringify(p), "setup")
+                  ->status,
+              204);
   }
   (void)e.call("GET", e.base() + "/libraries?refresh=true");
   auto after = parse(e.call("GET", e.base() + "/whitelist"));
@@ -221,9 +239,13 @@ TEST(Whitelist, ByIdWithPreciseErrorsAndMissingLibraries) {
 TEST(Index, BuildsAfterAWhitelistChangeAndAnswersLookups) {
   Env e;
   e.load_libraries();
-  ASSERT_EQ(e.call("PUT", e.base() + "/whitelist", R"({"library_ids":[")" + e.libs["Movies"] + R"(",")" +
-                                                       e.libs["Movies 4K"] + R"(",")" + e.libs["Shows"] + R"("]})")->status, 200);
-  ASSERT_TRUE(e.wait_index([](const json::Document& d) { return json::get_string(d, "state") == "ready"; }));
+  ASSERT_EQ(e.call("PUT", e.base() + "/whitelist",
+                   R"({"library_ids":[")" + e.libs["Movies"] + R"(",")" + e.libs["Movies 4K"] +
+                       R"(",")" + e.libs["Shows"] + R"("]})")
+                ->status,
+            200);
+  ASSERT_TRUE(e.wait_index(
+      [](const json::Document& d) { return json::get_string(d, "state") == "ready"; }));
   auto idx = e.index();
   EXPECT_GT(count_of(idx, "movies"), 40);  // Movies + their 4K copies
   EXPECT_EQ(count_of(idx, "series"), 4);
@@ -231,7 +253,8 @@ TEST(Index, BuildsAfterAWhitelistChangeAndAnswersLookups) {
   EXPECT_GT(json::get_int(idx, "unmatched"), 0);  // the generator leaves some items without ids
   EXPECT_FALSE(json::get_string(idx, "last_build").empty());
   // The library list now shows both counts: Jellyfin's series count and our indexed entries.
-  for (const auto& l : (*json::member(parse(e.call("GET", e.base() + "/libraries")), "libraries")).GetArray())
+  for (const auto& l :
+       (*json::member(parse(e.call("GET", e.base() + "/libraries")), "libraries")).GetArray())
     if (json::get_string(l, "name") == "Shows") {
       EXPECT_EQ(json::get_int(l, "child_count", -1), 4);
       EXPECT_GT(json::get_int(l, "indexed_items", -1), 4) << "series and their episodes";
@@ -243,8 +266,12 @@ TEST(Index, BuildsAfterAWhitelistChangeAndAnswersLookups) {
 
   // A film and its 4K copy share keys: the lookup returns both.
   auto admin = e.jf.login("admin", "admin-password", "setup");
-  auto movies = json::parse(e.jf.api("GET", "/Items?recursive=true&includeItemTypes=Movie&fields=ProviderIds&parentId=" +
-                                                e.libs["Movies 4K"], *admin, "", "setup")->body);
+  auto movies = json::parse(
+      e.jf.api("GET",
+               "/Items?recursive=true&includeItemTypes=Movie&fields=ProviderIds&parentId=" +
+                   e.libs["Movies 4K"],
+               *admin, "", "setup")
+          ->body);
   std::string tmdb, id4k;
   for (const auto& m : (*json::member(*movies, "Items")).GetArray()) {
     const auto* p = json::member(m, "ProviderIds");
@@ -265,36 +292,49 @@ TEST(Index, BuildsAfterAWhitelistChangeAndAnswersLookups) {
 TEST(Index, IncrementalRefreshSeesAddedChangedAndRemovedItems) {
   Env e;
   e.load_libraries();
-  ASSERT_EQ(e.call("PUT", e.base() + "/whitelist", R"({"library_ids":[")" + e.libs["Movies"] + R"("]})")->status, 200);
-  ASSERT_TRUE(e.wait_index([](const json::Document& d) { return json::get_string(d, "state") == "ready"; }));
+  ASSERT_EQ(
+      e.call("PUT", e.base() + "/whitelist", R"({"library_ids":[")" + e.libs["Movies"] + R"("]})")
+          ->status,
+      200);
+  ASSERT_TRUE(e.wait_index(
+      [](const json::Document& d) { return json::get_string(d, "state") == "ready"; }));
   int64_t movies = count_of(e.index(), "movies");
   int64_t version = json::get_int(e.index(), "version");
   ASSERT_TRUE(e.jf.advance_clock(3600).ok());  // the next changes happen well after the build
-  auto added = e.jf.control("POST", "/__standin/items",
-                            R"({"Library":"Movies","Type":"Movie","Name":"Brand New","ProviderIds":{"Tmdb":"999001"}})");
+  auto added = e.jf.control(
+      "POST", "/__standin/items",
+      R"({"Library":"Movies","Type":"Movie","Name":"Brand New","ProviderIds":{"Tmdb":"999001"}})");
   ASSERT_TRUE(added.ok()) << added.error().message;
   std::string new_id = json::get_string(*added, "Id");
   // Change one film's ids and remove another.
   auto admin = e.jf.login("admin", "admin-password", "setup");
-  auto list = json::parse(e.jf.api("GET", "/Items?recursive=true&includeItemTypes=Movie&fields=ProviderIds&sortBy=SortName&parentId=" +
-                                              e.libs["Movies"], *admin, "", "setup")->body);
+  auto list = json::parse(e.jf.api("GET",
+                                   "/Items?recursive=true&includeItemTypes=Movie&fields="
+                                   "ProviderIds&sortBy=SortName&parentId=" +
+                                       e.libs["Movies"],
+                                   *admin, "", "setup")
+                              ->body);
   std::string changed_id, removed_id, removed_key;
   for (const auto& m : (*json::member(*list, "Items")).GetArray()) {
     const auto* p = json::member(m, "ProviderIds");
     if (!p || !json::member(*p, "Tmdb") || json::get_string(m, "Id") == new_id) continue;
-    if (changed_id.empty()) changed_id = json::get_string(m, "Id");
+    if (changed_id.empty())
+      changed_id = json::get_string(m, "Id");
     else if (removed_id.empty()) {
       removed_id = json::get_string(m, "Id");
       removed_key = "movie:tmdb:" + json::get_string(*p, "Tmdb");
     }
   }
   ASSERT_FALSE(removed_id.empty());
-  ASSERT_TRUE(e.jf.control("POST", "/__standin/items/" + changed_id, R"({"ProviderIds":{"Tmdb":"999002"}})").ok());
+  ASSERT_TRUE(
+      e.jf.control("POST", "/__standin/items/" + changed_id, R"({"ProviderIds":{"Tmdb":"999002"}})")
+          .ok());
   ASSERT_TRUE(e.jf.control("DELETE", "/__standin/items/" + removed_id).ok());
   ASSERT_TRUE(e.refs(removed_key).size() >= 1);
   ASSERT_EQ(e.call("POST", e.base() + "/index", "{}")->status, 202);
   ASSERT_TRUE(e.wait_index([&](const json::Document& d) {
-    return json::get_string(d, "last_kind") == "incremental" && json::get_string(d, "state") == "ready";
+    return json::get_string(d, "last_kind") == "incremental" &&
+           json::get_string(d, "state") == "ready";
   }));
   auto idx = e.index();
   EXPECT_EQ(json::get_int(idx, "version"), version);  // updated in place, not rebuilt
@@ -302,28 +342,37 @@ TEST(Index, IncrementalRefreshSeesAddedChangedAndRemovedItems) {
   EXPECT_EQ(e.refs("movie:tmdb:999001"), std::vector<std::string>{new_id});
   EXPECT_EQ(e.refs("movie:tmdb:999002"), std::vector<std::string>{changed_id});
   EXPECT_TRUE(e.refs(removed_key).empty() ||
-              std::find(e.refs(removed_key).begin(), e.refs(removed_key).end(), removed_id) == e.refs(removed_key).end());
+              std::find(e.refs(removed_key).begin(), e.refs(removed_key).end(), removed_id) ==
+                  e.refs(removed_key).end());
 }
 
 TEST(Index, FailedBuildKeepsTheGoodIndexAndRetryAfterIsHonoured) {
   Env e;
   e.load_libraries();
-  ASSERT_EQ(e.call("PUT", e.base() + "/whitelist", R"({"library_ids":[")" + e.libs["Movies"] + R"(",")" + e.libs["Shows"] + R"("]})")->status, 200);
-  ASSERT_TRUE(e.wait_index([](const json::Document& d) { return json::get_string(d, "state") == "ready"; }));
+  ASSERT_EQ(
+      e.call("PUT", e.base() + "/whitelist",
+             R"({"library_ids":[")" + e.libs["Movies"] + R"(",")" + e.libs["Shows"] + R"("]})")
+          ->status,
+      200);
+  ASSERT_TRUE(e.wait_index(
+      [](const json::Document& d) { return json::get_string(d, "state") == "ready"; }));
   int64_t version = json::get_int(e.index(), "version");
   int64_t movies = count_of(e.index(), "movies");
   // Every /Items call fails from now on: the next full build fails halfway.
   ASSERT_TRUE(e.jf.add_fault(R"({"Kind":"500","Prefix":"/Items","Rate":1})").ok());
   ASSERT_EQ(e.call("POST", e.base() + "/index", R"({"full":true})")->status, 202);
-  ASSERT_TRUE(e.wait_index([](const json::Document& d) { return json::get_string(d, "state") == "failed"; }));
+  ASSERT_TRUE(e.wait_index(
+      [](const json::Document& d) { return json::get_string(d, "state") == "failed"; }));
   auto failed = e.index();
   EXPECT_EQ(json::get_int(failed, "version"), version);
   EXPECT_EQ(count_of(failed, "movies"), movies);
-  EXPECT_NE(json::get_string(failed, "last_error").find("HTTP 500"), std::string::npos) << json::stringify(failed);
+  EXPECT_NE(json::get_string(failed, "last_error").find("HTTP 500"), std::string::npos)
+      << json::stringify(failed);
   EXPECT_FALSE(e.refs("series:tvdb:0").size());  // a lookup still answers (no error)
   // A 503 with Retry-After: 1 on the first page is waited for and retried.
   ASSERT_TRUE(e.jf.clear_faults().ok());
-  ASSERT_TRUE(e.jf.add_fault(R"({"Kind":"503","RetryAfterSeconds":1,"Prefix":"/Items","Count":1})").ok());
+  ASSERT_TRUE(
+      e.jf.add_fault(R"({"Kind":"503","RetryAfterSeconds":1,"Prefix":"/Items","Count":1})").ok());
   ASSERT_EQ(e.call("POST", e.base() + "/index", R"({"full":true})")->status, 202);
   ASSERT_TRUE(e.wait_index([&](const json::Document& d) {
     return json::get_string(d, "state") == "ready" && json::get_int(d, "version") > version;
@@ -341,15 +390,20 @@ TEST(Index, TwoLibraryServicesNeverBuildOneConnectionTwiceAtOnce) {
   ASSERT_TRUE(second);
   e.load_libraries();
   ASSERT_TRUE(e.jf.control("POST", "/__standin/latency", R"({"Prefix":"/Items","Ms":300})").ok());
-  ASSERT_EQ(e.call("PUT", e.base() + "/whitelist", R"({"library_ids":[")" + e.libs["Movies"] + R"("]})")->status, 200);
+  ASSERT_EQ(
+      e.call("PUT", e.base() + "/whitelist", R"({"library_ids":[")" + e.libs["Movies"] + R"("]})")
+          ->status,
+      200);
   for (int i = 0; i < 5; ++i) (void)e.call("POST", e.base() + "/index", R"({"full":true})");
-  ASSERT_TRUE(e.wait_index([](const json::Document& d) { return json::get_string(d, "state") == "ready"; }, 20000));
+  ASSERT_TRUE(e.wait_index(
+      [](const json::Document& d) { return json::get_string(d, "state") == "ready"; }, 20000));
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   // Each build of one library with one page per pass costs 2 /Items requests;
   // overlapping builds would show as interleaved requests beyond whole builds.
   int64_t items_requests = e.jf.requests("GET /Items");
   int64_t builds = json::get_int(e.index(), "version");
-  EXPECT_EQ(items_requests, builds * 2) << "requests " << items_requests << " for " << builds << " builds";
+  EXPECT_EQ(items_requests, builds * 2)
+      << "requests " << items_requests << " for " << builds << " builds";
   std::string logs;
   for (const auto& l : e.stack.library->lines()) logs += l;
   for (const auto& l : second->lines()) logs += l;

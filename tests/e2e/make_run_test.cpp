@@ -2,8 +2,8 @@
 // ports, in a private network namespace (tests/support/netns.h) so nothing
 // else on the machine can collide with them. The script leads its own process
 // group, as in a terminal, and is stopped with SIGINT to that group (Ctrl-C).
-#include <gtest/gtest.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -13,11 +13,11 @@
 #include <fstream>
 #include <thread>
 
-#include "common/net/http_client.h"
 #include "common/core/json.h"
-#include "common/redis/client.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
+#include "common/net/http_client.h"
+#include "common/redis/client.h"
 #include "common/redis/work_queue.h"
 #include "tests/support/netns.h"
 #include "tests/support/process.h"
@@ -46,8 +46,9 @@ class Suite {
  public:
   explicit Suite(const std::string& var, std::map<std::string, std::string> env = {}) : var_(var) {
     env["JB_RUN_DIR"] = var;
-    proc_ = std::make_unique<Process>(std::vector<std::string>{"/bin/bash", source_dir() + "/scripts/run.sh", binary_dir()},
-                                      env, "make-run");
+    proc_ = std::make_unique<Process>(
+        std::vector<std::string>{"/bin/bash", source_dir() + "/scripts/run.sh", binary_dir()}, env,
+        "make-run");
     proc_->set_own_process_group(true);
   }
   ~Suite() {
@@ -64,18 +65,26 @@ class Suite {
   }
   bool start() {
     if (!proc_->start()) return false;
-    return proc_->wait_for_line([](const std::string& l) { return l.find("Press Ctrl-C to stop.") != std::string::npos; },
-                                60000)
+    return proc_
+        ->wait_for_line(
+            [](const std::string& l) {
+              return l.find("Press Ctrl-C to stop.") != std::string::npos;
+            },
+            60000)
         .has_value();
   }
   Process& script() { return *proc_; }
-  pid_t pid_of(const std::string& service) { return std::atoi(read_file(var_ + "/run-" + service + ".pid").c_str()); }
+  pid_t pid_of(const std::string& service) {
+    return std::atoi(read_file(var_ + "/run-" + service + ".pid").c_str());
+  }
   std::string output() {
     std::string all;
     for (const auto& l : proc_->lines()) all += l + "\n";
     return all;
   }
-  std::string log(const std::string& service) { return read_file(var_ + "/logs/" + service + ".log"); }
+  std::string log(const std::string& service) {
+    return read_file(var_ + "/logs/" + service + ".log");
+  }
 
  private:
   std::string var_;
@@ -86,7 +95,8 @@ class Suite {
 struct Api {
   HttpClient http;
   std::string token;
-  Result<HttpResponse> call(const std::string& method, const std::string& path, const std::string& body = "") {
+  Result<HttpResponse> call(const std::string& method, const std::string& path,
+                            const std::string& body = "") {
     HttpRequest r;
     r.method = method;
     r.url = "http://127.0.0.1:8080" + path;
@@ -95,7 +105,8 @@ struct Api {
     if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
     return http.send(r);
   }
-  json::Document json(const std::string& method, const std::string& path, const std::string& body = "") {
+  json::Document json(const std::string& method, const std::string& path,
+                      const std::string& body = "") {
     json::Document d;
     d.SetObject();
     auto r = call(method, path, body);
@@ -104,11 +115,13 @@ struct Api {
     return d;
   }
   bool sign_in() {
-    auto d = json("POST", "/api/v1/auth/login", R"({"username":"demo","password":"demo-password"})");
+    auto d =
+        json("POST", "/api/v1/auth/login", R"({"username":"demo","password":"demo-password"})");
     if (const auto* s = json::member(d, "session")) token = json::get_string(*s, "token");
     return !token.empty();
   }
-  Status standin(int port, const std::string& method, const std::string& path, const std::string& body) {
+  Status standin(int port, const std::string& method, const std::string& path,
+                 const std::string& body) {
     HttpRequest r;
     r.method = method;
     r.url = "http://127.0.0.1:" + std::to_string(port) + path;
@@ -156,17 +169,23 @@ TEST(MakeRun, AWorkerThatDiesIsRestartedAndTheRunStillSucceeds) {
   auto conns = api.json("GET", "/api/v1/connections");
   ASSERT_EQ(json::member(conns, "connections")->Size(), 1u) << json::stringify(conns);
   std::string conn_a = json::get_string((*json::member(conns, "connections"))[0], "id");
-  auto b = api.json("POST", "/api/v1/connections",
-                    R"({"method":"password","server_url":"http://127.0.0.1:8097","username":"demo","password":"demo-password"})");
+  auto b = api.json(
+      "POST", "/api/v1/connections",
+      R"({"method":"password","server_url":"http://127.0.0.1:8097","username":"demo","password":"demo-password"})");
   std::string conn_b = json::get_string(b, "id");
   ASSERT_FALSE(conn_b.empty()) << json::stringify(b);
   // Slow writes, so the run is still applying when the worker dies.
   for (int port : {8096, 8097})
-    ASSERT_TRUE(api.standin(port, "POST", "/__standin/latency", R"({"Ms":150,"Method":"POST","Prefix":"/User"})").ok());
-  auto pair = api.json("POST", "/api/v1/pairs", R"({"source":")" + conn_a + R"(","target":")" + conn_b + R"(","mode":"two-way"})");
+    ASSERT_TRUE(api.standin(port, "POST", "/__standin/latency",
+                            R"({"Ms":150,"Method":"POST","Prefix":"/User"})")
+                    .ok());
+  auto pair =
+      api.json("POST", "/api/v1/pairs",
+               R"({"source":")" + conn_a + R"(","target":")" + conn_b + R"(","mode":"two-way"})");
   std::string pair_id = json::get_string(pair, "id");
   ASSERT_FALSE(pair_id.empty()) << json::stringify(pair);
-  std::string run_id = json::get_string(api.json("POST", "/api/v1/pairs/" + pair_id + "/runs"), "run_id");
+  std::string run_id =
+      json::get_string(api.json("POST", "/api/v1/pairs/" + pair_id + "/runs"), "run_id");
   ASSERT_FALSE(run_id.empty());
 
   RedisConnection redis(*parse_redis_url("redis://127.0.0.1:6380"));
@@ -201,10 +220,15 @@ TEST(MakeRun, AWorkerThatDiesIsRestartedAndTheRunStillSucceeds) {
   EXPECT_EQ(sum(done, "applied"), sum(done, "planned"));
   EXPECT_GT(sum(done, "planned"), 20);
   // The script restarted the worker, and its heartbeat is back.
-  EXPECT_TRUE(eventually([&] { return suite.output().find(service + " stopped (killed by signal KILL); restarting") != std::string::npos; },
-                         10000))
+  EXPECT_TRUE(eventually(
+      [&] {
+        return suite.output().find(service + " stopped (killed by signal KILL); restarting") !=
+               std::string::npos;
+      },
+      10000))
       << suite.output();
-  EXPECT_TRUE(eventually([&] { return suite.pid_of(service) > 0 && suite.pid_of(service) != victim; }, 10000));
+  EXPECT_TRUE(eventually(
+      [&] { return suite.pid_of(service) > 0 && suite.pid_of(service) != victim; }, 10000));
   EXPECT_TRUE(eventually(
       [&] {
         auto h = api.json("GET", "/api/v1/health");
@@ -214,7 +238,8 @@ TEST(MakeRun, AWorkerThatDiesIsRestartedAndTheRunStillSucceeds) {
       },
       20000));
   // The right final state: two-way, nothing left to do.
-  std::string again = json::get_string(api.json("POST", "/api/v1/pairs/" + pair_id + "/runs"), "run_id");
+  std::string again =
+      json::get_string(api.json("POST", "/api/v1/pairs/" + pair_id + "/runs"), "run_id");
   auto rerun = wait_run(api, again, 60000);
   ASSERT_EQ(json::get_string(rerun, "state"), "succeeded");
   EXPECT_EQ(sum(rerun, "planned"), 0) << json::stringify(rerun);
@@ -242,7 +267,8 @@ TEST(MakeRun, ATakenPortIsNamedBeforeAnythingStarts) {
   ASSERT_TRUE(rc.has_value());
   EXPECT_NE(*rc, 0);
   std::string out = suite.output();
-  EXPECT_NE(out.find("port 8096 (the demo Jellyfin stand-in) is already in use"), std::string::npos) << out;
+  EXPECT_NE(out.find("port 8096 (the demo Jellyfin stand-in) is already in use"), std::string::npos)
+      << out;
   EXPECT_NE(out.find("JB_RUN_STANDIN_PORT"), std::string::npos) << out;
   EXPECT_EQ(out.find("Jellybridge is running"), std::string::npos) << out;
   // Nothing was started: no logs, no pids, nothing listening on Redis's port.
@@ -268,7 +294,8 @@ TEST(MakeRun, CtrlCStopsEverythingInOrderAndExitsZero) {
   EXPECT_EQ(*rc, 0) << suite.output();
   std::string out = suite.output();
   size_t stopped = 0;
-  for (size_t p = out.find("stopped."); p != std::string::npos; p = out.find("stopped.", p + 1)) ++stopped;
+  for (size_t p = out.find("stopped."); p != std::string::npos; p = out.find("stopped.", p + 1))
+    ++stopped;
   EXPECT_EQ(stopped, 1u) << out;
   EXPECT_EQ(out.find("error"), std::string::npos) << out;
   // Each service stopped cleanly, in order: auth-service, the workers, library-service.
@@ -311,8 +338,9 @@ TEST(MakeRun, ARestartKeepsSessionsAndDemoConnectionsActive) {
     Suite first(dir.path());
     ASSERT_TRUE(first.start()) << first.output();
     ASSERT_TRUE(api.sign_in());
-    auto b = api.json("POST", "/api/v1/connections",
-                      R"({"method":"password","server_url":"http://127.0.0.1:8097","username":"demo","password":"demo-password"})");
+    auto b = api.json(
+        "POST", "/api/v1/connections",
+        R"({"method":"password","server_url":"http://127.0.0.1:8097","username":"demo","password":"demo-password"})");
     conn_b = json::get_string(b, "id");
     ASSERT_EQ(json::get_string(b, "status"), "active") << json::stringify(b);
     first.script().signal_group(SIGINT);
@@ -341,7 +369,8 @@ TEST(MakeRun, ARestartKeepsSessionsAndDemoConnectionsActive) {
 
 int main(int argc, char** argv) {
   if (auto s = enter_private_network(); !s.ok()) {
-    std::fprintf(stderr, "cannot run `make run` tests in a private network namespace: %s\n", s.error().message.c_str());
+    std::fprintf(stderr, "cannot run `make run` tests in a private network namespace: %s\n",
+                 s.error().message.c_str());
     return 1;
   }
   ::testing::InitGoogleTest(&argc, argv);

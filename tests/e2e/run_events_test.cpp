@@ -16,12 +16,12 @@
 #include <thread>
 #include <zmq.hpp>
 
-#include "common/net/events.h"
 #include "common/core/json.h"
 #include "common/core/random.h"
-#include "common/redis/client.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
+#include "common/net/events.h"
+#include "common/redis/client.h"
 #include "tests/e2e/sync_env.h"
 #include "tests/support/services.h"
 #include "tests/support/stack.h"

@@ -9,10 +9,10 @@
 #include <sstream>
 #include <thread>
 
-#include "common/redis/client.h"
-#include "common/net/rpc.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
+#include "common/net/rpc.h"
+#include "common/redis/client.h"
 #include "tests/support/services.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
@@ -29,8 +29,9 @@ struct Api {
   HttpClient http;
   std::string base, token, cookie, csrf;
 
-  Result<HttpResponse> call(const std::string& method, const std::string& path, const std::string& body = "",
-                            bool use_cookie = false, bool with_csrf = true) {
+  Result<HttpResponse> call(const std::string& method, const std::string& path,
+                            const std::string& body = "", bool use_cookie = false,
+                            bool with_csrf = true) {
     HttpRequest r;
     r.method = method;
     r.url = base + path;
@@ -73,8 +74,7 @@ struct Env {
   Standin home;
   Api api;
   using Vars = std::map<std::string, std::string>;
-  explicit Env(Vars extra = {}, std::vector<std::string> standin_args = {})
-      : home(standin_args) {
+  explicit Env(Vars extra = {}, std::vector<std::string> standin_args = {}) : home(standin_args) {
     EXPECT_TRUE(stack.redis.ok());
     EXPECT_TRUE(home.ok());
     extra["JB_JELLYFIN_URL"] = home.url();
@@ -115,9 +115,15 @@ struct Env {
   }
 };
 
-std::string password_conn(const std::string& url, const std::string& user = "demo", const std::string& pw = kDemoPassword) {
+std::string password_conn(const std::string& url, const std::string& user = "demo",
+                          const std::string& pw = kDemoPassword) {
   json::Writer w;
-  w.begin_object().kv("method", "password").kv("server_url", url).kv("username", user).kv("password", pw).end_object();
+  w.begin_object()
+      .kv("method", "password")
+      .kv("server_url", url)
+      .kv("username", user)
+      .kv("password", pw)
+      .end_object();
   return w.str();
 }
 
@@ -196,7 +202,11 @@ TEST(SignIn, WrongPasswordDisabledUserAndHomeServerDown) {
   auto disabled = e.api.call("POST", "/api/v1/auth/login", login_body("frozen", "frozen-pw"));
   EXPECT_EQ(disabled->status, 403);
   EXPECT_EQ(problem_type(disabled), "jellyfin_user_disabled");
-  ASSERT_TRUE(e.home.add_fault(R"({"Kind":"503","RetryAfterSeconds":30,"Prefix":"/Users/AuthenticateByName"})").ok());
+  ASSERT_TRUE(
+      e.home
+          .add_fault(
+              R"({"Kind":"503","RetryAfterSeconds":30,"Prefix":"/Users/AuthenticateByName"})")
+          .ok());
   auto starting = e.api.call("POST", "/api/v1/auth/login", login_body("demo", kDemoPassword));
   EXPECT_EQ(starting->status, 503);
   EXPECT_EQ(problem_type(starting), "jellyfin_starting");
@@ -207,7 +217,8 @@ TEST(SignIn, WrongPasswordDisabledUserAndHomeServerDown) {
   auto down = e.api.call("POST", "/api/v1/auth/login", login_body("demo", kDemoPassword));
   EXPECT_EQ(down->status, 503);
   EXPECT_EQ(problem_type(down), "jellyfin_connection_refused");
-  EXPECT_NE(json::get_string(body_of(down), "detail").find("home Jellyfin server"), std::string::npos);
+  EXPECT_NE(json::get_string(body_of(down), "detail").find("home Jellyfin server"),
+            std::string::npos);
 }
 
 TEST(SignIn, QuickConnectApprovalPollRateAndSessionHandedOutOnce) {
@@ -229,13 +240,15 @@ TEST(SignIn, QuickConnectApprovalPollRateAndSessionHandedOutOnce) {
   EXPECT_LE(e.home.requests("GET /QuickConnect/Connect"), 1);
   ASSERT_TRUE(e.home.approve_quickconnect(code, "demo").ok());
   std::string session;
-  ASSERT_TRUE(eventually([&] {
-    auto p = e.api.call("GET", "/api/v1/auth/quickconnect/" + id);
-    auto b = body_of(p);
-    if (json::get_string(b, "state") != "authenticated") return false;
-    session = json::get_string(*json::member(b, "session"), "token");
-    return true;
-  }, 5000));
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto p = e.api.call("GET", "/api/v1/auth/quickconnect/" + id);
+        auto b = body_of(p);
+        if (json::get_string(b, "state") != "authenticated") return false;
+        session = json::get_string(*json::member(b, "session"), "token");
+        return true;
+      },
+      5000));
   EXPECT_EQ(session.rfind("jbs_", 0), 0u);
   EXPECT_EQ(e.api.call("GET", "/api/v1/auth/quickconnect/" + id)->status, 404);  // handed out once
   e.api.token = session;
@@ -252,17 +265,20 @@ TEST(SignIn, QuickConnectExpiryDisabledAndUnknownIds) {
   auto start = e.api.call("POST", "/api/v1/auth/quickconnect");
   std::string id = json::get_string(body_of(start), "id");
   ASSERT_TRUE(e.home.advance_clock(11 * 60).ok());  // past Jellyfin's 10-minute lifetime
-  ASSERT_TRUE(eventually([&] {
-    auto p = e.api.call("GET", "/api/v1/auth/quickconnect/" + id);
-    return json::get_string(body_of(p), "state") == "expired";
-  }, 3000));
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto p = e.api.call("GET", "/api/v1/auth/quickconnect/" + id);
+        return json::get_string(body_of(p), "state") == "expired";
+      },
+      3000));
   EXPECT_EQ(e.api.call("GET", "/api/v1/auth/quickconnect/zzz")->status, 404);
   EXPECT_EQ(e.api.call("GET", "/api/v1/auth/quickconnect/" + std::string(32, 'a'))->status, 404);
   ASSERT_TRUE(e.home.set_config(R"({"QuickConnect":false})").ok());
   auto off = e.api.call("POST", "/api/v1/auth/quickconnect");
   EXPECT_EQ(off->status, 409);
   EXPECT_EQ(problem_type(off), "quickconnect_disabled");
-  EXPECT_NE(json::get_string(body_of(off), "detail").find("Quick Connect is disabled"), std::string::npos);
+  EXPECT_NE(json::get_string(body_of(off), "detail").find("Quick Connect is disabled"),
+            std::string::npos);
 }
 
 TEST(Connections, PasswordConnectionSurvivesOtherSignInsAndDeleteRevokesOurToken) {
@@ -300,7 +316,8 @@ TEST(Connections, PasswordConnectionSurvivesOtherSignInsAndDeleteRevokesOurToken
 }
 
 TEST(Connections, RevokedTokenIsMarkedExpiredByVerifyAndBackgroundCheck) {
-  Env e(Env::Vars{{"JB_CONNECTION_CHECK_TICK_MS", "200"}, {"JB_CONNECTION_CHECK_INTERVAL_S", "10"}});
+  Env e(
+      Env::Vars{{"JB_CONNECTION_CHECK_TICK_MS", "200"}, {"JB_CONNECTION_CHECK_INTERVAL_S", "10"}});
   Standin other;
   ASSERT_TRUE(e.sign_in());
   std::string a = e.create_connection(password_conn(other.url()));
@@ -308,20 +325,27 @@ TEST(Connections, RevokedTokenIsMarkedExpiredByVerifyAndBackgroundCheck) {
   for (const auto& id : {a, b}) {
     auto creds = e.vault_credentials(id, e.stack.keys.worker_client);
     ASSERT_TRUE(creds.ok());
-    ASSERT_EQ(other.api("POST", "/Sessions/Logout", json::get_string(*creds, "token"), "",
-                        json::get_string(*creds, "device_id"))->status, 204);
+    ASSERT_EQ(other
+                  .api("POST", "/Sessions/Logout", json::get_string(*creds, "token"), "",
+                       json::get_string(*creds, "device_id"))
+                  ->status,
+              204);
   }
   auto v = e.api.call("POST", "/api/v1/connections/" + a + "/verify");
   EXPECT_EQ(json::get_string(body_of(v), "status"), "expired");
-  EXPECT_EQ(json::get_string(*json::member(body_of(v), "last_error"), "code"), "jellyfin_token_rejected");
+  EXPECT_EQ(json::get_string(*json::member(body_of(v), "last_error"), "code"),
+            "jellyfin_token_rejected");
   // The vault no longer hands out an expired connection's token.
   auto refused = e.vault_credentials(a, e.stack.keys.worker_client);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, "connection_not_active");
   // b is found by the background check (its first check is due after 10 s).
-  ASSERT_TRUE(eventually([&] {
-    return json::get_string(body_of(e.api.call("GET", "/api/v1/connections/" + b)), "status") == "expired";
-  }, 15000));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return json::get_string(body_of(e.api.call("GET", "/api/v1/connections/" + b)), "status") ==
+               "expired";
+      },
+      15000));
 }
 
 TEST(Connections, UnreachableServerIsMarkedAndCheckedWithBackoff) {
@@ -350,11 +374,13 @@ TEST(Connections, ApiKeyConnectionChoosesItsUser) {
   ASSERT_EQ(api_key.size(), 32u);
 
   auto bad = e.api.call("POST", "/api/v1/connections",
-                        R"({"method":"api_key","server_url":")" + other.url() + R"(","api_key":"0123456789abcdef0123456789abcdef"})");
+                        R"({"method":"api_key","server_url":")" + other.url() +
+                            R"(","api_key":"0123456789abcdef0123456789abcdef"})");
   EXPECT_EQ(bad->status, 401);
   EXPECT_EQ(problem_type(bad), "jellyfin_bad_api_key");
 
-  std::string id = e.create_connection(R"({"method":"api_key","server_url":")" + other.url() + R"(","api_key":")" + api_key + R"("})");
+  std::string id = e.create_connection(R"({"method":"api_key","server_url":")" + other.url() +
+                                       R"(","api_key":")" + api_key + R"("})");
   auto c = body_of(e.api.call("GET", "/api/v1/connections/" + id));
   EXPECT_EQ(json::get_string(c, "status"), "pending");
   EXPECT_EQ(json::get_string(c, "pending_reason"), "user_id");
@@ -363,9 +389,11 @@ TEST(Connections, ApiKeyConnectionChoosesItsUser) {
   for (const auto& u : (*json::member(users, "users")).GetArray())
     if (json::get_string(u, "name") == "demo") demo_id = json::get_string(u, "id");
   ASSERT_FALSE(demo_id.empty());
-  auto not_a_user = e.api.call("PATCH", "/api/v1/connections/" + id, R"({"user_id":")" + std::string(32, 'f') + R"("})");
+  auto not_a_user = e.api.call("PATCH", "/api/v1/connections/" + id,
+                               R"({"user_id":")" + std::string(32, 'f') + R"("})");
   EXPECT_EQ(not_a_user->status, 400);
-  auto chosen = e.api.call("PATCH", "/api/v1/connections/" + id, R"({"user_id":")" + demo_id + R"("})");
+  auto chosen =
+      e.api.call("PATCH", "/api/v1/connections/" + id, R"({"user_id":")" + demo_id + R"("})");
   ASSERT_EQ(chosen->status, 200) << chosen->body;
   EXPECT_EQ(json::get_string(body_of(chosen), "status"), "active");
   EXPECT_EQ(json::get_string(*json::member(body_of(chosen), "user"), "name"), "demo");
@@ -375,16 +403,19 @@ TEST(Connections, ApiKeyConnectionChoosesItsUser) {
   EXPECT_EQ(e.api.call("DELETE", "/api/v1/connections/" + id)->status, 204);
   EXPECT_EQ(other.api("GET", "/System/Info", api_key, "", "x")->status, 200);
   // With the user chosen up front it is active at once.
-  std::string direct = e.create_connection(R"({"method":"api_key","server_url":")" + other.url() +
-                                           R"(","api_key":")" + api_key + R"(","user_id":")" + demo_id + R"("})");
-  EXPECT_EQ(json::get_string(body_of(e.api.call("GET", "/api/v1/connections/" + direct)), "status"), "active");
+  std::string direct =
+      e.create_connection(R"({"method":"api_key","server_url":")" + other.url() +
+                          R"(","api_key":")" + api_key + R"(","user_id":")" + demo_id + R"("})");
+  EXPECT_EQ(json::get_string(body_of(e.api.call("GET", "/api/v1/connections/" + direct)), "status"),
+            "active");
 }
 
 TEST(Connections, QuickConnectConnectionBecomesActiveOnceApproved) {
   Env e;
   Standin other;
   ASSERT_TRUE(e.sign_in());
-  auto r = e.api.call("POST", "/api/v1/connections", R"({"method":"quickconnect","server_url":")" + other.url() + R"("})");
+  auto r = e.api.call("POST", "/api/v1/connections",
+                      R"({"method":"quickconnect","server_url":")" + other.url() + R"("})");
   ASSERT_EQ(r->status, 201) << r->body;
   auto d = body_of(r);
   std::string id = json::get_string(d, "id");
@@ -393,14 +424,18 @@ TEST(Connections, QuickConnectConnectionBecomesActiveOnceApproved) {
   EXPECT_EQ(code.size(), 6u);
   EXPECT_EQ(d.HasMember("secret"), false);
   ASSERT_TRUE(other.approve_quickconnect(code, "admin").ok());
-  ASSERT_TRUE(eventually([&] {
-    return json::get_string(body_of(e.api.call("GET", "/api/v1/connections/" + id)), "status") == "active";
-  }, 5000));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return json::get_string(body_of(e.api.call("GET", "/api/v1/connections/" + id)),
+                                "status") == "active";
+      },
+      5000));
   auto c = body_of(e.api.call("GET", "/api/v1/connections/" + id));
   EXPECT_EQ(json::get_string(*json::member(c, "user"), "name"), "admin");
   // Quick Connect disabled on a server: a clear 409.
   ASSERT_TRUE(other.set_config(R"({"QuickConnect":false})").ok());
-  auto off = e.api.call("POST", "/api/v1/connections", R"({"method":"quickconnect","server_url":")" + other.url() + R"("})");
+  auto off = e.api.call("POST", "/api/v1/connections",
+                        R"({"method":"quickconnect","server_url":")" + other.url() + R"("})");
   EXPECT_EQ(off->status, 409);
   EXPECT_EQ(problem_type(off), "quickconnect_disabled");
 }
@@ -417,18 +452,24 @@ TEST(Connections, EachFailureClassHasItsOwnProblemType) {
     EXPECT_FALSE(json::get_string(body_of(r), "detail").empty());
     return;
   };
-  expect(password_conn("http://127.0.0.1:" + std::to_string(free_port())), 502, "jellyfin_connection_refused");
-  expect(password_conn(e.stack.api("")), 502, "not_jellyfin");  // auth-service itself is not Jellyfin
+  expect(password_conn("http://127.0.0.1:" + std::to_string(free_port())), 502,
+         "jellyfin_connection_refused");
+  expect(password_conn(e.stack.api("")), 502,
+         "not_jellyfin");  // auth-service itself is not Jellyfin
   expect(password_conn("https://127.0.0.1:" + std::to_string(other.port())), 502, "jellyfin_tls");
   expect(password_conn("ftp://x"), 400, "invalid_server_url");
   expect(password_conn("http://no-such-host.invalid"), 502, "jellyfin_dns");
   expect(password_conn(other.url(), "demo", "wrong"), 401, "jellyfin_bad_credentials");
   ASSERT_TRUE(other.create_user("locked", "locked-pw", true).ok());
   expect(password_conn(other.url(), "locked", "locked-pw"), 403, "jellyfin_user_disabled");
-  ASSERT_TRUE(other.add_fault(R"({"Kind":"hang","HangMs":3000,"Prefix":"/System/Info/Public","Count":3})").ok());
+  ASSERT_TRUE(
+      other.add_fault(R"({"Kind":"hang","HangMs":3000,"Prefix":"/System/Info/Public","Count":3})")
+          .ok());
   expect(password_conn(other.url()), 504, "jellyfin_timeout");
   ASSERT_TRUE(other.clear_faults().ok());
-  ASSERT_TRUE(other.control("POST", "/__standin/starting", R"({"Enabled":true,"RetryAfterSeconds":20})").ok());
+  ASSERT_TRUE(
+      other.control("POST", "/__standin/starting", R"({"Enabled":true,"RetryAfterSeconds":20})")
+          .ok());
   auto starting = e.api.call("POST", "/api/v1/connections", password_conn(other.url()));
   EXPECT_EQ(starting->status, 503);
   EXPECT_EQ(problem_type(starting), "jellyfin_starting");
@@ -450,13 +491,22 @@ TEST(Connections, BadInputGetsPreciseErrorsAndOthersDataStaysHidden) {
   EXPECT_EQ(missing->status, 400);
   auto md = body_of(missing);
   std::set<std::string> names;
-  for (const auto& p : (*json::member(md, "invalid_params")).GetArray()) names.insert(json::get_string(p, "name"));
+  for (const auto& p : (*json::member(md, "invalid_params")).GetArray())
+    names.insert(json::get_string(p, "name"));
   EXPECT_EQ(names, (std::set<std::string>{"server_url", "username", "password"}));
-  auto types = e.api.call("POST", "/api/v1/connections", R"({"method":"password","server_url":5,"username":[],"password":null})");
+  auto types = e.api.call("POST", "/api/v1/connections",
+                          R"({"method":"password","server_url":5,"username":[],"password":null})");
   EXPECT_EQ(types->status, 400);
-  EXPECT_NE(json::get_string(body_of(types), "detail").find("'server_url' must be a string"), std::string::npos);
-  EXPECT_EQ(e.api.call("POST", "/api/v1/connections", R"({"method":"telepathy","server_url":"x"})")->status, 400);
-  EXPECT_EQ(e.api.call("POST", "/api/v1/connections", R"({"method":"quickconnect","server_url":"x","extra":1})")->status, 400);
+  EXPECT_NE(json::get_string(body_of(types), "detail").find("'server_url' must be a string"),
+            std::string::npos);
+  EXPECT_EQ(e.api.call("POST", "/api/v1/connections", R"({"method":"telepathy","server_url":"x"})")
+                ->status,
+            400);
+  EXPECT_EQ(e.api
+                .call("POST", "/api/v1/connections",
+                      R"({"method":"quickconnect","server_url":"x","extra":1})")
+                ->status,
+            400);
   EXPECT_EQ(e.api.call("POST", "/api/v1/connections", "[1,2]")->status, 400);
   HttpRequest xml;
   xml.method = "POST";
@@ -464,7 +514,8 @@ TEST(Connections, BadInputGetsPreciseErrorsAndOthersDataStaysHidden) {
   xml.body = "<x/>";
   xml.headers = {{"Authorization", "Bearer " + e.api.token}, {"Content-Type", "application/xml"}};
   EXPECT_EQ(e.api.http.send(xml)->status, 415);
-  auto huge = e.api.call("POST", "/api/v1/connections", "{\"method\":\"password\",\"x\":\"" + std::string(2 << 20, 'a') + "\"}");
+  auto huge = e.api.call("POST", "/api/v1/connections",
+                         "{\"method\":\"password\",\"x\":\"" + std::string(2 << 20, 'a') + "\"}");
   ASSERT_TRUE(huge.ok());
   EXPECT_EQ(huge->status, 413);
   EXPECT_EQ(problem_type(huge), "body_too_large");
@@ -487,7 +538,8 @@ TEST(Connections, BadInputGetsPreciseErrorsAndOthersDataStaysHidden) {
   // No session at all.
   e.api.token.clear();
   EXPECT_EQ(e.api.call("GET", "/api/v1/connections")->status, 401);
-  EXPECT_EQ(e.api.call("GET", "/api/v1/connections", "", false)->header("WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(e.api.call("GET", "/api/v1/connections", "", false)->header("WWW-Authenticate"),
+            "Bearer");
 }
 
 TEST(Vault, RefusesClientsWithoutAnAllowedKey) {
@@ -524,13 +576,22 @@ TEST(Secrets, NoPasswordOrPlaintextTokenInRedisOrLogs) {
   std::string api_key = json::get_string((*json::member(*keys, "Items"))[0], "AccessToken");
   std::vector<std::string> ids;
   ids.push_back(e.create_connection(password_conn(other.url())));
-  ids.push_back(e.create_connection(R"({"method":"api_key","server_url":")" + other.url() + R"(","api_key":")" + api_key + R"("})"));
-  auto qc = body_of(e.api.call("POST", "/api/v1/connections", R"({"method":"quickconnect","server_url":")" + other.url() + R"("})"));
+  ids.push_back(e.create_connection(R"({"method":"api_key","server_url":")" + other.url() +
+                                    R"(","api_key":")" + api_key + R"("})"));
+  auto qc =
+      body_of(e.api.call("POST", "/api/v1/connections",
+                         R"({"method":"quickconnect","server_url":")" + other.url() + R"("})"));
   ids.push_back(json::get_string(qc, "id"));
-  ASSERT_TRUE(other.approve_quickconnect(json::get_string(*json::member(qc, "quickconnect"), "code"), "demo").ok());
-  ASSERT_TRUE(eventually([&] {
-    return json::get_string(body_of(e.api.call("GET", "/api/v1/connections/" + ids[2])), "status") == "active";
-  }, 5000));
+  ASSERT_TRUE(
+      other
+          .approve_quickconnect(json::get_string(*json::member(qc, "quickconnect"), "code"), "demo")
+          .ok());
+  ASSERT_TRUE(eventually(
+      [&] {
+        return json::get_string(body_of(e.api.call("GET", "/api/v1/connections/" + ids[2])),
+                                "status") == "active";
+      },
+      5000));
   (void)e.api.call("POST", "/api/v1/auth/login", login_body("demo", "a-wrong-password-xyz"));
   auto home = body_of(e.api.call("GET", "/api/v1/connections"));
   ids.push_back(json::get_string((*json::member(home, "connections"))[0], "id"));
@@ -538,7 +599,8 @@ TEST(Secrets, NoPasswordOrPlaintextTokenInRedisOrLogs) {
   std::vector<std::string> secrets{kDemoPassword, "a-wrong-password-xyz", api_key, e.api.token};
   for (const auto& id : ids) {
     auto creds = e.vault_credentials(id, e.stack.keys.library_client);
-    if (!creds.ok() && creds.error().code == "connection_not_active") continue;  // the API-key one (its key is listed)
+    if (!creds.ok() && creds.error().code == "connection_not_active")
+      continue;  // the API-key one (its key is listed)
     ASSERT_TRUE(creds.ok()) << id << ": " << creds.error().message;
     secrets.push_back(json::get_string(*creds, "token"));
   }

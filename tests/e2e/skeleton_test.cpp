@@ -5,8 +5,8 @@
 
 #include <thread>
 
-#include "common/redis/client.h"
 #include "common/core/time.h"
+#include "common/redis/client.h"
 #include "common/redis/work_queue.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/services.h"
@@ -39,7 +39,8 @@ TEST(Skeleton, HealthWorkersSigkillAndGracefulShutdown) {
   Process* w2 = s.start_worker("w2");
   ASSERT_TRUE(w1 && w2);
 
-  ASSERT_TRUE(wait_health(s, [](const json::Document& d) { return json::get_int(d, "workers") == 2; }, 5000));
+  ASSERT_TRUE(wait_health(
+      s, [](const json::Document& d) { return json::get_int(d, "workers") == 2; }, 5000));
   auto h = s.get_json("/api/v1/health");
   ASSERT_TRUE(h.ok());
   EXPECT_EQ(json::get_string(*h, "status"), "ok");
@@ -50,7 +51,8 @@ TEST(Skeleton, HealthWorkersSigkillAndGracefulShutdown) {
   // SIGKILL: no deregistration; the count drops when the heartbeat expires (1.5 s).
   int64_t t0 = timeutil::monotonic_ms();
   w2->signal(SIGKILL);
-  ASSERT_TRUE(wait_health(s, [](const json::Document& d) { return json::get_int(d, "workers") == 1; }, 4000));
+  ASSERT_TRUE(wait_health(
+      s, [](const json::Document& d) { return json::get_int(d, "workers") == 1; }, 4000));
   EXPECT_LT(timeutil::monotonic_ms() - t0, 3500);
   EXPECT_EQ(w2->wait(1000), 128 + SIGKILL);
 
@@ -77,17 +79,19 @@ TEST(Skeleton, HealthReportsEachDependencyDownAndRecovers) {
   EXPECT_NE(json::get_string(*errors, "library_service").find("did not answer"), std::string::npos);
 
   ASSERT_TRUE(s.start_library());
-  ASSERT_TRUE(wait_health(s, [](const json::Document& d) {
-    return json::get_string(d, "library_service") == "ok";
-  }, 5000));
+  ASSERT_TRUE(wait_health(
+      s, [](const json::Document& d) { return json::get_string(d, "library_service") == "ok"; },
+      5000));
 
   // A Redis restart must not kill a service; health says error, then ok again.
   ASSERT_TRUE(s.redis.stop());
-  ASSERT_TRUE(wait_health(s, [](const json::Document& d) { return json::get_string(d, "redis") == "error"; }, 5000));
+  ASSERT_TRUE(wait_health(
+      s, [](const json::Document& d) { return json::get_string(d, "redis") == "error"; }, 5000));
   EXPECT_TRUE(s.auth->running());
   EXPECT_TRUE(s.library->running());
   ASSERT_TRUE(s.redis.start());
-  ASSERT_TRUE(wait_health(s, [](const json::Document& d) { return json::get_string(d, "status") == "ok"; }, 8000));
+  ASSERT_TRUE(wait_health(
+      s, [](const json::Document& d) { return json::get_string(d, "status") == "ok"; }, 8000));
   EXPECT_TRUE(s.auth->running());
   EXPECT_TRUE(s.library->running());
 }
@@ -158,7 +162,8 @@ TEST(Skeleton, BadConfigurationExitsWith2AndNamesTheVariable) {
   EXPECT_EQ(q.wait(5000), 2);
   ASSERT_FALSE(q.lines().empty());
   EXPECT_NE(q.lines()[0].find("JB_REDIS_URL"), std::string::npos);
-  Process r({service_binary("library-service")}, {{"JB_LIBRARY_RPC_BIND", "tcp://nohost"}}, "library-service");
+  Process r({service_binary("library-service")}, {{"JB_LIBRARY_RPC_BIND", "tcp://nohost"}},
+            "library-service");
   ASSERT_TRUE(r.start());
   EXPECT_EQ(r.wait(5000), 2);
 }

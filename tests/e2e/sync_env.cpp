@@ -29,7 +29,8 @@ SyncEnv::SyncEnv(std::vector<std::string> a_args, std::vector<std::string> b_arg
   worker_env.emplace("JB_JELLYFIN_TIMEOUT_MS", "3000");
   for (int i = 0; i < workers; ++i)
     if (!stack.start_worker("w" + std::to_string(i + 1), worker_env)) return;
-  auto login = http.post_json(stack.api("/api/v1/auth/login"), R"({"username":"demo","password":"demo-password"})");
+  auto login = http.post_json(stack.api("/api/v1/auth/login"),
+                              R"({"username":"demo","password":"demo-password"})");
   auto ld = json_of(login);
   if (const auto* s = json::member(ld, "session")) token = json::get_string(*s, "token");
   if (token.empty()) return;
@@ -38,8 +39,12 @@ SyncEnv::SyncEnv(std::vector<std::string> a_args, std::vector<std::string> b_arg
   if (!list || list->Size() != 1) return;
   conn_a = json::get_string((*list)[0], "id");
   json::Writer w;
-  w.begin_object().kv("method", "password").kv("server_url", b.url()).kv("username", "demo")
-      .kv("password", "demo-password").end_object();
+  w.begin_object()
+      .kv("method", "password")
+      .kv("server_url", b.url())
+      .kv("username", "demo")
+      .kv("password", "demo-password")
+      .end_object();
   conn_b = json::get_string(json_of(call("POST", "/api/v1/connections", w.str())), "id");
   ok_ = !conn_a.empty() && !conn_b.empty();
 }
@@ -48,11 +53,15 @@ SyncEnv::~SyncEnv() {
   if (!::testing::Test::HasFailure()) return;
   int shown = 0;
   for (const auto& l : stack.all_logs())
-    if (l.find("\"msg\":\"http\"") == std::string::npos && (std::getenv("JB_TEST_ALL_LOGS") || l.find("\"warn\"") != std::string::npos || l.find("\"error\"") != std::string::npos) && shown++ < 200)
+    if (l.find("\"msg\":\"http\"") == std::string::npos &&
+        (std::getenv("JB_TEST_ALL_LOGS") || l.find("\"warn\"") != std::string::npos ||
+         l.find("\"error\"") != std::string::npos) &&
+        shown++ < 200)
       std::fprintf(stderr, "[log] %s\n", l.c_str());
 }
 
-Result<HttpResponse> SyncEnv::call(const std::string& method, const std::string& path, const std::string& body) {
+Result<HttpResponse> SyncEnv::call(const std::string& method, const std::string& path,
+                                   const std::string& body) {
   HttpRequest r;
   r.method = method;
   r.url = stack.api(path);
@@ -73,11 +82,12 @@ json::Document SyncEnv::json_of(const Result<HttpResponse>& r) {
 }
 
 std::string SyncEnv::create_pair(const std::string& extra, bool reverse) {
-  std::string body = "{\"source\":\"" + (reverse ? conn_b : conn_a) + "\",\"target\":\"" + (reverse ? conn_a : conn_b) +
-                     "\"" + (extra.empty() ? "" : "," + extra) + "}";
+  std::string body = "{\"source\":\"" + (reverse ? conn_b : conn_a) + "\",\"target\":\"" +
+                     (reverse ? conn_a : conn_b) + "\"" + (extra.empty() ? "" : "," + extra) + "}";
   auto r = call("POST", "/api/v1/pairs", body);
   if (!r.ok() || r->status != 201) {
-    std::fprintf(stderr, "create_pair failed: %s\n", r.ok() ? r->body.c_str() : r.error().message.c_str());
+    std::fprintf(stderr, "create_pair failed: %s\n",
+                 r.ok() ? r->body.c_str() : r.error().message.c_str());
     return "";
   }
   return json::get_string(json_of(r), "id");
@@ -86,7 +96,8 @@ std::string SyncEnv::create_pair(const std::string& extra, bool reverse) {
 std::string SyncEnv::start_run(const std::string& pair_id) {
   auto r = call("POST", "/api/v1/pairs/" + pair_id + "/runs");
   if (!r.ok() || r->status != 202) {
-    std::fprintf(stderr, "start_run failed: %s\n", r.ok() ? r->body.c_str() : r.error().message.c_str());
+    std::fprintf(stderr, "start_run failed: %s\n",
+                 r.ok() ? r->body.c_str() : r.error().message.c_str());
     return "";
   }
   return json::get_string(json_of(r), "run_id");
@@ -117,7 +128,8 @@ int64_t SyncEnv::counter(const json::Value& run, const char* feature, const char
 std::vector<json::Document> SyncEnv::run_items(const std::string& run_id) {
   std::vector<json::Document> out;
   for (int64_t start = 0;; start += 1000) {
-    auto d = json_of(call("GET", "/api/v1/runs/" + run_id + "/items?start=" + std::to_string(start) + "&count=1000"));
+    auto d = json_of(call(
+        "GET", "/api/v1/runs/" + run_id + "/items?start=" + std::to_string(start) + "&count=1000"));
     const auto* items = json::member(d, "items");
     if (!items || items->Size() == 0) break;
     for (const auto& it : items->GetArray()) {
@@ -131,16 +143,19 @@ std::vector<json::Document> SyncEnv::run_items(const std::string& run_id) {
 }
 
 Status SyncEnv::set_playing(Standin& s, const std::string& id) {
-  auto r = s.control("POST", "/__standin/playing", "{\"User\":\"demo\",\"ItemId\":\"" + id + "\",\"PositionTicks\":1}");
+  auto r = s.control("POST", "/__standin/playing",
+                     "{\"User\":\"demo\",\"ItemId\":\"" + id + "\",\"PositionTicks\":1}");
   if (!r.ok()) return r.error();
   return Status::Ok();
 }
 
-std::vector<json::Document> SyncEnv::items_with(const std::string& run_id, const std::string& action,
+std::vector<json::Document> SyncEnv::items_with(const std::string& run_id,
+                                                const std::string& action,
                                                 const std::string& feature) {
   std::vector<json::Document> out;
   for (auto& d : run_items(run_id))
-    if (json::get_string(d, "action") == action && (feature.empty() || json::get_string(d, "feature") == feature))
+    if (json::get_string(d, "action") == action &&
+        (feature.empty() || json::get_string(d, "feature") == feature))
       out.push_back(std::move(d));
   return out;
 }
@@ -154,15 +169,18 @@ std::string SyncEnv::demo_token(Standin& s) {
   return t;
 }
 
-std::map<std::string, UserState> SyncEnv::user_data(Standin& s, const std::vector<std::string>& ids) {
+std::map<std::string, UserState> SyncEnv::user_data(Standin& s,
+                                                    const std::vector<std::string>& ids) {
   std::map<std::string, UserState> out;
   std::string tok = demo_token(s);
   auto me = s.api("GET", "/Users/Me", tok, "", "sync-test");
   std::string uid = me.ok() ? json::get_string(json_of(me), "Id") : "";
   for (size_t from = 0; from < ids.size(); from += 100) {
-    std::vector<std::string> slice(ids.begin() + static_cast<long>(from),
-                                   ids.begin() + static_cast<long>(std::min(ids.size(), from + 100)));
-    auto r = s.api("GET", "/Items?userId=" + uid + "&ids=" + text::join(slice, ","), tok, "", "sync-test");
+    std::vector<std::string> slice(
+        ids.begin() + static_cast<long>(from),
+        ids.begin() + static_cast<long>(std::min(ids.size(), from + 100)));
+    auto r = s.api("GET", "/Items?userId=" + uid + "&ids=" + text::join(slice, ","), tok, "",
+                   "sync-test");
     auto d = json_of(r);
     const auto* items = json::member(d, "Items");
     if (!items) continue;
@@ -182,15 +200,19 @@ std::map<std::string, UserState> SyncEnv::user_data(Standin& s, const std::vecto
 }
 
 Status SyncEnv::set_user_data(Standin& s, const std::string& id, const std::string& members) {
-  auto r = s.control("POST", "/__standin/userdata", "{\"User\":\"demo\",\"ItemId\":\"" + id + "\"," + members + "}");
+  auto r = s.control("POST", "/__standin/userdata",
+                     "{\"User\":\"demo\",\"ItemId\":\"" + id + "\"," + members + "}");
   if (!r.ok()) return r.error();
   return Status::Ok();
 }
 
-std::vector<std::string> SyncEnv::ids_named(Standin& s, const std::string& type, const std::string& name) {
+std::vector<std::string> SyncEnv::ids_named(Standin& s, const std::string& type,
+                                            const std::string& name) {
   std::vector<std::string> out;
-  auto d = json_of(s.api("GET", "/Items?recursive=true&includeItemTypes=" + type + "&enableUserData=false&limit=100000",
-                         demo_token(s), "", "sync-test"));
+  auto d = json_of(
+      s.api("GET",
+            "/Items?recursive=true&includeItemTypes=" + type + "&enableUserData=false&limit=100000",
+            demo_token(s), "", "sync-test"));
   if (const auto* items = json::member(d, "Items"))
     for (const auto& it : items->GetArray())
       if (json::get_string(it, "Name") == name) out.push_back(json::get_string(it, "Id"));
@@ -211,13 +233,16 @@ std::vector<Title> SyncEnv::titles(const std::string& type) {
     for (const auto& it : items->GetArray()) {
       std::string key;
       if (type == "Episode") {
-        key = json::get_string(it, "SeriesName") + "/" + std::to_string(json::get_int(it, "ParentIndexNumber")) + "/" +
-              std::to_string(json::get_int(it, "IndexNumber")) + "/" + std::to_string(json::get_int(it, "IndexNumberEnd"));
+        key = json::get_string(it, "SeriesName") + "/" +
+              std::to_string(json::get_int(it, "ParentIndexNumber")) + "/" +
+              std::to_string(json::get_int(it, "IndexNumber")) + "/" +
+              std::to_string(json::get_int(it, "IndexNumberEnd"));
       } else if (const auto* p = json::member(it, "ProviderIds"); p && p->IsObject()) {
         key = json::get_string(*p, "Imdb");
       }
       if (key.empty() || key == "tt" || key == "0") continue;
-      if (byk.count(key)) key += "#" + json::get_string(it, "Id");  // duplicates (4K copies) stay apart
+      if (byk.count(key))
+        key += "#" + json::get_string(it, "Id");  // duplicates (4K copies) stay apart
       byk[key] = {json::get_string(it, "Id"), json::get_string(it, "Name")};
     }
     return byk;

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "common/net/http_client.h"
 #include "common/core/json.h"
+#include "common/net/http_client.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
 
@@ -45,7 +45,8 @@ class SyncEnv {
   HttpClient http;
   std::string token, conn_a, conn_b;
 
-  Result<HttpResponse> call(const std::string& method, const std::string& path, const std::string& body = "");
+  Result<HttpResponse> call(const std::string& method, const std::string& path,
+                            const std::string& body = "");
   json::Document json_of(const Result<HttpResponse>& r);
 
   // POST /api/v1/pairs with `extra` members merged in (source A, target B by default).

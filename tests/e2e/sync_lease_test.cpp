@@ -12,10 +12,10 @@
 #include <map>
 #include <set>
 
-#include "common/redis/client.h"
-#include "common/sync/model.h"
 #include "common/core/time.h"
+#include "common/redis/client.h"
 #include "common/redis/work_queue.h"
+#include "common/sync/model.h"
 #include "tests/e2e/sync_env.h"
 
 using namespace jb;
@@ -25,7 +25,8 @@ namespace {
 
 std::vector<std::string> content(const char* variant) {
   return {"--demo", "--generate",
-          std::string("seed=11,movies=200,series=1,seasons=1,episodes=2,differ=0,missing=0,junk=0,exclusive=0,multi=0,"
+          std::string("seed=11,movies=200,series=1,seasons=1,episodes=2,differ=0,missing=0,junk=0,"
+                      "exclusive=0,multi=0,"
                       "dup4k=0,variant=") +
               variant};
 }
@@ -39,7 +40,8 @@ struct Write {
 // User-data writes that reached a stand-in after sequence number `after`.
 std::vector<Write> writes_since(Standin& s, int64_t& after) {
   std::vector<Write> out;
-  auto log = s.control("GET", "/__standin/requests?after=" + std::to_string(after) + "&limit=100000");
+  auto log =
+      s.control("GET", "/__standin/requests?after=" + std::to_string(after) + "&limit=100000");
   if (!log.ok()) {
     ADD_FAILURE() << log.error().message;
     return out;
@@ -73,7 +75,8 @@ RunTimes times_of(SyncEnv& e, const std::string& run_id) {
 
 int64_t sum(SyncEnv& e, const json::Value& run, const char* kind) {
   int64_t n = 0;
-  for (const char* f : {"watchlist", "history", "progress"}) n += std::max<int64_t>(0, e.counter(run, f, kind));
+  for (const char* f : {"watchlist", "history", "progress"})
+    n += std::max<int64_t>(0, e.counter(run, f, kind));
   return n;
 }
 
@@ -92,7 +95,8 @@ size_t count_lines(Process& p, const std::string& needle) {
 // time, so no other worker ever claims the step: every write lands exactly
 // once, inside its run, and the rerun sends nothing. Twenty rounds.
 TEST(SyncLease, StepsSlowerThanTheirLeaseRunOnceAndNeverWriteAfterTheirRun) {
-  SyncEnv e(content("a"), content("b"), 2, {{"JB_WORK_LEASE_MS", "250"}, {"JB_SYNC_APPLY_BATCH", "7"}});
+  SyncEnv e(content("a"), content("b"), 2,
+            {{"JB_WORK_LEASE_MS", "250"}, {"JB_SYNC_APPLY_BATCH", "7"}});
   ASSERT_TRUE(e.ok());
   std::string pair = e.create_pair(
       R"("features":{"watchlist":{"enabled":true},"history":{"enabled":false},"progress":{"enabled":false}})");
@@ -100,8 +104,13 @@ TEST(SyncLease, StepsSlowerThanTheirLeaseRunOnceAndNeverWriteAfterTheirRun) {
   ASSERT_EQ(json::get_string(e.run(pair, 120000), "state"), "succeeded");
   ASSERT_EQ(sum(e, e.run(pair, 120000), "planned"), 0);
   for (Standin* s : {&e.a, &e.b}) {
-    ASSERT_TRUE(s->control("POST", "/__standin/latency", R"({"Ms":60,"Prefix":"/UserFavoriteItems"})").ok());
-    ASSERT_TRUE(s->add_fault(R"({"Kind":"unavailable","Prefix":"/UserFavoriteItems","Rate":0.1,"Seed":7,"RetryAfterSeconds":1})").ok());
+    ASSERT_TRUE(
+        s->control("POST", "/__standin/latency", R"({"Ms":60,"Prefix":"/UserFavoriteItems"})")
+            .ok());
+    ASSERT_TRUE(
+        s->add_fault(
+             R"({"Kind":"unavailable","Prefix":"/UserFavoriteItems","Rate":0.1,"Seed":7,"RetryAfterSeconds":1})")
+            .ok());
   }
   auto movies = e.titles("Movie");
   ASSERT_GE(movies.size(), 140u);
@@ -118,7 +127,8 @@ TEST(SyncLease, StepsSlowerThanTheirLeaseRunOnceAndNeverWriteAfterTheirRun) {
       ASSERT_TRUE(e.set_user_data(e.b, t.b, R"("IsFavorite":false)").ok());
     }
     auto run = e.run(pair, 120000);
-    ASSERT_EQ(json::get_string(run, "state"), "succeeded") << "round " << round << ": " << json::stringify(run);
+    ASSERT_EQ(json::get_string(run, "state"), "succeeded")
+        << "round " << round << ": " << json::stringify(run);
     EXPECT_EQ(sum(e, run, "planned"), 7) << "round " << round;
     EXPECT_EQ(sum(e, run, "applied"), 7) << "round " << round;
     windows.push_back({times_of(e, json::get_string(run, "id")), true});
@@ -134,7 +144,8 @@ TEST(SyncLease, StepsSlowerThanTheirLeaseRunOnceAndNeverWriteAfterTheirRun) {
     for (const auto& w : wb)
       if (w.status >= 200 && w.status < 300) landed[w.method + " " + w.path]++;
     EXPECT_EQ(landed.size(), 7u) << "round " << round;
-    for (const auto& [k, n] : landed) EXPECT_EQ(n, 1) << "round " << round << ": " << k << " landed " << n << " times";
+    for (const auto& [k, n] : landed)
+      EXPECT_EQ(n, 1) << "round " << round << ": " << k << " landed " << n << " times";
     all.insert(all.end(), wb.begin(), wb.end());
     auto wa = writes_since(e.a, seq_a);
     EXPECT_TRUE(wa.empty()) << "one-way: nothing is written to the source";
@@ -146,7 +157,8 @@ TEST(SyncLease, StepsSlowerThanTheirLeaseRunOnceAndNeverWriteAfterTheirRun) {
     bool inside = false;
     for (const auto& [t, may_write] : windows)
       if (may_write && w.time_ms >= t.started_ms - 5 && w.time_ms <= t.finished_ms) inside = true;
-    if (!inside && ++late < 5) ADD_FAILURE() << "late write " << w.method << " " << w.path << " at " << w.time_ms;
+    if (!inside && ++late < 5)
+      ADD_FAILURE() << "late write " << w.method << " " << w.path << " at " << w.time_ms;
   }
   EXPECT_EQ(late, 0);
   // The lease was never lost, so no step ran twice. (Entries are still
@@ -164,7 +176,8 @@ TEST(SyncLease, StepsSlowerThanTheirLeaseRunOnceAndNeverWriteAfterTheirRun) {
 // nothing, the other worker completes the run, nothing arrives after the run
 // is final, and the rerun plans nothing.
 TEST(SyncLease, AWorkerPausedPastItsLeaseStopsBeforeItsNextWrite) {
-  SyncEnv e(content("a"), content("b"), 2, {{"JB_WORK_LEASE_MS", "600"}, {"JB_SYNC_APPLY_BATCH", "40"}});
+  SyncEnv e(content("a"), content("b"), 2,
+            {{"JB_WORK_LEASE_MS", "600"}, {"JB_SYNC_APPLY_BATCH", "40"}});
   ASSERT_TRUE(e.ok());
   std::string pair = e.create_pair(
       R"("features":{"watchlist":{"enabled":true},"history":{"enabled":false},"progress":{"enabled":false}})");
@@ -172,10 +185,14 @@ TEST(SyncLease, AWorkerPausedPastItsLeaseStopsBeforeItsNextWrite) {
   auto movies = e.titles("Movie");
   ASSERT_GE(movies.size(), 40u);
   for (int i = 0; i < 40; ++i) {
-    ASSERT_TRUE(e.set_user_data(e.a, movies[static_cast<size_t>(i)].a, R"("IsFavorite":true)").ok());
-    ASSERT_TRUE(e.set_user_data(e.b, movies[static_cast<size_t>(i)].b, R"("IsFavorite":false)").ok());
+    ASSERT_TRUE(
+        e.set_user_data(e.a, movies[static_cast<size_t>(i)].a, R"("IsFavorite":true)").ok());
+    ASSERT_TRUE(
+        e.set_user_data(e.b, movies[static_cast<size_t>(i)].b, R"("IsFavorite":false)").ok());
   }
-  ASSERT_TRUE(e.b.control("POST", "/__standin/latency", R"({"Ms":100,"Prefix":"/UserFavoriteItems"})").ok());
+  ASSERT_TRUE(
+      e.b.control("POST", "/__standin/latency", R"({"Ms":100,"Prefix":"/UserFavoriteItems"})")
+          .ok());
   int64_t seq = 0;
   (void)writes_since(e.b, seq);
   std::string run_id = e.start_run(pair);
@@ -229,15 +246,19 @@ TEST(SyncLease, AWorkerPausedPastItsLeaseStopsBeforeItsNextWrite) {
   ASSERT_EQ(json::get_string(rerun, "state"), "succeeded");
   EXPECT_EQ(e.counter(rerun, "watchlist", "planned"), 0) << json::stringify(rerun);
   // The paused worker noticed and stopped.
-  ASSERT_TRUE(eventually([&] { return count_lines(*victim, "work step stopped: its entry was taken over") == 1; }, 10000));
+  ASSERT_TRUE(eventually(
+      [&] { return count_lines(*victim, "work step stopped: its entry was taken over") == 1; },
+      10000));
 
   std::string victim_ua = "sync-worker/" + owner;
   int from_victim_after = 0, late = 0;
   for (const auto& w : writes_since(e.b, seq)) {
-    if (w.user_agent.find(victim_ua) != std::string::npos && w.time_ms > resumed_ms) ++from_victim_after;
+    if (w.user_agent.find(victim_ua) != std::string::npos && w.time_ms > resumed_ms)
+      ++from_victim_after;
     if (w.time_ms > t.finished_ms) ++late;
   }
   EXPECT_EQ(from_victim_after, 0) << "the paused worker wrote after it lost its entry";
   EXPECT_EQ(late, 0) << "writes arrived after the run was final";
-  for (int i = 0; i < 40; ++i) EXPECT_TRUE(e.state(e.b, movies[static_cast<size_t>(i)].b).favorite) << i;
+  for (int i = 0; i < 40; ++i)
+    EXPECT_TRUE(e.state(e.b, movies[static_cast<size_t>(i)].b).favorite) << i;
 }

@@ -7,8 +7,8 @@
 
 #include <thread>
 
-#include "common/redis/client.h"
 #include "common/core/time.h"
+#include "common/redis/client.h"
 #include "common/redis/work_queue.h"
 #include "tests/e2e/sync_env.h"
 
@@ -18,12 +18,14 @@ using namespace jb::testing;
 namespace {
 
 std::vector<std::string> content(const char* variant, const std::string& opts) {
-  return {"--demo", "--generate", "seed=5,missing=0,junk=0,exclusive=0,multi=0,dup4k=0," + opts + ",variant=" + variant};
+  return {"--demo", "--generate",
+          "seed=5,missing=0,junk=0,exclusive=0,multi=0,dup4k=0," + opts + ",variant=" + variant};
 }
 
 int64_t sum(SyncEnv& e, const json::Value& run, const char* kind) {
   int64_t n = 0;
-  for (const char* f : {"watchlist", "history", "progress"}) n += std::max<int64_t>(0, e.counter(run, f, kind));
+  for (const char* f : {"watchlist", "history", "progress"})
+    n += std::max<int64_t>(0, e.counter(run, f, kind));
   return n;
 }
 
@@ -46,9 +48,12 @@ void expect_converged(SyncEnv& e) {
   int differ = 0;
   for (const auto& t : titles) {
     const auto &x = sa[t.a], &y = sb[t.b];
-    if (x.favorite != y.favorite || x.played != y.played || (x.played && x.play_count != y.play_count)) {
-      if (++differ < 5) ADD_FAILURE() << t.name << " differs: fav " << x.favorite << "/" << y.favorite << " played "
-                                      << x.played << "/" << y.played << " count " << x.play_count << "/" << y.play_count;
+    if (x.favorite != y.favorite || x.played != y.played ||
+        (x.played && x.play_count != y.play_count)) {
+      if (++differ < 5)
+        ADD_FAILURE() << t.name << " differs: fav " << x.favorite << "/" << y.favorite << " played "
+                      << x.played << "/" << y.played << " count " << x.play_count << "/"
+                      << y.play_count;
     }
   }
   EXPECT_EQ(differ, 0);
@@ -60,7 +65,8 @@ TEST(SyncResilience, ASigkilledWorkerMidRunLeavesTheRunToTheOthersAndEveryWriteL
   const char* opts = "movies=300,series=4,seasons=2,episodes=10,differ=40";
   SyncEnv e(content("a", opts), content("b", opts), 3, {{"JB_SYNC_APPLY_BATCH", "10"}});
   ASSERT_TRUE(e.ok());
-  for (Standin* s : {&e.a, &e.b}) ASSERT_TRUE(s->control("POST", "/__standin/latency", R"({"GlobalMs":15})").ok());
+  for (Standin* s : {&e.a, &e.b})
+    ASSERT_TRUE(s->control("POST", "/__standin/latency", R"({"GlobalMs":15})").ok());
   std::string pair = e.create_pair("\"mode\":\"two-way\"");
   std::string run_id = e.start_run(pair);
   ASSERT_FALSE(run_id.empty());
@@ -73,15 +79,18 @@ TEST(SyncResilience, ASigkilledWorkerMidRunLeavesTheRunToTheOthersAndEveryWriteL
       },
       60000))
       << json::stringify(mid);
-  ASSERT_LT(sum(e, mid, "applied"), sum(e, mid, "planned")) << "the run must still be in the middle";
+  ASSERT_LT(sum(e, mid, "applied"), sum(e, mid, "planned"))
+      << "the run must still be in the middle";
   auto redis = redis_of(e);
-  auto pending = redis.command({"XPENDING", workq::default_names().stream, workq::default_names().group, "-", "+", "20"});
+  auto pending = redis.command(
+      {"XPENDING", workq::default_names().stream, workq::default_names().group, "-", "+", "20"});
   ASSERT_TRUE(pending.ok());
   ASSERT_FALSE(pending->elements.empty()) << "some worker holds work";
   std::string victim = pending->elements[0].elements[1].str;
   Process* p = nullptr;
   for (auto& w : e.stack.workers)
-    if (w->name().find(victim) != std::string::npos || (victim.size() == 2 && w.get() == e.stack.workers[victim[1] - '1'].get()))
+    if (w->name().find(victim) != std::string::npos ||
+        (victim.size() == 2 && w.get() == e.stack.workers[victim[1] - '1'].get()))
       p = w.get();
   ASSERT_NE(p, nullptr) << victim;
   p->signal(SIGKILL);
@@ -108,12 +117,21 @@ TEST(SyncResilience, ServerErrorsAndTimeoutsDuringARunAreRetriedNotLost) {
   // Differences: A has them, B does not.
   auto movies = e.titles("Movie");
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(e.set_user_data(e.a, movies[i].a, R"("IsFavorite":true,"Played":true,"PlayCount":1)").ok());
-    ASSERT_TRUE(e.set_user_data(e.b, movies[i].b, R"("IsFavorite":false,"Played":false,"PlayCount":0)").ok());
+    ASSERT_TRUE(
+        e.set_user_data(e.a, movies[i].a, R"("IsFavorite":true,"Played":true,"PlayCount":1)").ok());
+    ASSERT_TRUE(
+        e.set_user_data(e.b, movies[i].b, R"("IsFavorite":false,"Played":false,"PlayCount":0)")
+            .ok());
   }
-  ASSERT_TRUE(e.b.add_fault(R"({"Kind":"unavailable","Route":"POST /UserItems/{itemId}/UserData","Count":4,"RetryAfterSeconds":1})").ok());
+  ASSERT_TRUE(
+      e.b.add_fault(
+             R"({"Kind":"unavailable","Route":"POST /UserItems/{itemId}/UserData","Count":4,"RetryAfterSeconds":1})")
+          .ok());
   ASSERT_TRUE(e.b.add_fault(R"({"Kind":"error500","Route":"GET /Items","Count":3})").ok());
-  ASSERT_TRUE(e.b.add_fault(R"({"Kind":"hang","Route":"POST /UserFavoriteItems/{itemId}","Count":2,"HangMs":2500})").ok());
+  ASSERT_TRUE(
+      e.b.add_fault(
+             R"({"Kind":"hang","Route":"POST /UserFavoriteItems/{itemId}","Count":2,"HangMs":2500})")
+          .ok());
   auto run = e.run(pair, 120000);
   ASSERT_EQ(json::get_string(run, "state"), "succeeded") << json::stringify(run);
   EXPECT_EQ(sum(e, run, "failed"), 0);
@@ -145,7 +163,8 @@ TEST(SyncResilience, WorkThatKeepsFailingIsDeadLetteredAndTheRunFailsVisibly) {
   ASSERT_TRUE(e.b.add_fault(R"({"Kind":"error500","Route":"GET /Items","Count":1000})").ok());
   auto run = e.run(pair, 60000);
   ASSERT_EQ(json::get_string(run, "state"), "failed") << json::stringify(run);
-  EXPECT_NE(json::get_string(run, "error").find("sync.scan"), std::string::npos) << json::get_string(run, "error");
+  EXPECT_NE(json::get_string(run, "error").find("sync.scan"), std::string::npos)
+      << json::get_string(run, "error");
   auto redis = redis_of(e);
   auto dead = redis.command({"XRANGE", workq::default_names().dead_letter, "-", "+"});
   ASSERT_TRUE(dead.ok());
@@ -164,11 +183,14 @@ TEST(SyncResilience, AnItemThatFailsThreeRunsInARowIsQuarantinedUntilThePairIsEd
   const char* opts = "movies=20,series=1,seasons=1,episodes=3,differ=0";
   SyncEnv e(content("a", opts), content("b", opts), 1, {{"JB_WORK_MAX_DELIVERIES", "1"}});
   ASSERT_TRUE(e.ok());
-  std::string pair = e.create_pair("\"features\":{\"history\":{\"enabled\":false},\"progress\":{\"enabled\":false}}");
+  std::string pair = e.create_pair(
+      "\"features\":{\"history\":{\"enabled\":false},\"progress\":{\"enabled\":false}}");
   auto movies = e.titles("Movie");
   ASSERT_TRUE(e.set_user_data(e.a, movies[2].a, R"("IsFavorite":true)").ok());
   ASSERT_TRUE(e.set_user_data(e.b, movies[2].b, R"("IsFavorite":false)").ok());
-  ASSERT_TRUE(e.b.add_fault(R"({"Kind":"error500","Prefix":"/UserFavoriteItems/)" + movies[2].b + R"(","Count":1000})").ok());
+  ASSERT_TRUE(e.b.add_fault(R"({"Kind":"error500","Prefix":"/UserFavoriteItems/)" + movies[2].b +
+                            R"(","Count":1000})")
+                  .ok());
   for (int i = 0; i < 3; ++i) {
     auto run = e.run(pair);
     ASSERT_EQ(json::get_string(run, "state"), "failed") << json::stringify(run);
@@ -212,7 +234,8 @@ TEST(SyncResilience, AScheduledPairRunsOncePerIntervalHoweverManyWorkers) {
         return list && list->Size() >= 1 && json::get_string((*list)[0], "state") == "succeeded";
       },
       30000));
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // several ticks of three schedulers
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(1500));  // several ticks of three schedulers
   runs = e.json_of(e.call("GET", "/api/v1/pairs/" + pair + "/runs"));
   ASSERT_EQ(json::member(runs, "runs")->Size(), 1u) << json::stringify(runs);
   EXPECT_EQ(json::get_string((*json::member(runs, "runs"))[0], "trigger"), "schedule");
@@ -244,7 +267,8 @@ TEST(SyncResilience, RunEventsStreamFromTheWorkersUntilTheEnd) {
     ASSERT_EQ(resp->status, 200) << resp->body;
     all += resp->body;
     // The last "id:" line is where the next request continues.
-    for (size_t p = resp->body.find("id: "); p != std::string::npos; p = resp->body.find("id: ", p + 1))
+    for (size_t p = resp->body.find("id: "); p != std::string::npos;
+         p = resp->body.find("id: ", p + 1))
       last_id = resp->body.substr(p + 4, resp->body.find('\n', p) - p - 4);
   }
   EXPECT_NE(all.find("event: state"), std::string::npos) << all.substr(0, 500);
@@ -262,23 +286,32 @@ TEST(SyncResilience, ThePairsApiRejectsBadInputPrecisely) {
   const char* opts = "movies=5,series=1,seasons=1,episodes=2,differ=0";
   SyncEnv e(content("a", opts), content("b", opts), 1);
   ASSERT_TRUE(e.ok());
-  auto problem = [&](const std::string& method, const std::string& path, const std::string& body, int status) {
+  auto problem = [&](const std::string& method, const std::string& path, const std::string& body,
+                     int status) {
     auto r = e.call(method, path, body);
     EXPECT_TRUE(r.ok());
     EXPECT_EQ(r->status, status) << method << " " << path << " " << body << " → " << r->body;
-    EXPECT_NE(r->header("Content-Type").find("application/problem+json"), std::string::npos) << r->body;
+    EXPECT_NE(r->header("Content-Type").find("application/problem+json"), std::string::npos)
+        << r->body;
     return r->body;
   };
   std::string someone_elses(32, 'e');
-  auto body = problem("POST", "/api/v1/pairs", "{\"source\":\"" + e.conn_a + "\",\"target\":\"" + someone_elses + "\"}", 400);
+  auto body =
+      problem("POST", "/api/v1/pairs",
+              "{\"source\":\"" + e.conn_a + "\",\"target\":\"" + someone_elses + "\"}", 400);
   EXPECT_NE(body.find("not one of your connections"), std::string::npos) << body;
-  body = problem("POST", "/api/v1/pairs", "{\"source\":\"" + e.conn_a + "\",\"target\":\"" + e.conn_a + "\"}", 400);
+  body = problem("POST", "/api/v1/pairs",
+                 "{\"source\":\"" + e.conn_a + "\",\"target\":\"" + e.conn_a + "\"}", 400);
   EXPECT_NE(body.find("another connection"), std::string::npos) << body;
   body = problem("POST", "/api/v1/pairs",
-                 "{\"source\":\"" + e.conn_a + "\",\"target\":\"" + e.conn_b + "\",\"features\":{\"ratings\":{\"enabled\":true}}}", 400);
+                 "{\"source\":\"" + e.conn_a + "\",\"target\":\"" + e.conn_b +
+                     "\",\"features\":{\"ratings\":{\"enabled\":true}}}",
+                 400);
   EXPECT_NE(body.find("features.ratings"), std::string::npos) << body;
   body = problem("POST", "/api/v1/pairs",
-                 "{\"source\":\"" + e.conn_a + "\",\"target\":\"" + e.conn_b + "\",\"schedule\":{\"every_minutes\":5}}", 400);
+                 "{\"source\":\"" + e.conn_a + "\",\"target\":\"" + e.conn_b +
+                     "\",\"schedule\":{\"every_minutes\":5}}",
+                 400);
   EXPECT_NE(body.find("schedule.every_minutes"), std::string::npos) << body;
   problem("POST", "/api/v1/pairs", "{\"source\":", 400);
   problem("POST", "/api/v1/pairs", "[1,2,3]", 400);
@@ -296,7 +329,8 @@ TEST(SyncResilience, ThePairsApiRejectsBadInputPrecisely) {
   problem("PATCH", "/api/v1/pairs/" + pair, R"({"mode":"sideways"})", 400);
   auto list = e.json_of(e.call("GET", "/api/v1/pairs"));
   ASSERT_EQ(json::member(list, "pairs")->Size(), 1u);
-  EXPECT_EQ(json::get_string(*json::member((*json::member(list, "pairs"))[0], "last_run"), "id"), run_id);
+  EXPECT_EQ(json::get_string(*json::member((*json::member(list, "pairs"))[0], "last_run"), "id"),
+            run_id);
   ASSERT_EQ(e.call("DELETE", "/api/v1/pairs/" + pair)->status, 204);
   problem("GET", "/api/v1/pairs/" + pair, "", 404);
   problem("POST", "/api/v1/pairs/" + pair + "/runs", "", 404);

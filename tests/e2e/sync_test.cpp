@@ -3,9 +3,9 @@
 // a and b: different ids, paths and dates), checked on the stand-ins.
 #include <gtest/gtest.h>
 
-#include "common/redis/client.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
+#include "common/redis/client.h"
 #include "tests/e2e/sync_env.h"
 
 using namespace jb;
@@ -17,7 +17,8 @@ constexpr int64_t kMinute = 60LL * 10'000'000;
 
 // A catalogue; differ=0 makes both servers start with identical user data.
 std::vector<std::string> content(const char* variant, const std::string& opts) {
-  return {"--demo", "--generate", "seed=7,missing=0,junk=0,exclusive=0,multi=0,dup4k=0," + opts + ",variant=" + variant};
+  return {"--demo", "--generate",
+          "seed=7,missing=0,junk=0,exclusive=0,multi=0,dup4k=0," + opts + ",variant=" + variant};
 }
 
 const char* kSmall = "movies=60,series=3,seasons=2,episodes=6,differ=0";
@@ -28,10 +29,13 @@ std::string features(bool watchlist, bool history, bool progress, const std::str
     return std::string("\"") + name + "\":{\"enabled\":" + (on ? "true" : "false") + more + "}";
   };
   return "\"features\":{" + f("watchlist", watchlist, watchlist ? extra : "") + "," +
-         f("history", history, history ? extra : "") + "," + f("progress", progress, progress ? extra : "") + "}";
+         f("history", history, history ? extra : "") + "," +
+         f("progress", progress, progress ? extra : "") + "}";
 }
 
-std::string state_of(const json::Document& run) { return json::get_string(run, "state"); }
+std::string state_of(const json::Document& run) {
+  return json::get_string(run, "state");
+}
 
 }  // namespace
 
@@ -89,18 +93,33 @@ TEST(Sync, OneWayWatchlistAddsFavoritesAndASecondRunPlansNothing) {
 TEST(Sync, TwoWayHistoryBootstrapsThenPropagatesUnplayedAndNeverPingPongs) {
   SyncEnv e(content("a", kSmall), content("b", kSmall));
   ASSERT_TRUE(e.ok());
-  std::string pair = e.create_pair("\"mode\":\"two-way\"," + features(false, true, false, ",\"remove\":true"));
+  std::string pair =
+      e.create_pair("\"mode\":\"two-way\"," + features(false, true, false, ",\"remove\":true"));
   auto movies = e.titles("Movie");
   ASSERT_GE(movies.size(), 40u);
   // Bootstrap: an item only A played, one only B played, and one B marked unplayed (no baseline yet:
   // the bootstrap never deletes, so A's play goes to B instead).
   const Title &only_a = movies[1], &only_b = movies[2], &both = movies[3];
-  ASSERT_TRUE(e.set_user_data(e.a, only_a.a, R"("Played":true,"PlayCount":2,"LastPlayedDate":"2024-03-01T20:00:00Z")").ok());
-  ASSERT_TRUE(e.set_user_data(e.b, only_a.b, R"("Played":false,"PlayCount":0,"LastPlayedDate":null)").ok());
-  ASSERT_TRUE(e.set_user_data(e.a, only_b.a, R"("Played":false,"PlayCount":0,"LastPlayedDate":null)").ok());
-  ASSERT_TRUE(e.set_user_data(e.b, only_b.b, R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-03-02T21:30:00Z")").ok());
-  ASSERT_TRUE(e.set_user_data(e.a, both.a, R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-01-01T10:00:00Z")").ok());
-  ASSERT_TRUE(e.set_user_data(e.b, both.b, R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-01-01T10:00:00Z")").ok());
+  ASSERT_TRUE(
+      e.set_user_data(e.a, only_a.a,
+                      R"("Played":true,"PlayCount":2,"LastPlayedDate":"2024-03-01T20:00:00Z")")
+          .ok());
+  ASSERT_TRUE(
+      e.set_user_data(e.b, only_a.b, R"("Played":false,"PlayCount":0,"LastPlayedDate":null)").ok());
+  ASSERT_TRUE(
+      e.set_user_data(e.a, only_b.a, R"("Played":false,"PlayCount":0,"LastPlayedDate":null)").ok());
+  ASSERT_TRUE(
+      e.set_user_data(e.b, only_b.b,
+                      R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-03-02T21:30:00Z")")
+          .ok());
+  ASSERT_TRUE(
+      e.set_user_data(e.a, both.a,
+                      R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-01-01T10:00:00Z")")
+          .ok());
+  ASSERT_TRUE(
+      e.set_user_data(e.b, both.b,
+                      R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-01-01T10:00:00Z")")
+          .ok());
 
   auto first = e.run(pair);
   ASSERT_EQ(state_of(first), "succeeded") << json::stringify(first);
@@ -116,10 +135,12 @@ TEST(Sync, TwoWayHistoryBootstrapsThenPropagatesUnplayedAndNeverPingPongs) {
 
   auto second = e.run(pair);
   ASSERT_EQ(state_of(second), "succeeded");
-  EXPECT_EQ(e.counter(second, "history", "planned"), 0) << "no ping-pong: " << json::stringify(second);
+  EXPECT_EQ(e.counter(second, "history", "planned"), 0)
+      << "no ping-pong: " << json::stringify(second);
 
   // Now B marks one item unplayed: with a baseline that is a removal, propagated to A.
-  ASSERT_TRUE(e.b.api("DELETE", "/UserPlayedItems/" + only_a.b, e.demo_token(e.b), "", "sync-test").ok());
+  ASSERT_TRUE(
+      e.b.api("DELETE", "/UserPlayedItems/" + only_a.b, e.demo_token(e.b), "", "sync-test").ok());
   auto third = e.run(pair);
   ASSERT_EQ(state_of(third), "succeeded") << json::stringify(third);
   EXPECT_EQ(json::get_int(third, "removals"), 1);
@@ -154,7 +175,8 @@ TEST(Sync, RemovalsAreOffByDefault) {
 TEST(Sync, MassRemovalIsHeldUntilConfirmed) {
   SyncEnv e(content("a", kSmall), content("b", kSmall));
   ASSERT_TRUE(e.ok());
-  std::string pair = e.create_pair("\"mode\":\"two-way\"," + features(true, false, false, ",\"remove\":true"));
+  std::string pair =
+      e.create_pair("\"mode\":\"two-way\"," + features(true, false, false, ",\"remove\":true"));
   auto movies = e.titles("Movie");
   // Twelve favorites on both sides, agreed by the bootstrap.
   for (int i = 0; i < 12; ++i) {
@@ -163,13 +185,15 @@ TEST(Sync, MassRemovalIsHeldUntilConfirmed) {
   }
   ASSERT_EQ(state_of(e.run(pair)), "succeeded");
   // A drops four of them (a third of the baseline): held.
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(e.set_user_data(e.a, movies[i].a, R"("IsFavorite":false)").ok());
+  for (int i = 0; i < 4; ++i)
+    ASSERT_TRUE(e.set_user_data(e.a, movies[i].a, R"("IsFavorite":false)").ok());
   auto held = e.run(pair);
   ASSERT_EQ(state_of(held), "held") << json::stringify(held);
   EXPECT_EQ(json::get_int(held, "removals"), 4);
   EXPECT_NE(json::get_string(held, "held_reason").find("would remove 4 of"), std::string::npos)
       << json::get_string(held, "held_reason");
-  for (int i = 0; i < 4; ++i) EXPECT_TRUE(e.state(e.b, movies[i].b).favorite) << "nothing removed while held";
+  for (int i = 0; i < 4; ++i)
+    EXPECT_TRUE(e.state(e.b, movies[i].b).favorite) << "nothing removed while held";
   // A held run keeps the pair's slot: a new run is refused until it is resolved.
   EXPECT_EQ(e.call("POST", "/api/v1/pairs/" + pair + "/runs")->status, 409);
   std::string run_id = json::get_string(held, "id");
@@ -180,7 +204,8 @@ TEST(Sync, MassRemovalIsHeldUntilConfirmed) {
   EXPECT_EQ(e.counter(done, "watchlist", "applied"), 4);
   for (int i = 0; i < 4; ++i) EXPECT_FALSE(e.state(e.b, movies[i].b).favorite);
   for (int i = 4; i < 12; ++i) EXPECT_TRUE(e.state(e.b, movies[i].b).favorite);
-  EXPECT_EQ(e.call("POST", "/api/v1/runs/" + run_id + "/confirm")->status, 409) << "only held runs confirm";
+  EXPECT_EQ(e.call("POST", "/api/v1/runs/" + run_id + "/confirm")->status, 409)
+      << "only held runs confirm";
   EXPECT_EQ(e.counter(e.run(pair), "watchlist", "planned"), 0);
 }
 
@@ -197,7 +222,8 @@ TEST(Sync, ASnapshotThatCollapsesIsSuspect) {
     ASSERT_TRUE(e.set_user_data(e.b, movies[i].b, R"("IsFavorite":true)").ok());
   }
   ASSERT_EQ(state_of(e.run(pair)), "succeeded");
-  for (int i = 1; i < 26; ++i) ASSERT_TRUE(e.set_user_data(e.a, movies[i].a, R"("IsFavorite":false)").ok());
+  for (int i = 1; i < 26; ++i)
+    ASSERT_TRUE(e.set_user_data(e.a, movies[i].a, R"("IsFavorite":false)").ok());
   auto held = e.run(pair);
   ASSERT_EQ(state_of(held), "held") << json::stringify(held);
   EXPECT_FALSE(json::get_string(held, "held_reason").empty());
@@ -212,7 +238,10 @@ TEST(Sync, ProgressConflictsUseTheNewerDateAcrossTimeZonesAndSkipWhatIsPlaying) 
   auto pos = [](int64_t minutes) { return std::to_string(minutes * kMinute); };
   auto set = [&](Standin& s, const std::string& id, int64_t minutes, const std::string& date) {
     std::string d = date.empty() ? "null" : "\"" + date + "\"";
-    ASSERT_TRUE(e.set_user_data(s, id, "\"Played\":false,\"PlaybackPositionTicks\":" + pos(minutes) + ",\"LastPlayedDate\":" + d).ok());
+    ASSERT_TRUE(e.set_user_data(s, id,
+                                "\"Played\":false,\"PlaybackPositionTicks\":" + pos(minutes) +
+                                    ",\"LastPlayedDate\":" + d)
+                    .ok());
   };
   // B is newer: 12:30+02:00 is 10:30Z, after A's 10:00Z.
   set(e.a, movies[10].a, 20, "2024-05-01T10:00:00Z");
@@ -226,11 +255,16 @@ TEST(Sync, ProgressConflictsUseTheNewerDateAcrossTimeZonesAndSkipWhatIsPlaying) 
   // Under 60 s: not progress.
   set(e.a, movies[13].a, 0, "2024-05-01T10:00:00Z");
   set(e.b, movies[13].b, 0, "");
-  ASSERT_TRUE(e.set_user_data(e.a, movies[13].a, "\"PlaybackPositionTicks\":" + std::to_string(30 * 10'000'000LL)).ok());
+  ASSERT_TRUE(e.set_user_data(e.a, movies[13].a,
+                              "\"PlaybackPositionTicks\":" + std::to_string(30 * 10'000'000LL))
+                  .ok());
   // Less than 30 s apart: no write.
   set(e.a, movies[14].a, 30, "2024-05-01T11:00:00Z");
-  ASSERT_TRUE(e.set_user_data(e.b, movies[14].b, "\"PlaybackPositionTicks\":" + std::to_string(30 * kMinute + 20 * 10'000'000LL) +
-                                                    ",\"Played\":false,\"LastPlayedDate\":\"2024-05-01T10:00:00Z\"").ok());
+  ASSERT_TRUE(e.set_user_data(
+                   e.b, movies[14].b,
+                   "\"PlaybackPositionTicks\":" + std::to_string(30 * kMinute + 20 * 10'000'000LL) +
+                       ",\"Played\":false,\"LastPlayedDate\":\"2024-05-01T10:00:00Z\"")
+                  .ok());
   // Only A has progress, but B's user is watching it right now: untouched.
   set(e.a, movies[15].a, 35, "2024-05-01T11:00:00Z");
   set(e.b, movies[15].b, 0, "");
@@ -241,7 +275,8 @@ TEST(Sync, ProgressConflictsUseTheNewerDateAcrossTimeZonesAndSkipWhatIsPlaying) 
   EXPECT_EQ(e.state(e.a, movies[10].a).position, 40 * kMinute);
   EXPECT_EQ(e.state(e.b, movies[10].b).position, 40 * kMinute);
   EXPECT_EQ(e.state(e.b, movies[11].b).position, 30 * kMinute);
-  EXPECT_EQ(e.state(e.b, movies[11].b).last_played.substr(0, 19), "2024-05-01T11:00:00") << "all times UTC";
+  EXPECT_EQ(e.state(e.b, movies[11].b).last_played.substr(0, 19), "2024-05-01T11:00:00")
+      << "all times UTC";
   EXPECT_EQ(e.state(e.b, movies[12].b).position, 25 * kMinute);
   EXPECT_EQ(e.state(e.b, movies[13].b).position, 0);
   EXPECT_EQ(e.state(e.b, movies[14].b).position, 30 * kMinute + 20 * 10'000'000LL);
@@ -249,7 +284,8 @@ TEST(Sync, ProgressConflictsUseTheNewerDateAcrossTimeZonesAndSkipWhatIsPlaying) 
   auto skips = e.items_with(json::get_string(run, "id"), "skip", "progress");
   bool playing_reported = false;
   for (const auto& s : skips)
-    if (json::get_string(s, "reason").find("played right now") != std::string::npos) playing_reported = true;
+    if (json::get_string(s, "reason").find("played right now") != std::string::npos)
+      playing_reported = true;
   EXPECT_TRUE(playing_reported);
   // Once the session ends, the next run writes it; after that nothing is left.
   ASSERT_TRUE(e.b.control("DELETE", "/__standin/playing").ok());
@@ -265,14 +301,30 @@ TEST(Sync, HistoryWithoutDatesAndOneWayTargetIsNotOverwritten) {
   std::string pair = e.create_pair(features(false, true, false));
   auto movies = e.titles("Movie");
   // A played without a date; B did not play: B gets played, with no invented date.
-  ASSERT_TRUE(e.set_user_data(e.a, movies[20].a, R"("Played":true,"PlayCount":1,"LastPlayedDate":null)").ok());
-  ASSERT_TRUE(e.set_user_data(e.b, movies[20].b, R"("Played":false,"PlayCount":0,"LastPlayedDate":null)").ok());
+  ASSERT_TRUE(
+      e.set_user_data(e.a, movies[20].a, R"("Played":true,"PlayCount":1,"LastPlayedDate":null)")
+          .ok());
+  ASSERT_TRUE(
+      e.set_user_data(e.b, movies[20].b, R"("Played":false,"PlayCount":0,"LastPlayedDate":null)")
+          .ok());
   // Both played; B's play is newer: one-way keeps B's newer date (never moves history backwards).
-  ASSERT_TRUE(e.set_user_data(e.a, movies[21].a, R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-01-01T00:00:00Z")").ok());
-  ASSERT_TRUE(e.set_user_data(e.b, movies[21].b, R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-02-01T00:00:00Z")").ok());
+  ASSERT_TRUE(
+      e.set_user_data(e.a, movies[21].a,
+                      R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-01-01T00:00:00Z")")
+          .ok());
+  ASSERT_TRUE(
+      e.set_user_data(e.b, movies[21].b,
+                      R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-02-01T00:00:00Z")")
+          .ok());
   // Both played; A newer beyond the tolerance: B's date moves forward.
-  ASSERT_TRUE(e.set_user_data(e.a, movies[22].a, R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-06-01T08:00:00-05:00")").ok());
-  ASSERT_TRUE(e.set_user_data(e.b, movies[22].b, R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-06-01T12:59:30Z")").ok());
+  ASSERT_TRUE(
+      e.set_user_data(e.a, movies[22].a,
+                      R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-06-01T08:00:00-05:00")")
+          .ok());
+  ASSERT_TRUE(
+      e.set_user_data(e.b, movies[22].b,
+                      R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-06-01T12:59:30Z")")
+          .ok());
   auto run = e.run(pair);
   ASSERT_EQ(state_of(run), "succeeded") << json::stringify(run);
   EXPECT_TRUE(e.state(e.b, movies[20].b).played);
@@ -288,16 +340,26 @@ TEST(Sync, EpisodesMatchAcrossMultiEpisodeFilesAndDuplicateCopies) {
   ASSERT_TRUE(e.ok());
   // The same show on both servers: A stores S01E01-E02 as one file, B as two.
   auto show = [](const std::string& id_base, bool multi) {
-    std::string eps = multi ? R"({"Type":"Episode","Id":")" + id_base + R"(e1","Name":"Pilot","IndexNumber":1,"IndexNumberEnd":2,"ParentIndexNumber":1})"
-                            : R"({"Type":"Episode","Id":")" + id_base + R"(e1","Name":"Pilot","IndexNumber":1,"ParentIndexNumber":1},)"
-                              R"({"Type":"Episode","Id":")" + id_base + R"(e2","Name":"Second","IndexNumber":2,"ParentIndexNumber":1})";
-    return R"({"Library":"Shows","Type":"Series","Id":")" + id_base + R"(00","Name":"Twin Files","ProviderIds":{"Tvdb":"424242"},)"
-           R"("Seasons":[{"Type":"Season","Id":")" + id_base + R"(51","IndexNumber":1,"Episodes":[)" + eps + "]}]}";
+    std::string eps =
+        multi
+            ? R"({"Type":"Episode","Id":")" + id_base +
+                  R"(e1","Name":"Pilot","IndexNumber":1,"IndexNumberEnd":2,"ParentIndexNumber":1})"
+            : R"({"Type":"Episode","Id":")" + id_base +
+                  R"(e1","Name":"Pilot","IndexNumber":1,"ParentIndexNumber":1},)"
+                  R"({"Type":"Episode","Id":")" +
+                  id_base + R"(e2","Name":"Second","IndexNumber":2,"ParentIndexNumber":1})";
+    return R"({"Library":"Shows","Type":"Series","Id":")" + id_base +
+           R"(00","Name":"Twin Files","ProviderIds":{"Tvdb":"424242"},)"
+           R"("Seasons":[{"Type":"Season","Id":")" +
+           id_base + R"(51","IndexNumber":1,"Episodes":[)" + eps + "]}]}";
   };
   std::string ida = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", idb = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
   ASSERT_TRUE(e.a.control("POST", "/__standin/items", show(ida, true)).ok());
   ASSERT_TRUE(e.b.control("POST", "/__standin/items", show(idb, false)).ok());
-  ASSERT_TRUE(e.set_user_data(e.a, ida + "e1", R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-04-04T04:04:04Z")").ok());
+  ASSERT_TRUE(
+      e.set_user_data(e.a, ida + "e1",
+                      R"("Played":true,"PlayCount":1,"LastPlayedDate":"2024-04-04T04:04:04Z")")
+          .ok());
   // A film played on A's 1080p copy; B has it twice (1080p and 4K): both are marked.
   auto movies = e.titles("Movie");
   ASSERT_FALSE(movies.empty());
@@ -308,7 +370,8 @@ TEST(Sync, EpisodesMatchAcrossMultiEpisodeFilesAndDuplicateCopies) {
   std::string pair = e.create_pair(features(false, true, false));
   ASSERT_TRUE(e.set_user_data(e.a, copies_a[0], R"("Played":true,"PlayCount":1)").ok());
   ASSERT_TRUE(e.set_user_data(e.a, copies_a[1], R"("Played":false,"PlayCount":0)").ok());
-  for (const auto& id : copies_b) ASSERT_TRUE(e.set_user_data(e.b, id, R"("Played":false,"PlayCount":0)").ok());
+  for (const auto& id : copies_b)
+    ASSERT_TRUE(e.set_user_data(e.b, id, R"("Played":false,"PlayCount":0)").ok());
   std::string film_b1 = copies_b[0], film_b2 = copies_b[1];
 
   auto run = e.run(pair);
@@ -323,8 +386,12 @@ TEST(Sync, EpisodesMatchAcrossMultiEpisodeFilesAndDuplicateCopies) {
 
 TEST(Sync, UnmatchedItemsAreReportedWithTheirReasonAndNeverGuessed) {
   const char* messy = "movies=60,series=2,seasons=1,episodes=4,differ=0";
-  SyncEnv e({"--demo", "--generate", std::string("seed=9,missing=15,junk=10,exclusive=15,multi=0,dup4k=0,") + messy + ",variant=a"},
-            {"--demo", "--generate", std::string("seed=9,missing=15,junk=10,exclusive=15,multi=0,dup4k=0,") + messy + ",variant=b"});
+  SyncEnv e({"--demo", "--generate",
+             std::string("seed=9,missing=15,junk=10,exclusive=15,multi=0,dup4k=0,") + messy +
+                 ",variant=a"},
+            {"--demo", "--generate",
+             std::string("seed=9,missing=15,junk=10,exclusive=15,multi=0,dup4k=0,") + messy +
+                 ",variant=b"});
   ASSERT_TRUE(e.ok());
   std::string pair = e.create_pair(features(false, true, false));
   auto run = e.run(pair);
@@ -367,9 +434,10 @@ TEST(Sync, DryRunPlansButWritesNothingAndKeepsTheBootstrap) {
   }
   EXPECT_GT(planned, 0);
   for (Standin* s : {&e.a, &e.b})
-    for (const char* route : {"POST /UserItems/{itemId}/UserData", "POST /UserFavoriteItems/{itemId}",
-                              "DELETE /UserFavoriteItems/{itemId}", "DELETE /UserPlayedItems/{itemId}",
-                              "POST /UserPlayedItems/{itemId}"})
+    for (const char* route :
+         {"POST /UserItems/{itemId}/UserData", "POST /UserFavoriteItems/{itemId}",
+          "DELETE /UserFavoriteItems/{itemId}", "DELETE /UserPlayedItems/{itemId}",
+          "POST /UserPlayedItems/{itemId}"})
       EXPECT_EQ(s->requests(route), 0) << route;
   // The items say what would happen; a dry run sets no baseline, so the next run still bootstraps.
   EXPECT_GT(e.run_items(json::get_string(run, "id")).size(), 0u);
@@ -377,7 +445,8 @@ TEST(Sync, DryRunPlansButWritesNothingAndKeepsTheBootstrap) {
   auto real = e.run(pair);
   EXPECT_TRUE(json::get_bool(real, "bootstrap"));
   int64_t real_planned = 0;
-  for (const char* f : {"watchlist", "history", "progress"}) real_planned += e.counter(real, f, "planned");
+  for (const char* f : {"watchlist", "history", "progress"})
+    real_planned += e.counter(real, f, "planned");
   EXPECT_EQ(real_planned, planned) << "the dry run predicted exactly what the real run did";
 }
 
@@ -389,7 +458,10 @@ TEST(Sync, OneWayProgressAddsNeverPullsBackAndClearsWithRemovals) {
   auto pos = [](int64_t minutes) { return std::to_string(minutes * kMinute); };
   auto set = [&](Standin& s, const std::string& id, int64_t minutes, const char* date) {
     std::string d = date ? std::string("\"") + date + "\"" : "null";
-    ASSERT_TRUE(e.set_user_data(s, id, "\"Played\":false,\"PlaybackPositionTicks\":" + pos(minutes) + ",\"LastPlayedDate\":" + d).ok());
+    ASSERT_TRUE(e.set_user_data(s, id,
+                                "\"Played\":false,\"PlaybackPositionTicks\":" + pos(minutes) +
+                                    ",\"LastPlayedDate\":" + d)
+                    .ok());
   };
   // A large agreed baseline: twenty items in progress on both sides.
   for (int i = 30; i < 50; ++i) {
@@ -440,8 +512,11 @@ TEST(SyncApi, AConnectionUsedByPairsIsKeptUnlessCascadedAndRunsNeedBothConnectio
   EXPECT_EQ(listed->Size(), 2u);
   EXPECT_EQ(e.call("GET", "/api/v1/connections/" + e.conn_b)->status, 200) << "nothing was deleted";
   EXPECT_EQ(e.call("GET", "/api/v1/pairs/" + p1)->status, 200);
-  EXPECT_EQ(e.call("DELETE", "/api/v1/connections/" + e.conn_b + "?cascade=everything")->status, 400);
-  EXPECT_EQ(e.call("DELETE", "/api/v1/connections/" + std::string(32, 'f') + "?cascade=pairs")->status, 404);
+  EXPECT_EQ(e.call("DELETE", "/api/v1/connections/" + e.conn_b + "?cascade=everything")->status,
+            400);
+  EXPECT_EQ(
+      e.call("DELETE", "/api/v1/connections/" + std::string(32, 'f') + "?cascade=pairs")->status,
+      404);
 
   // A pair whose connection vanished behind the API's back: no run is accepted.
   auto ro = parse_redis_url(e.stack.redis.url());
@@ -450,7 +525,8 @@ TEST(SyncApi, AConnectionUsedByPairsIsKeptUnlessCascadedAndRunsNeedBothConnectio
   ASSERT_TRUE(redis.command({"DEL", "jb:conn:" + e.conn_a}).ok());
   auto run = e.call("POST", "/api/v1/pairs/" + p3 + "/runs");
   ASSERT_EQ(run->status, 409) << run->body;
-  EXPECT_EQ(json::get_string(e.json_of(run), "type"), "urn:jellybridge:problem:pair_connection_missing");
+  EXPECT_EQ(json::get_string(e.json_of(run), "type"),
+            "urn:jellybridge:problem:pair_connection_missing");
   EXPECT_NE(json::get_string(e.json_of(run), "detail").find(e.conn_a), std::string::npos);
   auto runs = e.json_of(e.call("GET", "/api/v1/pairs/" + p3 + "/runs"));
   const auto* list = json::member(runs, "runs");
@@ -460,5 +536,6 @@ TEST(SyncApi, AConnectionUsedByPairsIsKeptUnlessCascadedAndRunsNeedBothConnectio
   // Asked explicitly: the pairs go with the connection.
   ASSERT_EQ(e.call("DELETE", "/api/v1/connections/" + e.conn_b + "?cascade=pairs")->status, 204);
   EXPECT_EQ(e.call("GET", "/api/v1/connections/" + e.conn_b)->status, 404);
-  for (const auto& p : {p1, p2, p3}) EXPECT_EQ(e.call("GET", "/api/v1/pairs/" + p)->status, 404) << p;
+  for (const auto& p : {p1, p2, p3})
+    EXPECT_EQ(e.call("GET", "/api/v1/pairs/" + p)->status, 404) << p;
 }

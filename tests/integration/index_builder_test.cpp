@@ -1,12 +1,13 @@
 // Integration tests of the library index (library-service/index_*) against a
 // real redis-server, with a scripted item source standing in for Jellyfin's
 // paging (the end-to-end tests use the real stand-in).
+#include "library-service/index_builder.h"
+
 #include <gtest/gtest.h>
 
 #include <functional>
 
 #include "common/jellyfin/canonical.h"
-#include "library-service/index_builder.h"
 #include "library-service/index_store.h"
 #include "tests/support/redis_server.h"
 
@@ -51,15 +52,17 @@ class FakeSource : public ItemSource {
     jf::ItemsPage p;
     p.total = static_cast<int64_t>(match.size());
     p.start_index = q.start;
-    for (int64_t i = q.start; i < p.total && i < q.start + q.limit; ++i) p.items.push_back(match[static_cast<size_t>(i)]->item);
+    for (int64_t i = q.start; i < p.total && i < q.start + q.limit; ++i)
+      p.items.push_back(match[static_cast<size_t>(i)]->item);
     p.server_date_us = now_us;
     return p;
   }
   uint64_t requests() const override { return static_cast<uint64_t>(calls); }
   int64_t now_us = 1'700'000'000'000'000;
 
-  FakeItem& add(int id, const std::string& type, const std::string& lib, std::map<std::string, std::string> ids,
-                int season = -1, int episode = -1, const std::string& series = "") {
+  FakeItem& add(int id, const std::string& type, const std::string& lib,
+                std::map<std::string, std::string> ids, int season = -1, int episode = -1,
+                const std::string& series = "") {
     FakeItem f;
     f.item.id = hexid(id);
     f.item.type = type;
@@ -95,14 +98,15 @@ struct Fixture {
 void seed_library(FakeSource& src) {
   src.add(1, "Movie", "lib-movies", {{"Imdb", "tt0133093"}, {"Tmdb", "603"}});
   src.add(2, "Movie", "lib-movies", {{"Tmdb", "604"}});
-  src.add(3, "Movie", "lib-movies", {{"Imdb", "tt"}});  // malformed: unmatched
+  src.add(3, "Movie", "lib-movies", {{"Imdb", "tt"}});     // malformed: unmatched
   src.add(4, "Movie", "lib-4k", {{"imdb", "tt0133093"}});  // the 4K copy of item 1
   src.add(10, "Series", "lib-tv", {{"Tvdb", "81189"}});
   src.add(11, "Episode", "lib-tv", {}, 1, 1, hexid(10));
   src.add(12, "Episode", "lib-tv", {}, 1, 2, hexid(10)).item.episode_end = 3;  // a double episode
-  src.add(20, "Series", "lib-tv", {});                                          // no ids
-  src.add(21, "Episode", "lib-tv", {{"Tvdb", "349232"}}, 1, 1, hexid(20));       // tvdb on the episode only
-  src.add(22, "Episode", "lib-tv", {}, 1, 2, hexid(20));                         // nothing at all
+  src.add(20, "Series", "lib-tv", {});                                         // no ids
+  src.add(21, "Episode", "lib-tv", {{"Tvdb", "349232"}}, 1, 1,
+          hexid(20));                                     // tvdb on the episode only
+  src.add(22, "Episode", "lib-tv", {}, 1, 2, hexid(20));  // nothing at all
 }
 
 }  // namespace
@@ -175,8 +179,9 @@ TEST(Index, ShortPagesAndDuplicatesAcrossPagesAreCountedNotFatal) {
   EXPECT_EQ(st->duplicates, 1);
   EXPECT_EQ(st->short_pages, 1);
   EXPECT_EQ(st->repaired_passes, 1);  // item 5 was skipped by the shifted page, then picked up
-  EXPECT_EQ(st->movies, 10);  // every item still indexed exactly once
-  for (int i = 1; i <= 10; ++i) EXPECT_EQ(f.refs("movie:tmdb:" + std::to_string(100 + i)).size(), 1u) << i;
+  EXPECT_EQ(st->movies, 10);          // every item still indexed exactly once
+  for (int i = 1; i <= 10; ++i)
+    EXPECT_EQ(f.refs("movie:tmdb:" + std::to_string(100 + i)).size(), 1u) << i;
 }
 
 TEST(Index, AFailedBuildNeverReplacesAGoodIndex) {
@@ -201,7 +206,8 @@ TEST(Index, AFailedBuildNeverReplacesAGoodIndex) {
   EXPECT_EQ(f.refs("movie:tmdb:604").size(), 1u);  // the good index still answers
   EXPECT_TRUE(f.refs("movie:tmdb:999").empty());
   // Nothing of the failed build is left behind.
-  std::string keys = f.srv.cli("--scan --pattern 'jb:idx:*:v" + std::to_string(before->version + 1) + ":*'");
+  std::string keys =
+      f.srv.cli("--scan --pattern 'jb:idx:*:v" + std::to_string(before->version + 1) + ":*'");
   EXPECT_EQ(keys.find(":v"), std::string::npos) << keys;
   // The lock renewal failing aborts too.
   src.fault = nullptr;

@@ -5,8 +5,8 @@
 
 #include <thread>
 
-#include "common/redis/client.h"
 #include "common/core/time.h"
+#include "common/redis/client.h"
 #include "tests/support/redis_server.h"
 
 using namespace jb;

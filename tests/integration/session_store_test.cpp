@@ -1,12 +1,13 @@
 // Integration tests of auth-service's session store and authenticator against
 // a real redis-server: hashing at rest, sliding expiry, absolute lifetime,
 // revocation, CSRF for cookie-authenticated changes.
+#include "auth-service/sessions/session_store.h"
+
 #include <gtest/gtest.h>
 
 #include <thread>
 
 #include "auth-service/sessions/authenticator.h"
-#include "auth-service/sessions/session_store.h"
 #include "common/core/crypto.h"
 #include "tests/support/redis_server.h"
 
@@ -15,10 +16,12 @@ using namespace jb::auth;
 using jb::testing::RedisServer;
 
 namespace {
-RedisPool pool_for(const RedisServer& s) { return RedisPool(*parse_redis_url(s.url()), 2); }
+RedisPool pool_for(const RedisServer& s) {
+  return RedisPool(*parse_redis_url(s.url()), 2);
+}
 
-http::Request request(const std::string& method, const std::string& bearer, const std::string& cookie,
-                      const std::string& csrf = "") {
+http::Request request(const std::string& method, const std::string& bearer,
+                      const std::string& cookie, const std::string& csrf = "") {
   http::Request r;
   r.method = method;
   if (!bearer.empty()) r.headers.emplace_back("Authorization", "Bearer " + bearer);

@@ -6,8 +6,6 @@
 //
 // Thread-safety: each test owns its redis-server; worker threads share the
 // store/budget under test (both are documented thread-safe).
-#include "common/sync/store.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,9 +19,10 @@
 
 #include "common/core/json.h"
 #include "common/core/random.h"
-#include "common/jellyfin/server_budget.h"
 #include "common/core/time.h"
+#include "common/jellyfin/server_budget.h"
 #include "common/redis/work_queue.h"
+#include "common/sync/store.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 

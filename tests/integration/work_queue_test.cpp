@@ -21,7 +21,9 @@ namespace {
 
 const workq::Names kNames{"test:work", "test:group", "test:dlq"};
 
-RedisOptions opts_for(const RedisServer& s) { return *parse_redis_url(s.url()); }
+RedisOptions opts_for(const RedisServer& s) {
+  return *parse_redis_url(s.url());
+}
 
 std::string owner_of(RedisConnection& c, const std::string& id) {
   auto p = c.command({"XPENDING", kNames.stream, kNames.group, id, id, "1"});
@@ -65,7 +67,8 @@ TEST(WorkQueue, OnlyTheOwnerRenewsAcksHandsBackOrDeadLettersAnEntry) {
   EXPECT_FALSE(*workq::ack_owned(c, kNames, "a", id));
   workq::Item item{id, {{"type", "noop"}}, 1};
   EXPECT_FALSE(*workq::dead_letter(c, kNames, "a", item, "boom"));
-  EXPECT_EQ(c.command({"XLEN", kNames.dead_letter})->integer, 0) << "a former owner dead-letters nothing";
+  EXPECT_EQ(c.command({"XLEN", kNames.dead_letter})->integer, 0)
+      << "a former owner dead-letters nothing";
   EXPECT_EQ(owner_of(c, id), "b") << "nor does it take the entry back";
   EXPECT_EQ(*workq::pending_count(c, kNames), 1);
   // The owner can.
@@ -163,6 +166,7 @@ TEST(LeaseKeeper, MarksTheLeaseLostWhenAnotherConsumerTookTheEntry) {
   EXPECT_TRUE(eventually([&] { return lease->lost(); }, 5000));
   EXPECT_FALSE(lease->valid());
   EXPECT_EQ(owner_of(c, id), "b") << "the keeper never takes an entry back";
-  EXPECT_NE(registry.render().find("jb_work_leases_lost_total 1"), std::string::npos) << registry.render();
+  EXPECT_NE(registry.render().find("jb_work_leases_lost_total 1"), std::string::npos)
+      << registry.render();
   keeper.stop();
 }

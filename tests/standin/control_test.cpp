@@ -46,7 +46,10 @@ TEST_F(ControlTest, RequestLogRecordsArrivalStatusAndUserAgentInOrder) {
   ASSERT_EQ(a.control("DELETE", "/__standin/requests").status, 204);
   int64_t before = timeutil::now_unix_ms();
   a.extra_headers = {{"User-Agent", "probe/1 worker-7"}};
-  ASSERT_EQ(a.control("POST", "/__standin/faults", R"({"Kind":"unavailable","Route":"GET /Users/Me","Count":1})").status, 200);
+  ASSERT_EQ(a.control("POST", "/__standin/faults",
+                      R"({"Kind":"unavailable","Route":"GET /Users/Me","Count":1})")
+                .status,
+            200);
   a.get("/Users/Me");
   a.post(std::string("/UserFavoriteItems/") + small::kMatrix);
   a.get("/No/Such/Route?secret=1");
@@ -59,7 +62,8 @@ TEST_F(ControlTest, RequestLogRecordsArrivalStatusAndUserAgentInOrder) {
   EXPECT_EQ(std::string(r[0]["Route"].GetString()), "GET /Users/Me");
   EXPECT_EQ(r[0]["Status"].GetInt(), 503);
   EXPECT_EQ(std::string(r[1]["Method"].GetString()), "POST");
-  EXPECT_EQ(std::string(r[1]["Path"].GetString()), std::string("/UserFavoriteItems/") + small::kMatrix);
+  EXPECT_EQ(std::string(r[1]["Path"].GetString()),
+            std::string("/UserFavoriteItems/") + small::kMatrix);
   EXPECT_EQ(r[1]["Status"].GetInt(), 200);
   EXPECT_EQ(std::string(r[1]["UserAgent"].GetString()), "probe/1 worker-7");
   EXPECT_EQ(std::string(r[2]["Path"].GetString()), "/No/Such/Route") << "never the query";
@@ -70,7 +74,8 @@ TEST_F(ControlTest, RequestLogRecordsArrivalStatusAndUserAgentInOrder) {
   }
   EXPECT_LT(r[0]["Seq"].GetInt64(), r[1]["Seq"].GetInt64());
   // Reading on from a sequence number gives only what came later.
-  auto tail = a.control("GET", "/__standin/requests?after=" + std::to_string(r[1]["Seq"].GetInt64()));
+  auto tail =
+      a.control("GET", "/__standin/requests?after=" + std::to_string(r[1]["Seq"].GetInt64()));
   ASSERT_EQ(tail.json["Requests"].Size(), 1u);
   EXPECT_EQ(tail.json["Last"].GetInt64(), r[2]["Seq"].GetInt64());
   EXPECT_EQ(a.control("GET", "/__standin/requests?after=x").status, 400);

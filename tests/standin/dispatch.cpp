@@ -33,7 +33,8 @@ Reply Dispatcher::handle(const HttpRequest& req) {
   }
   if (!entry.route.empty()) {  // a Jellyfin route (control requests leave it empty)
     entry.method = req.method;
-    entry.status = r.kind == Reply::Kind::kHang || r.kind == Reply::Kind::kDrop ? 0 : r.response.status;
+    entry.status =
+        r.kind == Reply::Kind::kHang || r.kind == Reply::Kind::kDrop ? 0 : r.response.status;
     if (auto ua = req.header("User-Agent")) entry.user_agent = std::string(*ua);
     app_.requests.add(std::move(entry));
   }

@@ -138,7 +138,8 @@ HttpResponse requests(Ctx& c) {
   int64_t limit = 10000;
   if (auto a = c.query.get("after")) {
     int64_t v = 0;
-    if (!text::parse_int64(*a, v) || v < 0) return control_error(400, "\"after\" must be a sequence number.");
+    if (!text::parse_int64(*a, v) || v < 0)
+      return control_error(400, "\"after\" must be a sequence number.");
     after = static_cast<uint64_t>(v);
   }
   if (auto l = c.query.get("limit")) {

@@ -7,10 +7,15 @@ namespace jb::testing {
 
 namespace {
 
-bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
-bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+bool name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+}
+bool blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
-std::string expand(const std::string& v, const std::map<std::string, std::string>& seen, const EnvLookup& lookup) {
+std::string expand(const std::string& v, const std::map<std::string, std::string>& seen,
+                   const EnvLookup& lookup) {
   auto value_of = [&](const std::string& name) -> std::optional<std::string> {
     if (auto it = seen.find(name); it != seen.end()) return it->second;
     if (lookup) return lookup(name);
@@ -58,7 +63,8 @@ std::string expand(const std::string& v, const std::map<std::string, std::string
 
 }  // namespace
 
-Result<std::map<std::string, std::string>> parse_dotenv_v2(const std::string& text, const EnvLookup& lookup) {
+Result<std::map<std::string, std::string>> parse_dotenv_v2(const std::string& text,
+                                                           const EnvLookup& lookup) {
   std::map<std::string, std::string> out;
   size_t i = 0, n = text.size();
   while (i < n) {
@@ -75,7 +81,8 @@ Result<std::map<std::string, std::string>> parse_dotenv_v2(const std::string& te
     size_t start = i;
     while (i < n && text[i] != '=' && text[i] != ':' && text[i] != '\n') {
       if (!name_char(text[i]) && !blank(text[i]))
-        return Error("dotenv", std::string("unexpected character '") + text[i] + "' in a variable name");
+        return Error("dotenv",
+                     std::string("unexpected character '") + text[i] + "' in a variable name");
       ++i;
     }
     std::string name = text.substr(start, i - start);
@@ -119,7 +126,8 @@ Result<std::map<std::string, std::string>> parse_dotenv_v2(const std::string& te
       if (end == std::string::npos) end = n;
       value = text.substr(i, end - i);
       if (size_t hash = value.find('#'); hash != std::string::npos) value.resize(hash);
-      while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
+      while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
+        value.pop_back();
       value = expand(value, out, lookup);
       i = end;
     }

@@ -29,6 +29,7 @@ namespace jb::testing {
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 
-Result<std::map<std::string, std::string>> parse_dotenv_v2(const std::string& text, const EnvLookup& lookup = nullptr);
+Result<std::map<std::string, std::string>> parse_dotenv_v2(const std::string& text,
+                                                           const EnvLookup& lookup = nullptr);
 
 }  // namespace jb::testing

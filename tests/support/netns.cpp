@@ -44,11 +44,13 @@ Status loopback_up() {
 
 Status enter_private_network() {
   if (unshare(CLONE_NEWNET) != 0) {
-    if (errno != EPERM) return Error("netns", std::string("unshare(CLONE_NEWNET): ") + std::strerror(errno));
+    if (errno != EPERM)
+      return Error("netns", std::string("unshare(CLONE_NEWNET): ") + std::strerror(errno));
     uid_t uid = getuid();
     gid_t gid = getgid();
     if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0)
-      return Error("netns", std::string("unshare(CLONE_NEWUSER|CLONE_NEWNET): ") + std::strerror(errno) +
+      return Error("netns", std::string("unshare(CLONE_NEWUSER|CLONE_NEWNET): ") +
+                                std::strerror(errno) +
                                 " (no root and no unprivileged user namespaces)");
     (void)write_file("/proc/self/setgroups", "deny");
     if (!write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||

@@ -52,7 +52,8 @@ std::string source_dir() {
   return d && *d ? d : JB_SOURCE_DIR_DEFAULT;
 }
 
-Process::Process(std::vector<std::string> argv, std::map<std::string, std::string> env, std::string name)
+Process::Process(std::vector<std::string> argv, std::map<std::string, std::string> env,
+                 std::string name)
     : argv_(std::move(argv)), env_(std::move(env)), name_(std::move(name)) {
   if (name_.empty() && !argv_.empty()) name_ = std::filesystem::path(argv_[0]).filename().string();
   echo_ = std::getenv("JB_TEST_ECHO") != nullptr;
@@ -144,8 +145,8 @@ bool Process::running() {
   return true;
 }
 
-std::optional<std::string> Process::wait_for_line(const std::function<bool(const std::string&)>& pred,
-                                                  int timeout_ms) {
+std::optional<std::string> Process::wait_for_line(
+    const std::function<bool(const std::string&)>& pred, int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   size_t checked = 0;
   std::unique_lock<std::mutex> l(mu_);

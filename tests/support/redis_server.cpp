@@ -9,17 +9,33 @@
 
 namespace jb::testing {
 
-RedisServer::RedisServer(std::string password) : password_(std::move(password)), port_(free_port()) {
+RedisServer::RedisServer(std::string password)
+    : password_(std::move(password)), port_(free_port()) {
   ok_ = start();
 }
 
-RedisServer::~RedisServer() { stop(); }
+RedisServer::~RedisServer() {
+  stop();
+}
 
 bool RedisServer::start() {
-  std::vector<std::string> argv{"/usr/bin/redis-server", "--port", std::to_string(port_), "--bind",
-                                "127.0.0.1", "--dir", dir_.path(), "--appendonly", "yes",
-                                "--appendfsync", "everysec", "--save", "", "--daemonize", "no",
-                                "--loglevel", "warning"};
+  std::vector<std::string> argv{"/usr/bin/redis-server",
+                                "--port",
+                                std::to_string(port_),
+                                "--bind",
+                                "127.0.0.1",
+                                "--dir",
+                                dir_.path(),
+                                "--appendonly",
+                                "yes",
+                                "--appendfsync",
+                                "everysec",
+                                "--save",
+                                "",
+                                "--daemonize",
+                                "no",
+                                "--loglevel",
+                                "warning"};
   if (!password_.empty()) {
     argv.push_back("--requirepass");
     argv.push_back(password_);
@@ -44,7 +60,8 @@ bool RedisServer::stop() {
 
 std::string RedisServer::cli(const std::string& args) {
   std::string auth = password_.empty() ? "" : " --no-auth-warning -a " + password_;
-  std::string cmd = "/usr/bin/redis-cli -p " + std::to_string(port_) + auth + " " + args + " 2>/dev/null";
+  std::string cmd =
+      "/usr/bin/redis-cli -p " + std::to_string(port_) + auth + " " + args + " 2>/dev/null";
   std::string out;
   FILE* f = popen(cmd.c_str(), "r");
   if (!f) return out;

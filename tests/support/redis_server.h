@@ -18,12 +18,12 @@ class RedisServer {
   bool ok() const { return ok_; }
   int port() const { return port_; }
   std::string url() const {
-    return "redis://" + (password_.empty() ? "" : ":" + password_ + "@") + "127.0.0.1:" +
-           std::to_string(port_);
+    return "redis://" + (password_.empty() ? "" : ":" + password_ + "@") +
+           "127.0.0.1:" + std::to_string(port_);
   }
   const std::string& dir() const { return dir_.path(); }
-  bool stop();     // SIGTERM and wait
-  bool start();    // (re)start on the same port with the same data dir
+  bool stop();   // SIGTERM and wait
+  bool start();  // (re)start on the same port with the same data dir
   bool restart() { return stop() && start(); }
   // Runs redis-cli against it and returns stdout (for assertions and scans).
   std::string cli(const std::string& args);

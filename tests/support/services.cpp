@@ -10,12 +10,15 @@ std::string service_binary(const std::string& name) {
   return binary_dir() + "/" + name + "/" + name;
 }
 
-std::unique_ptr<Process> start_service(const std::string& name, std::map<std::string, std::string> env,
+std::unique_ptr<Process> start_service(const std::string& name,
+                                       std::map<std::string, std::string> env,
                                        json::Document* ready, int timeout_ms) {
-  auto p = std::make_unique<Process>(std::vector<std::string>{service_binary(name)}, std::move(env), name);
+  auto p = std::make_unique<Process>(std::vector<std::string>{service_binary(name)}, std::move(env),
+                                     name);
   if (!p->start()) return nullptr;
   auto line = p->wait_for_line(
-      [](const std::string& l) { return l.find("\"msg\":\"ready\"") != std::string::npos; }, timeout_ms);
+      [](const std::string& l) { return l.find("\"msg\":\"ready\"") != std::string::npos; },
+      timeout_ms);
   if (!line) {
     std::fprintf(stderr, "%s did not get ready; its output:\n", name.c_str());
     for (const auto& l : p->lines()) std::fprintf(stderr, "  %s\n", l.c_str());
@@ -31,7 +34,8 @@ std::unique_ptr<Process> start_service(const std::string& name, std::map<std::st
 Result<json::Document> get_json(HttpClient& c, const std::string& url) {
   auto r = c.get(url);
   if (!r.ok()) return r.error();
-  if (r->status != 200) return Error("http_status", "status " + std::to_string(r->status) + ": " + r->body);
+  if (r->status != 200)
+    return Error("http_status", "status " + std::to_string(r->status) + ": " + r->body);
   return json::parse(r->body);
 }
 

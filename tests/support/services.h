@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "common/net/http_client.h"
 #include "common/core/json.h"
+#include "common/net/http_client.h"
 #include "tests/support/process.h"
 
 namespace jb::testing {
@@ -19,7 +19,8 @@ std::string service_binary(const std::string& name);
 
 // Starts the binary and waits (up to timeout_ms) for {"msg":"ready",...} on
 // stdout. Returns nullptr (and prints the output) when it did not get ready.
-std::unique_ptr<Process> start_service(const std::string& name, std::map<std::string, std::string> env,
+std::unique_ptr<Process> start_service(const std::string& name,
+                                       std::map<std::string, std::string> env,
                                        json::Document* ready = nullptr, int timeout_ms = 15000);
 
 // GET url and parse JSON; nullopt-like empty Document on failure.

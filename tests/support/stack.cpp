@@ -56,7 +56,8 @@ bool Stack::start_auth(std::map<std::string, std::string> extra) {
   env["JB_EVENTS_BIND"] = "tcp://127.0.0.1:" + std::to_string(events_port);
   env["JB_VAULT_RPC_BIND"] = vault_endpoint();
   env["JB_VAULT_SERVER_SECRET_KEY"] = keys.vault_server.secret_z85;
-  env["JB_VAULT_CLIENT_KEYS"] = keys.library_client.public_z85 + "," + keys.worker_client.public_z85;
+  env["JB_VAULT_CLIENT_KEYS"] =
+      keys.library_client.public_z85 + "," + keys.worker_client.public_z85;
   env["JB_MASTER_KEY"] = keys.master_key;
   env["JB_JELLYFIN_TIMEOUT_MS"] = "3000";
   for (auto& [k, v] : extra) env[k] = v;
@@ -78,7 +79,9 @@ Process* Stack::start_worker(const std::string& id, std::map<std::string, std::s
   return workers.back().get();
 }
 
-Result<json::Document> Stack::get_json(const std::string& path) { return testing::get_json(http, api(path)); }
+Result<json::Document> Stack::get_json(const std::string& path) {
+  return testing::get_json(http, api(path));
+}
 
 std::vector<std::string> Stack::all_logs() {
   std::vector<std::string> out;

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "common/net/http_client.h"
 #include "common/core/json.h"
+#include "common/net/http_client.h"
 #include "common/net/rpc.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"

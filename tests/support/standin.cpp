@@ -1,19 +1,21 @@
 // standin.cpp — see standin.h.
 #include "tests/support/standin.h"
 
-#include "common/jellyfin/auth.h"
 #include "common/core/text.h"
+#include "common/jellyfin/auth.h"
 #include "tests/support/services.h"
 
 namespace jb::testing {
 
 Standin::Standin(std::vector<std::string> args) {
-  std::vector<std::string> argv{service_binary("jellyfin-standin"), "--port", "0", "--cheap-hashing"};
+  std::vector<std::string> argv{service_binary("jellyfin-standin"), "--port", "0",
+                                "--cheap-hashing"};
   if (args.empty()) args = {"--demo"};
   argv.insert(argv.end(), args.begin(), args.end());
   proc_ = std::make_unique<Process>(argv, std::map<std::string, std::string>{}, "standin");
   if (!proc_->start()) return;
-  auto line = proc_->wait_for_line([](const std::string& l) { return l.rfind("LISTENING ", 0) == 0; }, 20000);
+  auto line = proc_->wait_for_line(
+      [](const std::string& l) { return l.rfind("LISTENING ", 0) == 0; }, 20000);
   if (!line) {
     for (const auto& l : proc_->lines()) std::fprintf(stderr, "[standin] %s\n", l.c_str());
     return;
@@ -24,7 +26,8 @@ Standin::Standin(std::vector<std::string> args) {
 
 Standin::~Standin() = default;
 
-Result<json::Document> Standin::control(const std::string& method, const std::string& path, const std::string& body) {
+Result<json::Document> Standin::control(const std::string& method, const std::string& path,
+                                        const std::string& body) {
   HttpRequest r;
   r.method = method;
   r.url = url() + path;
@@ -32,12 +35,15 @@ Result<json::Document> Standin::control(const std::string& method, const std::st
   if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
   auto resp = http_.send(r);
   if (!resp.ok()) return resp.error();
-  if (resp->status >= 400) return Error("standin_control", method + " " + path + " → " + std::to_string(resp->status) + ": " + resp->body);
+  if (resp->status >= 400)
+    return Error("standin_control",
+                 method + " " + path + " → " + std::to_string(resp->status) + ": " + resp->body);
   return json::parse(resp->body.empty() ? "{}" : resp->body);
 }
 
 Status Standin::approve_quickconnect(const std::string& code, const std::string& user) {
-  auto r = control("POST", "/__standin/quickconnect/approve", "{\"Code\":\"" + code + "\",\"User\":\"" + user + "\"}");
+  auto r = control("POST", "/__standin/quickconnect/approve",
+                   "{\"Code\":\"" + code + "\",\"User\":\"" + user + "\"}");
   if (!r.ok()) return r.error();
   return Status::Ok();
 }
@@ -55,7 +61,8 @@ Status Standin::clear_faults() {
 }
 
 Status Standin::advance_clock(int64_t seconds) {
-  auto r = control("POST", "/__standin/clock", "{\"AdvanceSeconds\":" + std::to_string(seconds) + "}");
+  auto r =
+      control("POST", "/__standin/clock", "{\"AdvanceSeconds\":" + std::to_string(seconds) + "}");
   if (!r.ok()) return r.error();
   return Status::Ok();
 }
@@ -84,8 +91,9 @@ Status Standin::reset_counters() {
   return Status::Ok();
 }
 
-Result<HttpResponse> Standin::api(const std::string& method, const std::string& path, const std::string& token,
-                                  const std::string& body, const std::string& device_id) {
+Result<HttpResponse> Standin::api(const std::string& method, const std::string& path,
+                                  const std::string& token, const std::string& body,
+                                  const std::string& device_id) {
   jf::ClientIdentity id;
   id.client = "jb-tests";
   id.device = "tests";
@@ -99,7 +107,8 @@ Result<HttpResponse> Standin::api(const std::string& method, const std::string& 
   return http_.send(r);
 }
 
-Result<std::string> Standin::login(const std::string& user, const std::string& password, const std::string& device_id) {
+Result<std::string> Standin::login(const std::string& user, const std::string& password,
+                                   const std::string& device_id) {
   json::Writer w;
   w.begin_object().kv("Username", user).kv("Pw", password).end_object();
   auto r = api("POST", "/Users/AuthenticateByName", "", w.str(), device_id);
@@ -110,14 +119,16 @@ Result<std::string> Standin::login(const std::string& user, const std::string& p
   return json::get_string(*d, "AccessToken");
 }
 
-Result<std::string> Standin::create_user(const std::string& name, const std::string& password, bool disabled) {
+Result<std::string> Standin::create_user(const std::string& name, const std::string& password,
+                                         bool disabled) {
   auto admin = login("admin", "admin-password", "test-admin-device");
   if (!admin.ok()) return admin.error();
   json::Writer w;
   w.begin_object().kv("Name", name).kv("Password", password).end_object();
   auto r = api("POST", "/Users/New", *admin, w.str(), "test-admin-device");
   if (!r.ok()) return r.error();
-  if (r->status != 200) return Error("create_user", "POST /Users/New → " + std::to_string(r->status) + " " + r->body);
+  if (r->status != 200)
+    return Error("create_user", "POST /Users/New → " + std::to_string(r->status) + " " + r->body);
   auto d = json::parse(r->body);
   std::string id = json::get_string(*d, "Id");
   if (disabled) {
@@ -126,9 +137,11 @@ Result<std::string> Standin::create_user(const std::string& name, const std::str
     json::Document p;
     p.CopyFrom(*policy, p.GetAllocator());
     p["IsDisabled"].SetBool(true);
-    auto s = api("POST", "/Users/" + id + "/Policy", *admin, json::stringify(p), "test-admin-device");
+    auto s =
+        api("POST", "/Users/" + id + "/Policy", *admin, json::stringify(p), "test-admin-device");
     if (!s.ok()) return s.error();
-    if (s->status != 204) return Error("create_user", "policy update → " + std::to_string(s->status) + " " + s->body);
+    if (s->status != 204)
+      return Error("create_user", "policy update → " + std::to_string(s->status) + " " + s->body);
   }
   return id;
 }

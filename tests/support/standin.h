@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "common/net/http_client.h"
 #include "common/core/json.h"
 #include "common/core/result.h"
+#include "common/net/http_client.h"
 #include "tests/support/process.h"
 
 namespace jb::testing {
@@ -27,7 +27,8 @@ class Standin {
   Process& process() { return *proc_; }
 
   // Test control (JSON in/out); errors when the stand-in answers >= 400.
-  Result<json::Document> control(const std::string& method, const std::string& path, const std::string& body = "");
+  Result<json::Document> control(const std::string& method, const std::string& path,
+                                 const std::string& body = "");
   Status approve_quickconnect(const std::string& code, const std::string& user = "demo");
   Status add_fault(const std::string& json_body);
   Status clear_faults();
@@ -39,13 +40,15 @@ class Standin {
   Status reset_counters();
 
   // The Jellyfin API itself, with `MediaBrowser` authorization (token may be empty).
-  Result<HttpResponse> api(const std::string& method, const std::string& path, const std::string& token = "",
-                           const std::string& body = "", const std::string& device_id = "test-device");
+  Result<HttpResponse> api(const std::string& method, const std::string& path,
+                           const std::string& token = "", const std::string& body = "",
+                           const std::string& device_id = "test-device");
   // Signs in (AuthenticateByName) and returns the access token.
   Result<std::string> login(const std::string& user, const std::string& password,
                             const std::string& device_id = "test-device");
   // Creates a user (as admin) and returns its id; optionally disables it.
-  Result<std::string> create_user(const std::string& name, const std::string& password, bool disabled = false);
+  Result<std::string> create_user(const std::string& name, const std::string& password,
+                                  bool disabled = false);
 
  private:
   std::unique_ptr<Process> proc_;
