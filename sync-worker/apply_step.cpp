@@ -63,30 +63,27 @@ struct Planned {
 };
 
 std::optional<Planned> parse_planned(int64_t pos, const std::string& v) {
-  auto d = json::parse(v);
-  if (!d.ok()) return std::nullopt;
+  auto e = sync::decode_plan_entry(v);
+  if (!e) return std::nullopt;
   Planned p;
   p.pos = pos;
-  p.feature = json::get_string(*d, "f");
-  p.group = json::get_string(*d, "g");
-  p.side = json::get_string(*d, "side");
-  p.old_base = json::get_string(*d, "ob");
-  if (const auto* ids = json::member(*d, "ids"); ids && ids->IsArray())
-    for (const auto& id : ids->GetArray())
-      if (id.IsString()) p.ids.emplace_back(id.GetString(), id.GetStringLength());
-  std::string action = json::get_string(*d, "action");
+  p.feature = e->feature;
+  p.group = e->group;
+  p.side = e->side;
+  p.old_base = e->old_baseline;
+  p.ids = e->ids;
   bool known = false;
   for (auto a : {sync::Action::favorite, sync::Action::unfavorite, sync::Action::played,
                  sync::Action::unplayed, sync::Action::set_last_played, sync::Action::set_position,
                  sync::Action::clear_position})
-    if (action == sync::action_name(a)) {
+    if (e->action == sync::action_name(a)) {
       p.write.action = a;
       known = true;
     }
-  if (!known || p.ids.empty()) return std::nullopt;
-  p.write.position_ticks = json::get_int(*d, "pos");
-  p.write.play_count = json::get_int(*d, "count");
-  if (auto date = json::opt_int(*d, "date")) p.write.last_played_us = *date;
+  if (!known) return std::nullopt;
+  p.write.position_ticks = e->position_ticks;
+  p.write.play_count = e->play_count;
+  p.write.last_played_us = e->last_played_us;
   return p;
 }
 
@@ -120,20 +117,20 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
   if (!rec.ok()) return Error("retry", rec.error().message);
   if (!rec->has_value() || (*rec)->terminal() || (*rec)->get("phase") != "apply")
     return Status::Ok();
-  const RunRecord& run = **rec;
+  const LoadedRun& run = **rec;
   std::string part = std::to_string(from) + "-" + std::to_string(to);
-  auto member = ctx.redis.command({"SISMEMBER", run_list_key(run_id, "done:apply"), part});
+  auto member = ctx.redis.command({"SISMEMBER", sync::run_done_key(run_id, "apply"), part});
   if (!member.ok()) return Error("retry", member.error().message);
 
   bool busy_server = false;
   std::string transient_reason;
   if (member->integer == 0) {
     auto plan = ctx.redis.pipeline(
-        {{"LRANGE", run_list_key(run_id, "plan"), std::to_string(from), std::to_string(to - 1)}});
+        {{"LRANGE", sync::run_plan_key(run_id), std::to_string(from), std::to_string(to - 1)}});
     if (!plan.ok()) return Error("retry", plan.error().message);
     std::vector<Planned> todo;
     {
-      RedisArgv argv{"HMGET", run_list_key(run_id, "out")};
+      RedisArgv argv{"HMGET", sync::run_outcomes_key(run_id)};
       for (int64_t i = from; i < to; ++i) argv.push_back(std::to_string(i));
       auto done = ctx.redis.command(argv);
       if (!done.ok()) return Error("retry", done.error().message);
@@ -209,21 +206,18 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
         transient_reason = p.reason;
         continue;
       }
-      json::Writer w;
-      w.begin_object().kv("outcome", p.outcome);
-      if (!p.reason.empty()) w.kv("reason", p.reason);
-      w.end_object();
       sync::Feature f;
       if (!sync::parse_feature(p.feature, f)) continue;
-      args.insert(args.end(), {std::to_string(p.pos), w.str(), "c:" + p.feature + ":" + p.outcome,
-                               p.feature + ":" + p.group, sync::run_feature_key(run_id, f, 'A'),
-                               p.old_base, p.outcome == "applied" ? "a" : "f"});
+      args.insert(args.end(), {std::to_string(p.pos), sync::encode_outcome({p.outcome, p.reason}),
+                               sync::counter_field(f, p.outcome), p.feature + ":" + p.group,
+                               sync::run_feature_key(run_id, f, 'A'), p.old_base,
+                               p.outcome == "applied" ? "a" : "f"});
     }
     if (args.size() > 3) {
       auto lease = ctx.redis.acquire();
       auto r = kRecord.run(*lease,
-                           {run_list_key(run_id, "out"), sync::run_key(run_id),
-                            fails_key(run.pair.id), queue.stream},
+                           {sync::run_outcomes_key(run_id), sync::run_key(run_id),
+                            sync::pair_fails_key(run.pair.id), queue.stream},
                            args);
       if (!r.ok()) return Error("retry", r.error().message);
       if (r->integer < 0)
@@ -246,7 +240,7 @@ Status release_step(SyncContext& ctx, const workq::Item& item, const WorkControl
   auto rec = ctx.load(run_id);
   if (!rec.ok()) return Error("retry", rec.error().message);
   if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
-  const RunRecord& run = **rec;
+  const LoadedRun& run = **rec;
   if (run.get("state") != sync::run_state::running || run.get("phase") != "apply")
     return Status::Ok();
   log::info("held sync run confirmed", {{"run", run_id}, {"pair", run.pair.id}});

@@ -35,7 +35,7 @@ struct FeatureTotals {
 
 struct DiffJob {
   SyncContext& ctx;
-  const RunRecord& run;
+  const LoadedRun& run;
   std::string run_id;
   std::set<std::string> playing_source, playing_target;
   std::map<std::string, std::string> fails;
@@ -96,20 +96,11 @@ void decide_group(DiffJob& job, sync::Feature f, FeatureTotals& tot, const std::
   std::string old_base = b ? sync::encode_baseline(*b) : "";
   auto item_json = [&](const std::string& action, const std::string& side, const std::string& item,
                        const std::string& reason, int64_t plan, bool removal) {
-    json::Writer w;
-    w.begin_object()
-        .kv("feature", fname)
-        .kv("action", action)
-        .kv("side", side)
-        .kv("item", item)
-        .kv("name", name);
-    if (!reason.empty()) w.kv("reason", reason);
-    if (removal) w.kv("removal", true);
-    if (plan >= 0) w.kv("plan", plan);
-    w.end_object();
-    return w.str();
+    sync::RunItem it{fname, action, side, item, name, reason, removal, std::nullopt};
+    if (plan >= 0) it.plan = plan;
+    return sync::encode_run_item(it);
   };
-  std::string items_key = run_list_key(job.run_id, "items");
+  std::string items_key = sync::run_items_key(job.run_id);
 
   if (!d.writes.empty()) {
     auto fc = job.fails.find(fail_key);
@@ -135,19 +126,20 @@ void decide_group(DiffJob& job, sync::Feature f, FeatureTotals& tot, const std::
     const char* side = w.side == sync::Side::target ? "target" : "source";
     int64_t count = w.side == sync::Side::target ? (s ? s->state.play_count : 0)
                                                  : (t ? t->state.play_count : 0);
-    json::Writer p;
-    p.begin_object()
-        .kv("f", fname)
-        .kv("g", group)
-        .kv("side", side)
-        .kv("action", sync::action_name(w.action));
-    p.key("ids").begin_array();
-    for (const auto& id : ids) p.value(id);
-    p.end_array().kv("pos", w.position_ticks).kv("count", count);
-    if (w.last_played_us) p.kv("date", *w.last_played_us);
-    p.kv("ob", old_base).kv("removal", w.removal).end_object();
+    sync::PlanEntry entry;
+    entry.feature = fname;
+    entry.group = group;
+    entry.side = side;
+    entry.action = sync::action_name(w.action);
+    entry.ids = ids;
+    entry.position_ticks = w.position_ticks;
+    entry.play_count = count;
+    entry.last_played_us = w.last_played_us;
+    entry.old_baseline = old_base;
+    entry.removal = w.removal;
     int64_t idx = job.plan_size++;
-    job.pending.push_back({"RPUSH", run_list_key(job.run_id, "plan"), p.str()});
+    job.pending.push_back(
+        {"RPUSH", sync::run_plan_key(job.run_id), sync::encode_plan_entry(entry)});
     job.pending.push_back(
         {"RPUSH", items_key,
          item_json(sync::action_name(w.action), side, ids.front(), "", idx, w.removal)});
@@ -350,7 +342,7 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   auto rec = ctx.load(run_id);
   if (!rec.ok()) return Error("retry", rec.error().message);
   if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
-  const RunRecord& run = **rec;
+  const LoadedRun& run = **rec;
   const std::string& phase = run.get("phase");
   if (phase == "apply")
     return enqueue_applies(ctx, run_id, std::atoll(run.get("plan_size").c_str()), item.id);
@@ -377,15 +369,15 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
     job.playing_source = std::move(*ps);
     job.playing_target = std::move(*pt);
   }
-  auto fails = ctx.redis.command({"HGETALL", fails_key(pair.id)});
+  auto fails = ctx.redis.command({"HGETALL", sync::pair_fails_key(pair.id)});
   if (!fails.ok()) return Error("retry", fails.error().message);
   job.fails = fails->as_map();
 
   // Start over: nothing of this run has been applied yet.
   if (auto s = ctl.check(); !s.ok()) return s;
-  std::vector<RedisArgv> reset{{"DEL", run_list_key(run_id, "plan")},
-                               {"DEL", run_list_key(run_id, "items")},
-                               {"DEL", run_list_key(run_id, "out")}};
+  std::vector<RedisArgv> reset{{"DEL", sync::run_plan_key(run_id)},
+                               {"DEL", sync::run_items_key(run_id)},
+                               {"DEL", sync::run_outcomes_key(run_id)}};
   for (sync::Feature f : pair.enabled())
     reset.push_back({"DEL", sync::run_feature_key(run_id, f, 'A')});
   if (auto r = ctx.redis.pipeline(reset); !r.ok()) return Error("retry", r.error().message);
@@ -401,11 +393,11 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
     std::string fname = sync::feature_name(f);
     // Unmatched items of this feature go to the item list too.
     if (auto s =
-            scan_hash(ctx, run_list_key(run_id, "unmatched"),
+            scan_hash(ctx, sync::run_unmatched_key(run_id),
                       [&](std::vector<std::string>& k, std::vector<std::string>& v) -> Status {
                         for (size_t i = 0; i < k.size(); ++i)
                           if (k[i].rfind(fname + "|", 0) == 0) {
-                            job.pending.push_back({"RPUSH", run_list_key(run_id, "items"), v[i]});
+                            job.pending.push_back({"RPUSH", sync::run_items_key(run_id), v[i]});
                             tot.unmatched++;
                           }
                         return flush(job);

@@ -56,7 +56,7 @@ Status plan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   auto rec = ctx.load(run_id);
   if (!rec.ok()) return Error("retry", rec.error().message);
   if (!rec->has_value()) return Status::Ok();
-  RunRecord& run = **rec;
+  LoadedRun& run = **rec;
   const std::string& phase = run.get("phase");
   if (run.terminal() || (phase != "queued" && phase != "plan")) return Status::Ok();
   const sync::Pair& pair = run.pair;
@@ -81,7 +81,7 @@ Status plan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
           Error("no_libraries",
                 std::string("The ") + side + " connection has no film or series library to sync."));
   }
-  auto synced = ctx.redis.command({"EXISTS", "jb:pair:" + pair.id + ":synced"});
+  auto synced = ctx.redis.command({"EXISTS", sync::pair_synced_key(pair.id)});
   if (!synced.ok()) return Error("retry", synced.error().message);
 
   struct Scan {

@@ -87,7 +87,7 @@ std::set<std::string> lib_set(const std::string& csv) {
 struct ScanJob {
   SyncContext& ctx;
   const workq::Item& item;
-  const RunRecord& run;
+  const LoadedRun& run;
   sync::Feature feature;
   bool target_side;
   std::string conn, other_conn;
@@ -136,20 +136,12 @@ Status write_page(ScanJob& job, const std::vector<jf::Item>& items) {
     if (!r.ok()) return r.error();
   }
   if (job.report_unmatched && !g.unmatched.empty()) {
-    RedisArgv argv{"HSET", run_list_key(job.run.get("id"), "unmatched")};
+    RedisArgv argv{"HSET", sync::run_unmatched_key(job.run.get("id"))};
     for (const auto& u : g.unmatched) {
-      json::Writer w;
-      w.begin_object()
-          .kv("feature", sync::feature_name(job.feature))
-          .kv("action", "unmatched")
-          .kv("side", own_side)
-          .kv("item", u.item_id)
-          .kv("name", u.name)
-          .kv("reason", u.reason)
-          .end_object();
       argv.push_back(std::string(sync::feature_name(job.feature)) + "|" + own_side + "|" +
                      u.item_id);
-      argv.push_back(w.str());
+      argv.push_back(sync::encode_run_item({sync::feature_name(job.feature), "unmatched", own_side,
+                                            u.item_id, u.name, u.reason, false, std::nullopt}));
     }
     auto r = job.ctx.redis.command(argv);
     if (!r.ok()) return r.error();
@@ -171,10 +163,10 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   // "plan": the planner enqueued this scan and has not yet recorded that it is done planning.
   if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
   if ((*rec)->get("phase") != "scan" && (*rec)->get("phase") != "plan") return Status::Ok();
-  const RunRecord& run = **rec;
+  const LoadedRun& run = **rec;
   std::string part = item.field("feature") + ":" + side + ":" + library;
 
-  auto member = ctx.redis.command({"SISMEMBER", run_list_key(run_id, "done:scan"), part});
+  auto member = ctx.redis.command({"SISMEMBER", sync::run_done_key(run_id, "scan"), part});
   if (!member.ok()) return Error("retry", member.error().message);
   if (member->integer == 0) {
     bool target_side = side == "target";

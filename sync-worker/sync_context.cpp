@@ -46,27 +46,20 @@ Error retry_later(const Error& e) {
   return Error("retry", e.message);
 }
 
-std::string run_list_key(const std::string& run, const char* what) {
-  return "jb:run:" + run + ":" + what;
-}
-std::string fails_key(const std::string& pair) {
-  return "jb:pair:" + pair + ":fails";
-}
-
-Result<std::optional<RunRecord>> SyncContext::load(const std::string& run_id) {
-  auto fields = store.get_run(run_id);
-  if (!fields.ok()) return fields.error();
-  if (fields->empty()) return std::optional<RunRecord>{};
-  RunRecord rec;
-  rec.fields = std::move(*fields);
-  auto pair = store.get_pair(rec.get("pair"));
+Result<std::optional<LoadedRun>> SyncContext::load(const std::string& run_id) {
+  auto record = store.get_run(run_id);
+  if (!record.ok()) return record.error();
+  if (!record->exists()) return std::optional<LoadedRun>{};
+  LoadedRun rec;
+  rec.fields = std::move(record->fields);
+  auto pair = store.get_pair(rec.pair_id());
   if (!pair.ok()) return pair.error();
   if (!pair->has_value()) {
-    if (!rec.terminal()) fail(run_id, rec.get("pair"), "The pair was deleted during the run.");
-    return std::optional<RunRecord>{};
+    if (!rec.terminal()) fail(run_id, rec.pair_id(), "The pair was deleted during the run.");
+    return std::optional<LoadedRun>{};
   }
   rec.pair = std::move(**pair);
-  return std::optional<RunRecord>(std::move(rec));
+  return std::optional<LoadedRun>(std::move(rec));
 }
 
 Status SyncContext::set(const std::string& run_id,
@@ -77,16 +70,16 @@ Status SyncContext::set(const std::string& run_id,
 void SyncContext::publish(const std::string& run_id) {
   if (!events) return;
   auto run = store.get_run(run_id);
-  if (run.ok() && !run->empty()) events->publish("run", sync::run_to_json(*run));
+  if (run.ok() && run->exists()) events->publish("run", sync::run_to_json(*run));
 }
 
 void SyncContext::fail(const std::string& run_id, const std::string& pair,
                        const std::string& reason) {
   auto cur = store.get_run(run_id);
-  if (!cur.ok() || cur->empty()) return;
-  const std::string& st = (*cur)["state"];
+  if (!cur.ok() || !cur->exists()) return;
+  const std::string& st = cur->state();
   if (st == sync::run_state::succeeded || st == sync::run_state::failed) return;
-  std::string pair_id = pair.empty() ? (*cur)["pair"] : pair;
+  std::string pair_id = pair.empty() ? cur->pair_id() : pair;
   log::warn("sync run failed", {{"run", run_id}, {"pair", pair_id}, {"reason", reason}});
   (void)set(run_id, {{"state", sync::run_state::failed},
                      {"phase", "done"},
@@ -95,7 +88,7 @@ void SyncContext::fail(const std::string& run_id, const std::string& pair,
   std::vector<RedisArgv> cleanup;
   for (sync::Feature f : sync::kFeatures)
     for (char w : {'S', 'T', 'A'}) cleanup.push_back({"DEL", sync::run_feature_key(run_id, f, w)});
-  cleanup.push_back({"DEL", run_list_key(run_id, "unmatched")});
+  cleanup.push_back({"DEL", sync::run_unmatched_key(run_id)});
   (void)redis.pipeline(cleanup);
   if (!pair_id.empty()) (void)store.release_active(pair_id, run_id);
   publish(run_id);
@@ -105,9 +98,9 @@ Result<int64_t> SyncContext::finish_part(const std::string& run_id, const std::s
                                          const std::string& part, const std::string& entry_id) {
   auto lease = redis.acquire();
   const auto& q = store.queue();
-  auto r = kFinishPart.run(
-      *lease, {run_list_key(run_id, ("done:" + stage).c_str()), sync::run_key(run_id), q.stream},
-      {part, stage + "s_left", q.group, consumer, entry_id});
+  auto r =
+      kFinishPart.run(*lease, {sync::run_done_key(run_id, stage), sync::run_key(run_id), q.stream},
+                      {part, stage + "s_left", q.group, consumer, entry_id});
   if (!r.ok()) return r.error();
   if (r->integer < 0) return lease_lost(entry_id);
   return r->integer;
@@ -117,7 +110,7 @@ Status SyncContext::finalize(const std::string& run_id, const std::string& entry
   auto rec = load(run_id);
   if (!rec.ok()) return rec.error();
   if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
-  const RunRecord& run = **rec;
+  const LoadedRun& run = **rec;
   // One finalizer: the first entry to get here (or that same entry redelivered).
   {
     auto conn = redis.acquire();
@@ -152,17 +145,19 @@ Status SyncContext::finalize(const std::string& run_id, const std::string& entry
     else
       cmds.push_back({"DEL", base});
   }
-  if (!dry && !baselined) cmds.push_back({"SET", "jb:pair:" + run.pair.id + ":synced", run_id});
+  if (!dry && !baselined) cmds.push_back({"SET", sync::pair_synced_key(run.pair.id), run_id});
   cmds.push_back({"HSET", sync::run_key(run_id), "baselined", "1"});
   cmds.push_back({"EXEC"});
   if (auto r = redis.pipeline(cmds); !r.ok()) return r.error();
   cmds.clear();
   for (sync::Feature f : sync::kFeatures)
     for (char w : {'S', 'T'}) cmds.push_back({"DEL", sync::run_feature_key(run_id, f, w)});
-  for (const char* k : {"unmatched", "done:scan", "done:apply"})
-    cmds.push_back({"DEL", run_list_key(run_id, k)});
-  for (const char* k : {"items", "plan", "out"})
-    cmds.push_back({"EXPIRE", run_list_key(run_id, k), std::to_string(opts.keep_run_s)});
+  for (const auto& k : {sync::run_unmatched_key(run_id), sync::run_done_key(run_id, "scan"),
+                        sync::run_done_key(run_id, "apply")})
+    cmds.push_back({"DEL", k});
+  for (const auto& k :
+       {sync::run_items_key(run_id), sync::run_plan_key(run_id), sync::run_outcomes_key(run_id)})
+    cmds.push_back({"EXPIRE", k, std::to_string(opts.keep_run_s)});
   if (auto r = redis.pipeline(cmds); !r.ok()) return r.error();
   std::map<std::string, std::string> fin{
       {"state", failed ? sync::run_state::failed : sync::run_state::succeeded},

@@ -47,17 +47,9 @@ struct SyncOptions {
   sync::Rules rules;
 };
 
-struct RunRecord {
-  std::map<std::string, std::string> fields;
+// A run record with its pair, as the steps load it.
+struct LoadedRun : sync::RunRecord {
   sync::Pair pair;
-  const std::string& get(const std::string& k) const {
-    static const std::string empty;
-    auto it = fields.find(k);
-    return it == fields.end() ? empty : it->second;
-  }
-  bool terminal() const {
-    return get("state") == sync::run_state::succeeded || get("state") == sync::run_state::failed;
-  }
 };
 
 class SyncContext {
@@ -83,7 +75,7 @@ class SyncContext {
 
   // The run and its pair; nullopt when the run (or its pair) is gone — the
   // run is then failed and the caller drops its work item.
-  Result<std::optional<RunRecord>> load(const std::string& run_id);
+  Result<std::optional<LoadedRun>> load(const std::string& run_id);
   Status set(const std::string& run_id, const std::map<std::string, std::string>& fields);
   // Publishes the run's current JSON on the "run" topic (auth-service's SSE).
   void publish(const std::string& run_id);
@@ -108,9 +100,5 @@ class SyncContext {
 // pending and is redelivered after the lease), except that "interrupted" and
 // "lease_lost" pass through unchanged.
 Error retry_later(const Error& e);
-
-// Redis keys of a run beyond sync_model.h's.
-std::string run_list_key(const std::string& run, const char* what);  // items, plan, out, unmatched
-std::string fails_key(const std::string& pair);
 
 }  // namespace jb::worker

@@ -46,11 +46,11 @@ Result<RunSnapshot> RunRevisions::current(const std::string& run_id) {
     return out;
   if (r->elements.size() < 2)
     return Error("redis_error", "The run's revision script answered oddly.", 503);
-  auto fields = r->elements[1].as_map();
+  sync::RunRecord run{r->elements[1].as_map()};
   out.revision = static_cast<uint64_t>(r->elements[0].integer);
-  out.json = sync::run_to_json(fields);
-  out.state = fields["state"];
-  out.owner = fields["owner"];
+  out.json = sync::run_to_json(run);
+  out.state = run.state();
+  out.owner = run.owner();
   return out;
 }
 

@@ -27,7 +27,7 @@ std::string last_run_member(sync::SyncStore& store, const sync::Pair& p) {
   auto ids = store.list_runs(p.id, 1);
   if (!ids.ok() || ids->empty()) return "\"last_run\":null";
   auto run = store.get_run(ids->front());
-  if (!run.ok() || run->empty()) return "\"last_run\":null";
+  if (!run.ok() || !run->exists()) return "\"last_run\":null";
   return "\"last_run\":" + sync::run_to_json(*run);
 }
 
@@ -38,11 +38,11 @@ Error run_not_found(const std::string& id) {
   return Error("not_found", "You have no run with id '" + id + "'.", 404);
 }
 
-Result<std::map<std::string, std::string>> owned_run(sync::SyncStore& store, const std::string& id,
-                                                     const std::string& user) {
+Result<sync::RunRecord> owned_run(sync::SyncStore& store, const std::string& id,
+                                  const std::string& user) {
   auto run = store.get_run(id);
   if (!run.ok()) return run.error();
-  if (run->empty() || (*run)["owner"] != user) return run_not_found(id);
+  if (!run->exists() || run->owner() != user) return run_not_found(id);
   return run;
 }
 
@@ -166,7 +166,7 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
                  bool first = true;
                  for (const auto& id : *ids) {
                    auto run = store.get_run(id);
-                   if (!run.ok() || run->empty()) continue;
+                   if (!run.ok() || !run->exists()) continue;
                    body += (first ? "" : ",") + sync::run_to_json(*run);
                    first = false;
                  }
@@ -190,51 +190,13 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
         if (auto s = r.query_param("count");
             s && (!text::parse_int64(*s, count) || count < 1 || count > 1000))
           return fail(Error("invalid_request", "'count' must be between 1 and 1000.", 400));
-        std::string id = r.param("id");
-        auto& redis = store.redis();
-        auto items = redis.pipeline({{"LRANGE", "jb:run:" + id + ":items", std::to_string(start),
-                                      std::to_string(start + count - 1)},
-                                     {"LLEN", "jb:run:" + id + ":items"}});
-        if (!items.ok()) return fail(items.error());
-        // Outcomes of planned writes.
-        std::vector<std::string> plan_ids;
-        std::vector<json::Document> docs;
-        for (const auto& e : (*items)[0].elements) {
-          auto d = json::parse(e.str);
-          if (!d.ok()) continue;
-          if (auto p = json::opt_int(*d, "plan")) plan_ids.push_back(std::to_string(*p));
-          docs.push_back(std::move(*d));
-        }
-        std::map<std::string, std::string> outcomes;
-        if (!plan_ids.empty()) {
-          RedisArgv argv{"HMGET", "jb:run:" + id + ":out"};
-          argv.insert(argv.end(), plan_ids.begin(), plan_ids.end());
-          auto o = redis.command(argv);
-          if (!o.ok()) return fail(o.error());
-          for (size_t i = 0; i < plan_ids.size() && i < o->elements.size(); ++i)
-            if (o->elements[i].is_string()) outcomes[plan_ids[i]] = o->elements[i].str;
-        }
+        auto page = store.run_items(r.param("id"), start, count);
+        if (!page.ok()) return fail(page.error());
         json::Writer w;
         w.begin_object().key("items").begin_array();
-        for (auto& d : docs) {
-          w.begin_object();
-          for (auto m = d.MemberBegin(); m != d.MemberEnd(); ++m) {
-            w.key(std::string_view(m->name.GetString(), m->name.GetStringLength()));
-            w.value(m->value);
-          }
-          if (auto p = json::opt_int(d, "plan")) {
-            auto it = outcomes.find(std::to_string(*p));
-            if (it != outcomes.end()) {
-              auto od = json::parse(it->second);
-              if (od.ok()) {
-                w.kv("outcome", json::get_string(*od, "outcome"));
-                if (auto reason = json::opt_string(*od, "reason")) w.kv("reason", *reason);
-              }
-            }
-          }
-          w.end_object();
-        }
-        w.end_array().kv("start", start).kv("total", (*items)[1].integer).end_object();
+        for (const auto& [item, outcome] : page->items)
+          w.raw(sync::run_item_to_json(item, outcome));
+        w.end_array().kv("start", start).kv("total", page->total).end_object();
         return ok_json(w.str());
       }));
 
@@ -309,26 +271,18 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
         hub.attach(std::move(*slot), id, last, *now, std::move(*stream));
       });
 
-  server.route(
-      "POST", "/api/v1/runs/{id}/confirm",
-      require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
-        auto run = owned_run(store, r.param("id"), ctx.session.user.id);
-        if (!run.ok()) return fail(run.error());
-        if ((*run)["state"] != sync::run_state::held)
-          return fail(
-              Error("run_not_held",
-                    "Only a held run can be confirmed; this one is " + (*run)["state"] + ".", 409));
-        if (auto s = store.set_run(r.param("id"),
-                                   {{"state", sync::run_state::running},
-                                    {"phase", "apply"},
-                                    {"confirmed_ms", std::to_string(timeutil::now_unix_ms())}});
-            !s.ok())
-          return fail(s.error());
-        auto q = store.enqueue({{"type", "sync.release"}, {"run", r.param("id")}});
-        if (!q.ok()) return fail(q.error());
-        auto after = store.get_run(r.param("id"));
-        return ok_json(after.ok() ? sync::run_to_json(*after) : "{}", 202);
-      }));
+  server.route("POST", "/api/v1/runs/{id}/confirm",
+               require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
+                 auto run = owned_run(store, r.param("id"), ctx.session.user.id);
+                 if (!run.ok()) return fail(run.error());
+                 if (run->state() != sync::run_state::held)
+                   return fail(Error(
+                       "run_not_held",
+                       "Only a held run can be confirmed; this one is " + run->state() + ".", 409));
+                 if (auto s = store.confirm_run(r.param("id")); !s.ok()) return fail(s.error());
+                 auto after = store.get_run(r.param("id"));
+                 return ok_json(after.ok() ? sync::run_to_json(*after) : "{}", 202);
+               }));
 }
 
 }  // namespace jb::auth

@@ -302,17 +302,4 @@ bool decode_baseline(const std::string& v, Baseline& b) {
   return true;
 }
 
-std::string pair_key(const std::string& id) {
-  return "jb:pair:" + id;
-}
-std::string run_key(const std::string& id) {
-  return "jb:run:" + id;
-}
-std::string run_feature_key(const std::string& run, Feature f, char which) {
-  return "jb:run:" + run + ":" + feature_name(f) + ":" + std::string(1, which);
-}
-std::string baseline_key(const std::string& pair, Feature f) {
-  return "jb:pair:" + pair + ":base:" + feature_name(f);
-}
-
 }  // namespace jb::sync

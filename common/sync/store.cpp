@@ -12,16 +12,6 @@
 namespace jb::sync {
 
 namespace {
-std::string owner_set(const std::string& uid) {
-  return "jb:user:" + uid + ":pairs";
-}
-std::string active_key(const std::string& pair) {
-  return "jb:pair:" + pair + ":active";
-}
-std::string runs_key(const std::string& pair) {
-  return "jb:pair:" + pair + ":runs";
-}
-const char* kScheduled = "jb:pairs:scheduled";
 
 // Claims due pairs and moves each on by its interval (from now, so a worker
 // outage does not cause a burst of catch-up runs).
@@ -48,7 +38,7 @@ return 0
 Status SyncStore::save_pair(const Pair& p) {
   auto r = redis_.pipeline({{"HSET", pair_key(p.id), "owner", p.owner, "json", pair_to_json(p),
                              "every_minutes", std::to_string(p.every_minutes)},
-                            {"SADD", owner_set(p.owner), p.id}});
+                            {"SADD", user_pairs_key(p.owner), p.id}});
   if (!r.ok()) return r.error();
   return Status::Ok();
 }
@@ -73,7 +63,7 @@ Result<std::optional<Pair>> SyncStore::get_owned_pair(const std::string& id,
 }
 
 Result<std::vector<Pair>> SyncStore::list_pairs(const std::string& owner) {
-  auto ids = redis_.command({"SMEMBERS", owner_set(owner)});
+  auto ids = redis_.command({"SMEMBERS", user_pairs_key(owner)});
   if (!ids.ok()) return ids.error();
   std::vector<Pair> out;
   for (const auto& e : ids->elements) {
@@ -88,9 +78,12 @@ Result<std::vector<Pair>> SyncStore::list_pairs(const std::string& owner) {
 }
 
 Status SyncStore::delete_pair(const Pair& p) {
-  std::vector<RedisArgv> cmds{{"DEL", pair_key(p.id)},    {"SREM", owner_set(p.owner), p.id},
-                              {"ZREM", kScheduled, p.id}, {"DEL", runs_key(p.id)},
-                              {"DEL", active_key(p.id)},  {"DEL", "jb:pair:" + p.id + ":fails"}};
+  std::vector<RedisArgv> cmds{{"DEL", pair_key(p.id)},
+                              {"SREM", user_pairs_key(p.owner), p.id},
+                              {"ZREM", scheduled_pairs_key(), p.id},
+                              {"DEL", pair_runs_key(p.id)},
+                              {"DEL", pair_active_key(p.id)},
+                              {"DEL", pair_fails_key(p.id)}};
   for (Feature f : kFeatures) cmds.push_back({"DEL", baseline_key(p.id, f)});
   auto r = redis_.pipeline(cmds);
   if (!r.ok()) return r.error();
@@ -98,21 +91,23 @@ Status SyncStore::delete_pair(const Pair& p) {
 }
 
 Status SyncStore::clear_failures(const std::string& pair_id) {
-  auto r = redis_.command({"DEL", "jb:pair:" + pair_id + ":fails"});
+  auto r = redis_.command({"DEL", pair_fails_key(pair_id)});
   if (!r.ok()) return r.error();
   return Status::Ok();
 }
 
 Status SyncStore::schedule(const Pair& p, int64_t next_ms) {
-  auto r = p.every_minutes > 0 ? redis_.command({"ZADD", kScheduled, std::to_string(next_ms), p.id})
-                               : redis_.command({"ZREM", kScheduled, p.id});
+  auto r = p.every_minutes > 0
+               ? redis_.command({"ZADD", scheduled_pairs_key(), std::to_string(next_ms), p.id})
+               : redis_.command({"ZREM", scheduled_pairs_key(), p.id});
   if (!r.ok()) return r.error();
   return Status::Ok();
 }
 
 Result<std::vector<std::string>> SyncStore::claim_due_pairs(int64_t now_ms, int limit) {
   auto lease = redis_.acquire();
-  auto r = kClaimDue.run(*lease, {kScheduled}, {std::to_string(now_ms), std::to_string(limit)});
+  auto r = kClaimDue.run(*lease, {scheduled_pairs_key()},
+                         {std::to_string(now_ms), std::to_string(limit)});
   if (!r.ok()) return r.error();
   std::vector<std::string> ids;
   for (const auto& e : r->elements) ids.push_back(e.str);
@@ -124,10 +119,10 @@ Result<RunCreated> SyncStore::create_run(const Pair& p, const std::string& trigg
   out.run_id = rnd::id128();
   for (int attempt = 0;; ++attempt) {
     auto slot = redis_.command(
-        {"SET", active_key(p.id), out.run_id, "NX", "PX", std::to_string(6LL * 3600 * 1000)});
+        {"SET", pair_active_key(p.id), out.run_id, "NX", "PX", std::to_string(6LL * 3600 * 1000)});
     if (!slot.ok()) return slot.error();
     if (!slot->is_nil()) break;
-    auto cur = redis_.command({"GET", active_key(p.id)});
+    auto cur = redis_.command({"GET", pair_active_key(p.id)});
     if (!cur.ok()) return cur.error();
     if (cur->is_string()) {
       out.run_id = cur->str;
@@ -149,8 +144,8 @@ Result<RunCreated> SyncStore::create_run(const Pair& p, const std::string& trigg
                              "dry_run",    p.dry_run ? "1" : "0",
                              "mode",       p.two_way ? "two-way" : "one-way",
                              "created_ms", std::to_string(now)},
-                            {"ZADD", runs_key(p.id), std::to_string(now), out.run_id},
-                            {"ZREMRANGEBYRANK", runs_key(p.id), "0", "-201"}});
+                            {"ZADD", pair_runs_key(p.id), std::to_string(now), out.run_id},
+                            {"ZREMRANGEBYRANK", pair_runs_key(p.id), "0", "-201"}});
   bool written = r.ok() && std::none_of(r->begin(), r->end(),
                                         [](const RedisReply& x) { return x.is_error(); });
   if (!written) {
@@ -174,11 +169,53 @@ Result<std::string> SyncStore::enqueue(
   return workq::enqueue(*lease, queue_, fields);
 }
 
-Result<std::map<std::string, std::string>> SyncStore::get_run(const std::string& id) {
-  if (id.size() != 32 || !text::is_hex(id)) return std::map<std::string, std::string>{};
+Result<RunRecord> SyncStore::get_run(const std::string& id) {
+  if (id.size() != 32 || !text::is_hex(id)) return RunRecord{};
   auto r = redis_.command({"HGETALL", run_key(id)});
   if (!r.ok()) return r.error();
-  return r->as_map();
+  return RunRecord{r->as_map()};
+}
+
+Result<SyncStore::ItemsPage> SyncStore::run_items(const std::string& run_id, int64_t start,
+                                                  int64_t count) {
+  ItemsPage page;
+  if (count <= 0) return page;
+  auto items = redis_.pipeline(
+      {{"LRANGE", run_items_key(run_id), std::to_string(start), std::to_string(start + count - 1)},
+       {"LLEN", run_items_key(run_id)}});
+  if (!items.ok()) return items.error();
+  page.total = (*items)[1].integer;
+  RedisArgv outcomes{"HMGET", run_outcomes_key(run_id)};
+  std::vector<size_t> planned;  // positions in page.items of planned writes
+  for (const auto& e : (*items)[0].elements) {
+    auto it = decode_run_item(e.str);
+    if (!it) continue;  // never written by us; not shown
+    if (it->plan) {
+      planned.push_back(page.items.size());
+      outcomes.push_back(std::to_string(*it->plan));
+    }
+    page.items.emplace_back(std::move(*it), std::nullopt);
+  }
+  if (!planned.empty()) {
+    auto o = redis_.command(outcomes);
+    if (!o.ok()) return o.error();
+    for (size_t i = 0; i < planned.size() && i < o->elements.size(); ++i)
+      if (o->elements[i].is_string())
+        page.items[planned[i]].second = decode_outcome(o->elements[i].str);
+  }
+  return page;
+}
+
+Status SyncStore::confirm_run(const std::string& run_id) {
+  if (auto s =
+          set_run(run_id, {{run_field::state, run_state::running},
+                           {run_field::phase, "apply"},
+                           {run_field::confirmed_ms, std::to_string(timeutil::now_unix_ms())}});
+      !s.ok())
+    return s;
+  auto q = enqueue({{"type", "sync.release"}, {"run", run_id}});
+  if (!q.ok()) return q.error();
+  return Status::Ok();
 }
 
 Status SyncStore::set_run(const std::string& id, const std::map<std::string, std::string>& fields) {
@@ -189,7 +226,7 @@ Status SyncStore::set_run(const std::string& id, const std::map<std::string, std
 
 Result<std::vector<std::string>> SyncStore::list_runs(const std::string& pair_id, int limit) {
   if (limit <= 0) return std::vector<std::string>{};
-  auto r = redis_.command({"ZREVRANGE", runs_key(pair_id), "0", std::to_string(limit - 1)});
+  auto r = redis_.command({"ZREVRANGE", pair_runs_key(pair_id), "0", std::to_string(limit - 1)});
   if (!r.ok()) return r.error();
   std::vector<std::string> ids;
   for (const auto& e : r->elements) ids.push_back(e.str);
@@ -199,51 +236,9 @@ Result<std::vector<std::string>> SyncStore::list_runs(const std::string& pair_id
 Status SyncStore::release_active(const std::string& pair_id, const std::string& run_id) {
   // Compare and delete in one step: never free a newer run's slot.
   auto lease = redis_.acquire();
-  auto r = kReleaseSlot.run(*lease, {active_key(pair_id)}, {run_id});
+  auto r = kReleaseSlot.run(*lease, {pair_active_key(pair_id)}, {run_id});
   if (!r.ok()) return r.error();
   return Status::Ok();
-}
-
-std::string run_to_json(const std::map<std::string, std::string>& run) {
-  auto get = [&](const char* k) {
-    auto it = run.find(k);
-    return it == run.end() ? std::string() : it->second;
-  };
-  auto date = [&](const char* k, json::Writer& w, const char* name) {
-    int64_t ms = std::atoll(get(k).c_str());
-    if (ms > 0)
-      w.kv(name, timeutil::format_rfc3339(ms * 1000));
-    else
-      w.kv_null(name);
-  };
-  json::Writer w;
-  w.begin_object()
-      .kv("id", get("id"))
-      .kv("pair", get("pair"))
-      .kv("state", get("state"))
-      .kv("phase", get("phase"))
-      .kv("trigger", get("trigger"))
-      .kv("mode", get("mode"))
-      .kv("dry_run", get("dry_run") == "1")
-      .kv("bootstrap", get("bootstrap") == "1");
-  date("created_ms", w, "created_at");
-  date("started_ms", w, "started_at");
-  date("finished_ms", w, "finished_at");
-  if (!get("held_reason").empty()) w.kv("held_reason", get("held_reason"));
-  if (!get("error").empty()) w.kv("error", get("error"));
-  w.kv("removals", static_cast<int64_t>(std::atoll(get("removals").c_str())));
-  w.key("counters").begin_object();
-  for (Feature f : kFeatures) {
-    std::string prefix = std::string("c:") + feature_name(f) + ":";
-    bool any = run.count("f:" + std::string(feature_name(f))) > 0;
-    if (!any) continue;
-    w.key(feature_name(f)).begin_object();
-    for (const char* kind : {"planned", "applied", "skipped", "failed", "unmatched"})
-      w.kv(kind, static_cast<int64_t>(std::atoll(get((prefix + kind).c_str()).c_str())));
-    w.end_object();
-  }
-  w.end_object().end_object();
-  return w.str();
 }
 
 }  // namespace jb::sync

@@ -1,5 +1,5 @@
-// store.h — pairs and runs in Redis (layout in sync_model.h), shared by
-// auth-service (API) and the workers.
+// store.h — pairs and runs in Redis (keys in keys.h, records in
+// records.h), shared by auth-service (API) and the workers.
 //
 // One run per pair at a time: creating a run takes the pair's active-run slot
 // (SET NX) and the finished run frees it. Scheduled pairs are claimed
@@ -47,21 +47,27 @@ class SyncStore {
   // Creates a run (state queued) and enqueues its planning; or returns the
   // pair's active run.
   Result<RunCreated> create_run(const Pair& p, const std::string& trigger);
-  Result<std::map<std::string, std::string>> get_run(const std::string& id);
+  // The run (RunRecord::exists() false when there is none, or the id is malformed).
+  Result<RunRecord> get_run(const std::string& id);
   Status set_run(const std::string& id, const std::map<std::string, std::string>& fields);
+  // A page of the run's per-item decisions, each with its outcome when it was
+  // a planned write that has one; `total` counts all of them.
+  struct ItemsPage {
+    std::vector<std::pair<RunItem, std::optional<Outcome>>> items;
+    int64_t total = 0;
+  };
+  Result<ItemsPage> run_items(const std::string& run_id, int64_t start, int64_t count);
+  // A held run goes on: state running, phase apply, and its release is queued.
+  Status confirm_run(const std::string& run_id);
   Result<std::vector<std::string>> list_runs(const std::string& pair_id, int limit);
   Status release_active(const std::string& pair_id, const std::string& run_id);
   Result<std::string> enqueue(const std::vector<std::pair<std::string, std::string>>& fields);
 
-  RedisPool& redis() { return redis_; }
   const workq::Names& queue() const { return queue_; }
 
  private:
   RedisPool& redis_;
   workq::Names queue_;
 };
-
-// Public JSON of a run record (counters per feature, timestamps, reasons).
-std::string run_to_json(const std::map<std::string, std::string>& run);
 
 }  // namespace jb::sync

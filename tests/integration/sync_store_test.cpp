@@ -200,10 +200,10 @@ TEST(SyncStore, MalformedUnknownAndCorruptPairIds) {
   // Runs: malformed and unknown ids are empty records.
   auto r1 = store.get_run("nope");
   ASSERT_TRUE(r1.ok());
-  EXPECT_TRUE(r1->empty());
+  EXPECT_FALSE(r1->exists());
   auto r2 = store.get_run(rnd::id128());
   ASSERT_TRUE(r2.ok());
-  EXPECT_TRUE(r2->empty());
+  EXPECT_FALSE(r2->exists());
 }
 
 // ---------------------------------------------------------------- schedule
@@ -365,15 +365,15 @@ TEST(SyncStore, CreateRunTakesTheActiveSlotAndEnqueuesThePlanning) {
 
   auto rec = store.get_run(first->run_id);
   ASSERT_TRUE(rec.ok());
-  EXPECT_EQ((*rec)["id"], first->run_id);
-  EXPECT_EQ((*rec)["pair"], p.id);
-  EXPECT_EQ((*rec)["owner"], "u1");
-  EXPECT_EQ((*rec)["state"], run_state::queued);
-  EXPECT_EQ((*rec)["phase"], "queued");
-  EXPECT_EQ((*rec)["trigger"], "manual");
-  EXPECT_EQ((*rec)["dry_run"], "1");
-  EXPECT_EQ((*rec)["mode"], "two-way");
-  EXPECT_GE(std::atoll((*rec)["created_ms"].c_str()), t0);
+  EXPECT_EQ(rec->get("id"), first->run_id);
+  EXPECT_EQ(rec->get("pair"), p.id);
+  EXPECT_EQ(rec->get("owner"), "u1");
+  EXPECT_EQ(rec->get("state"), run_state::queued);
+  EXPECT_EQ(rec->get("phase"), "queued");
+  EXPECT_EQ(rec->get("trigger"), "manual");
+  EXPECT_EQ(rec->get("dry_run"), "1");
+  EXPECT_EQ(rec->get("mode"), "two-way");
+  EXPECT_GE(std::atoll(rec->get("created_ms").c_str()), t0);
 
   // The planning is on the work stream.
   auto entries = stream_entries(redis, store.queue().stream);
@@ -387,7 +387,7 @@ TEST(SyncStore, CreateRunTakesTheActiveSlotAndEnqueuesThePlanning) {
   EXPECT_TRUE(second->already_active);
   EXPECT_EQ(second->run_id, first->run_id);
   EXPECT_EQ(stream_entries(redis, store.queue().stream).size(), 1u);
-  EXPECT_EQ(store.get_run(first->run_id)->at("trigger"), "manual");
+  EXPECT_EQ(store.get_run(first->run_id)->get("trigger"), "manual");
 
   // Releasing with another run's id frees nothing.
   ASSERT_TRUE(store.release_active(p.id, rnd::id128()).ok());
@@ -402,7 +402,7 @@ TEST(SyncStore, CreateRunTakesTheActiveSlotAndEnqueuesThePlanning) {
   ASSERT_TRUE(third.ok());
   EXPECT_FALSE(third->already_active);
   EXPECT_NE(third->run_id, first->run_id);
-  EXPECT_EQ(store.get_run(third->run_id)->at("trigger"), "schedule");
+  EXPECT_EQ(store.get_run(third->run_id)->get("trigger"), "schedule");
   entries = stream_entries(redis, store.queue().stream);
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[1].field("type"), "sync.plan");
@@ -564,7 +564,7 @@ TEST(SyncStore, RunJsonShowsCountersOnlyForFlaggedFeatures) {
     EXPECT_EQ(json::get_int(*progress, k, -1), 0) << k;
 
   // A record without feature flags has an empty counters object.
-  auto bare = json::parse(run_to_json({{"id", "x"}, {"c:history:planned", "3"}}));
+  auto bare = json::parse(run_to_json(RunRecord{{{"id", "x"}, {"c:history:planned", "3"}}}));
   ASSERT_TRUE(bare.ok());
   const auto* empty = json::member(*bare, "counters");
   ASSERT_NE(empty, nullptr);
