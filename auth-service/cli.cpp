@@ -6,8 +6,8 @@
 #include <string>
 
 #include "auth-service/config.h"
-#include "auth-service/connections/connection_service.h"
 #include "auth-service/connections/connection_store.h"
+#include "auth-service/connections/reseal.h"
 #include "common/core/crypto.h"
 #include "common/core/log.h"
 #include "common/core/time.h"
@@ -24,9 +24,7 @@ int rotate_vault() {
   reader.exit_on_error();
   RedisPool redis(cfg.common.redis, 2);
   ConnectionStore store(redis);
-  JellyfinAccess jf(JellyfinAccessOptions{});
-  ConnectionService svc(redis, store, *cfg.vault, jf);
-  auto n = svc.reseal_all();
+  auto n = reseal_connections(store, *cfg.vault);
   if (!n.ok()) {
     std::fprintf(stderr, "rotate-vault failed: %s\n", n.error().message.c_str());
     return 1;

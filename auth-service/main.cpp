@@ -110,8 +110,8 @@ int main(int argc, char** argv) {
   timing.check_interval_ms = cfg.check_interval_s * 1000;
   timing.qc_poll_ms = cfg.quickconnect_poll_ms;
   jb::auth::ConnectionService connections(redis, store, *cfg.vault, jellyfin, timing);
-  jb::auth::QuickConnectSignIn quickconnect(redis, *cfg.vault, jellyfin, connections, sessions,
-                                            timing);
+  jb::auth::HomeSignInService home(redis, store, *cfg.vault, jellyfin, timing);
+  jb::auth::QuickConnectSignIn quickconnect(redis, *cfg.vault, jellyfin, home, sessions, timing);
   jb::auth::ConnectionChecker checker(connections, cfg.check_tick_ms);
 
   // The vault RPC: CURVE, and only allow-listed service keys get an answer.
@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
 
   jb::HealthState health_state;
   jb::auth::HealthChecker health(redis, library);
-  jb::auth::SignInDeps signin{cfg.home_url, &authenticator, &connections, &quickconnect};
+  jb::auth::SignInDeps signin{cfg.home_url, &authenticator, &home, &quickconnect};
   jb::auth::Deps deps{&registry, &health_state, &health,  &authenticator, &connections,
                       &signin,   &store,        &library, &sync_store,    &run_events};
 

@@ -47,8 +47,9 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   auth::Vault vault(ring);
   auth::JellyfinAccess jf(auth::JellyfinAccessOptions{});
   auth::ConnectionService conns(redis, store, vault, jf);
-  auth::QuickConnectSignIn qc(redis, vault, jf, conns, sessions);
-  auth::SignInDeps signin{"http://home", &authenticator, &conns, &qc};
+  auth::HomeSignInService home(redis, store, vault, jf);
+  auth::QuickConnectSignIn qc(redis, vault, jf, home, sessions);
+  auth::SignInDeps signin{"http://home", &authenticator, &home, &qc};
   zmq::context_t zctx;
   RpcClientPool library(zctx, RpcClientOptions{"tcp://127.0.0.1:1"}, 1);
   sync::SyncStore sync_store(redis);

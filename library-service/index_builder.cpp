@@ -182,7 +182,7 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src,
   BuildStats st;
   st.kind = "full";
   if (libs.size() > 255)
-    return Error("too_many_libraries", "An index covers at most 255 libraries.", 400);
+    return Error(errc::too_many_libraries, "An index covers at most 255 libraries.", 400);
   auto old = store_.meta(conn);
   if (!old.ok()) return old.error();
 
@@ -249,7 +249,8 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src,
   int bk, bi, be;
   IndexStore::bucket_counts(d, bk, bi, be);
   if (auto s = store_.write_version(conn, *version, bk, bi, be, d); !s.ok()) {
-    (void)store_.drop_version(conn, *version, bk, bi, be);
+    log::best_effort(store_.drop_version(conn, *version, bk, bi, be),
+                     "dropping a partly written index version");
     return s.error();
   }
   IndexMeta m;
@@ -275,11 +276,14 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src,
   m.requests = static_cast<int64_t>(st.requests);
   m.last_kind = "full";
   // The switch: one HSET of the meta hash makes the new version current.
-  if (auto s = store_.put_meta(conn, IndexStore::meta_fields(m)); !s.ok()) {
-    (void)store_.drop_version(conn, *version, bk, bi, be);
+  if (auto s = store_.put_meta(conn, meta_fields(m)); !s.ok()) {
+    log::best_effort(store_.drop_version(conn, *version, bk, bi, be),
+                     "dropping an index version that could not be switched to");
     return s.error();
   }
-  if (old->version > 0) (void)store_.retire_version(conn, *old, opts_.grace_ms);
+  if (old->version > 0)
+    log::best_effort(store_.retire_version(conn, *old, opts_.grace_ms),
+                     "retiring the previous index version");
   st.version = *version;
   st.added = st.items;
   st.keys = static_cast<int64_t>(d.key_refs.size() + d.episode_refs.size());
@@ -434,7 +438,7 @@ Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource
   n.requests = static_cast<int64_t>(st.requests);
   n.last_kind = "incremental";
   n.last_error.clear();
-  if (auto s = store_.put_meta(conn, IndexStore::meta_fields(n)); !s.ok()) return s.error();
+  if (auto s = store_.put_meta(conn, meta_fields(n)); !s.ok()) return s.error();
   return st;
 }
 

@@ -30,6 +30,11 @@
 #include "library-service/index_store.h"
 #include "library-service/item_source.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* too_many_libraries = "too_many_libraries";  // more than 255 libraries
+}  // namespace jb::errc
+
 namespace jb::library {
 
 struct BuildOptions {

@@ -4,23 +4,17 @@
 #include "common/core/json.h"
 #include "common/core/log.h"
 #include "common/core/random.h"
+#include "common/core/result.h"
 #include "common/core/time.h"
-#include "common/redis/script.h"
+#include "common/jellyfin/errors.h"
+#include "common/redis/due_set.h"
+#include "common/service/retry.h"
 
 namespace jb::library {
 
 namespace {
 const char* kDue = "jb:idx:due";
-const RedisScript kClaim(R"lua(
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), id) end
-return ids
-)lua");
 
-bool transient(const std::string& code) {
-  return code.rfind("jellyfin_", 0) == 0 || code == "rpc_timeout" || code == "redis_unavailable" ||
-         code == "not_jellyfin" || code == "overloaded";
-}
 }  // namespace
 
 IndexScheduler::IndexScheduler(RedisPool& redis, IndexStore& store, IndexBuilder& builder,
@@ -32,22 +26,19 @@ IndexScheduler::IndexScheduler(RedisPool& redis, IndexStore& store, IndexBuilder
       libraries_(libraries),
       access_(access),
       opts_(opts),
-      publish_(std::move(publish)) {}
+      publish_(std::move(publish)),
+      task_(
+          std::chrono::milliseconds(opts.tick_ms), [this] { tick(); }, false) {}
 
 IndexScheduler::~IndexScheduler() {
   stop();
 }
 
 Status IndexScheduler::request(const std::string& conn, bool full) {
-  auto m = store_.meta(conn);
-  if (!m.ok()) return m.error();
-  std::map<std::string, std::string> f{{"requested", full ? "full" : "incremental"}};
-  if (m->state == "ready") f["state"] = "stale";
-  if (m->state == "none") f["state"] = "stale";
-  if (auto s = store_.put_meta(conn, f); !s.ok()) return s;
+  if (auto s = store_.note_request(conn, full); !s.ok()) return s;
   auto r = redis_.command({"ZADD", kDue, std::to_string(timeutil::now_unix_ms()), conn});
   if (!r.ok()) return r.error();
-  cv_.notify_all();
+  task_.wake();
   return Status::Ok();
 }
 
@@ -64,8 +55,10 @@ Result<BuildStats> IndexScheduler::run(const std::string& conn, bool force_full)
   auto locked = store_.lock(conn, token, opts_.lock_ttl_ms);
   if (!locked.ok()) return locked.error();
   if (!*locked)
-    return Error("index_busy", "An index build of this connection is already running.", 409);
-  auto release = [&] { (void)store_.unlock(conn, token); };
+    return Error(errc::index_busy, "An index build of this connection is already running.", 409);
+  auto release = [&] {
+    log::best_effort(store_.unlock(conn, token), "releasing the index build lock");
+  };
   auto meta = store_.meta(conn);
   if (!meta.ok()) {
     release();
@@ -73,18 +66,18 @@ Result<BuildStats> IndexScheduler::run(const std::string& conn, bool force_full)
   }
   bool full = force_full || meta->version == 0 || meta->last_full_ms == 0 ||
               timeutil::now_unix_ms() - meta->last_full_ms > opts_.full_interval_ms;
-  auto req = redis_.command({"HGET", "jb:idx:" + conn + ":meta", "requested"});
-  if (req.ok() && req->str == "full") full = true;
-  (void)store_.put_meta(conn, {{"state", "building"}});
+  auto asked = store_.pending_request(conn);
+  if (asked.ok() && asked->full) full = true;
+  log::best_effort(store_.put_meta(conn, {{"state", "building"}}), "marking the index as building");
   int64_t started = timeutil::now_unix_ms();
 
-  Result<BuildStats> result = Error("internal", "not run");
+  Result<BuildStats> result = Error(errc::internal, "not run");
   auto access = access_.open(conn);
   if (!access.ok()) {
     result = access.error();
   } else {
     auto known = libraries_.cached(conn);
-    Result<LibraryList> libs = Error("internal", "no libraries");
+    Result<LibraryList> libs = Error(errc::internal, "no libraries");
     if (!known.ok())
       libs = known.error();
     else if (known->has_value())
@@ -102,7 +95,7 @@ Result<BuildStats> IndexScheduler::run(const std::string& conn, bool force_full)
         JellyfinItemSource src((*access)->client, (*access)->creds.user_id);
         auto renew = [&]() -> Status {
           if (stopping_.load())
-            return Error("interrupted", "library-service is shutting down.", 503);
+            return Error(errc::interrupted, "library-service is shutting down.", 503);
           return store_.renew(conn, token, opts_.lock_ttl_ms);
         };
         result = full ? builder_.full(conn, src, effective, renew)
@@ -111,9 +104,12 @@ Result<BuildStats> IndexScheduler::run(const std::string& conn, bool force_full)
     }
   }
   if (result.ok()) {
-    (void)redis_.command({"HDEL", "jb:idx:" + conn + ":meta", "requested"});
-    (void)redis_.command(
-        {"ZADD", kDue, std::to_string(timeutil::now_unix_ms() + opts_.refresh_interval_ms), conn});
+    // Asked again while this build ran: build again now, else at the next refresh.
+    auto cleared = store_.clear_request(conn, asked.ok() ? asked->seq : 0);
+    int64_t next = timeutil::now_unix_ms();
+    if (cleared.ok() && *cleared) next += opts_.refresh_interval_ms;
+    log::best_effort(redis_.command({"ZADD", kDue, std::to_string(next), conn}),
+                     "scheduling the next index build");
     log::info("index built", {{"connection_id", conn},
                               {"kind", result->kind},
                               {"items", result->items},
@@ -132,19 +128,27 @@ Result<BuildStats> IndexScheduler::run(const std::string& conn, bool force_full)
     }
   } else {
     const Error& e = result.error();
-    (void)store_.put_meta(
-        conn, {{"state", "failed"},
-               {"last_error", e.message},
-               {"last_error_code", e.code},
-               {"last_build_ms", std::to_string(timeutil::now_unix_ms())},
-               {"last_duration_ms", std::to_string(timeutil::now_unix_ms() - started)}});
-    int64_t retry = transient(e.code) ? std::min<int64_t>(opts_.refresh_interval_ms, 60000)
-                                      : opts_.refresh_interval_ms;
+    log::best_effort(
+        store_.put_meta(conn,
+                        {{"state", "failed"},
+                         {"last_error", e.message},
+                         {"last_error_code", e.code},
+                         {"last_build_ms", std::to_string(timeutil::now_unix_ms())},
+                         {"last_duration_ms", std::to_string(timeutil::now_unix_ms() - started)}}),
+        "recording a failed index build");
+    // A server that is out of reach (or our own infrastructure) is retried
+    // within a minute; anything else waits for the next refresh.
+    int64_t retry = jf::is_unreachable(e) || is_infrastructure_transient(e)
+                        ? std::min<int64_t>(opts_.refresh_interval_ms, 60000)
+                        : opts_.refresh_interval_ms;
     if (e.retry_after_s > 0) retry = std::max<int64_t>(retry, e.retry_after_s * 1000LL);
-    if (e.code == "not_found")
-      (void)redis_.command({"ZREM", kDue, conn});  // the connection is gone
+    if (e.code == errc::not_found)
+      log::best_effort(redis_.command({"ZREM", kDue, conn}),
+                       "unscheduling the index of a deleted connection");  // the connection is gone
     else
-      (void)redis_.command({"ZADD", kDue, std::to_string(timeutil::now_unix_ms() + retry), conn});
+      log::best_effort(
+          redis_.command({"ZADD", kDue, std::to_string(timeutil::now_unix_ms() + retry), conn}),
+          "scheduling an index build retry");
     log::warn("index build failed",
               {{"connection_id", conn}, {"code", e.code}, {"error", e.message}});
   }
@@ -154,43 +158,34 @@ Result<BuildStats> IndexScheduler::run(const std::string& conn, bool force_full)
 
 void IndexScheduler::start() {
   pool_ = std::make_unique<ThreadPool>(static_cast<size_t>(opts_.max_concurrent), 64, "index");
-  thread_ = std::thread([this] { loop(); });
+  task_.start();
 }
 
 void IndexScheduler::stop() {
   stopping_ = true;  // running builds stop at their next page and keep the current index
-  if (!thread_.joinable()) return;
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
+  if (!task_.running()) return;
+  task_.stop();
   pool_->stop();
 }
 
-void IndexScheduler::loop() {
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> l(mu_);
-      if (cv_.wait_for(l, std::chrono::milliseconds(opts_.tick_ms), [&] { return stop_; })) return;
-    }
-    (void)store_.collect_garbage(timeutil::now_unix_ms());
+void IndexScheduler::tick() {
+  {
+    log::best_effort(store_.collect_garbage(timeutil::now_unix_ms()),
+                     "collecting old index versions");
     int free_slots = opts_.max_concurrent - running_.load();
-    if (free_slots <= 0) continue;
+    if (free_slots <= 0) return;
     auto lease = redis_.acquire();
-    auto ids = kClaim.run(*lease, {kDue},
-                          {std::to_string(timeutil::now_unix_ms()),
-                           std::to_string(opts_.lock_ttl_ms), std::to_string(free_slots)});
-    if (!ids.ok()) continue;
-    for (const auto& e : ids->elements) {
-      std::string conn = e.str;
+    auto ids = due::claim_due(*lease, kDue, timeutil::now_unix_ms(), opts_.lock_ttl_ms, free_slots);
+    if (!ids.ok()) return;
+    for (const auto& conn : *ids) {
       running_++;
       if (!pool_->submit([this, conn] {
             auto r = run(conn, false);
-            if (!r.ok() && r.error().code == "index_busy")
-              (void)redis_.command(
-                  {"ZADD", kDue, std::to_string(timeutil::now_unix_ms() + 5000), conn});
+            if (!r.ok() && r.error().code == errc::index_busy)
+              log::best_effort(
+                  redis_.command(
+                      {"ZADD", kDue, std::to_string(timeutil::now_unix_ms() + 5000), conn}),
+                  "rescheduling a busy index build");
             running_--;
           }))
         running_--;

@@ -21,12 +21,18 @@
 #include <string>
 #include <thread>
 
+#include "common/core/periodic.h"
 #include "common/core/thread_pool.h"
 #include "common/jellyfin/connection_access.h"
 #include "common/net/events.h"
 #include "library-service/index_builder.h"
 #include "library-service/index_store.h"
 #include "library-service/libraries.h"
+
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* index_busy = "index_busy";  // 409: a build of the connection is running
+}  // namespace jb::errc
 
 namespace jb::library {
 
@@ -58,7 +64,7 @@ class IndexScheduler {
   void stop();
 
  private:
-  void loop();
+  void tick();
   RedisPool& redis_;
   IndexStore& store_;
   IndexBuilder& builder_;
@@ -69,10 +75,7 @@ class IndexScheduler {
   std::unique_ptr<ThreadPool> pool_;
   std::atomic<int> running_{0};
   std::atomic<bool> stopping_{false};
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
+  PeriodicTask task_;  // last: stopped before the members it uses go
 };
 
 }  // namespace jb::library

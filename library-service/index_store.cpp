@@ -4,23 +4,21 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/core/log.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
 #include "common/jellyfin/canonical.h"
+#include "common/redis/client.h"
 #include "common/redis/script.h"
+#include "common/redis/token_lock.h"
 
 namespace jb::library {
 
 namespace {
 
-constexpr size_t kIdSize = 16;
 constexpr size_t kMaxUnmatched = 5000;
 constexpr size_t kBatch = 1000;
-constexpr double kBucketFill = 64.0;  // mean entries per bucket (listpack limit is 128)
 
-std::string meta_key(const std::string& c) {
-  return "jb:idx:" + c + ":meta";
-}
 std::string lock_key(const std::string& c) {
   return "jb:idx:" + c + ":lock";
 }
@@ -44,12 +42,23 @@ std::string unmatched_key(const std::string& c, int64_t v) {
 }
 const char* kGc = "jb:idx:gc";
 
-const RedisScript kRenew(R"lua(
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
+// note_request: a full ask wins over an incremental one; a ready or never-built
+// index turns stale. KEYS[1] meta; ARGV[1] "full"|"incremental".
+const RedisScript kNoteRequest(R"lua(
+if ARGV[1] == 'full' or redis.call('HGET', KEYS[1], 'requested') ~= 'full' then
+  redis.call('HSET', KEYS[1], 'requested', ARGV[1])
+end
+local st = redis.call('HGET', KEYS[1], 'state')
+if st == false or st == 'ready' or st == 'none' then redis.call('HSET', KEYS[1], 'state', 'stale') end
+return redis.call('HINCRBY', KEYS[1], 'requested_seq', 1)
 )lua");
-const RedisScript kUnlock(R"lua(
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+
+// clear_request: only when no ask came in since the build read `seen`.
+const RedisScript kClearRequest(R"lua(
+if tonumber(redis.call('HGET', KEYS[1], 'requested_seq') or '0') == tonumber(ARGV[1]) then
+  redis.call('HDEL', KEYS[1], 'requested', 'requested_seq')
+  return 1
+end
 return 0
 )lua");
 
@@ -61,59 +70,14 @@ Status run_batches(RedisPool& redis, std::vector<RedisArgv>& cmds) {
     auto r = redis.pipeline(part);
     if (!r.ok()) return r.error();
     for (const auto& x : *r)
-      if (x.is_error()) return Error("redis_error", "Index write failed: " + x.str, 500);
+      if (x.is_error()) return Error(errc::redis_error, "Index write failed: " + x.str, 500);
   }
   cmds.clear();
   return Status::Ok();
 }
 
-bool is_series_key(const std::string& packed) {
-  auto k = canon::unpack(packed);
-  return k && k->kind == canon::Kind::series;
-}
-
-struct ParsedRef {
-  std::string id_bin;
-  uint8_t lib = 0;
-  uint64_t ordinal = 0;
-};
-
-// Refs of a key: 16-byte id + 1-byte library (+ varint ordinal for series keys).
-std::vector<ParsedRef> parse_refs(std::string_view v, bool with_ordinal) {
-  std::vector<ParsedRef> out;
-  while (v.size() >= kIdSize + 1) {
-    ParsedRef r;
-    r.id_bin = std::string(v.substr(0, kIdSize));
-    r.lib = static_cast<uint8_t>(v[kIdSize]);
-    v.remove_prefix(kIdSize + 1);
-    if (with_ordinal && !canon::get_varint(v, r.ordinal)) break;
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
-std::string ref_bytes(const std::string& id_bin, uint8_t lib, std::optional<uint64_t> ordinal) {
-  std::string r = id_bin;
-  r.push_back(static_cast<char>(lib));
-  if (ordinal) canon::put_varint(r, *ordinal);
-  return r;
-}
-
-std::string remove_ref(const std::string& refs, const std::string& id_bin, bool with_ordinal) {
-  std::string out;
-  for (const auto& r : parse_refs(refs, with_ordinal))
-    if (r.id_bin != id_bin)
-      out += ref_bytes(r.id_bin, r.lib,
-                       with_ordinal ? std::optional<uint64_t>(r.ordinal) : std::nullopt);
-  return out;
-}
-
 int64_t to_i(const std::string& s) {
   return std::atoll(s.c_str());
-}
-
-int buckets_for(size_t entries) {
-  return std::max(1, static_cast<int>(std::ceil(static_cast<double>(entries) / kBucketFill)));
 }
 
 // The key/episode-map edits an item contributes: (bucket-hash key, field, is_episode_map, with_ordinal).
@@ -134,24 +98,8 @@ std::vector<Slot> slots_of(const IndexedItem& it) {
 
 }  // namespace
 
-std::string id_to_bin(const std::string& hex32) {
-  if (hex32.size() != 32) return "";
-  std::string out;
-  if (!text::hex_decode(hex32, out)) return "";
-  return out;
-}
-
-std::string bin_to_id(const std::string& bin16) {
-  return text::hex_encode(bin16);
-}
-
-uint32_t bucket_of(const std::string& bytes, int buckets) {
-  uint32_t h = 2166136261u;  // FNV-1a
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 16777619u;
-  }
-  return buckets > 0 ? h % static_cast<uint32_t>(buckets) : 0;
+std::string IndexStore::meta_key(const std::string& conn) {
+  return "jb:idx:" + conn + ":meta";
 }
 
 // Reads the fields named by the keys of `wanted` from bucketed hashes: one
@@ -187,112 +135,10 @@ Status hmget_bucketed(RedisPool& redis, const WantedMap& wanted, int buckets, Bu
   return Status::Ok();
 }
 
-std::string episode_field(uint64_t ordinal, uint64_t season, uint64_t episode) {
-  std::string f;
-  canon::put_varint(f, ordinal);
-  canon::put_varint(f, season);
-  canon::put_varint(f, episode);
-  return f;
-}
-
-// Forward entry: [lib][type][flags][series: ordinal season first last][series_ordinal][packed keys…]
-std::string encode_forward(const IndexedItem& it) {
-  std::string v;
-  v.push_back(static_cast<char>(it.lib));
-  v.push_back(it.type);
-  uint8_t flags = (it.in_series ? 1 : 0) | (it.type == 's' ? 2 : 0);
-  v.push_back(static_cast<char>(flags));
-  if (it.in_series) {
-    canon::put_varint(v, it.ordinal);
-    canon::put_varint(v, it.season);
-    canon::put_varint(v, it.first);
-    canon::put_varint(v, it.last);
-  }
-  if (it.type == 's') canon::put_varint(v, it.series_ordinal);
-  for (const auto& k : it.packed_keys) v += k;
-  return v;
-}
-
-std::optional<IndexedItem> decode_forward(const std::string& id_bin, const std::string& value) {
-  std::string_view v(value);
-  if (v.size() < 3) return std::nullopt;
-  IndexedItem it;
-  it.id_bin = id_bin;
-  it.lib = static_cast<uint8_t>(v[0]);
-  it.type = v[1];
-  uint8_t flags = static_cast<uint8_t>(v[2]);
-  v.remove_prefix(3);
-  if (flags & 1) {
-    it.in_series = true;
-    if (!canon::get_varint(v, it.ordinal) || !canon::get_varint(v, it.season) ||
-        !canon::get_varint(v, it.first) || !canon::get_varint(v, it.last))
-      return std::nullopt;
-  }
-  if ((flags & 2) && !canon::get_varint(v, it.series_ordinal)) return std::nullopt;
-  while (!v.empty()) {
-    std::string_view before = v;
-    auto k = canon::unpack_front(v);
-    if (!k) return std::nullopt;
-    it.packed_keys.emplace_back(before.substr(0, before.size() - v.size()));
-  }
-  return it;
-}
-
-std::map<std::string, std::string> IndexStore::meta_fields(const IndexMeta& m) {
-  std::string libs, counts;
-  for (size_t i = 0; i < m.libraries.size(); ++i) libs += (i ? "," : "") + m.libraries[i];
-  for (const auto& [lib, n] : m.library_items)
-    counts += (counts.empty() ? "" : ",") + lib + "=" + std::to_string(n);
-  return {{"state", m.state},
-          {"version", std::to_string(m.version)},
-          {"buckets_k", std::to_string(m.buckets_k)},
-          {"buckets_i", std::to_string(m.buckets_i)},
-          {"buckets_e", std::to_string(m.buckets_e)},
-          {"next_ordinal", std::to_string(m.next_ordinal)},
-          {"libraries", libs},
-          {"library_items", counts},
-          {"movies", std::to_string(m.movies)},
-          {"series", std::to_string(m.series)},
-          {"episodes", std::to_string(m.episodes)},
-          {"unmatched", std::to_string(m.unmatched)},
-          {"last_build_ms", std::to_string(m.last_build_ms)},
-          {"last_duration_ms", std::to_string(m.last_duration_ms)},
-          {"last_full_ms", std::to_string(m.last_full_ms)},
-          {"watermark_us", std::to_string(m.watermark_us)},
-          {"requests", std::to_string(m.requests)},
-          {"last_kind", m.last_kind},
-          {"last_error", m.last_error}};
-}
-
 Result<IndexMeta> IndexStore::meta(const std::string& conn) {
   auto r = redis_.command({"HGETALL", meta_key(conn)});
   if (!r.ok()) return r.error();
-  std::map<std::string, std::string> f = r->as_map();
-  IndexMeta m;
-  if (f.empty()) return m;
-  m.state = f["state"].empty() ? "none" : f["state"];
-  m.version = to_i(f["version"]);
-  m.buckets_k = static_cast<int>(to_i(f["buckets_k"]));
-  m.buckets_i = static_cast<int>(to_i(f["buckets_i"]));
-  m.buckets_e = static_cast<int>(to_i(f["buckets_e"]));
-  m.next_ordinal = to_i(f["next_ordinal"]);
-  m.libraries = text::split(f["libraries"], ',');
-  for (const auto& kv : text::split(f["library_items"], ',')) {
-    auto eq = kv.find('=');
-    if (eq != std::string::npos) m.library_items[kv.substr(0, eq)] = to_i(kv.substr(eq + 1));
-  }
-  m.movies = to_i(f["movies"]);
-  m.series = to_i(f["series"]);
-  m.episodes = to_i(f["episodes"]);
-  m.unmatched = to_i(f["unmatched"]);
-  m.last_build_ms = to_i(f["last_build_ms"]);
-  m.last_duration_ms = to_i(f["last_duration_ms"]);
-  m.last_full_ms = to_i(f["last_full_ms"]);
-  m.watermark_us = to_i(f["watermark_us"]);
-  m.requests = to_i(f["requests"]);
-  m.last_kind = f["last_kind"];
-  m.last_error = f["last_error"];
-  return m;
+  return meta_from_fields(r->as_map());
 }
 
 Status IndexStore::put_meta(const std::string& conn,
@@ -300,6 +146,31 @@ Status IndexStore::put_meta(const std::string& conn,
   auto r = redis_.command(hset_argv(meta_key(conn), fields));
   if (!r.ok()) return r.error();
   return Status::Ok();
+}
+
+Status IndexStore::note_request(const std::string& conn, bool full) {
+  auto lease = redis_.acquire();
+  auto r = kNoteRequest.run(*lease, {meta_key(conn)}, {full ? "full" : "incremental"});
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+Result<IndexStore::PendingRequest> IndexStore::pending_request(const std::string& conn) {
+  auto r = redis_.command({"HMGET", meta_key(conn), "requested", "requested_seq"});
+  if (!r.ok()) return r.error();
+  PendingRequest p;
+  if (r->elements.size() == 2) {
+    p.full = r->elements[0].str == "full";
+    p.seq = to_i(r->elements[1].str);
+  }
+  return p;
+}
+
+Result<bool> IndexStore::clear_request(const std::string& conn, int64_t seen_seq) {
+  auto lease = redis_.acquire();
+  auto r = kClearRequest.run(*lease, {meta_key(conn)}, {std::to_string(seen_seq)});
+  if (!r.ok()) return r.error();
+  return r->integer > 0;
 }
 
 Result<bool> IndexStore::lock(const std::string& conn, const std::string& token, int64_t ttl_ms) {
@@ -310,16 +181,15 @@ Result<bool> IndexStore::lock(const std::string& conn, const std::string& token,
 
 Status IndexStore::renew(const std::string& conn, const std::string& token, int64_t ttl_ms) {
   auto lease = redis_.acquire();
-  auto r = kRenew.run(*lease, {lock_key(conn)}, {token, std::to_string(ttl_ms)});
+  auto r = token_lock::renew(*lease, lock_key(conn), token, ttl_ms);
   if (!r.ok()) return r.error();
-  if (r->integer != 1)
-    return Error("index_lock_lost", "Another builder took over this index.", 409);
+  if (!*r) return Error(errc::index_lock_lost, "Another builder took over this index.", 409);
   return Status::Ok();
 }
 
 Status IndexStore::unlock(const std::string& conn, const std::string& token) {
   auto lease = redis_.acquire();
-  auto r = kUnlock.run(*lease, {lock_key(conn)}, {token});
+  auto r = token_lock::release(*lease, lock_key(conn), token);
   if (!r.ok()) return r.error();
   return Status::Ok();
 }
@@ -432,7 +302,8 @@ Result<int> IndexStore::collect_garbage(int64_t now_ms) {
                             static_cast<int>(to_i(parts[3])), static_cast<int>(to_i(parts[4])));
       if (!s.ok()) return s.error();
     }
-    (void)redis_.command({"ZREM", kGc, m.str});
+    log::best_effort(redis_.command({"ZREM", kGc, m.str}),
+                     "removing a collected index version from the list");
     ++n;
   }
   return n;

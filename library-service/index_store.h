@@ -1,7 +1,9 @@
 // index_store.h — a connection's provider-id index in Redis, compactly.
 //
 // Layout (conn = connection id, v = version):
-//   jb:idx:<conn>:meta          hash  state, version, counts, bucket counts, libraries, timings
+//   jb:idx:<conn>:meta          hash  state, version, counts, bucket counts, libraries, timings;
+//                                     `requested` (full|incremental) and `requested_seq`: a
+//                                     build the user asked for and not yet done
 //   jb:idx:<conn>:lock          string  the builder holding the lock (SET NX PX)
 //   jb:idx:<conn>:v<v>:k:<b>    hash  packed canonical key → refs. A ref is a
 //                                     16-byte item id + 1-byte library index;
@@ -23,6 +25,8 @@
 // started on it finish), so a failed or partial build never replaces a good
 // index.
 //
+// The binary encodings of entries, refs and the meta hash are in index_codec.h.
+//
 // Thread-safety: thread-safe (RedisPool); index writes are serialised by the
 // per-connection lock held by the builder.
 #pragma once
@@ -36,58 +40,35 @@
 
 #include "common/core/result.h"
 #include "common/redis/client.h"
+#include "library-service/index_codec.h"
+
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* index_lock_lost = "index_lock_lost";  // the build lock expired
+}  // namespace jb::errc
 
 namespace jb::library {
-
-struct IndexMeta {
-  std::string state = "none";  // none | building | ready | stale | failed
-  int64_t version = 0;
-  int buckets_k = 0, buckets_i = 0, buckets_e = 0;
-  int64_t next_ordinal = 0;            // series ordinals handed out so far
-  std::vector<std::string> libraries;  // library index → library id
-  int64_t movies = 0, series = 0, episodes = 0, unmatched = 0;
-  int64_t last_build_ms = 0, last_duration_ms = 0, last_full_ms = 0;
-  int64_t watermark_us = 0;  // server clock: items saved after this are re-read incrementally
-  int64_t requests = 0;      // Jellyfin requests of the last build
-  std::string last_kind, last_error;
-  std::map<std::string, int64_t> library_items;  // library id → indexed items
-};
-
-struct Ref {
-  std::string item_id;  // 32 hex
-  std::string library_id;
-};
-
-// One item of a build: what the forward map stores.
-struct IndexedItem {
-  std::string id_bin;  // 16 bytes
-  uint8_t lib = 0;
-  char type = 'm';                       // m movie, s series, e episode
-  std::vector<std::string> packed_keys;  // the item's own keys (movie, series or episode kind)
-  // Episodes under a series with ids: stored as (ordinal, season, first..last).
-  bool in_series = false;
-  uint64_t ordinal = 0, season = 0, first = 0, last = 0;
-  // Series: the ordinal its episodes are stored under.
-  uint64_t series_ordinal = 0;
-  bool matched() const { return in_series || !packed_keys.empty(); }
-};
-
-// Field of the episode map.
-std::string episode_field(uint64_t ordinal, uint64_t season, uint64_t episode);
-
-std::string id_to_bin(const std::string& hex32);  // "" when not 32 hex
-std::string bin_to_id(const std::string& bin16);
-uint32_t bucket_of(const std::string& bytes, int buckets);
-std::string encode_forward(const IndexedItem& it);
-std::optional<IndexedItem> decode_forward(const std::string& id_bin, const std::string& value);
 
 class IndexStore {
  public:
   explicit IndexStore(RedisPool& redis) : redis_(redis) {}
 
+  static std::string meta_key(const std::string& conn);
   Result<IndexMeta> meta(const std::string& conn);
   Status put_meta(const std::string& conn, const std::map<std::string, std::string>& fields);
-  static std::map<std::string, std::string> meta_fields(const IndexMeta& m);
+
+  // A build someone asked for. Asking again never downgrades a pending full build
+  // to an incremental one, and each ask bumps `seq`; a finished build clears the
+  // request only when no newer ask came in meanwhile (so a full rebuild asked for
+  // while a build runs is done after it, not lost).
+  struct PendingRequest {
+    bool full = false;
+    int64_t seq = 0;  // 0: nothing pending
+  };
+  Status note_request(const std::string& conn, bool full);
+  Result<PendingRequest> pending_request(const std::string& conn);
+  // True when cleared; false when a newer ask is pending.
+  Result<bool> clear_request(const std::string& conn, int64_t seen_seq);
 
   // Lock for builders: true when acquired.
   Result<bool> lock(const std::string& conn, const std::string& token, int64_t ttl_ms);

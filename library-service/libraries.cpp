@@ -88,7 +88,7 @@ Status Libraries::set_whitelist(const std::string& conn, const std::vector<std::
   if (!unknown.empty()) {
     std::string list;
     for (const auto& u : unknown) list += (list.empty() ? "'" : ", '") + u + "'";
-    return Error("unknown_library",
+    return Error(errc::unknown_library,
                  "These library ids are not libraries of this connection: " + list +
                      ". Load the libraries again to see the current ones.",
                  400);

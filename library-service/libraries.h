@@ -18,6 +18,11 @@
 #include "common/jellyfin/client.h"
 #include "common/redis/client.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* unknown_library = "unknown_library";  // a whitelist names an unknown library
+}  // namespace jb::errc
+
 namespace jb::library {
 
 struct LibraryInfo {

@@ -2,8 +2,11 @@
 #include "library-service/rpc_handlers.h"
 
 #include "common/core/json.h"
+#include "common/core/log.h"
+#include "common/core/result.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
+#include "common/net/rpc.h"
 
 namespace jb::library {
 
@@ -12,7 +15,7 @@ namespace {
 Result<std::string> connection_id(const json::Value& p) {
   std::string id = json::get_string(p, "connection_id");
   if (id.size() != 32 || !text::is_hex(id))
-    return Error("invalid_request", "'connection_id' must be a 32-hex connection id.", 400);
+    return Error(errc::invalid_request, "'connection_id' must be a 32-hex connection id.", 400);
   return id;
 }
 
@@ -34,9 +37,9 @@ Result<std::string> RpcHandlers::dispatch(const std::string& method, const std::
   auto d = json::parse(payload.empty() ? "{}" : payload);
   if (!d.ok()) return d.error();
   if (!d->IsObject())
-    return Error("invalid_request", "The RPC payload must be a JSON object.", 400);
+    return Error(errc::invalid_request, "The RPC payload must be a JSON object.", 400);
   if (!libs_ || !index_ || !sched_ || !access_)
-    return Error("unavailable", "library-service is not fully configured.", 503);
+    return Error(errc::unavailable, "library-service is not fully configured.", 503);
   if (method == "libraries") return libraries(*d);
   if (method == "whitelist_get") return whitelist_get(*d);
   if (method == "whitelist_put") return whitelist_put(*d);
@@ -46,7 +49,7 @@ Result<std::string> RpcHandlers::dispatch(const std::string& method, const std::
   if (method == "series_keys") return series_keys(*d);
   if (method == "list") return list(*d);
   if (method == "unmatched") return unmatched(*d);
-  return Error("unknown_method", "library-service has no method '" + method + "'.", 400);
+  return Error(errc::unknown_method, "library-service has no method '" + method + "'.", 400);
 }
 
 Result<std::string> RpcHandlers::ping() {
@@ -71,7 +74,8 @@ Result<LibraryList> RpcHandlers::known_libraries(const std::string& conn, bool r
   auto l = sched_->load_libraries(conn, **a);
   if (!l.ok()) return l.error();
   // A new connection's first "Load Libraries" starts its index.
-  if (before.ok() && !before->has_value()) (void)sched_->request(conn, true);
+  if (before.ok() && !before->has_value())
+    log::best_effort(sched_->request(conn, true), "asking for a first index build");
   return l;
 }
 
@@ -141,15 +145,15 @@ Result<std::string> RpcHandlers::whitelist_put(const json::Value& p) {
   if (!conn.ok()) return conn.error();
   const auto* ids = json::member(p, "library_ids");
   if (!ids || !ids->IsArray())
-    return Error("invalid_request", "'library_ids' must be an array of library ids.", 400);
+    return Error(errc::invalid_request, "'library_ids' must be an array of library ids.", 400);
   std::vector<std::string> list;
   for (const auto& v : ids->GetArray()) {
     if (!v.IsString())
-      return Error("invalid_request", "'library_ids' must contain only strings.", 400);
+      return Error(errc::invalid_request, "'library_ids' must contain only strings.", 400);
     list.emplace_back(v.GetString(), v.GetStringLength());
   }
   if (list.size() > 255)
-    return Error("invalid_request", "A whitelist holds at most 255 libraries.", 400);
+    return Error(errc::invalid_request, "A whitelist holds at most 255 libraries.", 400);
   auto known = known_libraries(*conn, false);
   if (!known.ok()) return known.error();
   // Ids not in the cached list may be new libraries: reload once before refusing.
@@ -162,7 +166,8 @@ Result<std::string> RpcHandlers::whitelist_put(const json::Value& p) {
     if (fresh.ok()) known = std::move(fresh);
   }
   if (auto s = libs_->set_whitelist(*conn, list, *known); !s.ok()) return s.error();
-  (void)sched_->request(*conn, true);
+  log::best_effort(sched_->request(*conn, true),
+                   "asking for an index rebuild after a whitelist change");
   {
     json::Writer ev;
     ev.begin_object().kv("connection_id", *conn).key("library_ids").begin_array();

@@ -21,6 +21,8 @@ PACKAGES=(
   curl ca-certificates
   # `make format` / `make format-check`
   clang-format
+  # `make fuzz`: clang with libFuzzer and the sanitizer runtimes; llvm-symbolizer for stacks
+  clang libclang-rt-14-dev llvm-14
 )
 
 missing=()

@@ -20,9 +20,12 @@
 // writes and records what it sent.
 #include "common/core/json.h"
 #include "common/core/log.h"
+#include "common/core/result.h"
 #include "common/core/text.h"
 #include "common/redis/script.h"
+#include "sync-worker/lease_keeper.h"
 #include "sync-worker/steps.h"
+#include "sync-worker/sync_context.h"
 #include "sync-worker/writes.h"
 
 namespace jb::worker {
@@ -112,28 +115,28 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
   int64_t from = 0, to = 0;
   if (!text::parse_int64(item.field("from"), from) || !text::parse_int64(item.field("to"), to) ||
       from < 0 || to <= from)
-    return Error("bad_work_item", "sync.apply needs from < to.");
+    return Error(errc::bad_work_item, "sync.apply needs from < to.");
   auto rec = ctx.load(run_id);
-  if (!rec.ok()) return Error("retry", rec.error().message);
+  if (!rec.ok()) return Error(errc::retry, rec.error().message);
   if (!rec->has_value() || (*rec)->terminal() || (*rec)->get("phase") != "apply")
     return Status::Ok();
   const LoadedRun& run = **rec;
   std::string part = std::to_string(from) + "-" + std::to_string(to);
   auto member = ctx.redis.command({"SISMEMBER", sync::run_done_key(run_id, "apply"), part});
-  if (!member.ok()) return Error("retry", member.error().message);
+  if (!member.ok()) return Error(errc::retry, member.error().message);
 
   bool busy_server = false;
   std::string transient_reason;
   if (member->integer == 0) {
     auto plan = ctx.redis.pipeline(
         {{"LRANGE", sync::run_plan_key(run_id), std::to_string(from), std::to_string(to - 1)}});
-    if (!plan.ok()) return Error("retry", plan.error().message);
+    if (!plan.ok()) return Error(errc::retry, plan.error().message);
     std::vector<Planned> todo;
     {
       RedisArgv argv{"HMGET", sync::run_outcomes_key(run_id)};
       for (int64_t i = from; i < to; ++i) argv.push_back(std::to_string(i));
       auto done = ctx.redis.command(argv);
-      if (!done.ok()) return Error("retry", done.error().message);
+      if (!done.ok()) return Error(errc::retry, done.error().message);
       const auto& entries = (*plan)[0].elements;
       for (size_t i = 0; i < entries.size(); ++i) {
         if (i < done->elements.size() && done->elements[i].is_string())
@@ -162,7 +165,7 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
       for (const auto& id : p.ids) {
         for (const HttpWrite& req : to_requests(p.write, id, (*acc)->creds.user_id)) {
           auto r = (*acc)->client.request(req.method, req.path, req.body);
-          if (!r.ok() && r.error().code == "lease_lost") return r.error();
+          if (!r.ok() && r.error().code == errc::lease_lost) return r.error();
           if (!r.ok()) {
             p.transient = jf::is_transient(r.error()) && !last_chance;
             p.outcome = "failed";
@@ -219,14 +222,15 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
                            {sync::run_outcomes_key(run_id), sync::run_key(run_id),
                             sync::pair_fails_key(run.pair.id), queue.stream},
                            args);
-      if (!r.ok()) return Error("retry", r.error().message);
+      if (!r.ok()) return Error(errc::retry, r.error().message);
       if (r->integer < 0)
-        return Error("lease_lost",
+        return Error(errc::lease_lost,
                      "work entry " + item.id + " was taken over before its outcomes were recorded");
     }
     ctx.publish(run_id);
-    if (ctl.stopping()) return Error("interrupted", "stopping");
-    if (busy_server) return Error("retry", "some writes met a busy server: " + transient_reason);
+    if (ctl.stopping()) return Error(errc::interrupted, "stopping");
+    if (busy_server)
+      return Error(errc::retry, "some writes met a busy server: " + transient_reason);
   }
   auto left = ctx.finish_part(run_id, "apply", part, item.id);
   if (!left.ok()) return retry_later(left.error());
@@ -238,7 +242,7 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
 Status release_step(SyncContext& ctx, const workq::Item& item, const WorkControl&) {
   std::string run_id = item.field("run");
   auto rec = ctx.load(run_id);
-  if (!rec.ok()) return Error("retry", rec.error().message);
+  if (!rec.ok()) return Error(errc::retry, rec.error().message);
   if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
   const LoadedRun& run = **rec;
   if (run.get("state") != sync::run_state::running || run.get("phase") != "apply")

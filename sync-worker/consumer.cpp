@@ -5,7 +5,10 @@
 
 #include "common/core/json.h"
 #include "common/core/log.h"
+#include "common/core/result.h"
 #include "common/core/time.h"
+#include "sync-worker/lease_keeper.h"
+#include "sync-worker/sync_context.h"
 
 namespace jb::worker {
 
@@ -67,7 +70,8 @@ void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& le
   };
   if (item.fields.count("_deleted")) {  // trimmed from the stream while pending
     lease->finish();
-    (void)workq::ack_owned(conn_, opts_.names, opts_.consumer, item.id);
+    log::best_effort(workq::ack_owned(conn_, opts_.names, opts_.consumer, item.id),
+                     "acknowledging a work entry");
     count("skipped");
     return;
   }
@@ -84,11 +88,11 @@ void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& le
     return;
   }
   WorkControl control(stopping_, lease);
-  Status s = Error("internal", "handler threw");
+  Status s = Error(errc::internal, "handler threw");
   try {
     s = h->second(item, control);
   } catch (const std::exception& e) {
-    s = Error("internal", std::string("handler threw: ") + e.what());
+    s = Error(errc::internal, std::string("handler threw: ") + e.what());
   }
   lease->finish();
   if (s.ok()) {
@@ -108,13 +112,14 @@ void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& le
       w.begin_object().kv("entry", item.id).kv("type", type).end_object();
       events_->publish("work.done", w.str());
     }
-  } else if (s.error().code == "lease_lost") {
+  } else if (s.error().code == errc::lease_lost) {
     log::warn("work step stopped: its entry was taken over", {{"entry", item.id}, {"type", type}});
     count("lease_lost");
-  } else if (s.error().code == "interrupted") {
-    (void)workq::hand_back(conn_, opts_.names, opts_.consumer, item.id, opts_.lease_ms);
+  } else if (s.error().code == errc::interrupted) {
+    log::best_effort(workq::hand_back(conn_, opts_.names, opts_.consumer, item.id, opts_.lease_ms),
+                     "handing a work entry back");
     count("handed_back");
-  } else if (s.error().code == "retry") {
+  } else if (s.error().code == errc::retry) {
     log::info("work item will be retried", {{"entry", item.id}, {"error", s.error().message}});
     count("retry");
   } else {
@@ -177,8 +182,9 @@ void Consumer::loop() {
     for (size_t i = 0; i < batch->size(); ++i) {
       if (stopping_.load()) {
         for (size_t j = i; j < batch->size(); ++j)
-          (void)workq::hand_back(conn_, opts_.names, opts_.consumer, (*batch)[j].id,
-                                 opts_.lease_ms);
+          log::best_effort(
+              workq::hand_back(conn_, opts_.names, opts_.consumer, (*batch)[j].id, opts_.lease_ms),
+              "handing an unstarted work entry back");
         break;
       }
       process((*batch)[i], leases[i]);

@@ -19,8 +19,10 @@
 #include "common/core/log.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
+#include "common/redis/client.h"
 #include "sync-worker/match.h"
 #include "sync-worker/steps.h"
+#include "sync-worker/sync_context.h"
 
 namespace jb::worker {
 
@@ -176,7 +178,7 @@ Status scan_hash(
     auto r = ctx.redis.command({"HSCAN", key, cursor, "COUNT", std::to_string(kBatch)});
     if (!r.ok()) return r.error();
     if (!r->is_array() || r->elements.size() != 2)
-      return Error("redis_protocol", "unexpected HSCAN answer");
+      return Error(errc::redis_protocol, "unexpected HSCAN answer");
     cursor = r->elements[0].str;
     std::vector<std::string> fields, values;
     const auto& kv = r->elements[1].elements;
@@ -340,7 +342,7 @@ Result<std::set<std::string>> playing_now(SyncContext& ctx, const std::string& c
 Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& ctl) {
   std::string run_id = item.field("run");
   auto rec = ctx.load(run_id);
-  if (!rec.ok()) return Error("retry", rec.error().message);
+  if (!rec.ok()) return Error(errc::retry, rec.error().message);
   if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
   const LoadedRun& run = **rec;
   const std::string& phase = run.get("phase");
@@ -349,13 +351,13 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   if (phase != "scan" && phase != "diff") return Status::Ok();
   // One differ per run: the first entry (or that entry redelivered).
   auto claim = ctx.redis.command({"HSETNX", sync::run_key(run_id), "differ", item.id});
-  if (!claim.ok()) return Error("retry", claim.error().message);
+  if (!claim.ok()) return Error(errc::retry, claim.error().message);
   if (claim->integer == 0) {
     auto cur = ctx.redis.command({"HGET", sync::run_key(run_id), "differ"});
-    if (!cur.ok()) return Error("retry", cur.error().message);
+    if (!cur.ok()) return Error(errc::retry, cur.error().message);
     if (cur->str != item.id) return Status::Ok();
   }
-  (void)ctx.set(run_id, {{"phase", "diff"}});
+  log::best_effort(ctx.set(run_id, {{"phase", "diff"}}), "recording the diff phase");
   ctx.publish(run_id);
 
   DiffJob job{ctx, run, run_id, {}, {}, {}, 0, false, {}};
@@ -370,7 +372,7 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
     job.playing_target = std::move(*pt);
   }
   auto fails = ctx.redis.command({"HGETALL", sync::pair_fails_key(pair.id)});
-  if (!fails.ok()) return Error("retry", fails.error().message);
+  if (!fails.ok()) return Error(errc::retry, fails.error().message);
   job.fails = fails->as_map();
 
   // Start over: nothing of this run has been applied yet.
@@ -380,7 +382,7 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
                                {"DEL", sync::run_outcomes_key(run_id)}};
   for (sync::Feature f : pair.enabled())
     reset.push_back({"DEL", sync::run_feature_key(run_id, f, 'A')});
-  if (auto r = ctx.redis.pipeline(reset); !r.ok()) return Error("retry", r.error().message);
+  if (auto r = ctx.redis.pipeline(reset); !r.ok()) return Error(errc::retry, r.error().message);
 
   std::map<std::string, std::string> fields;
   std::vector<std::string> holds;
@@ -433,7 +435,7 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
                                 {"held", !holds.empty()}});
   if (pair.dry_run || run.get("dry_run") == "1") {
     fields["phase"] = "done";
-    if (auto s = ctx.set(run_id, fields); !s.ok()) return Error("retry", s.error().message);
+    if (auto s = ctx.set(run_id, fields); !s.ok()) return Error(errc::retry, s.error().message);
     if (auto s = ctx.finalize(run_id, item.id); !s.ok()) return retry_later(s.error());
     return Status::Ok();
   }
@@ -441,12 +443,12 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
     fields["state"] = sync::run_state::held;
     fields["phase"] = "held";
     fields["held_reason"] = text::join(holds, "; ") + ". Confirm the run to apply it.";
-    if (auto s = ctx.set(run_id, fields); !s.ok()) return Error("retry", s.error().message);
+    if (auto s = ctx.set(run_id, fields); !s.ok()) return Error(errc::retry, s.error().message);
     ctx.publish(run_id);
     return Status::Ok();
   }
   fields["phase"] = "apply";
-  if (auto s = ctx.set(run_id, fields); !s.ok()) return Error("retry", s.error().message);
+  if (auto s = ctx.set(run_id, fields); !s.ok()) return Error(errc::retry, s.error().message);
   return enqueue_applies(ctx, run_id, job.plan_size, item.id);
 }
 
@@ -461,13 +463,13 @@ Status enqueue_applies(SyncContext& ctx, const std::string& run_id, int64_t plan
   // Set once: a repeat must not reset the count of parts already finished.
   auto r =
       ctx.redis.command({"HSETNX", sync::run_key(run_id), "applys_left", std::to_string(shards)});
-  if (!r.ok()) return Error("retry", r.error().message);
+  if (!r.ok()) return Error(errc::retry, r.error().message);
   for (int64_t from = 0; from < planned; from += batch) {
     auto q = ctx.store.enqueue({{"type", "sync.apply"},
                                 {"run", run_id},
                                 {"from", std::to_string(from)},
                                 {"to", std::to_string(std::min(planned, from + batch))}});
-    if (!q.ok()) return Error("retry", q.error().message);
+    if (!q.ok()) return Error(errc::retry, q.error().message);
   }
   ctx.publish(run_id);
   return Status::Ok();

@@ -5,11 +5,9 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "common/core/periodic.h"
 #include "common/redis/client.h"
 
 namespace jb::worker {
@@ -23,15 +21,13 @@ class Heartbeat {
   uint64_t beats() const { return beats_.load(); }
 
  private:
-  void loop();
+  void beat();
   RedisConnection conn_;
   std::string id_;
-  int interval_ms_, ttl_ms_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
+  int ttl_ms_;
+  bool failing_ = false;  // the periodic thread's own
   std::atomic<uint64_t> beats_{0};
+  PeriodicTask task_;  // last: stopped before the members it uses go
 };
 
 }  // namespace jb::worker

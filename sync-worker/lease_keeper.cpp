@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/core/log.h"
+#include "common/core/result.h"
 #include "common/core/time.h"
 
 namespace jb::worker {
@@ -25,12 +26,12 @@ void Lease::renewed(int64_t sent_at_ms) {
 
 Status WorkControl::check_owned() const {
   if (owned()) return Status::Ok();
-  return Error("lease_lost", "this worker no longer holds work entry " + entry() +
-                                 " (its lease ran out); another worker does it");
+  return Error(errc::lease_lost, "this worker no longer holds work entry " + entry() +
+                                     " (its lease ran out); another worker does it");
 }
 
 Status WorkControl::check() const {
-  if (stopping()) return Error("interrupted", "stopping");
+  if (stopping()) return Error(errc::interrupted, "stopping");
   return check_owned();
 }
 
@@ -46,23 +47,21 @@ LeaseKeeper::LeaseKeeper(RedisOptions redis, workq::Names names, std::string con
       consumer_(std::move(consumer)),
       lease_ms_(lease_ms),
       lost_(registry.counter("jb_work_leases_lost_total",
-                             "Work entries this worker lost to another after its lease")) {}
+                             "Work entries this worker lost to another after its lease")),
+      task_(
+          std::chrono::milliseconds(std::max<int64_t>(lease_ms / 3, 1)), [this] { renew_all(); },
+          false) {}
 
 LeaseKeeper::~LeaseKeeper() {
   stop();
 }
 
 void LeaseKeeper::start() {
-  thread_ = std::thread([this] { loop(); });
+  task_.start();
 }
 
 void LeaseKeeper::stop() {
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  task_.stop();
 }
 
 std::shared_ptr<Lease> LeaseKeeper::hold(const std::string& entry, int64_t read_sent_at_ms) {
@@ -77,35 +76,31 @@ void LeaseKeeper::release(const std::string& entry) {
   held_.erase(entry);
 }
 
-void LeaseKeeper::loop() {
-  const auto interval = std::chrono::milliseconds(std::max<int64_t>(lease_ms_ / 3, 1));
-  bool warned = false;
-  std::unique_lock<std::mutex> lk(mu_);
-  while (!cv_.wait_for(lk, interval, [&] { return stop_; })) {
-    std::vector<std::shared_ptr<Lease>> held;
+void LeaseKeeper::renew_all() {
+  std::vector<std::shared_ptr<Lease>> held;
+  {
+    std::lock_guard<std::mutex> l(mu_);
     for (const auto& [id, lease] : held_)
       if (!lease->lost() && !lease->finished()) held.push_back(lease);
-    lk.unlock();
-    for (const auto& lease : held) {
-      int64_t sent = timeutil::monotonic_ms();
-      auto r = workq::renew(conn_, names_, consumer_, lease->entry());
-      if (!r.ok()) {
-        // The local deadline runs out on its own; the step stops in time.
-        if (!warned) log::warn("cannot renew work leases", {{"error", r.error().message}});
-        warned = true;
-        continue;
-      }
-      warned = false;
-      if (*r) {
-        lease->renewed(sent);
-      } else if (!lease->finished()) {
-        lease->mark_lost();
-        lost_.inc();
-        log::warn("work entry taken over by another worker; its step stops before its next write",
-                  {{"entry", lease->entry()}});
-      }
+  }
+  for (const auto& lease : held) {
+    int64_t sent = timeutil::monotonic_ms();
+    auto r = workq::renew(conn_, names_, consumer_, lease->entry());
+    if (!r.ok()) {
+      // The local deadline runs out on its own; the step stops in time.
+      if (!warned_) log::warn("cannot renew work leases", {{"error", r.error().message}});
+      warned_ = true;
+      continue;
     }
-    lk.lock();
+    warned_ = false;
+    if (*r) {
+      lease->renewed(sent);
+    } else if (!lease->finished()) {
+      lease->mark_lost();
+      lost_.inc();
+      log::warn("work entry taken over by another worker; its step stops before its next write",
+                {{"entry", lease->entry()}});
+    }
   }
 }
 

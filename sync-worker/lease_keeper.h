@@ -32,17 +32,21 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "common/core/metrics.h"
+#include "common/core/periodic.h"
 #include "common/core/result.h"
 #include "common/redis/client.h"
 #include "common/redis/work_queue.h"
+
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* lease_lost = "lease_lost";  // this worker no longer owns the entry
+}  // namespace jb::errc
 
 namespace jb::worker {
 
@@ -110,17 +114,16 @@ class LeaseKeeper {
   int64_t lease_ms() const { return lease_ms_; }
 
  private:
-  void loop();
-  RedisConnection conn_;
+  void renew_all();
+  RedisConnection conn_;  // the periodic thread's own
   workq::Names names_;
   std::string consumer_;
   int64_t lease_ms_;
   metrics::Counter& lost_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
+  bool warned_ = false;  // the periodic thread's own
+  std::mutex mu_;        // guards held_
   std::map<std::string, std::shared_ptr<Lease>> held_;
-  std::thread thread_;
+  PeriodicTask task_;  // last: stopped before the members it uses go
 };
 
 }  // namespace jb::worker

@@ -3,6 +3,7 @@
 
 #include "common/core/json.h"
 #include "common/core/time.h"
+#include "common/net/rpc.h"
 
 namespace jb::worker {
 
@@ -30,7 +31,7 @@ Result<IndexInfo> LibraryClient::index_status(const std::string& conn) {
   if (!r.ok()) return r.error();
   auto d = json::parse(*r);
   if (!d.ok())
-    return Error("rpc_protocol", "library-service sent an unreadable index status.", 502);
+    return Error(errc::rpc_protocol, "library-service sent an unreadable index status.", 502);
   IndexInfo info;
   info.state = json::get_string(*d, "state");
   info.version = json::get_int(*d, "version");
@@ -59,7 +60,7 @@ Result<std::map<std::string, std::vector<ItemRef>>> LibraryClient::lookup(
     if (!r.ok()) return r.error();
     auto d = json::parse(*r);
     if (!d.ok())
-      return Error("rpc_protocol", "library-service sent an unreadable lookup answer.", 502);
+      return Error(errc::rpc_protocol, "library-service sent an unreadable lookup answer.", 502);
     const auto* res = json::member(*d, "results");
     if (!res || !res->IsObject()) continue;
     for (auto it = res->MemberBegin(); it != res->MemberEnd(); ++it) {
@@ -81,7 +82,8 @@ Result<std::map<std::string, std::vector<std::string>>> LibraryClient::series_ke
     if (!r.ok()) return r.error();
     auto d = json::parse(*r);
     if (!d.ok())
-      return Error("rpc_protocol", "library-service sent an unreadable series_keys answer.", 502);
+      return Error(errc::rpc_protocol, "library-service sent an unreadable series_keys answer.",
+                   502);
     const auto* series = json::member(*d, "series");
     if (!series || !series->IsObject()) continue;
     for (auto it = series->MemberBegin(); it != series->MemberEnd(); ++it) {

@@ -14,6 +14,7 @@
 #include "common/core/text.h"
 #include "common/core/time.h"
 #include "sync-worker/steps.h"
+#include "sync-worker/sync_context.h"
 
 namespace jb::worker {
 
@@ -37,8 +38,8 @@ Result<IndexInfo> wait_for_index(SyncContext& ctx, const std::string& conn,
     if (info->usable() && info->last_build_ms >= asked - 1000) return info;
     if (info->state == "failed" && info->last_build_ms < asked - 1000 &&
         !info->last_error.empty() && !info->usable())
-      return Error("index_failed", "The library index of connection " + conn +
-                                       " could not be built: " + info->last_error);
+      return Error(errc::index_failed, "The library index of connection " + conn +
+                                           " could not be built: " + info->last_error);
   }
   // A refresh that takes long: an older usable index still matches almost everything.
   if (info->usable()) {
@@ -46,7 +47,8 @@ Result<IndexInfo> wait_for_index(SyncContext& ctx, const std::string& conn,
               {{"connection", conn}});
     return info;
   }
-  return Error("index_not_ready", "The library index of connection " + conn + " is not built yet.");
+  return Error(errc::index_not_ready,
+               "The library index of connection " + conn + " is not built yet.");
 }
 
 }  // namespace
@@ -54,16 +56,17 @@ Result<IndexInfo> wait_for_index(SyncContext& ctx, const std::string& conn,
 Status plan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& ctl) {
   std::string run_id = item.field("run");
   auto rec = ctx.load(run_id);
-  if (!rec.ok()) return Error("retry", rec.error().message);
+  if (!rec.ok()) return Error(errc::retry, rec.error().message);
   if (!rec->has_value()) return Status::Ok();
   LoadedRun& run = **rec;
   const std::string& phase = run.get("phase");
   if (run.terminal() || (phase != "queued" && phase != "plan")) return Status::Ok();
   const sync::Pair& pair = run.pair;
   if (phase == "queued") {
-    (void)ctx.set(run_id, {{"state", sync::run_state::running},
-                           {"phase", "plan"},
-                           {"started_ms", std::to_string(timeutil::now_unix_ms())}});
+    log::best_effort(ctx.set(run_id, {{"state", sync::run_state::running},
+                                      {"phase", "plan"},
+                                      {"started_ms", std::to_string(timeutil::now_unix_ms())}}),
+                     "marking the run as running");
     ctx.publish(run_id);
   }
 
@@ -78,11 +81,11 @@ Status plan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
     if (libs[side].empty())
       return ctx.step_error(
           item, run_id, pair.id,
-          Error("no_libraries",
+          Error(errc::no_libraries,
                 std::string("The ") + side + " connection has no film or series library to sync."));
   }
   auto synced = ctx.redis.command({"EXISTS", sync::pair_synced_key(pair.id)});
-  if (!synced.ok()) return Error("retry", synced.error().message);
+  if (!synced.ok()) return Error(errc::retry, synced.error().message);
 
   struct Scan {
     std::string feature, side, library;
@@ -103,16 +106,16 @@ Status plan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   for (sync::Feature f : pair.enabled()) fields[std::string("f:") + sync::feature_name(f)] = "1";
   if (aux_history) fields["aux:history"] = "1";
   if (auto s = ctl.check(); !s.ok()) return s;
-  if (auto s = ctx.set(run_id, fields); !s.ok()) return Error("retry", s.error().message);
+  if (auto s = ctx.set(run_id, fields); !s.ok()) return Error(errc::retry, s.error().message);
   for (const auto& sc : scans) {
     auto q = ctx.store.enqueue({{"type", "sync.scan"},
                                 {"run", run_id},
                                 {"feature", sc.feature},
                                 {"side", sc.side},
                                 {"library", sc.library}});
-    if (!q.ok()) return Error("retry", q.error().message);
+    if (!q.ok()) return Error(errc::retry, q.error().message);
   }
-  (void)ctx.set(run_id, {{"phase", "scan"}});
+  log::best_effort(ctx.set(run_id, {{"phase", "scan"}}), "recording the scan phase");
   log::info("sync run planned",
             {{"run", run_id}, {"pair", pair.id}, {"scans", static_cast<int64_t>(scans.size())}});
   ctx.publish(run_id);

@@ -18,6 +18,7 @@
 #include "common/redis/script.h"
 #include "sync-worker/match.h"
 #include "sync-worker/steps.h"
+#include "sync-worker/sync_context.h"
 
 namespace jb::worker {
 
@@ -157,9 +158,9 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   std::string side = item.field("side"), library = item.field("library");
   if (!sync::parse_feature(item.field("feature"), feature) ||
       (side != "source" && side != "target") || library.empty())
-    return Error("bad_work_item", "sync.scan needs feature, side and library.");
+    return Error(errc::bad_work_item, "sync.scan needs feature, side and library.");
   auto rec = ctx.load(run_id);
-  if (!rec.ok()) return Error("retry", rec.error().message);
+  if (!rec.ok()) return Error(errc::retry, rec.error().message);
   // "plan": the planner enqueued this scan and has not yet recorded that it is done planning.
   if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
   if ((*rec)->get("phase") != "scan" && (*rec)->get("phase") != "plan") return Status::Ok();
@@ -167,7 +168,7 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   std::string part = item.field("feature") + ":" + side + ":" + library;
 
   auto member = ctx.redis.command({"SISMEMBER", sync::run_done_key(run_id, "scan"), part});
-  if (!member.ok()) return Error("retry", member.error().message);
+  if (!member.ok()) return Error(errc::retry, member.error().message);
   if (member->integer == 0) {
     bool target_side = side == "target";
     ScanJob job{ctx,
@@ -217,7 +218,7 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   if (!left.ok()) return retry_later(left.error());
   if (*left <= 0) {
     auto q = ctx.store.enqueue({{"type", "sync.diff"}, {"run", run_id}});
-    if (!q.ok()) return Error("retry", q.error().message);
+    if (!q.ok()) return Error(errc::retry, q.error().message);
   }
   ctx.publish(run_id);
   return Status::Ok();

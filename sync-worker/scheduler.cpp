@@ -6,23 +6,6 @@
 
 namespace jb::worker {
 
-Scheduler::~Scheduler() {
-  stop();
-}
-
-void Scheduler::start() {
-  thread_ = std::thread([this] { loop(); });
-}
-
-void Scheduler::stop() {
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
 int Scheduler::tick() {
   auto due = store_.claim_due_pairs(timeutil::now_unix_ms(), 100);
   if (!due.ok()) {
@@ -48,16 +31,6 @@ int Scheduler::tick() {
     log::info("scheduled run started", {{"pair", id}, {"run", run->run_id}});
   }
   return started;
-}
-
-void Scheduler::loop() {
-  std::unique_lock<std::mutex> l(mu_);
-  while (!stop_) {
-    l.unlock();
-    tick();
-    l.lock();
-    cv_.wait_for(l, std::chrono::milliseconds(tick_ms_), [&] { return stop_; });
-  }
 }
 
 }  // namespace jb::worker

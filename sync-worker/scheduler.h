@@ -10,12 +10,8 @@
 // own thread.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "common/core/metrics.h"
+#include "common/core/periodic.h"
 #include "common/sync/store.h"
 
 namespace jb::worker {
@@ -24,24 +20,17 @@ class Scheduler {
  public:
   Scheduler(sync::SyncStore& store, int tick_ms, metrics::Registry& registry)
       : store_(store),
-        tick_ms_(tick_ms),
-        started_(registry.counter("jb_sync_scheduled_runs_total", "Runs started by the schedule")) {
-  }
-  ~Scheduler();
-  void start();
-  void stop();
+        started_(registry.counter("jb_sync_scheduled_runs_total", "Runs started by the schedule")),
+        task_(std::chrono::milliseconds(tick_ms), [this] { tick(); }) {}
+  void start() { task_.start(); }
+  void stop() { task_.stop(); }
   // One tick (tests): returns the number of runs started.
   int tick();
 
  private:
-  void loop();
   sync::SyncStore& store_;
-  int tick_ms_;
   metrics::Counter& started_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  PeriodicTask task_;  // last: stopped before the members it uses go
 };
 
 }  // namespace jb::worker

@@ -2,8 +2,11 @@
 #include "sync-worker/sync_context.h"
 
 #include "common/core/log.h"
+#include "common/core/result.h"
 #include "common/core/time.h"
 #include "common/redis/script.h"
+#include "common/service/retry.h"
+#include "sync-worker/lease_keeper.h"
 
 namespace jb::worker {
 
@@ -30,20 +33,19 @@ return 0
 )lua");
 
 Error lease_lost(const std::string& entry) {
-  return Error("lease_lost",
+  return Error(errc::lease_lost,
                "this worker no longer holds work entry " + entry + "; another worker does it");
 }
 
 bool transient(const Error& e) {
-  return jf::is_transient(e) || e.code == "rpc_timeout" || e.code.rfind("redis", 0) == 0 ||
-         e.code == "index_not_ready";
+  return worth_retrying_soon(e) || e.code == errc::index_not_ready;
 }
 
 }  // namespace
 
 Error retry_later(const Error& e) {
-  if (e.code == "interrupted" || e.code == "lease_lost") return e;
-  return Error("retry", e.message);
+  if (e.code == errc::interrupted || e.code == errc::lease_lost) return e;
+  return Error(errc::retry, e.message);
 }
 
 Result<std::optional<LoadedRun>> SyncContext::load(const std::string& run_id) {
@@ -81,16 +83,18 @@ void SyncContext::fail(const std::string& run_id, const std::string& pair,
   if (st == sync::run_state::succeeded || st == sync::run_state::failed) return;
   std::string pair_id = pair.empty() ? cur->pair_id() : pair;
   log::warn("sync run failed", {{"run", run_id}, {"pair", pair_id}, {"reason", reason}});
-  (void)set(run_id, {{"state", sync::run_state::failed},
-                     {"phase", "done"},
-                     {"error", reason},
-                     {"finished_ms", std::to_string(timeutil::now_unix_ms())}});
+  log::best_effort(set(run_id, {{"state", sync::run_state::failed},
+                                {"phase", "done"},
+                                {"error", reason},
+                                {"finished_ms", std::to_string(timeutil::now_unix_ms())}}),
+                   "recording a failed run");
   std::vector<RedisArgv> cleanup;
   for (sync::Feature f : sync::kFeatures)
     for (char w : {'S', 'T', 'A'}) cleanup.push_back({"DEL", sync::run_feature_key(run_id, f, w)});
   cleanup.push_back({"DEL", sync::run_unmatched_key(run_id)});
-  (void)redis.pipeline(cleanup);
-  if (!pair_id.empty()) (void)store.release_active(pair_id, run_id);
+  log::best_effort(redis.pipeline(cleanup), "cleaning up a failed run");
+  if (!pair_id.empty())
+    log::best_effort(store.release_active(pair_id, run_id), "releasing the pair of a failed run");
   publish(run_id);
 }
 
@@ -167,7 +171,8 @@ Status SyncContext::finalize(const std::string& run_id, const std::string& entry
     fin["error"] = std::to_string(failed) + " of " + std::to_string(planned) +
                    " writes failed (see the run's items); they are planned again on the next run.";
   if (auto s = set(run_id, fin); !s.ok()) return s;
-  (void)store.release_active(run.pair.id, run_id);
+  log::best_effort(store.release_active(run.pair.id, run_id),
+                   "releasing the pair of a finished run");
   log::info("sync run finished", {{"run", run_id},
                                   {"pair", run.pair.id},
                                   {"state", fin["state"]},
@@ -179,13 +184,13 @@ Status SyncContext::finalize(const std::string& run_id, const std::string& entry
 
 Status SyncContext::step_error(const workq::Item& item, const std::string& run_id,
                                const std::string& pair_id, const Error& e) {
-  if (e.code == "interrupted" || e.code == "lease_lost") return e;
+  if (e.code == errc::interrupted || e.code == errc::lease_lost) return e;
   if (transient(e) && item.deliveries < opts.max_deliveries) {
     log::info("sync step will be retried", {{"run", run_id},
                                             {"type", item.field("type")},
                                             {"error", e.message},
                                             {"delivery", item.deliveries}});
-    return Error("retry", e.message);
+    return Error(errc::retry, e.message);
   }
   fail(run_id, pair_id, item.field("type") + ": " + e.message);
   return e;  // dead-lettered with its error

@@ -29,6 +29,16 @@
 #include "sync-worker/library_client.h"
 #include "sync-worker/planner.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* retry = "retry";  // the step is handed back to run again later
+constexpr const char* bad_work_item = "bad_work_item";      // a work entry does not parse
+constexpr const char* invalid_work = "invalid_work";        // a work entry of an unknown kind
+constexpr const char* index_not_ready = "index_not_ready";  // a connection index is not built yet
+constexpr const char* index_failed = "index_failed";        // a connection index build failed
+constexpr const char* no_libraries = "no_libraries";        // no library of the pair counts
+}  // namespace jb::errc
+
 namespace jb::worker {
 
 struct SyncOptions {

@@ -1,7 +1,9 @@
 // io.cpp — see io.h.
 #include "auth-service/api/io.h"
 
+#include "common/core/result.h"
 #include "common/core/text.h"
+#include "common/net/http_server.h"
 
 namespace jb::auth {
 
@@ -10,15 +12,15 @@ Result<json::Document> read_json_body(const http::Request& r, bool allow_empty) 
   std::string_view body = text::trim(r.body);
   if (body.empty()) {
     if (allow_empty) return json::parse("{}");
-    return Error("invalid_request", "The request needs a JSON body.", 400);
+    return Error(errc::invalid_request, "The request needs a JSON body.", 400);
   }
   if (!ct.empty() && ct.find("application/json") == std::string::npos &&
       ct.find("+json") == std::string::npos)
-    return Error("unsupported_media_type",
+    return Error(errc::unsupported_media_type,
                  "The body must be JSON (Content-Type: application/json), not " + ct + ".", 415);
   auto d = json::parse(body);
   if (!d.ok()) return d.error();
-  if (!d->IsObject()) return Error("invalid_request", "The body must be a JSON object.", 400);
+  if (!d->IsObject()) return Error(errc::invalid_request, "The body must be a JSON object.", 400);
   return d;
 }
 
@@ -28,8 +30,23 @@ http::Response invalid_fields(const json::Fields& f) {
   return http::Response::problem(p);
 }
 
+BodyProblem body_problem(const Error& e) {
+  return BodyProblem{e, {}};
+}
+
+BodyProblem body_problem(const json::Fields& f) {
+  return BodyProblem{f.error(), f.problems()};
+}
+
+http::Response answer(const BodyProblem& p) {
+  if (p.invalid_params.empty()) return fail(p.error);
+  Problem pr = problem_from_error(p.error);
+  pr.invalid_params = p.invalid_params;
+  return http::Response::problem(pr);
+}
+
 http::Response not_found(const std::string& what) {
-  return http::Response::problem(make_problem(404, "not_found", what));
+  return http::Response::problem(make_problem(404, errc::not_found, what));
 }
 
 }  // namespace jb::auth

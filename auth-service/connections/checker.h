@@ -7,28 +7,25 @@
 // Thread-safety: start()/stop() from the owning thread; runs its own thread.
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "auth-service/connections/connection_service.h"
+#include "common/core/periodic.h"
 
 namespace jb::auth {
 
 class ConnectionChecker {
  public:
-  ConnectionChecker(ConnectionService& svc, int tick_ms) : svc_(svc), tick_ms_(tick_ms) {}
-  ~ConnectionChecker() { stop(); }
-  void start();
-  void stop();
+  ConnectionChecker(ConnectionService& svc, int tick_ms)
+      : svc_(svc),
+        task_(
+            std::chrono::milliseconds(tick_ms), [this] { tick(); }, false) {}
+  void start() { task_.start(); }
+  void stop() { task_.stop(); }
 
  private:
+  void tick();
   ConnectionService& svc_;
-  int tick_ms_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
+  bool warned_ = false;  // the periodic thread's own
+  PeriodicTask task_;    // last: stopped before the members it uses go
 };
 
 }  // namespace jb::auth

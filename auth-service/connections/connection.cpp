@@ -6,6 +6,14 @@
 
 namespace jb::auth {
 
+bool uses_user_token(const Connection& c) {
+  return c.method == "password" || c.method == "quickconnect";
+}
+
+std::string qc_secret_aad(const std::string& connection_id) {
+  return connection_id + "#qc_secret";
+}
+
 std::map<std::string, std::string> to_fields(const Connection& c) {
   return {{"id", c.id},
           {"owner", c.owner},

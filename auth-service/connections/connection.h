@@ -31,6 +31,12 @@ struct Connection {
   std::string qc_secret_sealed;
 };
 
+// Password and Quick Connect connections hold a user's own token (which we
+// log out when replacing or deleting it); API-key connections do not.
+bool uses_user_token(const Connection& c);
+// The associated data the vault seals a connection's Quick Connect secret with.
+std::string qc_secret_aad(const std::string& connection_id);
+
 std::map<std::string, std::string> to_fields(const Connection& c);
 Connection from_fields(const std::map<std::string, std::string>& f);
 // Public JSON: no secrets, ever.

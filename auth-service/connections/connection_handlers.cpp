@@ -2,7 +2,9 @@
 #include "auth-service/connections/connection_handlers.h"
 
 #include "auth-service/api/io.h"
+#include "auth-service/connections/connection_bodies.h"
 #include "common/core/log.h"
+#include "common/core/result.h"
 
 namespace jb::auth {
 
@@ -24,7 +26,7 @@ http::Response in_use(const std::string& id, const std::vector<sync::Pair>& user
   }
   list.end_array();
   Problem p = make_problem(
-      409, "connection_in_use",
+      409, errc::connection_in_use,
       "The connection is used by " + std::to_string(users.size()) +
           (users.size() == 1 ? " pair: " : " pairs: ") + names +
           ". Delete or change those pairs first, or delete them together with the connection: "
@@ -48,30 +50,9 @@ void register_connection_routes(http::Server& server, Authenticator& auth, Conne
                                 sync::SyncStore& pair_store) {
   server.route("POST", "/api/v1/connections",
                require_auth(auth, [&svc](http::Request& r, AuthContext& ctx) {
-                 auto body = read_json_body(r);
-                 if (!body.ok()) return fail(body.error());
-                 json::Fields f(*body);
-                 CreateConnection req;
-                 req.method = f.string("method", true, 32).value_or("");
-                 req.server_url = f.string("server_url", true, 2048).value_or("");
-                 if (req.method == "password") {
-                   req.username = f.string("username", true, 256).value_or("");
-                   auto pw = f.string("password", false, 4096);
-                   if (!pw && !json::member(*body, "password"))
-                     f.add_problem("password", "is required");
-                   req.password = pw.value_or("");
-                   f.reject_unknown({"method", "server_url", "username", "password"});
-                 } else if (req.method == "api_key") {
-                   req.api_key = f.string("api_key", true, 256).value_or("");
-                   req.user_id = f.string("user_id", false, 64).value_or("");
-                   f.reject_unknown({"method", "server_url", "api_key", "user_id"});
-                 } else if (req.method == "quickconnect") {
-                   f.reject_unknown({"method", "server_url"});
-                 } else if (!req.method.empty()) {
-                   f.add_problem("method", "must be one of password, api_key, quickconnect");
-                 }
-                 if (!f.ok()) return invalid_fields(f);
-                 return one(svc.create(ctx.session.user.id, req), 201);
+                 auto req = parse_create_connection_body(r);
+                 if (!req.ok()) return answer(req.problem());
+                 return one(svc.create(ctx.session.user.id, *req), 201);
                }));
 
   server.route("GET", "/api/v1/connections",
@@ -92,13 +73,9 @@ void register_connection_routes(http::Server& server, Authenticator& auth, Conne
 
   server.route("PATCH", "/api/v1/connections/{id}",
                require_auth(auth, [&svc](http::Request& r, AuthContext& ctx) {
-                 auto body = read_json_body(r);
-                 if (!body.ok()) return fail(body.error());
-                 json::Fields f(*body);
-                 auto user_id = f.string("user_id", true, 64);
-                 f.reject_unknown({"user_id"});
-                 if (!f.ok()) return invalid_fields(f);
-                 return one(svc.choose_user(ctx.session.user.id, r.param("id"), *user_id));
+                 auto body = parse_choose_user_body(r);
+                 if (!body.ok()) return answer(body.problem());
+                 return one(svc.choose_user(ctx.session.user.id, r.param("id"), body->user_id));
                }));
 
   server.route("POST", "/api/v1/connections/{id}/verify",
@@ -114,7 +91,7 @@ void register_connection_routes(http::Server& server, Authenticator& auth, Conne
         auto cascade = r.query_param("cascade");
         if (cascade && *cascade != "pairs")
           return fail(Error(
-              "invalid_request",
+              errc::invalid_request,
               "'cascade' can only be 'pairs' (delete the pairs that use the connection).", 400));
         auto conn = svc.get(owner, id);  // 404 for unknown and other users' ids
         if (!conn.ok()) return fail(conn.error());

@@ -18,6 +18,11 @@
 #include "common/net/http_server.h"
 #include "common/sync/store.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* connection_in_use = "connection_in_use";  // 409
+}  // namespace jb::errc
+
 namespace jb::auth {
 
 void register_connection_routes(http::Server& server, Authenticator& auth,

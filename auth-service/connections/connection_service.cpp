@@ -5,6 +5,7 @@
 #include "common/core/json.h"
 #include "common/core/log.h"
 #include "common/core/random.h"
+#include "common/core/result.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
 #include "common/jellyfin/url.h"
@@ -13,21 +14,8 @@ namespace jb::auth {
 
 namespace {
 
-const std::string kQcSuffix = "#qc_secret";
-
 Error not_found(const std::string& id) {
-  return Error("not_found", "You have no connection with id '" + id + "'.", 404);
-}
-
-bool is_unreachable_class(const std::string& code) {
-  return code == "jellyfin_connection_refused" || code == "jellyfin_dns" ||
-         code == "jellyfin_tls" || code == "jellyfin_timeout" || code == "jellyfin_starting" ||
-         code == "jellyfin_server_error" || code == "jellyfin_rate_limited" ||
-         code == "jellyfin_unreachable" || code == "not_jellyfin";
-}
-
-bool uses_user_token(const Connection& c) {
-  return c.method == "password" || c.method == "quickconnect";
+  return Error(errc::not_found, "You have no connection with id '" + id + "'.", 404);
 }
 
 }  // namespace
@@ -42,10 +30,10 @@ Connection& ConnectionService::record_failure(Connection& c, const Error& e, int
   c.last_check_ms = now;
   c.last_error_code = e.code;
   c.last_error = e.message;
-  if (e.code == "jellyfin_token_rejected") {
+  if (e.code == jf::errc::token_rejected) {
     c.status = "expired";
     c.next_check_ms = 0;  // nothing to retry: the user must reconnect
-  } else if (is_unreachable_class(e.code)) {
+  } else if (jf::is_unreachable(e)) {
     c.status = "unreachable";
     c.failures = std::min(c.failures + 1, 30);
     int64_t backoff = t_.backoff_base_ms << std::min(c.failures - 1, 20);
@@ -93,8 +81,8 @@ Result<Connection> ConnectionService::create(const std::string& owner,
     auto client = jf_.client(c.server_url, c.device_id, req.api_key);
     auto sys = client.system_info();
     if (!sys.ok()) {
-      if (sys.error().code == "jellyfin_token_rejected")
-        return Error("jellyfin_bad_api_key", "Jellyfin did not accept that API key.", 401);
+      if (sys.error().code == jf::errc::token_rejected)
+        return Error(jf::errc::bad_api_key, "Jellyfin did not accept that API key.", 401);
       return sys.error();
     }
     auto sealed = vault_.seal(c.id, req.api_key);
@@ -103,8 +91,9 @@ Result<Connection> ConnectionService::create(const std::string& owner,
     if (!req.user_id.empty()) {
       auto u = client.user(req.user_id);
       if (!u.ok()) {
-        if (u.error().code == "jellyfin_not_found" || u.error().code == "jellyfin_bad_request")
-          return Error("invalid_request", "'user_id' is not a user on " + c.server_url + ".", 400);
+        if (u.error().code == jf::errc::not_found || u.error().code == jf::errc::bad_request)
+          return Error(errc::invalid_request, "'user_id' is not a user on " + c.server_url + ".",
+                       400);
         return u.error();
       }
       c.jf_user_id = u->id;
@@ -119,7 +108,7 @@ Result<Connection> ConnectionService::create(const std::string& owner,
     auto client = jf_.client(c.server_url, c.device_id);
     auto qc = client.quick_connect_initiate();
     if (!qc.ok()) return qc.error();
-    auto sealed = vault_.seal(c.id + kQcSuffix, qc->secret);
+    auto sealed = vault_.seal(qc_secret_aad(c.id), qc->secret);
     if (!sealed.ok()) return sealed.error();
     c.qc_secret_sealed = *sealed;
     c.qc_code = qc->code;
@@ -128,10 +117,11 @@ Result<Connection> ConnectionService::create(const std::string& owner,
     c.pending_reason = "approval";
     c.next_check_ms = now + t_.qc_poll_ms;
     // The poll gate starts closed: nobody asks Jellyfin again within 5 s.
-    (void)redis_.command(
-        {"SET", "jb:conn:" + c.id + ":qcpoll", "1", "PX", std::to_string(t_.qc_poll_ms)});
+    log::best_effort(redis_.command({"SET", ConnectionStore::qc_poll_key(c.id), "1", "PX",
+                                     std::to_string(t_.qc_poll_ms)}),
+                     "setting the Quick Connect poll gap");
   } else {
-    return Error("invalid_request", "'method' must be password, api_key or quickconnect.", 400);
+    return Error(errc::invalid_request, "'method' must be password, api_key or quickconnect.", 400);
   }
   if (auto s = store_.save(c); !s.ok()) return s.error();
   log::info("connection created", {{"connection_id", c.id},
@@ -158,7 +148,7 @@ Result<Connection> ConnectionService::get(const std::string& owner, const std::s
 void ConnectionService::expire_quickconnect(Connection& c, std::string why) {
   c.status = "expired";
   c.pending_reason.clear();
-  c.last_error_code = "quickconnect_expired";
+  c.last_error_code = errc::quickconnect_expired;
   c.last_error = std::move(why);
   c.qc_secret_sealed.clear();
   c.next_check_ms = 0;
@@ -173,16 +163,16 @@ Result<Connection> ConnectionService::poll_quickconnect(Connection c, bool force
     return c;
   }
   auto gate = redis_.command(
-      {"SET", "jb:conn:" + c.id + ":qcpoll", "1", "NX", "PX", std::to_string(t_.qc_poll_ms)});
+      {"SET", ConnectionStore::qc_poll_key(c.id), "1", "NX", "PX", std::to_string(t_.qc_poll_ms)});
   if (!gate.ok()) return gate.error();
   if (gate->is_nil() && !force) return c;  // asked Jellyfin less than 5 s ago
-  auto secret = vault_.open(c.id + kQcSuffix, c.qc_secret_sealed);
+  auto secret = vault_.open(qc_secret_aad(c.id), c.qc_secret_sealed);
   if (!secret.ok()) return secret.error();
   auto client = jf_.client(c.server_url, c.device_id);
   auto st = client.quick_connect_state(*secret);
   c.last_check_ms = now;
   if (!st.ok()) {
-    if (st.error().code == "jellyfin_not_found") {  // unknown or expired at Jellyfin
+    if (st.error().code == jf::errc::not_found) {  // unknown or expired at Jellyfin
       expire_quickconnect(
           c,
           "Jellyfin no longer knows this Quick Connect request (expired or the server restarted).");
@@ -276,7 +266,7 @@ Status ConnectionService::remove(const std::string& owner, const std::string& id
     if (token.ok()) {
       auto client = jf_.client(conn.server_url, conn.device_id, *token);
       auto s = client.logout();
-      if (!s.ok() && s.error().code != "jellyfin_token_rejected")
+      if (!s.ok() && s.error().code != jf::errc::token_rejected)
         log::warn("could not log the token out at Jellyfin",
                   {{"connection_id", conn.id}, {"error", s.error().message}});
     }
@@ -293,7 +283,7 @@ Result<std::vector<jf::User>> ConnectionService::users(const std::string& owner,
   if (!c->has_value()) return not_found(id);
   const Connection& conn = **c;
   if (conn.token_sealed.empty())
-    return Error("connection_not_ready",
+    return Error(errc::connection_not_ready,
                  "This connection has no credentials yet (it is " + conn.status + ").", 409);
   auto token = vault_.open(conn.id, conn.token_sealed);
   if (!token.ok()) return token.error();
@@ -308,7 +298,7 @@ Result<Connection> ConnectionService::choose_user(const std::string& owner, cons
   if (!c->has_value()) return not_found(id);
   Connection conn = **c;
   if (conn.method != "api_key")
-    return Error("invalid_request",
+    return Error(errc::invalid_request,
                  "Only API-key connections let you choose the user; this one signs in as " +
                      conn.jf_user_name + ".",
                  400);
@@ -317,8 +307,9 @@ Result<Connection> ConnectionService::choose_user(const std::string& owner, cons
   auto client = jf_.client(conn.server_url, conn.device_id, *token);
   auto u = client.user(user_id);
   if (!u.ok()) {
-    if (u.error().code == "jellyfin_not_found" || u.error().code == "jellyfin_bad_request")
-      return Error("invalid_request", "'user_id' is not a user on " + conn.server_url + ".", 400);
+    if (u.error().code == jf::errc::not_found || u.error().code == jf::errc::bad_request)
+      return Error(errc::invalid_request, "'user_id' is not a user on " + conn.server_url + ".",
+                   400);
     return u.error();
   }
   int64_t now = timeutil::now_unix_ms();
@@ -341,134 +332,13 @@ Result<int> ConnectionService::check_due(int limit) {
     auto c = store_.get(id);
     if (!c.ok()) return c.error();
     if (!c->has_value()) {
-      (void)store_.forget_due(id);
+      log::best_effort(store_.forget_due(id), "dropping a deleted connection from the check list");
       continue;
     }
     auto r = check(**c, false);
     if (!r.ok())
       log::warn("connection check failed", {{"connection_id", id}, {"error", r.error().message}});
     ++n;
-  }
-  return n;
-}
-
-Result<HomeSignIn> ConnectionService::upsert_home(const std::string& home_url,
-                                                  const std::string& device_id,
-                                                  const std::string& method,
-                                                  const jf::AuthResult& auth,
-                                                  const std::string& login_key) {
-  int64_t now = timeutil::now_unix_ms();
-  // The user's home connection, if there is one already (one per user and server).
-  std::string home_key = "jb:user:" + auth.user.id + ":home";
-  auto existing_id = redis_.command({"GET", home_key});
-  if (!existing_id.ok()) return existing_id.error();
-  Connection c;
-  bool found = false;
-  if (existing_id->is_string()) {
-    auto e = store_.get_owned(existing_id->str, auth.user.id);
-    if (!e.ok()) return e.error();
-    if (e->has_value()) {
-      c = **e;
-      found = true;
-    }
-  }
-  if (!found) {
-    c.id = rnd::id128();
-    c.owner = auth.user.id;
-    c.created_ms = now;
-    c.home = true;
-  } else if (c.device_id != device_id && uses_user_token(c) && !c.token_sealed.empty()) {
-    // A new DeviceId replaces the old token of ours: log the old one out.
-    auto old = vault_.open(c.id, c.token_sealed);
-    if (old.ok()) (void)jf_.client(c.server_url, c.device_id, *old).logout();
-  }
-  auto client = jf_.client(home_url, device_id, auth.access_token);
-  auto info = client.public_info();
-  if (info.ok()) {
-    c.server_id = info->server_id;
-    c.server_name = info->server_name;
-    c.server_version = info->version;
-  } else {
-    c.server_id = auth.server_id;
-  }
-  auto sealed = vault_.seal(c.id, auth.access_token);
-  if (!sealed.ok()) return sealed.error();
-  c.method = method;
-  c.server_url = home_url;
-  c.device_id = device_id;
-  c.token_sealed = *sealed;
-  c.jf_user_id = auth.user.id;
-  c.jf_user_name = auth.user.name;
-  c.status = "active";
-  c.pending_reason.clear();
-  c.failures = 0;
-  c.last_error_code.clear();
-  c.last_error.clear();
-  c.last_check_ms = now;
-  c.next_check_ms = now + t_.check_interval_ms;
-  if (auto s = store_.save(c); !s.ok()) return s.error();
-  std::vector<RedisArgv> cmds{{"SET", home_key, c.id}};
-  if (!login_key.empty()) cmds.push_back({"SET", login_key, c.id});
-  if (auto r = redis_.pipeline(cmds); !r.ok()) return r.error();
-  return HomeSignIn{auth.user, c};
-}
-
-Result<HomeSignIn> ConnectionService::sign_in_home(const std::string& home_url,
-                                                   const std::string& username,
-                                                   const std::string& password) {
-  // Re-use the DeviceId of this user's home connection, so a new sign-in
-  // replaces our own previous token instead of piling up tokens.
-  std::string login_key = "jb:home:login:" + crypto::sha256_hex(text::to_lower(username));
-  std::string device_id;
-  auto prev = redis_.command({"GET", login_key});
-  if (!prev.ok()) return prev.error();
-  if (prev->is_string()) {
-    auto c = store_.get(prev->str);
-    if (c.ok() && c->has_value()) device_id = (*c)->device_id;
-  }
-  if (device_id.empty()) device_id = rnd::id128();
-  auto client = jf_.client(home_url, device_id);
-  auto auth = client.authenticate_by_name(username, password);
-  if (!auth.ok()) return auth.error();
-  return upsert_home(home_url, device_id, "password", *auth, login_key);
-}
-
-Result<HomeSignIn> ConnectionService::adopt_home_token(const std::string& home_url,
-                                                       const std::string& device_id,
-                                                       const jf::AuthResult& auth) {
-  return upsert_home(home_url, device_id, "quickconnect", auth, "");
-}
-
-Result<int> ConnectionService::reseal_all() {
-  auto ids = store_.all_ids();
-  if (!ids.ok()) return ids.error();
-  int n = 0;
-  for (const auto& id : *ids) {
-    auto c = store_.get(id);
-    if (!c.ok()) return c.error();
-    if (!c->has_value()) continue;
-    Connection conn = **c;
-    bool changed = false;
-    if (!conn.token_sealed.empty() && vault_.needs_reseal(conn.token_sealed)) {
-      auto plain = vault_.open(conn.id, conn.token_sealed);
-      if (!plain.ok()) return plain.error();
-      auto s = vault_.seal(conn.id, *plain);
-      if (!s.ok()) return s.error();
-      conn.token_sealed = *s;
-      changed = true;
-    }
-    if (!conn.qc_secret_sealed.empty() && vault_.needs_reseal(conn.qc_secret_sealed)) {
-      auto plain = vault_.open(conn.id + kQcSuffix, conn.qc_secret_sealed);
-      if (!plain.ok()) return plain.error();
-      auto s = vault_.seal(conn.id + kQcSuffix, *plain);
-      if (!s.ok()) return s.error();
-      conn.qc_secret_sealed = *s;
-      changed = true;
-    }
-    if (changed) {
-      if (auto s = store_.save(conn); !s.ok()) return s.error();
-      ++n;
-    }
   }
   return n;
 }

@@ -1,7 +1,8 @@
 // connection_service.h — the logic of Jellyfin connections: create (password,
 // API key, Quick Connect), list, show, verify, choose the user of an API-key
 // connection, delete (logging our token out at Jellyfin), the background
-// check, and the home-server sign-in that makes a user's first connection.
+// check. (The home-server sign-in that makes a user's first connection is in
+// home_signin.h, re-sealing after a key rotation in reseal.h.)
 //
 // Passwords are used once to obtain a token and never stored or logged.
 // Tokens, API keys and Quick Connect secrets are sealed by the vault before
@@ -27,6 +28,13 @@
 #include "common/jellyfin/client.h"
 #include "common/redis/client.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* connection_not_ready = "connection_not_ready";  // 409
+// A connection's last_error_code (not a problem type): its Quick Connect code expired.
+constexpr const char* quickconnect_expired = "quickconnect_expired";
+}  // namespace jb::errc
+
 namespace jb::auth {
 
 struct CreateConnection {
@@ -42,11 +50,6 @@ struct ConnectionTiming {
   int64_t backoff_max_ms = 60 * 60 * 1000;     // … up to 1 h
   int64_t qc_poll_ms = 5000;                   // Quick Connect poll gate
   int64_t qc_lifetime_ms = 10 * 60 * 1000;     // Jellyfin's Quick Connect lifetime
-};
-
-struct HomeSignIn {
-  jf::User user;
-  Connection connection;
 };
 
 class ConnectionService {
@@ -70,17 +73,6 @@ class ConnectionService {
   // Checks one connection now (verify or Quick Connect poll) and saves it.
   Result<Connection> check(Connection c, bool force_qc_poll);
 
-  // Suite sign-in against the home server: creates or refreshes the user's
-  // home connection (one stable DeviceId per user there).
-  Result<HomeSignIn> sign_in_home(const std::string& home_url, const std::string& username,
-                                  const std::string& password);
-  // Home connection from a Quick Connect token (suite sign-in by Quick Connect).
-  Result<HomeSignIn> adopt_home_token(const std::string& home_url, const std::string& device_id,
-                                      const jf::AuthResult& auth);
-
-  // Re-seals every stored secret under the vault's primary key; returns the count.
-  Result<int> reseal_all();
-
  private:
   Result<jf::PublicInfo> probe(const std::string& url, const std::string& device_id);
   Result<Connection> poll_quickconnect(Connection c, bool force);
@@ -88,9 +80,6 @@ class ConnectionService {
   // the caller saves it (which takes it off the due list).
   void expire_quickconnect(Connection& c, std::string why);
   Connection& record_failure(Connection& c, const Error& e, int64_t now);
-  Result<HomeSignIn> upsert_home(const std::string& home_url, const std::string& device_id,
-                                 const std::string& method, const jf::AuthResult& auth,
-                                 const std::string& login_key);
   RedisPool& redis_;
   ConnectionStore& store_;
   const Vault& vault_;

@@ -4,7 +4,8 @@
 #include <algorithm>
 
 #include "common/core/text.h"
-#include "common/redis/script.h"
+#include "common/redis/client.h"
+#include "common/redis/due_set.h"
 
 namespace jb::auth {
 
@@ -17,13 +18,11 @@ std::string owner_set(const std::string& uid) {
 }
 const char* kDue = "jb:conn:due";
 
-const RedisScript kClaimDue(R"lua(
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), id) end
-return ids
-)lua");
-
 }  // namespace
+
+std::string ConnectionStore::qc_poll_key(const std::string& id) {
+  return key(id) + ":qcpoll";
+}
 
 bool ConnectionStore::valid_id(const std::string& id) {
   return id.size() == 32 && text::is_hex(id);
@@ -39,7 +38,8 @@ Status ConnectionStore::save(const Connection& c) {
   auto r = redis_.pipeline(cmds);
   if (!r.ok()) return r.error();
   for (const auto& x : *r)
-    if (x.is_error()) return Error("redis_error", "Could not save the connection: " + x.str, 500);
+    if (x.is_error())
+      return Error(errc::redis_error, "Could not save the connection: " + x.str, 500);
   return Status::Ok();
 }
 
@@ -91,12 +91,7 @@ Status ConnectionStore::forget_due(const std::string& id) {
 Result<std::vector<std::string>> ConnectionStore::claim_due(int64_t now_ms, int64_t lease_ms,
                                                             int limit) {
   auto lease = redis_.acquire();
-  auto r = kClaimDue.run(*lease, {kDue},
-                         {std::to_string(now_ms), std::to_string(lease_ms), std::to_string(limit)});
-  if (!r.ok()) return r.error();
-  std::vector<std::string> ids;
-  for (const auto& e : r->elements) ids.push_back(e.str);
-  return ids;
+  return due::claim_due(*lease, kDue, now_ms, lease_ms, limit);
 }
 
 Result<std::vector<std::string>> ConnectionStore::all_ids() {

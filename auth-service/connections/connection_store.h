@@ -3,6 +3,9 @@
 //   jb:conn:<id>            hash (connection.h fields; secrets only sealed)
 //   jb:user:<uid>:conns     set of the user's connection ids
 //   jb:conn:due             zset id → next background check (ms)
+//   jb:conn:<id>:qcpoll     str  gate: a pending Quick Connect approval is polled at most this often
+//
+// (The home sign-in's keys are in home_signin.h.)
 //
 // Thread-safety: thread-safe (RedisPool).
 #pragma once
@@ -38,6 +41,7 @@ class ConnectionStore {
   Result<std::vector<std::string>> all_ids();
 
   static bool valid_id(const std::string& id);
+  static std::string qc_poll_key(const std::string& id);
 
  private:
   RedisPool& redis_;

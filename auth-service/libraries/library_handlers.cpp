@@ -2,7 +2,10 @@
 #include "auth-service/libraries/library_handlers.h"
 
 #include "auth-service/api/io.h"
+#include "auth-service/connections/connection_service.h"
+#include "auth-service/libraries/library_bodies.h"
 #include "common/core/json.h"
+#include "common/core/result.h"
 #include "common/core/text.h"
 
 namespace jb::auth {
@@ -16,11 +19,11 @@ Result<Connection> owned(ConnectionStore& store, const std::string& id, const st
   auto c = store.get_owned(id, user);
   if (!c.ok()) return c.error();
   if (!c->has_value())
-    return Error("not_found", "You have no connection with id '" + id + "'.", 404);
+    return Error(errc::not_found, "You have no connection with id '" + id + "'.", 404);
   const Connection& conn = **c;
   if (conn.status == "pending" || conn.status == "expired")
     return Error(
-        "connection_not_ready",
+        errc::connection_not_ready,
         "Connection '" + id + "' is " + conn.status +
             (conn.status == "expired" ? "; connect it again." : "; finish connecting it first."),
         409);
@@ -45,20 +48,21 @@ http::Response relay(const Result<std::string>& r) {
 
 void register_library_routes(http::Server& server, Authenticator& auth, ConnectionStore& store,
                              RpcClientPool& library) {
-  server.route("GET", "/api/v1/connections/{id}/libraries",
-               require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
-                 auto c = owned(store, r.param("id"), ctx.session.user.id);
-                 if (!c.ok()) return fail(c.error());
-                 std::string refresh = text::to_lower(r.query_param("refresh").value_or("false"));
-                 if (refresh != "true" && refresh != "false" && refresh != "1" && refresh != "0")
-                   return fail(Error("invalid_request", "'refresh' must be true or false.", 400));
-                 json::Writer w;
-                 w.begin_object()
-                     .kv("connection_id", c->id)
-                     .kv("refresh", refresh == "true" || refresh == "1")
-                     .end_object();
-                 return relay(library.call("libraries", w.str(), kLibraryTimeoutMs, 1));
-               }));
+  server.route(
+      "GET", "/api/v1/connections/{id}/libraries",
+      require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
+        auto c = owned(store, r.param("id"), ctx.session.user.id);
+        if (!c.ok()) return fail(c.error());
+        std::string refresh = text::to_lower(r.query_param("refresh").value_or("false"));
+        if (refresh != "true" && refresh != "false" && refresh != "1" && refresh != "0")
+          return fail(Error(errc::invalid_request, "'refresh' must be true or false.", 400));
+        json::Writer w;
+        w.begin_object()
+            .kv("connection_id", c->id)
+            .kv("refresh", refresh == "true" || refresh == "1")
+            .end_object();
+        return relay(library.call("libraries", w.str(), kLibraryTimeoutMs, 1));
+      }));
 
   server.route("GET", "/api/v1/connections/{id}/whitelist",
                require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
@@ -67,29 +71,18 @@ void register_library_routes(http::Server& server, Authenticator& auth, Connecti
                  return relay(library.call("whitelist_get", payload(c->id), kLibraryTimeoutMs, 1));
                }));
 
-  server.route(
-      "PUT", "/api/v1/connections/{id}/whitelist",
-      require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
-        auto body = read_json_body(r);
-        if (!body.ok()) return fail(body.error());
-        json::Fields f(*body);
-        const auto* ids = f.array("library_ids", true);
-        f.reject_unknown({"library_ids"});
-        if (ids) {
-          if (ids->Size() > 255) f.add_problem("library_ids", "has more than 255 entries");
-          for (const auto& v : ids->GetArray())
-            if (!v.IsString() || v.GetStringLength() == 0 || v.GetStringLength() > 64) {
-              f.add_problem("library_ids", "must contain only library id strings");
-              break;
-            }
-        }
-        if (!f.ok()) return invalid_fields(f);
-        auto c = owned(store, r.param("id"), ctx.session.user.id);
-        if (!c.ok()) return fail(c.error());
-        json::Writer w;
-        w.begin_object().kv("connection_id", c->id).key("library_ids").value(*ids).end_object();
-        return relay(library.call("whitelist_put", w.str(), kLibraryTimeoutMs, 1));
-      }));
+  server.route("PUT", "/api/v1/connections/{id}/whitelist",
+               require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
+                 auto body = parse_whitelist_body(r);
+                 if (!body.ok()) return answer(body.problem());
+                 auto c = owned(store, r.param("id"), ctx.session.user.id);
+                 if (!c.ok()) return fail(c.error());
+                 json::Writer w;
+                 w.begin_object().kv("connection_id", c->id).key("library_ids").begin_array();
+                 for (const auto& id : body->library_ids) w.value(id);
+                 w.end_array().end_object();
+                 return relay(library.call("whitelist_put", w.str(), kLibraryTimeoutMs, 1));
+               }));
 
   server.route("GET", "/api/v1/connections/{id}/index",
                require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
@@ -100,16 +93,12 @@ void register_library_routes(http::Server& server, Authenticator& auth, Connecti
 
   server.route("POST", "/api/v1/connections/{id}/index",
                require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
-                 auto body = read_json_body(r, true);
-                 if (!body.ok()) return fail(body.error());
-                 json::Fields f(*body);
-                 bool full = f.boolean("full", false).value_or(false);
-                 f.reject_unknown({"full"});
-                 if (!f.ok()) return invalid_fields(f);
+                 auto body = parse_index_refresh_body(r);
+                 if (!body.ok()) return answer(body.problem());
                  auto c = owned(store, r.param("id"), ctx.session.user.id);
                  if (!c.ok()) return fail(c.error());
                  json::Writer w;
-                 w.begin_object().kv("connection_id", c->id).kv("full", full).end_object();
+                 w.begin_object().kv("connection_id", c->id).kv("full", body->full).end_object();
                  auto res = library.call("index_refresh", w.str());
                  if (!res.ok()) return fail(res.error(), 502);
                  return ok_json(*res, 202);
@@ -122,10 +111,10 @@ void register_library_routes(http::Server& server, Authenticator& auth, Connecti
         if (!c.ok()) return fail(c.error());
         int64_t start = 0, count = 100;
         if (auto s = r.query_param("start"); s && (!text::parse_int64(*s, start) || start < 0))
-          return fail(Error("invalid_request", "'start' must be a non-negative integer.", 400));
+          return fail(Error(errc::invalid_request, "'start' must be a non-negative integer.", 400));
         if (auto s = r.query_param("count");
             s && (!text::parse_int64(*s, count) || count < 1 || count > 1000))
-          return fail(Error("invalid_request", "'count' must be between 1 and 1000.", 400));
+          return fail(Error(errc::invalid_request, "'count' must be between 1 and 1000.", 400));
         json::Writer w;
         w.begin_object()
             .kv("connection_id", c->id)

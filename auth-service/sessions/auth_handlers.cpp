@@ -2,6 +2,7 @@
 #include "auth-service/sessions/auth_handlers.h"
 
 #include "auth-service/api/io.h"
+#include "auth-service/sessions/sign_in_body.h"
 #include "common/core/log.h"
 #include "common/core/time.h"
 
@@ -39,7 +40,7 @@ http::Response signed_in(Authenticator& auth, const Session& s, int status = 200
 }
 
 Error no_home() {
-  return Error("home_server_not_configured",
+  return Error(errc::home_server_not_configured,
                "No home Jellyfin server is configured (JB_JELLYFIN_URL); sign-in is unavailable.",
                503);
 }
@@ -47,39 +48,23 @@ Error no_home() {
 }  // namespace
 
 Error home_error(const Error& e, const std::string& home_url) {
-  static const char* unreachable[] = {"jellyfin_connection_refused",
-                                      "jellyfin_dns",
-                                      "jellyfin_tls",
-                                      "jellyfin_timeout",
-                                      "jellyfin_server_error",
-                                      "jellyfin_unreachable",
-                                      "not_jellyfin",
-                                      "jellyfin_rate_limited"};
-  for (const char* c : unreachable) {
-    if (e.code == c) {
-      Error out(e.code,
-                "The home Jellyfin server (" + home_url +
-                    ") is unavailable, so nobody can sign in right now. " + e.message,
-                503);
-      out.retry_after_s = e.retry_after_s;
-      return out;
-    }
+  if (jf::is_unreachable(e)) {
+    Error out(e.code,
+              "The home Jellyfin server (" + home_url +
+                  ") is unavailable, so nobody can sign in right now. " + e.message,
+              503);
+    out.retry_after_s = e.retry_after_s;
+    return out;
   }
   return e;
 }
 
 void register_auth_routes(http::Server& server, SignInDeps& deps) {
   server.route("POST", "/api/v1/auth/login", [&deps](http::Request& r) {
-    auto body = read_json_body(r);
-    if (!body.ok()) return fail(body.error());
-    json::Fields f(*body);
-    auto username = f.string("username", true, 256);
-    auto password = f.string("password", false, 4096);
-    if (!password && !json::member(*body, "password")) f.add_problem("password", "is required");
-    f.reject_unknown({"username", "password"});
-    if (!f.ok()) return invalid_fields(f);
+    auto body = parse_sign_in_body(r);
+    if (!body.ok()) return answer(body.problem());
     if (deps.home_url.empty()) return fail(no_home());
-    auto home = deps.connections->sign_in_home(deps.home_url, *username, password.value_or(""));
+    auto home = deps.home->sign_in(deps.home_url, body->username, body->password);
     if (!home.ok()) {
       log::info("sign-in refused", {{"code", home.error().code}});
       return fail(home_error(home.error(), deps.home_url));

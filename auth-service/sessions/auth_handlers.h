@@ -8,17 +8,22 @@
 
 #include <string>
 
-#include "auth-service/connections/connection_service.h"
+#include "auth-service/connections/home_signin.h"
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sessions/quickconnect_signin.h"
 #include "common/net/http_server.h"
+
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* home_server_not_configured = "home_server_not_configured";  // 503
+}  // namespace jb::errc
 
 namespace jb::auth {
 
 struct SignInDeps {
   std::string home_url;  // normalised JB_JELLYFIN_URL ("" = not configured)
   Authenticator* auth = nullptr;
-  ConnectionService* connections = nullptr;
+  HomeSignInService* home = nullptr;
   QuickConnectSignIn* quickconnect = nullptr;
 };
 

@@ -23,7 +23,7 @@ Result<AuthContext> Authenticator::authenticate(const http::Request& r) {
     }
   }
   if (token.empty())
-    return Error("unauthenticated",
+    return Error(errc::unauthenticated,
                  "Sign in first: send the session as a Bearer token or the jb_session cookie.",
                  401);
   auto s = store_.lookup(token);
@@ -32,7 +32,7 @@ Result<AuthContext> Authenticator::authenticate(const http::Request& r) {
   bool safe = r.method == "GET" || r.method == "HEAD" || r.method == "OPTIONS";
   if (ctx.via_cookie && !safe && !crypto::equal_ct(r.header("X-CSRF-Token"), ctx.session.csrf))
     return Error(
-        "csrf_failed",
+        errc::csrf_failed,
         "Requests authenticated by cookie that change something must send the X-CSRF-Token header "
         "(from the sign-in answer or GET /api/v1/me).",
         403);
@@ -82,7 +82,7 @@ http::Handler require_auth(Authenticator& auth, AuthedHandler h) {
     auto ctx = auth.authenticate(r);
     if (!ctx.ok()) {
       http::Response resp = http::Response::error(ctx.error(), 401);
-      if (ctx.error().code == "unauthenticated")
+      if (ctx.error().code == errc::unauthenticated)
         resp.headers.emplace_back("WWW-Authenticate", "Bearer");
       return resp;
     }

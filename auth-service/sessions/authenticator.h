@@ -15,6 +15,11 @@
 #include "auth-service/sessions/session_store.h"
 #include "common/net/http_server.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* csrf_failed = "csrf_failed";  // 403
+}  // namespace jb::errc
+
 namespace jb::auth {
 
 constexpr const char* kSessionCookie = "jb_session";

@@ -3,6 +3,7 @@
 
 #include "common/core/log.h"
 #include "common/core/random.h"
+#include "common/core/result.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
 
@@ -38,7 +39,7 @@ Result<QcStart> QuickConnectSignIn::start(const std::string& home_url) {
 }
 
 Result<QcStatus> QuickConnectSignIn::status(const std::string& home_url, const std::string& id) {
-  auto not_found = Error("not_found",
+  auto not_found = Error(errc::not_found,
                          "There is no pending Quick Connect sign-in with id '" + id +
                              "' (it may have completed already: the session is handed out once).",
                          404);
@@ -51,7 +52,7 @@ Result<QcStatus> QuickConnectSignIn::status(const std::string& home_url, const s
   st.expires_ms = std::atoll(f["expires_ms"].c_str());
   int64_t now = timeutil::now_unix_ms();
   if (now > st.expires_ms) {
-    (void)redis_.command({"DEL", key(id)});
+    log::best_effort(redis_.command({"DEL", key(id)}), "deleting an expired Quick Connect sign-in");
     st.state = "expired";
     return st;
   }
@@ -65,8 +66,9 @@ Result<QcStatus> QuickConnectSignIn::status(const std::string& home_url, const s
   auto client = jf_.client(home_url, f["device_id"]);
   auto qc = client.quick_connect_state(*secret);
   if (!qc.ok()) {
-    if (qc.error().code == "jellyfin_not_found") {
-      (void)redis_.command({"DEL", key(id)});
+    if (qc.error().code == jf::errc::not_found) {
+      log::best_effort(redis_.command({"DEL", key(id)}),
+                       "deleting an expired Quick Connect sign-in");
       st.state = "expired";
       return st;
     }
@@ -75,7 +77,7 @@ Result<QcStatus> QuickConnectSignIn::status(const std::string& home_url, const s
   if (!qc->authenticated) return st;
   auto auth = client.authenticate_with_quick_connect(*secret);
   if (!auth.ok()) return auth.error();
-  auto home = conns_.adopt_home_token(home_url, f["device_id"], *auth);
+  auto home = home_.adopt_token(home_url, f["device_id"], *auth);
   if (!home.ok()) return home.error();
   // Hand the session out once: only the caller that deletes the request creates it.
   auto del = redis_.command({"DEL", key(id)});

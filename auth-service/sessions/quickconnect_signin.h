@@ -14,7 +14,7 @@
 #include <optional>
 #include <string>
 
-#include "auth-service/connections/connection_service.h"
+#include "auth-service/connections/home_signin.h"
 #include "auth-service/sessions/session_store.h"
 
 namespace jb::auth {
@@ -34,8 +34,8 @@ struct QcStatus {
 class QuickConnectSignIn {
  public:
   QuickConnectSignIn(RedisPool& redis, const Vault& vault, JellyfinAccess& jf,
-                     ConnectionService& conns, SessionStore& sessions, ConnectionTiming timing = {})
-      : redis_(redis), vault_(vault), jf_(jf), conns_(conns), sessions_(sessions), t_(timing) {}
+                     HomeSignInService& home, SessionStore& sessions, ConnectionTiming timing = {})
+      : redis_(redis), vault_(vault), jf_(jf), home_(home), sessions_(sessions), t_(timing) {}
 
   Result<QcStart> start(const std::string& home_url);
   Result<QcStatus> status(const std::string& home_url, const std::string& id);
@@ -44,7 +44,7 @@ class QuickConnectSignIn {
   RedisPool& redis_;
   const Vault& vault_;
   JellyfinAccess& jf_;
-  ConnectionService& conns_;
+  HomeSignInService& home_;
   SessionStore& sessions_;
   ConnectionTiming t_;
 };

@@ -3,8 +3,10 @@
 
 #include "auth-service/sessions/session_cache.h"
 #include "common/core/crypto.h"
+#include "common/core/log.h"
 #include "common/core/random.h"
 #include "common/core/time.h"
+#include "common/redis/client.h"
 
 namespace jb::auth {
 
@@ -17,7 +19,7 @@ std::string user_index(const std::string& uid) {
   return "jb:user:" + uid + ":sessions";
 }
 Error unauthenticated() {
-  return Error("unauthenticated", "Sign in first: the session is missing, expired or revoked.",
+  return Error(errc::unauthenticated, "Sign in first: the session is missing, expired or revoked.",
                401);
 }
 }  // namespace
@@ -48,7 +50,7 @@ Result<Session> SessionStore::create(const SessionUser& user) {
   });
   if (!r.ok()) return r.error();
   for (const auto& x : *r)
-    if (x.is_error()) return Error("redis_error", "Could not store the session: " + x.str, 500);
+    if (x.is_error()) return Error(errc::redis_error, "Could not store the session: " + x.str, 500);
   return s;
 }
 
@@ -95,7 +97,7 @@ Result<Session> SessionStore::lookup(const std::string& token) {
   }
   if (s.user.id.empty()) return unauthenticated();
   if (now - s.created_ms > policy_.max_ms) {
-    (void)redis_.command({"DEL", key(h)});
+    log::best_effort(redis_.command({"DEL", key(h)}), "deleting an expired session");
     return unauthenticated();
   }
   s.expires_ms = now + policy_.idle_ms;

@@ -19,6 +19,11 @@
 #include "common/core/result.h"
 #include "common/redis/client.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* unauthenticated = "unauthenticated";  // 401
+}  // namespace jb::errc
+
 namespace jb::auth {
 
 struct SessionUser {

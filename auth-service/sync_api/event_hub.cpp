@@ -7,6 +7,7 @@
 #include "auth-service/sync_api/sse.h"
 #include "common/core/json.h"
 #include "common/core/log.h"
+#include "common/core/result.h"
 
 namespace jb::auth {
 
@@ -99,7 +100,8 @@ void RunEventHub::release(const std::string& user) {
 }
 
 Result<RunSnapshot> RunEventHub::snapshot(const std::string& run_id) {
-  if (!source_) return Error("unavailable", "Run events are not available on this server.", 503);
+  if (!source_)
+    return Error(errc::unavailable, "Run events are not available on this server.", 503);
   return source_(run_id);
 }
 

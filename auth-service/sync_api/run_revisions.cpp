@@ -1,6 +1,7 @@
 // run_revisions.cpp — see run_revisions.h.
 #include "auth-service/sync_api/run_revisions.h"
 
+#include "common/redis/client.h"
 #include "common/redis/script.h"
 #include "common/sync/model.h"
 #include "common/sync/store.h"
@@ -39,13 +40,13 @@ Result<RunSnapshot> RunRevisions::current(const std::string& run_id) {
   auto r = kRevision.run(*lease, {key, key + ":rev", kCounter}, {std::to_string(kRevisionTtlMs)});
   if (!r.ok()) return r.error();
   if (r->is_error())
-    return Error("redis_error", "The run's revision could not be read: " + r->str, 503);
+    return Error(errc::redis_error, "The run's revision could not be read: " + r->str, 503);
   RunSnapshot out;
   if (!r->is_array() || r->elements.empty() || !r->elements[0].is_integer() ||
       r->elements[0].integer <= 0)
     return out;
   if (r->elements.size() < 2)
-    return Error("redis_error", "The run's revision script answered oddly.", 503);
+    return Error(errc::redis_error, "The run's revision script answered oddly.", 503);
   sync::RunRecord run{r->elements[1].as_map()};
   out.revision = static_cast<uint64_t>(r->elements[0].integer);
   out.json = sync::run_to_json(run);

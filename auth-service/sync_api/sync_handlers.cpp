@@ -7,6 +7,7 @@
 #include "auth-service/sync_api/sse.h"
 #include "common/core/json.h"
 #include "common/core/random.h"
+#include "common/core/result.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
 
@@ -32,10 +33,10 @@ std::string last_run_member(sync::SyncStore& store, const sync::Pair& p) {
 }
 
 Error pair_not_found(const std::string& id) {
-  return Error("not_found", "You have no pair with id '" + id + "'.", 404);
+  return Error(errc::not_found, "You have no pair with id '" + id + "'.", 404);
 }
 Error run_not_found(const std::string& id) {
-  return Error("not_found", "You have no run with id '" + id + "'.", 404);
+  return Error(errc::not_found, "You have no run with id '" + id + "'.", 404);
 }
 
 Result<sync::RunRecord> owned_run(sync::SyncStore& store, const std::string& id,
@@ -132,7 +133,7 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
           if (!c.ok()) return fail(c.error());
           if (!c->has_value())
             return fail(Error(
-                "pair_connection_missing",
+                errc::pair_connection_missing,
                 std::string("The pair's ") + role + " connection (" + conn +
                     ") no longer exists; edit the pair to use another connection, or delete it.",
                 409));
@@ -147,7 +148,7 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
         http::Response resp = ok_json(w.str(), created->already_active ? 409 : 202);
         if (created->already_active) {
           Problem pr = make_problem(
-              409, "run_in_progress",
+              409, errc::run_in_progress,
               "A run of this pair is already queued or running (" + created->run_id + ").");
           resp = http::Response::problem(pr);
         }
@@ -186,10 +187,10 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
         if (!run.ok()) return fail(run.error());
         int64_t start = 0, count = 100;
         if (auto s = r.query_param("start"); s && (!text::parse_int64(*s, start) || start < 0))
-          return fail(Error("invalid_request", "'start' must be a non-negative integer.", 400));
+          return fail(Error(errc::invalid_request, "'start' must be a non-negative integer.", 400));
         if (auto s = r.query_param("count");
             s && (!text::parse_int64(*s, count) || count < 1 || count > 1000))
-          return fail(Error("invalid_request", "'count' must be between 1 and 1000.", 400));
+          return fail(Error(errc::invalid_request, "'count' must be between 1 and 1000.", 400));
         auto page = store.run_items(r.param("id"), start, count);
         if (!page.ok()) return fail(page.error());
         json::Writer w;
@@ -230,7 +231,7 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
         } else if (auto q = r.query_param("last_event_id")) {
           auto v = sse::parse_event_id(*q);
           if (!v) {
-            Problem p = make_problem(400, "invalid_request",
+            Problem p = make_problem(400, errc::invalid_request,
                                      "The query parameter 'last_event_id' is not an event id.");
             p.invalid_params.emplace_back("last_event_id",
                                           "must be an id this stream sent: a non-negative integer");
@@ -241,7 +242,7 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
         }
         auto slot = hub.reserve(ctx->session.user.id);
         if (!slot.ok()) {
-          bool per_user = slot.error().code == "too_many_event_streams";
+          bool per_user = slot.error().code == errc::too_many_event_streams;
           Problem p = problem_from_error(slot.error());
           p.title = per_user ? "Too many event streams" : "Event streams exhausted";
           p.extensions.emplace_back("limit",
@@ -277,7 +278,7 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
                  if (!run.ok()) return fail(run.error());
                  if (run->state() != sync::run_state::held)
                    return fail(Error(
-                       "run_not_held",
+                       errc::run_not_held,
                        "Only a held run can be confirmed; this one is " + run->state() + ".", 409));
                  if (auto s = store.confirm_run(r.param("id")); !s.ok()) return fail(s.error());
                  auto after = store.get_run(r.param("id"));

@@ -14,6 +14,15 @@
 #include "common/net/http_server.h"
 #include "common/sync/store.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* pair_connection_missing = "pair_connection_missing";  // 409
+constexpr const char* run_in_progress = "run_in_progress";                  // 409
+constexpr const char* run_not_held = "run_not_held";                        // 409
+constexpr const char* too_many_event_streams = "too_many_event_streams";    // 429
+constexpr const char* event_streams_exhausted = "event_streams_exhausted";  // 503
+}  // namespace jb::errc
+
 namespace jb::auth {
 
 void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionStore& connections,

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/core/crypto.h"
+
 namespace jb::auth {
 
 Result<Vault> Vault::from_config(ConfigReader& r) {
@@ -21,7 +23,7 @@ Result<Vault> Vault::from_config(ConfigReader& r) {
     if (!f) {
       r.add_problem("JB_MASTER_KEY_FILE",
                     "config error: JB_MASTER_KEY_FILE='" + file + "' cannot be read");
-      return Error("invalid_master_key", "unreadable key file");
+      return Error(errc::invalid_master_key, "unreadable key file");
     }
     struct stat st {};
     if (stat(file.c_str(), &st) == 0 && (st.st_mode & 0077) != 0)
@@ -34,7 +36,7 @@ Result<Vault> Vault::from_config(ConfigReader& r) {
     r.missing("JB_MASTER_KEY",
               "or JB_MASTER_KEY_FILE: the key that encrypts stored Jellyfin tokens; "
               "`auth-service generate-key` makes one");
-    return Error("invalid_master_key", "no key");
+    return Error(errc::invalid_master_key, "no key");
   }
   auto ring = crypto::KeyRing::parse(text);
   if (!ring.ok()) {

@@ -3,13 +3,15 @@
 
 #include "common/core/json.h"
 #include "common/core/log.h"
+#include "common/core/result.h"
+#include "common/net/rpc.h"
 
 namespace jb::auth {
 
 Result<std::string> VaultRpc::dispatch(const std::string& method, const std::string& payload) {
   if (method == "ping") return std::string("{\"service\":\"vault\"}");
   if (method == "credentials") return credentials(payload);
-  return Error("unknown_method", "The vault has no method '" + method + "'.", 400);
+  return Error(errc::unknown_method, "The vault has no method '" + method + "'.", 400);
 }
 
 Result<std::string> VaultRpc::credentials(const std::string& payload) {
@@ -18,10 +20,10 @@ Result<std::string> VaultRpc::credentials(const std::string& payload) {
   std::string id = json::get_string(*d, "connection_id");
   auto c = store_.get(id);
   if (!c.ok()) return c.error();
-  if (!c->has_value()) return Error("not_found", "No connection with id '" + id + "'.", 404);
+  if (!c->has_value()) return Error(errc::not_found, "No connection with id '" + id + "'.", 404);
   const Connection& conn = **c;
   if (conn.token_sealed.empty() || conn.status == "pending" || conn.status == "expired")
-    return Error("connection_not_active",
+    return Error(errc::connection_not_active,
                  "Connection '" + id + "' is " + conn.status + "; its owner must reconnect it.",
                  409);
   auto token = vault_.open(conn.id, conn.token_sealed);

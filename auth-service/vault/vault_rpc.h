@@ -18,6 +18,11 @@
 #include "auth-service/connections/connection_store.h"
 #include "auth-service/vault/vault.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* connection_not_active = "connection_not_active";  // 409
+}  // namespace jb::errc
+
 namespace jb::auth {
 
 class VaultRpc {

@@ -45,15 +45,19 @@ int64_t now_ns() {
       .count();
 }
 
-[[noreturn]] void run_server(int port) {
+// Binds a port of its own and tells the parent which, through `report`.
+[[noreturn]] void run_server(int report) {
   zmq::context_t ctx;
   RpcServerOptions o;
-  o.bind = "tcp://127.0.0.1:" + std::to_string(port);
+  o.bind = "tcp://127.0.0.1:*";
   o.threads = 4;
   o.name = "bench-server";
   RpcServer s(ctx, o,
               [](const std::string&, const std::string& p) -> Result<std::string> { return p; });
   if (!s.start().ok()) _exit(1);
+  std::string ep = s.endpoint() + "\n";
+  if (write(report, ep.data(), ep.size()) != static_cast<ssize_t>(ep.size())) _exit(1);
+  close(report);
   pause();  // until SIGTERM
   _exit(0);
 }
@@ -67,11 +71,22 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--calls")) calls = std::atoi(argv[++i]);
     if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[++i]);
   }
-  int port = testing::free_port();
+  int fds[2];
+  if (pipe(fds) != 0) return 1;
   pid_t child = fork();
-  if (child == 0) run_server(port);
-
-  std::string ep = "tcp://127.0.0.1:" + std::to_string(port);
+  if (child == 0) {
+    close(fds[0]);
+    run_server(fds[1]);
+  }
+  close(fds[1]);
+  std::string ep;
+  char c;
+  while (read(fds[0], &c, 1) == 1 && c != '\n') ep += c;
+  close(fds[0]);
+  if (ep.empty()) {
+    std::fprintf(stderr, "bench/rpc: the server did not start\n");
+    return 1;
+  }
   std::printf("# bench/rpc: server in a separate process (pid %d), %s\n", child, ep.c_str());
   std::string payload(100, 'x');
   {

@@ -33,10 +33,44 @@ std::optional<std::string> ConfigReader::raw(const std::string& name) {
   return t;
 }
 
+namespace {
+
+// A value as a problem shows it: one line (control characters escaped, so a value with a
+// line break cannot split the line) and at most 80 bytes, cut between UTF-8 characters.
+std::string shown_value(const std::string& value) {
+  size_t n = value.size();
+  bool cut = n > 80;
+  if (cut) {
+    n = 80;
+    for (int k = 0; k < 3 && n > 0 && (static_cast<unsigned char>(value[n]) & 0xC0) == 0x80; ++k)
+      --n;  // value[n] continues a character: end before that character
+  }
+  static const char* hex = "0123456789abcdef";
+  std::string out = "'";
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + (cut ? "…'" : "'");
+}
+
+}  // namespace
+
 void ConfigReader::bad(const std::string& name, const std::string& value, const std::string& why,
                        bool secret) {
-  std::string shown = secret ? "(value hidden)" : "'" + value + "'";
-  if (!secret && value.size() > 80) shown = "'" + value.substr(0, 80) + "…'";
+  std::string shown = secret ? "(value hidden)" : shown_value(value);
   add_problem(name, "config error: " + name + "=" + shown + " " + why);
 }
 

@@ -5,7 +5,9 @@
 // `exit_on_error()` after reading: if anything was wrong it prints one line per
 // problem, naming the variable, e.g.
 //   config error: JB_HTTP_PORT='80a' is not a port number (0-65535)
-// and exits with status 2. Values of secret variables are never printed.
+// and exits with status 2. Values of secret variables are never printed; others
+// are shown on that one line (control characters escaped as \n, \t, \xNN) and
+// cut after 80 bytes, between UTF-8 characters.
 // Bad values are reported before required settings that are missing, so the
 // first line is the mistake the user just made, not the settings they have
 // not reached yet.

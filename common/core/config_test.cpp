@@ -76,6 +76,28 @@ TEST(Config, RedisUrlErrorsDoNotEchoThePassword) {
   EXPECT_EQ(r.problems()[0].message.find("s3cret"), std::string::npos);
 }
 
+// Found by fuzz/config_values_fuzz.cpp: a value with a line break printed a problem
+// over two lines (breaking "one line per problem"), and the 80-byte cut could split a
+// UTF-8 character.
+TEST(Config, ProblemsStayOneLineAndValidUtf8) {
+  std::string long_value(79, 'a');
+  long_value += "\u00e9\u00e9";  // é starts at byte 79: a cut at 80 would split it
+  Env env = Env::from_map(
+      {{"JB_HTTP_PORT", "80\n80"}, {"JB_B", "yes\r\nno\x01"}, {"JB_LEVEL", long_value}});
+  ConfigReader r(env);
+  r.port("JB_HTTP_PORT", 1);
+  r.boolean("JB_B", false);
+  r.one_of("JB_LEVEL", "info", {"info"});
+  ASSERT_EQ(r.problems().size(), 3u);
+  EXPECT_EQ(r.problems()[0].message,
+            "config error: JB_HTTP_PORT='80\\n80' is not a port number (0-65535)");
+  EXPECT_EQ(r.problems()[1].message,
+            "config error: JB_B='yes\\r\\nno\\x01' is not a boolean (true/false, 1/0, yes/no, "
+            "on/off)");
+  EXPECT_EQ(r.problems()[2].message,
+            "config error: JB_LEVEL='" + std::string(79, 'a') + "…' is not one of: info");
+}
+
 TEST(Config, RequiredUrl) {
   Env env = Env::from_map({});
   ConfigReader r(env);

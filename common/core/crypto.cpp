@@ -26,6 +26,10 @@ std::string b64url(const unsigned char* p, size_t n) {
 }
 
 bool unb64(std::string_view in, std::vector<unsigned char>& out, int variant) {
+  // Empty input decodes to nothing. It must not reach libsodium: the output
+  // pointer (data() of an empty vector) would be null, which its nonnull(1) forbids.
+  out.clear();
+  if (in.empty()) return true;
   out.resize(in.size());
   size_t len = 0;
   if (sodium_base642bin(out.data(), out.size(), in.data(), in.size(), nullptr, &len, nullptr,
@@ -50,11 +54,11 @@ Result<KeyRing> KeyRing::parse(std::string_view text) {
     auto colon = entry.find(':');
     std::string where = "key entry " + std::to_string(line);
     if (colon == std::string_view::npos)
-      return Error("invalid_master_key",
+      return Error(errc::invalid_master_key,
                    where + " is not of the form <key id>:<base64 of 32 bytes>.");
     std::string_view id = entry.substr(0, colon);
     if (!valid_key_id(id))
-      return Error("invalid_master_key",
+      return Error(errc::invalid_master_key,
                    where + " has an invalid key id (1-32 of A-Z a-z 0-9 - _).");
     std::vector<unsigned char> bytes;
     std::string_view b64 = entry.substr(colon + 1);
@@ -62,17 +66,17 @@ Result<KeyRing> KeyRing::parse(std::string_view text) {
               unb64(b64, bytes, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) ||
               unb64(b64, bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     if (!ok || bytes.size() != 32)
-      return Error("invalid_master_key",
+      return Error(errc::invalid_master_key,
                    where + " (id '" + std::string(id) + "') is not base64 of exactly 32 bytes.");
     if (ring.find(id))
-      return Error("invalid_master_key", "key id '" + std::string(id) + "' appears twice.");
+      return Error(errc::invalid_master_key, "key id '" + std::string(id) + "' appears twice.");
     Key k;
     k.id = std::string(id);
     std::copy(bytes.begin(), bytes.end(), k.bytes.begin());
     sodium_memzero(bytes.data(), bytes.size());
     ring.add(std::move(k));
   }
-  if (ring.size() == 0) return Error("invalid_master_key", "no key found.");
+  if (ring.size() == 0) return Error(errc::invalid_master_key, "no key found.");
   return ring;
 }
 
@@ -99,7 +103,7 @@ const Key* KeyRing::find(std::string_view id) const {
 
 Result<std::string> seal(const KeyRing& ring, std::string_view plaintext, std::string_view aad) {
   const Key* k = ring.primary();
-  if (!k) return Error("vault_no_key", "The vault has no key.", 500);
+  if (!k) return Error(errc::vault_no_key, "The vault has no key.", 500);
   std::vector<unsigned char> buf(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plaintext.size() +
                                  crypto_aead_xchacha20poly1305_ietf_ABYTES);
   unsigned char* nonce = buf.data();
@@ -123,17 +127,17 @@ std::string sealed_key_id(std::string_view sealed) {
 Result<std::string> open(const KeyRing& ring, std::string_view sealed, std::string_view aad) {
   auto parts = text::split(sealed, '.', false);
   if (parts.size() != 3 || parts[0] != kPrefix)
-    return Error("vault_corrupt", "A stored secret is not in the vault format.", 500);
+    return Error(errc::vault_corrupt, "A stored secret is not in the vault format.", 500);
   const Key* k = ring.find(parts[1]);
   if (!k)
-    return Error("vault_unknown_key",
+    return Error(errc::vault_unknown_key,
                  "A stored secret was sealed with key '" + parts[1] + "', which is not configured.",
                  500);
   std::vector<unsigned char> buf;
   if (!unb64(parts[2], buf, sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
       buf.size() <
           crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
-    return Error("vault_corrupt", "A stored secret is damaged.", 500);
+    return Error(errc::vault_corrupt, "A stored secret is damaged.", 500);
   std::string out(buf.size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES -
                       crypto_aead_xchacha20poly1305_ietf_ABYTES,
                   '\0');
@@ -144,8 +148,8 @@ Result<std::string> open(const KeyRing& ring, std::string_view sealed, std::stri
           buf.size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
           reinterpret_cast<const unsigned char*>(aad.data()), aad.size(), buf.data(),
           k->bytes.data()) != 0)
-    return Error("vault_corrupt", "A stored secret failed authentication (wrong key or record).",
-                 500);
+    return Error(errc::vault_corrupt,
+                 "A stored secret failed authentication (wrong key or record).", 500);
   out.resize(mlen);
   return out;
 }

@@ -24,6 +24,16 @@
 
 #include "common/core/result.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* invalid_master_key =
+    "invalid_master_key";                               // a master key is not 32 bytes of base64
+constexpr const char* vault_corrupt = "vault_corrupt";  // a sealed value does not open
+constexpr const char* vault_no_key = "vault_no_key";    // no key to seal with
+constexpr const char* vault_unknown_key =
+    "vault_unknown_key";  // sealed with a key that is not configured
+}  // namespace jb::errc
+
 namespace jb::crypto {
 
 struct Key {

@@ -3,6 +3,7 @@
 
 #include <rapidjson/error/en.h>
 
+#include "common/core/result.h"
 #include "common/core/text.h"
 
 namespace jb::json {
@@ -11,7 +12,7 @@ Result<Document> parse(std::string_view text) {
   Document d;
   d.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (d.HasParseError()) {
-    return Error("invalid_json",
+    return Error(errc::invalid_json,
                  "The body is not valid JSON: " +
                      std::string(rapidjson::GetParseError_En(d.GetParseError())) + " (at byte " +
                      std::to_string(d.GetErrorOffset()) + ").",
@@ -63,7 +64,13 @@ std::optional<int64_t> opt_int(const Value& obj, const char* key) {
   const Value* v = member(obj, key);
   if (v == nullptr) return std::nullopt;
   if (v->IsInt64()) return v->GetInt64();
-  if (v->IsDouble()) return static_cast<int64_t>(v->GetDouble());
+  if (v->IsDouble()) {
+    // Only a double within int64's range converts (1e300 or 2^64 would be undefined
+    // behaviour); beyond it the number is as good as absent.
+    double d = v->GetDouble();
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) return std::nullopt;
+    return static_cast<int64_t>(d);
+  }
   if (v->IsString()) {  // Jellyfin: AllowReadingFromString
     int64_t out;
     if (text::parse_int64(std::string_view(v->GetString(), v->GetStringLength()), out)) return out;
@@ -182,7 +189,7 @@ Error Fields::error() const {
     msg += " " + problems_[i].second;
   }
   msg += ".";
-  return Error("invalid_request", msg, 400);
+  return Error(errc::invalid_request, msg, 400);
 }
 
 }  // namespace jb::json

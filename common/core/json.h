@@ -22,6 +22,11 @@
 
 #include "common/core/result.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* invalid_json = "invalid_json";  // 400: not valid JSON
+}  // namespace jb::errc
+
 namespace jb::json {
 
 using Value = rapidjson::Value;
@@ -32,7 +37,8 @@ using Document = rapidjson::Document;
 Result<Document> parse(std::string_view text);
 std::string stringify(const Value& v);
 
-// Lenient accessors for documents from peers (Jellyfin): wrong type = absent.
+// Lenient accessors for documents from peers (Jellyfin): wrong type = absent. An integer
+// may come as a string or a double (truncated); a double beyond int64's range is absent.
 const Value* member(const Value& obj, const char* key);
 std::string get_string(const Value& obj, const char* key, std::string fallback = {});
 std::optional<std::string> opt_string(const Value& obj, const char* key);

@@ -54,6 +54,23 @@ TEST(Json, LenientGetters) {
   EXPECT_EQ(json::member(*d, "missing"), nullptr);
 }
 
+// Found by fuzz/jellyfin_items_fuzz.cpp: a double beyond int64's range was cast to
+// int64 (undefined behaviour; garbage ticks or counts in practice).
+TEST(Json, IntegersOutOfRangeAreAbsent) {
+  auto d = json::parse(
+      R"({"Big":1e300,"Neg":-1e300,"U":18446744073709551615,"Edge":9223372036854775808,
+          "Min":-9223372036854775808,"Frac":1.9,"NegFrac":-2.5})");
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(json::opt_int(*d, "Big"));
+  EXPECT_FALSE(json::opt_int(*d, "Neg"));
+  EXPECT_FALSE(json::opt_int(*d, "U"));     // 2^64 - 1: a uint64, not an int64
+  EXPECT_FALSE(json::opt_int(*d, "Edge"));  // 2^63
+  EXPECT_EQ(json::opt_int(*d, "Min"), INT64_MIN);
+  EXPECT_EQ(json::opt_int(*d, "Frac"), 1);  // truncated, as before
+  EXPECT_EQ(json::opt_int(*d, "NegFrac"), -2);
+  EXPECT_EQ(json::get_int(*d, "Big", 7), 7);
+}
+
 TEST(Json, FieldsCollectsEveryProblem) {
   auto d = json::parse(R"({"name":5,"age":"x","flag":1,"extra":true,"empty":""})");
   ASSERT_TRUE(d.ok());

@@ -143,4 +143,11 @@ std::string new_request_id() {
   return "r-" + rnd::hex(8);
 }
 
+void best_effort_failed(const Error& e, std::string_view what, const Fields& f) {
+  Fields all = f;
+  all.emplace_back("code", e.code);
+  all.emplace_back("error", e.message);
+  warn(std::string(what) + " failed", all);
+}
+
 }  // namespace jb::log

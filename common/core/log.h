@@ -23,6 +23,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/core/result.h"
+
 namespace jb::log {
 
 enum class Level { debug = 0, info = 1, warn = 2, error = 3 };
@@ -69,6 +71,18 @@ inline void error(std::string_view m, const Fields& f = {}) {
 // Lifecycle lines ("ready", "shutting down", "stopped"): level info, but
 // written whatever the configured level, because tools wait for them.
 void lifecycle(std::string_view m, const Fields& f = {});
+
+// For a step whose failure the caller cannot act on (a cleanup, a best-effort
+// bookkeeping write): a failed Status or Result is logged as a warning
+// "<what> failed" with its code and message, never silently dropped.
+void best_effort_failed(const Error& e, std::string_view what, const Fields& f);
+inline void best_effort(const Status& s, std::string_view what, const Fields& f = {}) {
+  if (!s.ok()) best_effort_failed(s.error(), what, f);
+}
+template <typename T>
+void best_effort(const Result<T>& r, std::string_view what, const Fields& f = {}) {
+  if (!r.ok()) best_effort_failed(r.error(), what, f);
+}
 
 // Sets this thread's request id for its lifetime; restores the previous one.
 class RequestScope {

@@ -14,6 +14,17 @@
 #include <utility>
 #include <variant>
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* internal = "internal";  // 500: a bug; X-Request-Id finds it in the logs
+constexpr const char* invalid_request =
+    "invalid_request";  // 400: fields missing, of the wrong type or out of range
+constexpr const char* not_found = "not_found";      // 404: no such resource
+constexpr const char* interrupted = "interrupted";  // 503: the process is shutting down
+constexpr const char* unavailable = "unavailable";  // 503: a dependency cannot answer right now
+constexpr const char* overloaded = "overloaded";    // 503: a queue is full; retry shortly
+}  // namespace jb::errc
+
 namespace jb {
 
 struct Error {

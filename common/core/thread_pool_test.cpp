@@ -4,8 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <chrono>
-#include <thread>
+#include <future>
 
 TEST(ThreadPool, RunsEverythingAndDrainsOnStop) {
   std::atomic<int> n{0};
@@ -19,16 +18,19 @@ TEST(ThreadPool, RunsEverythingAndDrainsOnStop) {
 }
 
 TEST(ThreadPool, BoundedQueueRefuses) {
-  std::atomic<bool> release{false};
+  std::promise<void> started, release;
+  std::shared_future<void> released = release.get_future().share();
   jb::ThreadPool p(1, 2);
-  ASSERT_TRUE(p.submit([&] {
-    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_TRUE(p.submit([&started, released] {
+    started.set_value();
+    released.wait();
   }));
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the worker picks up the first
+  started.get_future().wait();  // the only worker is busy: the queue holds the next two
   EXPECT_TRUE(p.submit([] {}));
   EXPECT_TRUE(p.submit([] {}));
   EXPECT_FALSE(p.submit([] {}));
-  release = true;
+  release.set_value();
+  p.stop();
 }
 
 TEST(ThreadPool, ThrowingTaskDoesNotKillTheWorker) {

@@ -21,6 +21,12 @@ std::optional<uint64_t> digits(std::string_view v) {
   return x;
 }
 
+// Every key has an id of 1 to 19 digits (what digits() reads) and, for an episode of a
+// series, a season and an episode number of Jellyfin's int32 range (0 to 2^31 - 1): the
+// keys keys_for() makes, which the text and the packed forms must both carry.
+constexpr uint64_t kMaxId = 9999999999999999999ull;
+constexpr int64_t kMaxNumber = INT32_MAX;
+
 }  // namespace
 
 void put_varint(std::string& out, uint64_t v) {
@@ -150,8 +156,8 @@ std::optional<Key> from_text(std::string_view s) {
     auto e = suffix.find('e');
     if (suffix.size() < 4 || suffix[0] != 's' || e == std::string::npos ||
         !text::parse_int64(suffix.substr(1, e - 1), se) ||
-        !text::parse_int64(suffix.substr(e + 1), ep) || se < 0 || ep < 0 || se > 100000 ||
-        ep > 100000)
+        !text::parse_int64(suffix.substr(e + 1), ep) || se < 0 || ep < 0 || se > kMaxNumber ||
+        ep > kMaxNumber)
       return std::nullopt;
     k.season = static_cast<int>(se);
     k.episode = static_cast<int>(ep);
@@ -186,10 +192,11 @@ std::optional<Key> unpack_front(std::string_view& s) {
   if (kind < 1 || kind > 4 || p > 2) return std::nullopt;
   k.kind = static_cast<Kind>(kind);
   k.provider = p == 0 ? 'i' : p == 1 ? 'm' : 'v';
-  if (!get_varint(s, k.id)) return std::nullopt;
+  if (!get_varint(s, k.id) || k.id == 0 || k.id > kMaxId) return std::nullopt;
   if (k.kind == Kind::series_episode) {
     uint64_t se, ep;
     if (!get_varint(s, se) || !get_varint(s, ep)) return std::nullopt;
+    if (se > kMaxNumber || ep > kMaxNumber) return std::nullopt;
     k.season = static_cast<int>(se);
     k.episode = static_cast<int>(ep);
   }
@@ -228,9 +235,11 @@ ItemKeys keys_for(const jf::Item& item, const ProviderIds* series_ids) {
       int last = *item.episode_number;
       if (item.episode_end && *item.episode_end > last && *item.episode_end - last <= 50)
         last = *item.episode_end;
-      for (int e = *item.episode_number; e <= last; ++e)
+      // int64: an episode range may end at INT32_MAX, where ++e would overflow an int.
+      for (int64_t e = *item.episode_number; e <= last; ++e)
         for (const Key& sk : series_keys(*series_ids))
-          r.keys.push_back(Key{Kind::series_episode, sk.provider, sk.id, *item.season_number, e});
+          r.keys.push_back(Key{Kind::series_episode, sk.provider, sk.id, *item.season_number,
+                               static_cast<int>(e)});
     }
     add_all(r.keys, Kind::episode, own);  // the episode's own ids
     if (r.keys.empty()) {

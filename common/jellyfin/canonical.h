@@ -12,6 +12,9 @@
 //   series:tvdb:81189      series:tmdb:1396      series:imdb:tt0903747
 //   series:tvdb:81189/s1e2          an episode, via its series' ids
 //   episode:tvdb:349232             an episode's own id (when the series has none)
+// Ids have 1 to 19 digits; seasons and episodes are 0 to 2^31 - 1 (Jellyfin's
+// int32 numbers), in both forms: every key keys_for() makes has a text form
+// from_text() reads, and unpack() accepts only such keys.
 // Tmdb numbers are separate namespaces for films and series, hence the kind
 // prefix. A multi-episode file (IndexNumberEnd) gets a key for every episode
 // it spans. Several keys per item are normal; two items match when any key is

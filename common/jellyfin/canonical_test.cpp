@@ -131,3 +131,52 @@ TEST(Canonical, TextAndPackedFormsRoundTrip) {
   EXPECT_FALSE(unpack(std::string("\x7f", 1)));
   EXPECT_FALSE(unpack(std::string("\x04\x80", 2)));  // truncated varint
 }
+
+// Found by fuzz/canonical_ids_fuzz.cpp: keys_for() numbered episodes up to 2^31 - 1, but
+// from_text() refused seasons and episodes above 100000, so sync-worker's lookups (by
+// text) of such episodes (date-numbered daily shows) never matched the index.
+TEST(Canonical, EveryKeyOfAnEpisodeHasATextForm) {
+  ProviderIds series = normalize({{"Tvdb", "73141"}});
+  jf::Item e = item("Episode", {});
+  e.season_number = 2024;
+  e.episode_number = 20240115;
+  auto keys = keys_for(e, &series);
+  ASSERT_EQ(texts(keys), (std::vector<std::string>{"series:tvdb:73141/s2024e20240115"}));
+  auto back = from_text("series:tvdb:73141/s2024e20240115");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, keys.keys[0]);
+  EXPECT_TRUE(from_text("series:tvdb:1/s2147483647e2147483647"));
+  EXPECT_FALSE(from_text("series:tvdb:1/s2147483648e1"));
+  EXPECT_FALSE(from_text("series:tvdb:1/s1e2147483648"));
+}
+
+// Found by fuzz/canonical_ids_fuzz.cpp: a multi-episode range ending at INT32_MAX
+// overflowed the loop counter (undefined behaviour).
+TEST(Canonical, EpisodeRangeEndingAtInt32Max) {
+  ProviderIds series = normalize({{"Tvdb", "5"}});
+  jf::Item e = item("Episode", {});
+  e.season_number = 1;
+  e.episode_number = INT32_MAX - 2;
+  e.episode_end = INT32_MAX;
+  auto keys = keys_for(e, &series);
+  ASSERT_EQ(keys.keys.size(), 3u);
+  EXPECT_EQ(keys.keys.back().episode, INT32_MAX);
+  for (const auto& k : keys.keys) EXPECT_EQ(from_text(to_text(k)), k);
+}
+
+// Found by fuzz/canonical_ids_fuzz.cpp: unpack() accepted keys no text form can carry
+// (id 0, 20-digit ids, seasons beyond int32 that became negative), so a damaged index
+// entry turned into a key that could never be asked for.
+TEST(Canonical, UnpackAcceptsOnlyValidKeys) {
+  std::string id0 = std::string(1, '\x04') + std::string(1, '\0');  // movie:imdb, id 0
+  EXPECT_FALSE(unpack(id0));
+  std::string max64("\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11);  // id 2^64 - 1
+  EXPECT_FALSE(unpack(max64));
+  std::string big_season("\x12\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x01", 13);
+  EXPECT_FALSE(unpack(big_season));
+  Key top{Kind::movie, 'm', 9999999999999999999ull};
+  EXPECT_EQ(unpack(pack(top)), top);
+  EXPECT_EQ(from_text(to_text(top)), top);
+  Key ep{Kind::series_episode, 'v', 1, INT32_MAX, INT32_MAX};
+  EXPECT_EQ(unpack(pack(ep)), ep);
+}

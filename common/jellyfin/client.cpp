@@ -8,6 +8,7 @@
 
 #include "common/core/text.h"
 #include "common/core/time.h"
+#include "common/net/http_client.h"
 
 namespace jb::jf {
 
@@ -16,7 +17,7 @@ namespace {
 Result<json::Document> body_json(const HttpResponse& r, const std::string& base, const char* what) {
   auto d = json::parse(r.body);
   if (!d.ok())
-    return Error("not_jellyfin",
+    return Error(errc::not_jellyfin,
                  "The server at " + base + " answered " + what +
                      " with something that is not JSON; it does not look like Jellyfin.",
                  502);
@@ -27,7 +28,7 @@ Result<PublicInfo> parse_public_info(const HttpResponse& r, const std::string& b
   auto d = json::parse(r.body);
   if (!d.ok() || !d->IsObject() || json::get_string(*d, "Id").empty() ||
       json::get_string(*d, "Version").empty())
-    return Error("not_jellyfin",
+    return Error(errc::not_jellyfin,
                  "The server at " + base +
                      " answered, but it is not a Jellyfin server (no server id and version in "
                      "/System/Info/Public).",
@@ -49,7 +50,7 @@ Result<AuthResult> parse_auth(const HttpResponse& r, const std::string& base) {
   a.server_id = json::get_string(*d, "ServerId");
   if (const auto* u = json::member(*d, "User"); u && u->IsObject()) a.user = parse_user(*u);
   if (a.access_token.empty() || a.user.id.empty())
-    return Error("not_jellyfin",
+    return Error(errc::not_jellyfin,
                  "The sign-in answer from " + base + " has no access token or user.", 502);
   return a;
 }
@@ -62,7 +63,8 @@ Result<QuickConnectState> parse_qc(const HttpResponse& r, const std::string& bas
   q.code = json::get_string(*d, "Code");
   q.authenticated = json::get_bool(*d, "Authenticated");
   if (q.secret.empty())
-    return Error("not_jellyfin", "The Quick Connect answer from " + base + " has no secret.", 502);
+    return Error(errc::not_jellyfin, "The Quick Connect answer from " + base + " has no secret.",
+                 502);
   return q;
 }
 
@@ -81,12 +83,6 @@ std::vector<Library> parse_libraries(const json::Value& items) {
 }
 
 }  // namespace
-
-bool is_transient(const Error& e) {
-  return e.code == "jellyfin_timeout" || e.code == "jellyfin_server_error" ||
-         e.code == "jellyfin_starting" || e.code == "jellyfin_rate_limited" ||
-         e.code == "jellyfin_connection_refused";
-}
 
 User parse_user(const json::Value& v) {
   User u;
@@ -111,31 +107,30 @@ int parse_retry_after(const std::string& value, int64_t now_unix_s) {
 }
 
 Error classify_transport(const Error& e, const std::string& base) {
-  if (e.code == "connection_refused")
-    return Error("jellyfin_connection_refused",
+  if (e.code == jb::errc::connection_refused)
+    return Error(errc::connection_refused,
                  "Nothing accepted the connection at " + base +
                      ". Is Jellyfin running, and are the host and port right?",
                  502);
-  if (e.code == "dns_failure")
-    return Error("jellyfin_dns",
+  if (e.code == jb::errc::dns_failure)
+    return Error(errc::dns,
                  "The host name of " + base +
                      " could not be resolved. Check the spelling of the server address.",
                  502);
-  if (e.code == "tls_failure")
-    return Error("jellyfin_tls",
+  if (e.code == jb::errc::tls_failure)
+    return Error(errc::tls,
                  "The secure (TLS) connection to " + base +
                      " failed; the certificate may be self-signed, expired or for another name. " +
                      e.message,
                  502);
-  if (e.code == "timeout")
-    return Error("jellyfin_timeout", "The Jellyfin server at " + base + " did not answer in time.",
-                 504);
-  if (e.code == "invalid_url")
-    return Error("invalid_server_url", "The server address " + base + " is not a valid URL.", 400);
-  if (e.code == "response_too_large")
-    return Error("jellyfin_server_error", "The answer from " + base + " was larger than allowed.",
-                 502);
-  return Error("jellyfin_unreachable",
+  if (e.code == jb::errc::timeout)
+    return Error(errc::timeout, "The Jellyfin server at " + base + " did not answer in time.", 504);
+  if (e.code == jb::errc::invalid_url)
+    return Error(errc::invalid_server_url, "The server address " + base + " is not a valid URL.",
+                 400);
+  if (e.code == jb::errc::response_too_large)
+    return Error(errc::server_error, "The answer from " + base + " was larger than allowed.", 502);
+  return Error(errc::unreachable,
                "The Jellyfin server at " + base + " could not be reached: " + e.message, 502);
 }
 
@@ -144,45 +139,45 @@ Error classify_status(const HttpResponse& r, const std::string& base, const std:
   Error e;
   switch (r.status) {
     case 400:
-      e = Error("jellyfin_bad_request",
+      e = Error(errc::bad_request,
                 "The Jellyfin server at " + base + " rejected the request as invalid.", 400);
       break;
     case 401:
-      e = context == "signin" ? Error("jellyfin_bad_credentials",
+      e = context == "signin" ? Error(errc::bad_credentials,
                                       "Jellyfin did not accept that user name and password.", 401)
           : context == "quickconnect"
-              ? Error("quickconnect_disabled",
+              ? Error(errc::quickconnect_disabled,
                       "Quick Connect is disabled on the Jellyfin server at " + base +
                           ". An administrator can enable it in the Jellyfin dashboard (General → "
                           "Quick Connect).",
                       409)
               : Error(
-                    "jellyfin_token_rejected",
+                    errc::token_rejected,
                     "The Jellyfin server at " + base +
                         " no longer accepts the stored credentials; sign in to this server again.",
                     401);
       break;
     case 403:
       e = context == "signin"
-              ? Error("jellyfin_user_disabled",
+              ? Error(errc::user_disabled,
                       "Jellyfin refused the sign-in: the account is disabled, has too many active "
                       "sessions, or may not sign in from here.",
                       403)
-              : Error("jellyfin_forbidden",
+              : Error(errc::forbidden,
                       "The Jellyfin account is not allowed to do this on " + base + ".", 403);
       break;
     case 404:
-      e = Error("jellyfin_not_found",
+      e = Error(errc::not_found,
                 "The Jellyfin server at " + base + " does not know that item or user.", 404);
       break;
     case 429:
       e = Error(
-          "jellyfin_rate_limited",
+          errc::rate_limited,
           "The Jellyfin server at " + base + " (or a proxy in front of it) asks us to slow down.",
           503);
       break;
     case 503:
-      e = Error("jellyfin_starting",
+      e = Error(errc::starting,
                 "The Jellyfin server at " + base + " is starting or temporarily unavailable" +
                     (ra >= 0 ? "; try again in " + std::to_string(ra) + " seconds."
                              : "; try again shortly."),
@@ -190,12 +185,12 @@ Error classify_status(const HttpResponse& r, const std::string& base, const std:
       break;
     default:
       if (r.status >= 500)
-        e = Error("jellyfin_server_error",
+        e = Error(errc::server_error,
                   "The Jellyfin server at " + base + " failed with HTTP " +
                       std::to_string(r.status) + ".",
                   502);
       else
-        e = Error("not_jellyfin",
+        e = Error(errc::not_jellyfin,
                   "The server at " + base + " answered HTTP " + std::to_string(r.status) +
                       ", which Jellyfin does not.",
                   502);
@@ -260,9 +255,9 @@ Result<PublicInfo> Client::public_info() {
   auto r = request("GET", "/System/Info/Public");
   if (!r.ok()) {
     // A non-Jellyfin web server answers 404 (or 200 HTML) here.
-    if (r.error().code == "jellyfin_not_found" || r.error().code == "jellyfin_token_rejected" ||
-        r.error().code == "jellyfin_bad_request" || r.error().code == "jellyfin_forbidden")
-      return Error("not_jellyfin",
+    if (r.error().code == errc::not_found || r.error().code == errc::token_rejected ||
+        r.error().code == errc::bad_request || r.error().code == errc::forbidden)
+      return Error(errc::not_jellyfin,
                    "The server at " + base_ +
                        " answered, but it is not a Jellyfin server (no /System/Info/Public).",
                    502);
@@ -293,7 +288,8 @@ Result<User> Client::me() {
   if (!d.ok()) return d.error();
   User u = parse_user(*d);
   if (u.id.empty())
-    return Error("not_jellyfin", "The /Users/Me answer from " + base_ + " has no user id.", 502);
+    return Error(errc::not_jellyfin, "The /Users/Me answer from " + base_ + " has no user id.",
+                 502);
   return u;
 }
 
@@ -309,7 +305,7 @@ Result<bool> Client::quick_connect_enabled() {
   std::string b(text::trim(r->body));
   if (b == "true") return true;
   if (b == "false") return false;
-  return Error("not_jellyfin", "The Quick Connect status from " + base_ + " is not a boolean.",
+  return Error(errc::not_jellyfin, "The Quick Connect status from " + base_ + " is not a boolean.",
                502);
 }
 
@@ -340,7 +336,7 @@ Result<std::vector<User>> Client::users() {
   auto d = body_json(*r, base_, "/Users");
   if (!d.ok()) return d.error();
   if (!d->IsArray())
-    return Error("not_jellyfin", "The user list from " + base_ + " is not a list.", 502);
+    return Error(errc::not_jellyfin, "The user list from " + base_ + " is not a list.", 502);
   std::vector<User> out;
   for (const auto& v : d->GetArray())
     if (v.IsObject()) out.push_back(parse_user(v));
@@ -360,7 +356,7 @@ Result<std::vector<Library>> Client::user_views(const std::string& user_id) {
   if (!d.ok()) return d.error();
   const auto* items = json::member(*d, "Items");
   if (!items)
-    return Error("not_jellyfin", "The library list from " + base_ + " has no Items.", 502);
+    return Error(errc::not_jellyfin, "The library list from " + base_ + " has no Items.", 502);
   return parse_libraries(*items);
 }
 
@@ -369,7 +365,7 @@ Result<std::vector<Library>> Client::media_folders() {
   if (!d.ok()) return d.error();
   const auto* items = json::member(*d, "Items");
   if (!items)
-    return Error("not_jellyfin", "The library list from " + base_ + " has no Items.", 502);
+    return Error(errc::not_jellyfin, "The library list from " + base_ + " has no Items.", 502);
   return parse_libraries(*items);
 }
 
@@ -396,7 +392,7 @@ Result<UserData> user_data_reply(const Result<HttpResponse>& r, const std::strin
   if (!r.ok()) return r.error();
   auto d = json::parse(r->body);
   if (!d.ok() || !d->IsObject())
-    return Error("not_jellyfin", "The user-data answer from " + base + " is not JSON.", 502);
+    return Error(errc::not_jellyfin, "The user-data answer from " + base + " is not JSON.", 502);
   return parse_user_data(*d);
 }
 }  // namespace

@@ -3,7 +3,8 @@
 // Sends only `Authorization: MediaBrowser …` (jf_auth.h) and uses the current
 // routes (/UserViews, /UserPlayedItems, /UserFavoriteItems, /UserItems/…,
 // /Items?userId=). Every failure comes back as an Error whose code says what
-// happened in terms a caller can act on and a person can read:
+// happened in terms a caller can act on and a person can read (the codes are
+// constants in errors.h, with the one transient/unreachable classification):
 //
 //   jellyfin_connection_refused  nothing listens at that address (502)
 //   jellyfin_dns                 the host name does not resolve (502)
@@ -38,6 +39,7 @@
 #include "common/core/json.h"
 #include "common/core/result.h"
 #include "common/jellyfin/auth.h"
+#include "common/jellyfin/errors.h"
 #include "common/jellyfin/items.h"
 #include "common/net/http_client.h"
 
@@ -82,9 +84,6 @@ class RequestGate {
   virtual void enter() = 0;
   virtual void leave() = 0;
 };
-
-// Timeouts, 5xx, 503 while starting, 429 and refused connections: worth a retry later.
-bool is_transient(const Error& e);
 
 struct Library {
   std::string id, name, collection_type;

@@ -2,6 +2,7 @@
 #include "common/jellyfin/items.h"
 
 #include "common/core/time.h"
+#include "common/jellyfin/errors.h"
 
 namespace jb::jf {
 
@@ -59,10 +60,10 @@ Item parse_item(const json::Value& v) {
 Result<ItemsPage> parse_items_page(std::string_view body) {
   auto d = json::parse(body);
   if (!d.ok() || !d->IsObject())
-    return Error("not_jellyfin", "The server's item list is not JSON.", 502);
+    return Error(errc::not_jellyfin, "The server's item list is not JSON.", 502);
   const auto* items = json::member(*d, "Items");
   if (items == nullptr || !items->IsArray())
-    return Error("not_jellyfin", "The server's item list has no Items array.", 502);
+    return Error(errc::not_jellyfin, "The server's item list has no Items array.", 502);
   ItemsPage page;
   page.items.reserve(items->Size());
   for (const auto& v : items->GetArray())

@@ -43,6 +43,24 @@ TEST(JfItems, ToleratesMissingAndOddFields) {
   EXPECT_EQ(p->total, 1);                               // no TotalRecordCount: the count returned
 }
 
+// Found by fuzz/jellyfin_items_fuzz.cpp: huge numbers (1e300 ticks) were undefined
+// behaviour; they are now ignored like any other unusable value.
+TEST(JfItems, HugeNumbersAreIgnored) {
+  auto p = jf::parse_items_page(R"({"Items":[{"Id":"x","Type":"Episode","RunTimeTicks":1e300,
+    "IndexNumber":-1e300,"ParentIndexNumber":1.8446744073709552e19,
+    "UserData":{"PlaybackPositionTicks":1e19,"PlayCount":-1e30}}],"TotalRecordCount":1e40})");
+  ASSERT_TRUE(p.ok());
+  ASSERT_EQ(p->items.size(), 1u);
+  const auto& it = p->items[0];
+  EXPECT_EQ(it.run_time_ticks, 0);
+  EXPECT_FALSE(it.episode_number);
+  EXPECT_FALSE(it.season_number);
+  ASSERT_TRUE(it.user_data);
+  EXPECT_EQ(it.user_data->position_ticks, 0);
+  EXPECT_EQ(it.user_data->play_count, 0);
+  EXPECT_EQ(p->total, 1);  // the count returned
+}
+
 TEST(JfItems, NotAnItemListIsNotJellyfin) {
   for (const char* bad : {"", "<html>", "[]", "{\"Items\":5}", "{}"}) {
     auto p = jf::parse_items_page(bad);

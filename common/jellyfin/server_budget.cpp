@@ -96,7 +96,7 @@ bool ServerBudget::try_enter(const std::string& key, const std::string& token) {
 }
 
 void ServerBudget::leave(const std::string& key, const std::string& token) {
-  (void)redis_.command({"ZREM", key, token});
+  log::best_effort(redis_.command({"ZREM", key, token}), "returning a server budget slot");
 }
 
 Result<int64_t> ServerBudget::in_flight(const std::string& server_id) {

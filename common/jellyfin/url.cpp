@@ -4,12 +4,13 @@
 #include <curl/curl.h>
 
 #include "common/core/text.h"
+#include "common/jellyfin/errors.h"
 
 namespace jb::jf {
 
 namespace {
 Error bad(const std::string& why) {
-  return Error("invalid_server_url", why, 400);
+  return Error(errc::invalid_server_url, why, 400);
 }
 }  // namespace
 

@@ -2,6 +2,7 @@
 #include "common/jellyfin/vault_client.h"
 
 #include "common/core/json.h"
+#include "common/net/rpc.h"
 
 namespace jb {
 
@@ -50,7 +51,7 @@ Result<VaultCredentials> VaultClient::credentials(const std::string& connection_
   auto r = pool_.call("credentials", w.str());
   if (!r.ok()) return r.error();
   auto d = json::parse(*r);
-  if (!d.ok()) return Error("rpc_protocol", "The vault sent an unreadable answer.", 502);
+  if (!d.ok()) return Error(jb::errc::rpc_protocol, "The vault sent an unreadable answer.", 502);
   VaultCredentials c;
   c.connection_id = json::get_string(*d, "connection_id");
   c.owner = json::get_string(*d, "owner");

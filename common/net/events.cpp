@@ -6,6 +6,7 @@
 #include "common/core/log.h"
 #include "common/core/metrics.h"
 #include "common/core/text.h"
+#include "common/net/receive_loop.h"
 
 namespace jb {
 
@@ -92,7 +93,7 @@ Status EventSubscriber::start() {
     sock_->bind(bind_);
     endpoint_ = sock_->get(zmq::sockopt::last_endpoint);
   } catch (const zmq::error_t& e) {
-    return Error("events_bind",
+    return Error(errc::events_bind,
                  "Cannot bind the event subscriber on " + bind_ + ": " + e.what() + ".");
   }
   thread_ = std::thread([this] { loop(); });
@@ -106,35 +107,24 @@ void EventSubscriber::stop() {
 }
 
 void EventSubscriber::loop() {
-  while (!stop_.load()) {
-    zmq::pollitem_t it[] = {{sock_->handle(), 0, ZMQ_POLLIN, 0}};
+  receive_loop(*sock_, stop_, [this](std::vector<zmq::message_t>& parts) {
+    if (parts.size() != 4) return;  // not ours
+    Event e;
+    e.topic = parts[0].to_string();
+    e.publisher = parts[1].to_string();
+    if (!text::parse_uint64(parts[2].to_string(), e.seq)) return;
+    e.payload = parts[3].to_string();
+    auto& last = last_seq_[e.publisher];
+    e.gap = last != 0 ? e.seq != last + 1 : e.seq != 1;
+    if (e.gap) gaps_++;
+    last = e.seq;
+    received_++;
     try {
-      zmq::poll(it, 1, std::chrono::milliseconds(100));
-    } catch (const zmq::error_t&) {
-      break;
+      handler_(e);
+    } catch (const std::exception& ex) {
+      log::error("event handler threw", {{"topic", e.topic}, {"error", ex.what()}});
     }
-    if (!(it[0].revents & ZMQ_POLLIN)) continue;
-    for (int n = 0; n < 1000; ++n) {
-      std::vector<zmq::message_t> parts;
-      if (!zmq::recv_multipart(*sock_, std::back_inserter(parts), zmq::recv_flags::dontwait)) break;
-      if (parts.size() != 4) continue;  // not ours
-      Event e;
-      e.topic = parts[0].to_string();
-      e.publisher = parts[1].to_string();
-      if (!text::parse_uint64(parts[2].to_string(), e.seq)) continue;
-      e.payload = parts[3].to_string();
-      auto& last = last_seq_[e.publisher];
-      e.gap = last != 0 ? e.seq != last + 1 : e.seq != 1;
-      if (e.gap) gaps_++;
-      last = e.seq;
-      received_++;
-      try {
-        handler_(e);
-      } catch (const std::exception& ex) {
-        log::error("event handler threw", {{"topic", e.topic}, {"error", ex.what()}});
-      }
-    }
-  }
+  });
   sock_->close();
 }
 

@@ -30,6 +30,11 @@
 
 #include "common/core/result.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* events_bind = "events_bind";  // bind failed
+}  // namespace jb::errc
+
 namespace jb {
 
 struct Event {

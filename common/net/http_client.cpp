@@ -53,13 +53,14 @@ Error classify(CURLcode rc, const char* errbuf, const std::string& url, long os_
   switch (rc) {
     case CURLE_COULDNT_CONNECT:
       if (os_errno == ECONNREFUSED)
-        return Error("connection_refused", "The connection to " + url + " was refused.", 502);
-      return Error("connection_failed", "Could not connect to " + url + ": " + detail + ".", 502);
+        return Error(errc::connection_refused, "The connection to " + url + " was refused.", 502);
+      return Error(errc::connection_failed, "Could not connect to " + url + ": " + detail + ".",
+                   502);
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-      return Error("dns_failure", "The host name in " + url + " could not be resolved.", 502);
+      return Error(errc::dns_failure, "The host name in " + url + " could not be resolved.", 502);
     case CURLE_OPERATION_TIMEDOUT:
-      return Error("timeout", "The request to " + url + " timed out: " + detail + ".", 504);
+      return Error(errc::timeout, "The request to " + url + " timed out: " + detail + ".", 504);
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
@@ -70,12 +71,13 @@ Error classify(CURLcode rc, const char* errbuf, const std::string& url, long os_
     case CURLE_SSL_INVALIDCERTSTATUS:
     case CURLE_SSL_CRL_BADFILE:
     case CURLE_USE_SSL_FAILED:
-      return Error("tls_failure", "The TLS connection to " + url + " failed: " + detail + ".", 502);
+      return Error(errc::tls_failure, "The TLS connection to " + url + " failed: " + detail + ".",
+                   502);
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
-      return Error("invalid_url", "The URL " + url + " is not valid.", 400);
+      return Error(errc::invalid_url, "The URL " + url + " is not valid.", 400);
     default:
-      return Error("http_transport", "The request to " + url + " failed: " + detail + ".", 502);
+      return Error(errc::http_transport, "The request to " + url + " failed: " + detail + ".", 502);
   }
 }
 
@@ -102,7 +104,7 @@ HttpClient::~HttpClient() {
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
   CURL* c = impl_->curl;
-  if (c == nullptr) return Error("http_transport", "libcurl could not be initialised.", 500);
+  if (c == nullptr) return Error(errc::http_transport, "libcurl could not be initialised.", 500);
   curl_easy_reset(c);  // keeps the connection cache, clears per-request options
 
   HttpResponse resp;
@@ -154,7 +156,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
   curl_slist_free_all(hdrs);
 
   if (sink.overflow) {
-    return Error("response_too_large",
+    return Error(errc::response_too_large,
                  "The response from " + req.url + " exceeded " +
                      std::to_string(opts_.max_response_bytes) + " bytes.",
                  502);

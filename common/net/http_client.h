@@ -19,6 +19,18 @@
 
 #include "common/core/result.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* connection_failed = "connection_failed";    // transport failure
+constexpr const char* connection_refused = "connection_refused";  // refused
+constexpr const char* dns_failure = "dns_failure";                // name not resolved
+constexpr const char* tls_failure = "tls_failure";                // TLS failed
+constexpr const char* timeout = "timeout";                        // timed out
+constexpr const char* http_transport = "http_transport";          // other transport failure
+constexpr const char* invalid_url = "invalid_url";                // URL not usable
+constexpr const char* response_too_large = "response_too_large";  // answer over the size limit
+}  // namespace jb::errc
+
 namespace jb {
 
 struct HttpRequest {

@@ -10,6 +10,8 @@
 #include <atomic>
 #include <thread>
 
+#include "tests/support/refusing_port.h"
+
 using namespace jb;
 
 namespace {
@@ -68,18 +70,6 @@ void write_all(int fd, const std::string& s) {
   (void)!write(fd, s.data(), s.size());
 }
 
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 }  // namespace
 
 TEST(HttpClient, ReadsStatusHeadersAndBody) {
@@ -98,7 +88,8 @@ TEST(HttpClient, ReadsStatusHeadersAndBody) {
 
 TEST(HttpClient, ConnectionRefused) {
   HttpClient c;
-  auto r = c.get("http://127.0.0.1:" + std::to_string(free_port()) + "/");
+  jb::testing::RefusingPort refusing;
+  auto r = c.get("http://127.0.0.1:" + std::to_string(refusing.port()) + "/");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "connection_refused");
 }

@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "common/core/log.h"
+#include "common/core/result.h"
 #include "common/core/text.h"
 #include "common/core/thread_pool.h"
 #include "common/core/time.h"
@@ -424,7 +425,7 @@ std::string stream_head(const Responder::State& st, const Response& r, bool chun
 Responder::~Responder() {
   if (s_ && !s_->done.load())
     write_response(
-        *s_, Response::problem(make_problem(500, "internal", "The request was not answered.")));
+        *s_, Response::problem(make_problem(500, errc::internal, "The request was not answered.")));
 }
 
 void Responder::send(Response r) {
@@ -433,12 +434,12 @@ void Responder::send(Response r) {
 
 Result<std::shared_ptr<EventStream>> Responder::stream(Response head) {
   if (!s_ || s_->done.load())
-    return Error("already_answered", "This request was answered already.", 500);
+    return Error(errc::already_answered, "This request was answered already.", 500);
   State& st = *s_;
   if (!st.stream_core)
-    return Error("stream_unavailable", "This response cannot be streamed; retry shortly.", 503);
+    return Error(errc::stream_unavailable, "This response cannot be streamed; retry shortly.", 503);
   if (st.done.exchange(true))
-    return Error("already_answered", "This request was answered already.", 500);
+    return Error(errc::already_answered, "This request was answered already.", 500);
   std::shared_ptr<Core> core = std::move(st.stream_core);
   double secs = count_request(st, head.status);
   std::string first = stream_head(st, head, core->chunked);
@@ -465,7 +466,7 @@ Result<std::shared_ptr<EventStream>> Responder::stream(Response head) {
   }
   access_log(st, head.status, secs, true);
   if (cb) cb();
-  if (!ok) return Error("peer_gone", "The client left before the stream started.");
+  if (!ok) return Error(errc::peer_gone, "The client left before the stream started.");
   return std::make_shared<EventStream>(std::move(core));
 }
 
@@ -630,12 +631,12 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
   if (found == nullptr) {
     if (allowed.empty()) {
       responder.send(Response::problem(
-          make_problem(404, "not_found", "There is no resource at " + req->path + ".")));
+          make_problem(404, errc::not_found, "There is no resource at " + req->path + ".")));
     } else {
       std::string allow;
       for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
       Response r = Response::problem(
-          make_problem(405, "method_not_allowed",
+          make_problem(405, errc::method_not_allowed,
                        req->method + " is not allowed on " + req->path + "; use " + allow + "."));
       r.headers.emplace_back("Allow", allow);
       responder.send(std::move(r));
@@ -645,7 +646,7 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
   st->route = found->pattern;
   if (req->body.size() > opts.max_body_bytes) {
     responder.send(Response::problem(make_problem(
-        413, "body_too_large",
+        413, errc::body_too_large,
         "The request body is " + std::to_string(req->body.size()) + " bytes; the limit is " +
             std::to_string(opts.max_body_bytes) + " bytes.")));
     return;
@@ -658,8 +659,8 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
           log::RequestScope scope(req->request_id);
           ah(*req, std::move(*moved));
         })) {
-      moved->send(
-          Response::problem(make_problem(503, "overloaded", "The server is busy; retry shortly.")));
+      moved->send(Response::problem(
+          make_problem(503, errc::overloaded, "The server is busy; retry shortly.")));
     }
     return;
   }
@@ -689,7 +690,8 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
       resp.send(h(*req));
     } catch (const std::exception& e) {
       log::error("handler threw", {{"route", req->route}, {"error", e.what()}});
-      resp.send(Response::problem(make_problem(500, "internal", "An internal error occurred.")));
+      resp.send(
+          Response::problem(make_problem(500, errc::internal, "An internal error occurred.")));
     }
   };
   if (found->exec == Exec::inline_) {
@@ -702,8 +704,8 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
         Responder hold = std::move(*moved);  // released after run() answered
         run();
       })) {
-    moved->send(
-        Response::problem(make_problem(503, "overloaded", "The server is busy; retry shortly.")));
+    moved->send(Response::problem(
+        make_problem(503, errc::overloaded, "The server is busy; retry shortly.")));
   }
 }
 
@@ -761,8 +763,8 @@ Status Server::start() {
     m.endpoint->serveThreaded();
   } catch (const std::exception& e) {
     m.endpoint.reset();
-    return Error("http_bind", "Cannot listen on " + m.opts.host + ":" +
-                                  std::to_string(m.opts.port) + ": " + e.what() + ".");
+    return Error(errc::http_bind, "Cannot listen on " + m.opts.host + ":" +
+                                      std::to_string(m.opts.port) + ": " + e.what() + ".");
   }
   m.running = true;
   return Status::Ok();

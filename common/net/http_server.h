@@ -40,6 +40,18 @@
 #include "common/core/result.h"
 #include "common/net/problem.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* body_too_large = "body_too_large";                  // 413
+constexpr const char* method_not_allowed = "method_not_allowed";          // 405
+constexpr const char* unsupported_media_type = "unsupported_media_type";  // 415
+constexpr const char* peer_gone = "peer_gone";                            // the client went away
+constexpr const char* already_answered = "already_answered";  // a response was already sent
+constexpr const char* stream_unavailable =
+    "stream_unavailable";                       // 503: a streamed answer could not start
+constexpr const char* http_bind = "http_bind";  // the listening port could not be bound
+}  // namespace jb::errc
+
 namespace jb::http {
 
 struct Request {

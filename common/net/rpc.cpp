@@ -10,6 +10,7 @@
 #include "common/core/json.h"
 #include "common/core/log.h"
 #include "common/core/random.h"
+#include "common/core/result.h"
 #include "common/core/time.h"
 
 namespace jb {
@@ -28,7 +29,7 @@ std::string error_payload(const Error& e) {
 Error error_from_payload(const std::string& payload, const std::string& peer) {
   auto d = json::parse(payload);
   if (!d.ok() || !d->IsObject())
-    return Error("rpc_protocol", peer + " sent an unreadable error reply.", 502);
+    return Error(errc::rpc_protocol, peer + " sent an unreadable error reply.", 502);
   Error e(json::get_string(*d, "code", "rpc_remote"), json::get_string(*d, "message"),
           static_cast<int>(json::get_int(*d, "status", 0)));
   e.retry_after_s = static_cast<int>(json::get_int(*d, "retry_after", -1));
@@ -111,13 +112,14 @@ struct RpcServer::Impl {
         t = std::move(queue.front());
         queue.pop_front();
       }
-      Result<std::string> r = Error("internal", "handler threw", 500);
+      Result<std::string> r = Error(errc::internal, "handler threw", 500);
       try {
         r = handler(t.method, t.payload);
       } catch (const std::exception& e) {
         log::error("rpc handler threw",
                    {{"server", opts.name}, {"method", t.method}, {"error", e.what()}});
-        r = Error("internal", "The " + opts.name + " handler for '" + t.method + "' failed.", 500);
+        r = Error(errc::internal, "The " + opts.name + " handler for '" + t.method + "' failed.",
+                  500);
       }
       if (r.ok())
         send_reply(push, t.envelope, t.id, "ok", r.value());
@@ -143,7 +145,7 @@ struct RpcServer::Impl {
       std::string id = parts.size() > body + 1 ? frame_str(parts[body + 1]) : "";
       send_reply(
           *router, env, id, "err",
-          error_payload(Error("rpc_protocol", "Malformed request to " + opts.name + ".", 400)));
+          error_payload(Error(errc::rpc_protocol, "Malformed request to " + opts.name + ".", 400)));
       return;
     }
     Task t{std::move(env), frame_str(parts[body + 1]), frame_str(parts[body + 2]),
@@ -151,9 +153,9 @@ struct RpcServer::Impl {
     {
       std::lock_guard<std::mutex> l(mu);
       if (queue.size() >= opts.max_queue) {
-        send_reply(
-            *router, t.envelope, t.id, "err",
-            error_payload(Error("overloaded", opts.name + " is overloaded; retry shortly.", 503)));
+        send_reply(*router, t.envelope, t.id, "err",
+                   error_payload(
+                       Error(errc::overloaded, opts.name + " is overloaded; retry shortly.", 503)));
         return;
       }
       queue.push_back(std::move(t));
@@ -247,7 +249,7 @@ Status RpcServer::start() {
     m.pull->set(zmq::sockopt::linger, 0);
     m.pull->bind(m.inproc);
   } catch (const zmq::error_t& e) {
-    return Error("rpc_bind",
+    return Error(errc::rpc_bind,
                  "Cannot bind " + m.opts.name + " on " + m.opts.bind + ": " + e.what() + ".");
   }
   for (int i = 0; i < std::max(1, m.opts.threads); ++i)
@@ -324,18 +326,18 @@ Result<std::string> RpcClient::call(const std::string& method, const std::string
         if (!zmq::recv_multipart(*sock_, std::back_inserter(parts), zmq::recv_flags::dontwait))
           continue;
         if (parts.size() != 5 || parts[0].size() != 0 || frame_str(parts[1]) != kProto)
-          return Error("rpc_protocol", opts_.peer_name + " sent a malformed reply.", 502);
+          return Error(errc::rpc_protocol, opts_.peer_name + " sent a malformed reply.", 502);
         if (frame_str(parts[2]) != id) continue;  // a late reply to an earlier attempt
         std::string status = frame_str(parts[3]);
         if (status == "ok") return frame_str(parts[4]);
         return error_from_payload(frame_str(parts[4]), opts_.peer_name);
       }
     } catch (const zmq::error_t& e) {
-      if (e.num() == ETERM) return Error("rpc_shutdown", "The process is shutting down.", 503);
+      if (e.num() == ETERM) return Error(errc::rpc_shutdown, "The process is shutting down.", 503);
     }
     reset_socket();  // drop anything queued for a peer that did not answer
   }
-  return Error("rpc_timeout",
+  return Error(errc::rpc_timeout,
                opts_.peer_name + " did not answer '" + method + "' within " +
                    std::to_string(timeout_ms) + " ms (" + std::to_string(attempts) + " attempts).",
                503);

@@ -40,6 +40,15 @@
 
 #include "common/core/result.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* rpc_bind = "rpc_bind";              // bind failed
+constexpr const char* rpc_protocol = "rpc_protocol";      // malformed message
+constexpr const char* rpc_shutdown = "rpc_shutdown";      // client shutting down
+constexpr const char* rpc_timeout = "rpc_timeout";        // no answer in time
+constexpr const char* unknown_method = "unknown_method";  // no such RPC method
+}  // namespace jb::errc
+
 namespace jb {
 
 struct CurveKeyPair {

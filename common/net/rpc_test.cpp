@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <thread>
 #include <zmq_addon.hpp>
 
 #include "common/core/json.h"
 #include "common/core/time.h"
 #include "common/net/zap.h"
+#include "tests/support/eventually.h"
 
 using namespace jb;
 
@@ -98,6 +100,9 @@ TEST(Rpc, ServerRestartIsRecoveredByRetries) {
   s->stop();
   s.reset();
   std::thread restarter([&] {
+    // Down for a while: the client's first attempts go unanswered. (A fault's
+    // duration, not synchronisation: the outcome is the same for any length
+    // within the client's 10 × 300 ms of retries.)
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
     RpcServerOptions o = server_opts();
     o.bind = ep;
@@ -114,15 +119,18 @@ TEST(Rpc, ServerRestartIsRecoveredByRetries) {
 TEST(Rpc, LateRepliesToEarlierAttemptsAreNotConfused) {
   zmq::context_t ctx;
   std::atomic<int> calls{0};
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
   RpcServer s(ctx, server_opts(4),
-              [&](const std::string&, const std::string& p) -> Result<std::string> {
+              [&calls, released](const std::string&, const std::string& p) -> Result<std::string> {
                 int n = ++calls;
-                if (n == 1) std::this_thread::sleep_for(std::chrono::milliseconds(400));
+                if (n == 1) released.wait();  // the first attempt answers only after the retry
                 return p + "#" + std::to_string(n);
               });
   ASSERT_TRUE(s.start().ok());
-  RpcClient c(ctx, client_opts(s.endpoint(), 150, 3));
+  RpcClient c(ctx, client_opts(s.endpoint(), 1000, 3));
   auto r = c.call("m", "a");
+  release.set_value();  // now the first attempt's late answer goes out
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(*r, "a#2");
   // The next call must get its own answer, never the late "a#1".
@@ -181,8 +189,12 @@ TEST(Rpc, FullQueueAnswersOverloaded) {
   zmq::context_t ctx;
   RpcServerOptions o = server_opts(1);
   o.max_queue = 1;
-  RpcServer s(ctx, o, [](const std::string&, const std::string&) -> Result<std::string> {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // The one worker blocks until the test has seen the refusals: one request is
+  // being handled, one waits in the queue, the other three are refused at once.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  RpcServer s(ctx, o, [released](const std::string&, const std::string&) -> Result<std::string> {
+    released.wait();
     return std::string("done");
   });
   ASSERT_TRUE(s.start().ok());
@@ -190,7 +202,7 @@ TEST(Rpc, FullQueueAnswersOverloaded) {
   std::vector<std::thread> ts;
   for (int t = 0; t < 5; ++t) {
     ts.emplace_back([&] {
-      RpcClient c(ctx, client_opts(s.endpoint(), 3000, 1));
+      RpcClient c(ctx, client_opts(s.endpoint(), 30000, 1));
       auto r = c.call("slow", "");
       if (r.ok())
         done++;
@@ -198,28 +210,31 @@ TEST(Rpc, FullQueueAnswersOverloaded) {
         overloaded++;
     });
   }
+  EXPECT_TRUE(jb::testing::eventually([&] { return overloaded.load() == 3; }));
+  release.set_value();
   for (auto& t : ts) t.join();
-  EXPECT_GE(overloaded.load(), 1);
-  EXPECT_GE(done.load(), 1);
-  EXPECT_EQ(overloaded.load() + done.load(), 5);
+  EXPECT_EQ(overloaded.load(), 3);
+  EXPECT_EQ(done.load(), 2);
   s.stop();
 }
 
 TEST(Rpc, StopFinishesInFlightRequests) {
   zmq::context_t ctx;
+  std::promise<void> started;
   RpcServer s(ctx, server_opts(1),
-              [](const std::string&, const std::string&) -> Result<std::string> {
-                std::this_thread::sleep_for(std::chrono::milliseconds(300));
+              [&started](const std::string&, const std::string&) -> Result<std::string> {
+                started.set_value();
+                std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the work itself
                 return std::string("finished");
               });
   ASSERT_TRUE(s.start().ok());
   Result<std::string> r = Error("x", "x");
   std::thread caller([&] {
-    RpcClient c(ctx, client_opts(s.endpoint(), 2000, 1));
+    RpcClient c(ctx, client_opts(s.endpoint(), 5000, 1));
     r = c.call("slow", "");
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  s.stop(2000);
+  started.get_future().wait();  // in flight when the server is told to stop
+  s.stop(5000);
   caller.join();
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(*r, "finished");

@@ -4,6 +4,7 @@
 #include <zmq_addon.hpp>
 
 #include "common/core/log.h"
+#include "common/net/receive_loop.h"
 
 namespace jb {
 
@@ -30,7 +31,7 @@ Status ZapAuthenticator::start() {
     sock_->set(zmq::sockopt::linger, 0);
     sock_->bind("inproc://zeromq.zap.01");
   } catch (const zmq::error_t& e) {
-    return Error("zap_bind", std::string("Cannot start the ZAP handler: ") + e.what() + ".");
+    return Error(errc::zap_bind, std::string("Cannot start the ZAP handler: ") + e.what() + ".");
   }
   thread_ = std::thread([this] { loop(); });
   return Status::Ok();
@@ -43,47 +44,42 @@ void ZapAuthenticator::stop() {
 }
 
 void ZapAuthenticator::loop() {
-  while (!stop_.load()) {
-    zmq::pollitem_t it[] = {{sock_->handle(), 0, ZMQ_POLLIN, 0}};
-    try {
-      zmq::poll(it, 1, std::chrono::milliseconds(100));
-    } catch (const zmq::error_t&) {
-      break;
-    }
-    if (!(it[0].revents & ZMQ_POLLIN)) continue;
-    std::vector<zmq::message_t> req;
-    if (!zmq::recv_multipart(*sock_, std::back_inserter(req), zmq::recv_flags::dontwait)) continue;
-    // version, request_id, domain, address, identity, mechanism, credentials...
-    if (req.size() < 6) continue;
-    std::string version = req[0].to_string();
-    std::string request_id = req[1].to_string();
-    std::string mechanism = req[5].to_string();
-    std::string status = "400", text = "Not allowed";
-    std::string key_z85;
-    if (version == "1.0" && mechanism == "CURVE" && req.size() >= 7 && req[6].size() == 32) {
-      char z85[41] = {0};
-      zmq_z85_encode(z85, req[6].data<uint8_t>(), 32);
-      key_z85 = z85;
-      if (is_allowed(key_z85)) {
-        status = "200";
-        text = "OK";
-      }
-    }
-    if (status == "200") {
-      allowed_count_++;
-      log::debug("zap: client admitted", {{"client_public_key", key_z85}});
-    } else {
-      denied_++;
-      log::warn("zap: client refused", {{"client_public_key", key_z85}, {"mechanism", mechanism}});
-    }
-    std::vector<zmq::const_buffer> rep = {zmq::buffer(version), zmq::buffer(request_id),
-                                          zmq::buffer(status),  zmq::buffer(text),
-                                          zmq::str_buffer(""),  zmq::str_buffer("")};
-    try {
-      zmq::send_multipart(*sock_, rep);
-    } catch (const zmq::error_t&) {
-    }
-  }
+  receive_loop(
+      *sock_, stop_,
+      [this](std::vector<zmq::message_t>& req) {
+        // version, request_id, domain, address, identity, mechanism, credentials...
+        if (req.size() < 6) return;
+        std::string version = req[0].to_string();
+        std::string request_id = req[1].to_string();
+        std::string mechanism = req[5].to_string();
+        std::string status = "400", text = "Not allowed";
+        std::string key_z85;
+        if (version == "1.0" && mechanism == "CURVE" && req.size() >= 7 && req[6].size() == 32) {
+          char z85[41] = {0};
+          zmq_z85_encode(z85, req[6].data<uint8_t>(), 32);
+          key_z85 = z85;
+          if (is_allowed(key_z85)) {
+            status = "200";
+            text = "OK";
+          }
+        }
+        if (status == "200") {
+          allowed_count_++;
+          log::debug("zap: client admitted", {{"client_public_key", key_z85}});
+        } else {
+          denied_++;
+          log::warn("zap: client refused",
+                    {{"client_public_key", key_z85}, {"mechanism", mechanism}});
+        }
+        std::vector<zmq::const_buffer> rep = {zmq::buffer(version), zmq::buffer(request_id),
+                                              zmq::buffer(status),  zmq::buffer(text),
+                                              zmq::str_buffer(""),  zmq::str_buffer("")};
+        try {
+          zmq::send_multipart(*sock_, rep);
+        } catch (const zmq::error_t&) {
+        }
+      },
+      1);
   sock_->close();
 }
 

@@ -20,6 +20,11 @@
 
 #include "common/core/result.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* zap_bind = "zap_bind";  // bind failed
+}  // namespace jb::errc
+
 namespace jb {
 
 class ZapAuthenticator {

@@ -92,7 +92,7 @@ RedisArgv hset_argv(const std::string& key, const std::map<std::string, std::str
 Result<RedisOptions> parse_redis_url(const std::string& url) {
   RedisOptions o;
   if (!text::istarts_with(url, "redis://"))
-    return Error("invalid_redis_url", "The Redis URL must start with redis://.");
+    return Error(errc::invalid_redis_url, "The Redis URL must start with redis://.");
   CURLU* u = curl_url();
   bool ok = curl_url_set(u, CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK;
   auto part = [&](CURLUPart p, unsigned flags = CURLU_URLDECODE) -> std::string {
@@ -106,7 +106,9 @@ Result<RedisOptions> parse_redis_url(const std::string& url) {
     o.host = part(CURLUPART_HOST, 0);
     if (o.host.size() > 2 && o.host.front() == '[') o.host = o.host.substr(1, o.host.size() - 2);
     std::string port = part(CURLUPART_PORT, 0);
-    o.password = part(CURLUPART_PASSWORD);
+    // Decoded here, not by libcurl, whose decoding refuses control characters (%0A, %00)
+    // and so dropped such a password silently. AUTH is binary-safe.
+    o.password = text::url_decode(part(CURLUPART_PASSWORD, 0));
     std::string path = part(CURLUPART_PATH, 0);
     if (!port.empty()) {
       uint64_t p;
@@ -122,11 +124,12 @@ Result<RedisOptions> parse_redis_url(const std::string& url) {
       else
         o.db = static_cast<int>(db);
     }
-    if (o.host.empty()) ok = false;
+    // libcurl decodes a host once: a '%' left ("h%25", "%1%31") names no host.
+    if (o.host.empty() || o.host.find('%') != std::string::npos) ok = false;
   }
   curl_url_cleanup(u);
   if (!ok)
-    return Error("invalid_redis_url",
+    return Error(errc::invalid_redis_url,
                  "The Redis URL is not of the form redis://[:password@]host[:port][/db].");
   return o;
 }
@@ -146,7 +149,7 @@ Status RedisConnection::ensure_connected() {
   if (ctx_) return Status::Ok();
   int64_t now = timeutil::monotonic_ms();
   if (now < next_attempt_ms_) {
-    return Error("redis_unavailable",
+    return Error(errc::redis_unavailable,
                  "Redis is unavailable (" + last_error_ + "); retrying in " +
                      std::to_string(next_attempt_ms_ - now) + " ms.",
                  503);
@@ -161,7 +164,7 @@ Status RedisConnection::ensure_connected() {
     backoff_ms_ =
         backoff_ms_ == 0 ? opts_.min_backoff_ms : std::min(backoff_ms_ * 2, opts_.max_backoff_ms);
     next_attempt_ms_ = timeutil::monotonic_ms() + backoff_ms_;
-    return Error("redis_unavailable", "Redis is unavailable: " + why + ".", 503);
+    return Error(errc::redis_unavailable, "Redis is unavailable: " + why + ".", 503);
   };
   if (c == nullptr) return fail("out of memory");
   if (c->err) return fail(std::string(c->errstr));
@@ -204,15 +207,15 @@ Result<RedisReply> RedisConnection::run(const RedisArgv& argv, int timeout_ms) {
                                       why.find("temporarily unavailable") != std::string::npos);
     drop();  // a hiredis context is unusable after an error
     if (timeout)
-      return Error("redis_timeout",
+      return Error(errc::redis_timeout,
                    "Redis did not answer within " + std::to_string(timeout_ms) + " ms.", 503);
-    return Error("redis_unavailable", "Redis connection lost: " + why + ".", 503);
+    return Error(errc::redis_unavailable, "Redis connection lost: " + why + ".", 503);
   }
   if (timeout_ms != opts_.command_timeout_ms)
     redisSetTimeout(ctx_, to_tv(opts_.command_timeout_ms));
   RedisReply r = convert(static_cast<redisReply*>(raw));
   freeReplyObject(raw);
-  if (r.is_error()) return Error("redis_error", "Redis error: " + r.str, 500);
+  if (r.is_error()) return Error(errc::redis_error, "Redis error: " + r.str, 500);
   return r;
 }
 
@@ -221,13 +224,13 @@ Result<RedisReply> RedisConnection::command(const RedisArgv& argv) {
 }
 
 Result<RedisReply> RedisConnection::command_with_timeout(const RedisArgv& argv, int timeout_ms) {
-  if (argv.empty()) return Error("redis_error", "empty command", 500);
+  if (argv.empty()) return Error(errc::redis_error, "empty command", 500);
   bool was_connected = ctx_ != nullptr;
   if (auto s = ensure_connected(); !s.ok()) return s.error();
   auto r = run(argv, timeout_ms);
   // A connection that worked before and failed now was most likely closed by a
   // Redis restart: retry once on a fresh one. Timeouts are not retried.
-  if (!r.ok() && r.error().code == "redis_unavailable" && was_connected) {
+  if (!r.ok() && r.error().code == errc::redis_unavailable && was_connected) {
     if (auto s = ensure_connected(); !s.ok()) return s.error();
     r = run(argv, timeout_ms);
   }
@@ -243,7 +246,7 @@ Result<std::vector<RedisReply>> RedisConnection::run_pipeline(const std::vector<
     if (redisGetReply(ctx_, &raw) != REDIS_OK) {
       std::string why = ctx_->errstr[0] ? ctx_->errstr : "I/O error";
       drop();
-      return Error("redis_unavailable", "Redis connection lost during a pipeline: " + why + ".",
+      return Error(errc::redis_unavailable, "Redis connection lost during a pipeline: " + why + ".",
                    503);
     }
     out.push_back(convert(static_cast<redisReply*>(raw)));

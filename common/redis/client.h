@@ -34,6 +34,16 @@
 
 #include "common/core/result.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* redis_error = "redis_error";              // Redis answered an error
+constexpr const char* redis_unavailable = "redis_unavailable";  // cannot connect
+constexpr const char* redis_timeout = "redis_timeout";          // no answer in time
+constexpr const char* redis_protocol = "redis_protocol";        // unexpected reply
+constexpr const char* redis_busy = "redis_busy";                // a script is running (BUSY)
+constexpr const char* invalid_redis_url = "invalid_redis_url";  // bad URL
+}  // namespace jb::errc
+
 struct redisContext;
 
 namespace jb {

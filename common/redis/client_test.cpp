@@ -32,6 +32,31 @@ TEST(RedisUrl, RejectsBadUrlsWithoutEchoingThePassword) {
   EXPECT_EQ(o.error().message.find("topsecret"), std::string::npos);
 }
 
+// Found by fuzz/redis_url_fuzz.cpp: libcurl refuses to decode a password with an encoded
+// control character, and the URL was accepted with no password at all.
+TEST(RedisUrl, EveryEncodedPasswordIsKept) {
+  auto o = parse_redis_url("redis://:pa%0Ass@host:6379/1");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->password, "pa\nss");
+  auto nul = parse_redis_url("redis://:a%00b@host");
+  ASSERT_TRUE(nul.ok());
+  EXPECT_EQ(nul->password, std::string("a\0b", 3));
+  auto plus = parse_redis_url("redis://:a+b%2Bc@host");
+  ASSERT_TRUE(plus.ok());
+  EXPECT_EQ(plus->password, "a+b+c");  // a URL's '+' is a plus, not a space
+}
+
+// Found by fuzz/redis_url_fuzz.cpp: libcurl decodes a percent-encoded host once, so
+// "redis://h%25" was accepted with host "h%", which no resolver knows: the service started
+// and failed later instead of naming JB_REDIS_URL at start.
+TEST(RedisUrl, RejectsHostsLeftPercentEncoded) {
+  for (const char* u : {"redis://h%25", "redis://%1%31", "redis://%25%32%35:6379"})
+    EXPECT_FALSE(parse_redis_url(u).ok()) << u;
+  auto decoded = parse_redis_url("redis://redis%2Elocal:6380");  // decoded once: a real name
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->host, "redis.local");
+}
+
 TEST(RedisReplyShapes, PairsBecomeAMapAndMapsBecomeHset) {
   RedisReply r;
   r.type = RedisReply::Type::array;

@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include "common/core/text.h"
+#include "common/redis/client.h"
 
 namespace jb {
 
@@ -19,7 +20,7 @@ Result<RedisReply> RedisScript::run(RedisConnection& c, const std::vector<std::s
   argv.insert(argv.end(), keys.begin(), keys.end());
   argv.insert(argv.end(), args.begin(), args.end());
   auto r = c.command(argv);
-  if (!r.ok() && r.error().code == "redis_error" &&
+  if (!r.ok() && r.error().code == errc::redis_error &&
       r.error().message.find("NOSCRIPT") != std::string::npos) {
     argv[0] = "EVAL";
     argv[1] = source_;

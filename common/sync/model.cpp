@@ -2,6 +2,7 @@
 #include "common/sync/model.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "common/core/text.h"
 #include "common/core/time.h"
@@ -153,7 +154,8 @@ Result<Pair> pair_from_json(const json::Value& body, const Pair* existing,
     }
   }
   if (const auto* sched = json::member(body, "schedule"); sched) {
-    if (sched->IsString() && std::string(sched->GetString()) == "manual") {
+    if (sched->IsString() &&
+        std::string_view(sched->GetString(), sched->GetStringLength()) == "manual") {
       p.every_minutes = 0;
     } else if (sched->IsObject()) {
       auto m = json::member(*sched, "every_minutes");
@@ -164,10 +166,10 @@ Result<Pair> pair_from_json(const json::Value& body, const Pair* existing,
       } else {
         p.every_minutes = m->GetInt64();
       }
-      for (auto it = sched->MemberBegin(); it != sched->MemberEnd(); ++it)
-        if (std::string(it->name.GetString()) != "every_minutes")
-          f.add_problem(std::string("schedule.") + it->name.GetString(),
-                        "is not known (every_minutes)");
+      for (auto it = sched->MemberBegin(); it != sched->MemberEnd(); ++it) {
+        std::string k(it->name.GetString(), it->name.GetStringLength());  // may hold a NUL
+        if (k != "every_minutes") f.add_problem("schedule." + k, "is not known (every_minutes)");
+      }
     } else {
       f.add_problem("schedule", "must be \"manual\" or {\"every_minutes\": 15 or more}");
     }
@@ -219,7 +221,7 @@ std::string pair_to_json(const Pair& p, const std::string& extra) {
 
 Result<Pair> pair_from_stored(const std::string& stored) {
   auto d = json::parse(stored);
-  if (!d.ok()) return Error("corrupt_pair", "A stored pair is not readable.", 500);
+  if (!d.ok()) return Error(errc::corrupt_pair, "A stored pair is not readable.", 500);
   json::Fields f(*d);
   Pair p;
   p.id = json::get_string(*d, "id");

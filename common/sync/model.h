@@ -20,6 +20,11 @@
 #include "common/sync/records.h"
 #include "common/sync/types.h"
 
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* corrupt_pair = "corrupt_pair";  // a stored pair does not parse
+}  // namespace jb::errc
+
 namespace jb::sync {
 
 struct Pair {

@@ -92,6 +92,19 @@ TEST(PairValidation, ScheduleAndLibraries) {
       parse(R"({"source":"c1","target":"c2","schedule":"manual","libraries":null})").pair.ok());
 }
 
+// Found by fuzz/pair_bodies_fuzz.cpp: the schedule was compared up to its first NUL, so
+// "manual\u0000junk" passed as "manual" and a member "every_minutes\u0000x" was ignored
+// instead of refused.
+TEST(PairValidation, ScheduleStringsAreComparedWhole) {
+  auto manual = parse(R"({"source":"c1","target":"c2","schedule":"manual\u0000junk"})");
+  EXPECT_FALSE(manual.pair.ok());
+  EXPECT_TRUE(has_problem(manual, "schedule"));
+  auto member = parse(
+      R"({"source":"c1","target":"c2","schedule":{"every_minutes":60,"every_minutes\u0000x":1}})");
+  EXPECT_FALSE(member.pair.ok());
+  EXPECT_TRUE(has_problem(member, std::string("schedule.every_minutes\0x", 24)));
+}
+
 TEST(PairValidation, AtLeastOneFeatureStaysEnabled) {
   auto p = parse(R"({"source":"c1","target":"c2","features":{"watchlist":{"enabled":false},
     "history":{"enabled":false},"progress":{"enabled":false}}})");

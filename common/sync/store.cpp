@@ -4,36 +4,17 @@
 #include <algorithm>
 
 #include "common/core/json.h"
+#include "common/core/log.h"
 #include "common/core/random.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
-#include "common/redis/script.h"
+#include "common/redis/client.h"
+#include "common/redis/due_set.h"
+#include "common/redis/token_lock.h"
 
 namespace jb::sync {
 
-namespace {
-
-// Claims due pairs and moves each on by its interval (from now, so a worker
-// outage does not cause a burst of catch-up runs).
-const RedisScript kClaimDue(R"lua(
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-local out = {}
-for _, id in ipairs(ids) do
-  local every = tonumber(redis.call('HGET', 'jb:pair:' .. id, 'every_minutes') or '0')
-  if every and every > 0 then
-    redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + every * 60000, id)
-    out[#out + 1] = id
-  else
-    redis.call('ZREM', KEYS[1], id)
-  end
-end
-return out
-)lua");
-const RedisScript kReleaseSlot(R"lua(
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-)lua");
-}  // namespace
+namespace {}  // namespace
 
 Status SyncStore::save_pair(const Pair& p) {
   auto r = redis_.pipeline({{"HSET", pair_key(p.id), "owner", p.owner, "json", pair_to_json(p),
@@ -105,13 +86,11 @@ Status SyncStore::schedule(const Pair& p, int64_t next_ms) {
 }
 
 Result<std::vector<std::string>> SyncStore::claim_due_pairs(int64_t now_ms, int limit) {
+  // Each claimed pair moves on by its own interval (from its record), so a
+  // worker outage causes no burst of catch-up runs; unscheduled pairs leave.
   auto lease = redis_.acquire();
-  auto r = kClaimDue.run(*lease, {scheduled_pairs_key()},
-                         {std::to_string(now_ms), std::to_string(limit)});
-  if (!r.ok()) return r.error();
-  std::vector<std::string> ids;
-  for (const auto& e : r->elements) ids.push_back(e.str);
-  return ids;
+  return due::claim_due_every(*lease, scheduled_pairs_key(), now_ms, pair_key(""), "every_minutes",
+                              limit);
 }
 
 Result<RunCreated> SyncStore::create_run(const Pair& p, const std::string& trigger) {
@@ -131,7 +110,7 @@ Result<RunCreated> SyncStore::create_run(const Pair& p, const std::string& trigg
     }
     // The active run finished between SET and GET: take the slot now.
     if (attempt >= 3)
-      return Error("redis_busy", "The pair's run slot keeps changing; try again.", 503);
+      return Error(errc::redis_busy, "The pair's run slot keeps changing; try again.", 503);
   }
   int64_t now = timeutil::now_unix_ms();
   auto r = redis_.pipeline({{"HSET",       run_key(out.run_id),
@@ -149,15 +128,17 @@ Result<RunCreated> SyncStore::create_run(const Pair& p, const std::string& trigg
   bool written = r.ok() && std::none_of(r->begin(), r->end(),
                                         [](const RedisReply& x) { return x.is_error(); });
   if (!written) {
-    (void)release_active(p.id, out.run_id);
-    return r.ok() ? Error("redis_error", "The run could not be recorded.", 503) : r.error();
+    log::best_effort(release_active(p.id, out.run_id), "releasing the pair after a failed enqueue");
+    return r.ok() ? Error(errc::redis_error, "The run could not be recorded.", 503) : r.error();
   }
   auto q = enqueue({{"type", "sync.plan"}, {"run", out.run_id}});
   if (!q.ok()) {
-    (void)redis_.command({"HSET", run_key(out.run_id), "state", run_state::failed, "phase", "done",
-                          "error", "The run could not be queued: " + q.error().message,
-                          "finished_ms", std::to_string(now)});
-    (void)release_active(p.id, out.run_id);
+    log::best_effort(
+        redis_.command({"HSET", run_key(out.run_id), "state", run_state::failed, "phase", "done",
+                        "error", "The run could not be queued: " + q.error().message, "finished_ms",
+                        std::to_string(now)}),
+        "marking a run that could not be enqueued as failed");
+    log::best_effort(release_active(p.id, out.run_id), "releasing the pair after a failed enqueue");
     return q.error();
   }
   return out;
@@ -236,7 +217,7 @@ Result<std::vector<std::string>> SyncStore::list_runs(const std::string& pair_id
 Status SyncStore::release_active(const std::string& pair_id, const std::string& run_id) {
   // Compare and delete in one step: never free a newer run's slot.
   auto lease = redis_.acquire();
-  auto r = kReleaseSlot.run(*lease, {pair_active_key(pair_id)}, {run_id});
+  auto r = token_lock::release(*lease, pair_active_key(pair_id), run_id);
   if (!r.ok()) return r.error();
   return Status::Ok();
 }

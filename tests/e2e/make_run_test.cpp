@@ -19,6 +19,7 @@
 #include "common/net/http_client.h"
 #include "common/redis/client.h"
 #include "common/redis/work_queue.h"
+#include "tests/support/eventually.h"
 #include "tests/support/netns.h"
 #include "tests/support/process.h"
 
@@ -26,15 +27,6 @@ using namespace jb;
 using namespace jb::testing;
 
 namespace {
-
-bool eventually(const std::function<bool()>& f, int ms) {
-  int64_t end = timeutil::monotonic_ms() + ms;
-  while (timeutil::monotonic_ms() < end) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return f();
-}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);

@@ -224,8 +224,7 @@ class EventsEnv {
     redis = std::make_unique<RedisPool>(ro, 2);
     demo = login("demo", "demo-password");
     admin = login("admin", "admin-password");
-    publisher = std::make_unique<EventPublisher>(
-        zctx, "tcp://127.0.0.1:" + std::to_string(stack.events_port), "test-worker");
+    publisher = std::make_unique<EventPublisher>(zctx, stack.events_endpoint, "test-worker");
     ok = !demo.token.empty() && !admin.token.empty();
   }
 
@@ -524,9 +523,8 @@ TEST(RunEvents, TwoReplicasOnOneRedisGiveTheSameIds) {
   // A second auth-service on the same Redis, with its own ports.
   int port_a = e.stack.http_port;
   std::unique_ptr<Process> replica_a = std::move(e.stack.auth);
-  e.stack.http_port = free_port();
-  e.stack.events_port = free_port();
-  e.stack.vault_port = free_port();
+  e.stack.events_endpoint = e.stack.fresh_endpoint("events");
+  e.stack.vault_endpoint = e.stack.fresh_endpoint("vault");
   ASSERT_TRUE(
       e.stack.start_auth({{"JB_JELLYFIN_URL", e.home.url()}, {"JB_SSE_HEARTBEAT_MS", "300"}}));
   int port_b = e.stack.http_port;
@@ -569,9 +567,8 @@ TEST(RunEvents, TwoReplicasOnOneRedisGiveTheSameIds) {
   std::unique_ptr<Process> replica_b = std::move(e.stack.auth);
   for (Process* p : {replica_a.get(), replica_b.get()}) p->signal(SIGTERM);
   for (Process* p : {replica_a.get(), replica_b.get()}) ASSERT_TRUE(p->wait(10000).has_value());
-  e.stack.http_port = free_port();
-  e.stack.events_port = free_port();
-  e.stack.vault_port = free_port();
+  e.stack.events_endpoint = e.stack.fresh_endpoint("events");
+  e.stack.vault_endpoint = e.stack.fresh_endpoint("vault");
   ASSERT_TRUE(e.stack.start_auth({{"JB_JELLYFIN_URL", e.home.url()}}));
   auto again = e.open(e.demo, run);
   expect_stream_start(*again);

@@ -13,6 +13,8 @@
 #include "common/core/time.h"
 #include "common/net/rpc.h"
 #include "common/redis/client.h"
+#include "tests/support/eventually.h"
+#include "tests/support/refusing_port.h"
 #include "tests/support/services.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
@@ -97,7 +99,7 @@ struct Env {
   Result<json::Document> vault_credentials(const std::string& conn_id, const CurveKeyPair& client) {
     zmq::context_t ctx;
     RpcClientOptions o;
-    o.endpoint = stack.vault_endpoint();
+    o.endpoint = stack.vault_endpoint;
     o.timeout_ms = 1000;
     o.attempts = 1;
     o.curve = client;
@@ -125,15 +127,6 @@ std::string password_conn(const std::string& url, const std::string& user = "dem
       .kv("password", pw)
       .end_object();
   return w.str();
-}
-
-bool eventually(const std::function<bool()>& f, int ms) {
-  int64_t end = timeutil::monotonic_ms() + ms;
-  while (timeutil::monotonic_ms() < end) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return f();
 }
 
 }  // namespace
@@ -452,7 +445,8 @@ TEST(Connections, EachFailureClassHasItsOwnProblemType) {
     EXPECT_FALSE(json::get_string(body_of(r), "detail").empty());
     return;
   };
-  expect(password_conn("http://127.0.0.1:" + std::to_string(free_port())), 502,
+  RefusingPort refusing;
+  expect(password_conn("http://127.0.0.1:" + std::to_string(refusing.port())), 502,
          "jellyfin_connection_refused");
   expect(password_conn(e.stack.api("")), 502,
          "not_jellyfin");  // auth-service itself is not Jellyfin
@@ -556,7 +550,7 @@ TEST(Vault, RefusesClientsWithoutAnAllowedKey) {
   // Not even a CURVE client at all.
   zmq::context_t ctx;
   RpcClientOptions o;
-  o.endpoint = e.stack.vault_endpoint();
+  o.endpoint = e.stack.vault_endpoint;
   o.timeout_ms = 500;
   o.attempts = 1;
   RpcClient plain(ctx, o);
@@ -655,19 +649,19 @@ TEST(SignIn, LogoutOnOneInstanceIsHonouredByAnotherAtOnce) {
   ASSERT_TRUE(e.sign_in());
   // A second auth-service instance on the same Redis (its own ports).
   auto env = e.stack.base_env();
-  int port2 = free_port();
   env["JB_HTTP_HOST"] = "127.0.0.1";
-  env["JB_HTTP_PORT"] = std::to_string(port2);
-  env["JB_EVENTS_BIND"] = "tcp://127.0.0.1:" + std::to_string(free_port());
-  env["JB_VAULT_RPC_BIND"] = "tcp://127.0.0.1:" + std::to_string(free_port());
+  env["JB_HTTP_PORT"] = "0";
+  env["JB_EVENTS_BIND"] = e.stack.fresh_endpoint("events-2");
+  env["JB_VAULT_RPC_BIND"] = e.stack.fresh_endpoint("vault-2");
   env["JB_VAULT_SERVER_SECRET_KEY"] = e.stack.keys.vault_server.secret_z85;
   env["JB_MASTER_KEY"] = e.stack.keys.master_key;
   env["JB_JELLYFIN_URL"] = e.home.url();
   env["JB_SESSION_CACHE_MS"] = "60000";  // a long cache: only the revocation message can evict it
-  auto second = start_service("auth-service", env);
+  json::Document ready;
+  auto second = start_service("auth-service", env, &ready);
   ASSERT_TRUE(second);
   Api b;
-  b.base = "http://127.0.0.1:" + std::to_string(port2);
+  b.base = "http://127.0.0.1:" + std::to_string(json::get_int(ready, "http_port"));
   b.token = e.api.token;
   ASSERT_EQ(b.call("GET", "/api/v1/me")->status, 200);  // now cached on the second instance
   ASSERT_EQ(e.api.call("POST", "/api/v1/auth/logout")->status, 204);  // revoked on the first

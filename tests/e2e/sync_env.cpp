@@ -7,17 +7,9 @@
 
 #include "common/core/text.h"
 #include "common/core/time.h"
+#include "tests/support/eventually.h"
 
 namespace jb::testing {
-
-bool eventually(const std::function<bool()>& f, int ms) {
-  int64_t end = timeutil::monotonic_ms() + ms;
-  while (timeutil::monotonic_ms() < end) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return f();
-}
 
 SyncEnv::SyncEnv(std::vector<std::string> a_args, std::vector<std::string> b_args, int workers,
                  std::map<std::string, std::string> worker_env)

@@ -15,6 +15,7 @@
 
 #include "common/core/json.h"
 #include "common/net/http_client.h"
+#include "tests/support/eventually.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
 
@@ -78,7 +79,5 @@ class SyncEnv {
   bool ok_ = false;
   std::map<int, std::string> tokens_;  // stand-in port → demo token
 };
-
-bool eventually(const std::function<bool()>& f, int ms);
 
 }  // namespace jb::testing

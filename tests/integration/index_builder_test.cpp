@@ -298,6 +298,28 @@ TEST(Index, OnlyOneBuilderHoldsTheLock) {
   EXPECT_TRUE(*f.store.lock(f.conn, "c", 5000));
 }
 
+TEST(Index, AskedForBuildsAreNeverDowngradedOrLostWhileABuildRuns) {
+  Fixture f;
+  ASSERT_TRUE(f.srv.ok());
+  EXPECT_EQ(f.store.pending_request(f.conn)->seq, 0);
+  ASSERT_TRUE(f.store.note_request(f.conn, true).ok());
+  ASSERT_TRUE(f.store.note_request(f.conn, false).ok());  // does not downgrade the full ask
+  auto seen = f.store.pending_request(f.conn);
+  ASSERT_TRUE(seen.ok());
+  EXPECT_TRUE(seen->full);
+  EXPECT_EQ(seen->seq, 2);
+  // A build read `seen`; another ask comes in before it finishes.
+  ASSERT_TRUE(f.store.note_request(f.conn, false).ok());
+  EXPECT_FALSE(*f.store.clear_request(f.conn, seen->seq));  // kept for the next build
+  auto next = f.store.pending_request(f.conn);
+  EXPECT_EQ(next->seq, 3);
+  EXPECT_TRUE(next->full);  // still the strongest ask since the last clear
+  EXPECT_TRUE(*f.store.clear_request(f.conn, next->seq));
+  EXPECT_EQ(f.store.pending_request(f.conn)->seq, 0);
+  EXPECT_FALSE(f.store.pending_request(f.conn)->full);
+  EXPECT_TRUE(*f.store.clear_request(f.conn, 0));  // nothing asked, nothing newer
+}
+
 TEST(Index, BatchLookupOfThousandsOfKeysInOneCall) {
   Fixture f;
   ASSERT_TRUE(f.srv.ok());

@@ -9,6 +9,8 @@
 
 #include "auth-service/sessions/authenticator.h"
 #include "common/core/crypto.h"
+#include "common/core/time.h"
+#include "tests/support/eventually.h"
 #include "tests/support/redis_server.h"
 
 using namespace jb;
@@ -72,29 +74,37 @@ TEST(Sessions, UnknownMalformedAndRevokedTokensAre401) {
   EXPECT_FALSE(store.lookup(b->token).ok());
 }
 
+// Time is moved in Redis, not waited for: the session's TTL is shortened (as
+// if it had been idle) and its creation time pushed back (as if it were old).
 TEST(Sessions, ExpirySlidesWithUseAndHasAnAbsoluteLimit) {
   RedisServer srv;
   ASSERT_TRUE(srv.ok());
   RedisPool redis = pool_for(srv);
   SessionPolicy p;
-  p.idle_ms = 600;
-  p.max_ms = 2500;
+  p.idle_ms = 600000;
+  p.max_ms = 3600000;
   SessionStore store(redis, p);
   auto s = store.create(SessionUser{"u1", "alice", false});
-  // Used every 300 ms, it outlives its 600 ms idle expiry…
-  for (int i = 0; i < 5; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    ASSERT_TRUE(store.lookup(s->token).ok()) << "use " << i;
-  }
-  // …but not its absolute lifetime.
-  for (int i = 0; i < 4; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    (void)store.lookup(s->token);
-  }
+  ASSERT_TRUE(s.ok());
+  std::string key = "jb:session:" + s->token_hash;
+  auto ttl = [&] { return redis.command({"PTTL", key})->integer; };
+  EXPECT_GT(ttl(), 590000);
+  // Nearly idle for the whole period: a use slides the expiry back to the full idle time.
+  ASSERT_TRUE(redis.command({"PEXPIRE", key, "5000"}).ok());
+  ASSERT_TRUE(store.lookup(s->token).ok());
+  EXPECT_GT(ttl(), 590000) << "sliding";
+  // Created longer ago than the absolute limit: refused however recently used.
+  int64_t old = timeutil::now_unix_ms() - p.max_ms - 1000;
+  ASSERT_TRUE(redis.command({"HSET", key, "created", std::to_string(old)}).ok());
   EXPECT_FALSE(store.lookup(s->token).ok());
-  // Unused, it expires after the idle period.
+  // Unused for the idle period: Redis expires it.
   auto t = store.create(SessionUser{"u1", "alice", false});
-  std::this_thread::sleep_for(std::chrono::milliseconds(900));
+  ASSERT_TRUE(t.ok());
+  std::string tkey = "jb:session:" + t->token_hash;
+  ASSERT_TRUE(redis.command({"PEXPIRE", tkey, "1"}).ok());
+  ASSERT_TRUE(jb::testing::eventually([&] {
+    return redis.command({"EXISTS", tkey})->integer == 0;
+  }));
   EXPECT_FALSE(store.lookup(t->token).ok());
 }
 

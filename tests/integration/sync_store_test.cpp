@@ -23,11 +23,14 @@
 #include "common/jellyfin/server_budget.h"
 #include "common/redis/work_queue.h"
 #include "common/sync/store.h"
+#include "tests/support/eventually.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/refusing_port.h"
 
 using namespace jb;
 using namespace jb::sync;
+using jb::testing::eventually;
 using jb::testing::RedisServer;
 
 namespace {
@@ -52,17 +55,6 @@ Pair new_pair(const std::string& owner, int64_t every_minutes, int64_t created_m
   p.every_minutes = every_minutes;
   p.created_ms = created_ms;  // whole seconds: stored as RFC 3339
   return p;
-}
-
-// Polls until pred() or the deadline (generous: machines are noisy).
-template <typename Pred>
-bool eventually(Pred pred, int deadline_ms = 20000) {
-  int64_t end = timeutil::monotonic_ms() + deadline_ms;
-  while (timeutil::monotonic_ms() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return pred();
 }
 
 std::vector<workq::Item> stream_entries(RedisPool& redis, const std::string& stream) {
@@ -730,9 +722,10 @@ TEST(ServerBudget, AHolderThatNeverLeavesExpires) {
 }
 
 TEST(ServerBudget, RedisDownLetsRequestsThrough) {
+  jb::testing::RefusingPort refusing;  // nothing listens there
   RedisOptions dead;
   dead.host = "127.0.0.1";
-  dead.port = jb::testing::free_port();  // nothing listens there
+  dead.port = refusing.port();
   dead.connect_timeout_ms = 500;
   dead.command_timeout_ms = 500;
   RedisPool redis(dead, 2);
@@ -753,8 +746,9 @@ TEST(ServerBudget, RedisDownLetsRequestsThrough) {
 }
 
 TEST(SyncStore, RedisDownIsAnErrorValue) {
+  jb::testing::RefusingPort refusing;
   RedisOptions dead;
-  dead.port = jb::testing::free_port();
+  dead.port = refusing.port();
   dead.connect_timeout_ms = 500;
   RedisPool redis(dead, 2);
   SyncStore store(redis);

@@ -12,6 +12,7 @@
 
 #include "common/core/time.h"
 #include "sync-worker/lease_keeper.h"
+#include "tests/support/eventually.h"
 #include "tests/support/redis_server.h"
 
 using namespace jb;
@@ -29,15 +30,6 @@ std::string owner_of(RedisConnection& c, const std::string& id) {
   auto p = c.command({"XPENDING", kNames.stream, kNames.group, id, id, "1"});
   if (!p.ok() || p->elements.empty()) return "";
   return p->elements[0].elements[1].str;
-}
-
-bool eventually(const std::function<bool()>& f, int ms) {
-  int64_t end = timeutil::monotonic_ms() + ms;
-  while (timeutil::monotonic_ms() < end) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return f();
 }
 
 // Enqueues one entry and delivers it to consumer "a".

@@ -50,6 +50,16 @@ size_t line_end(std::string_view buf, size_t pos, size_t& next) {
   return (lf > pos && buf[lf - 1] == '\r') ? lf - 1 : lf;
 }
 
+// The length so far of an unterminated line starting at pos, as line_end() will
+// count it once its LF arrives: a final CR may be the first half of the CRLF.
+// (A limit must give the same answer whichever way the bytes were split.)
+size_t partial_line_length(std::string_view buf, size_t pos) {
+  size_t n = buf.size() - pos;
+  return n > 0 && buf.back() == '\r' ? n - 1 : n;
+}
+
+constexpr size_t kMaxChunkLine = 1024;  // a chunk-size line with its extensions
+
 enum class ChunkResult { kIncomplete, kDone, kError };
 
 // Walks the chunk framing without copying (so re-parsing a growing buffer
@@ -64,11 +74,15 @@ ChunkResult parse_chunked(std::string_view buf, size_t pos, size_t max_body, std
     size_t next = 0;
     size_t le = line_end(buf, pos, next);
     if (le == std::string_view::npos) {
-      if (buf.size() - pos > 1024) {
+      if (partial_line_length(buf, pos) > kMaxChunkLine) {
         status = 400;
         return ChunkResult::kError;
       }
       return ChunkResult::kIncomplete;
+    }
+    if (le - pos > kMaxChunkLine) {
+      status = 400;
+      return ChunkResult::kError;
     }
     std::string_view line = buf.substr(pos, le - pos);
     size_t semi = line.find(';');
@@ -128,7 +142,8 @@ ParseOutcome parse_request(std::string_view buf, const HttpLimits& limits, HttpR
   size_t next = 0;
   size_t le = line_end(buf, pos, next);
   if (le == std::string_view::npos) {
-    if (buf.size() - pos > limits.max_request_line) return error(414, "request line too long");
+    if (partial_line_length(buf, pos) > limits.max_request_line)
+      return error(414, "request line too long");
     return {};
   }
   if (le - pos > limits.max_request_line) return error(414, "request line too long");

@@ -3,7 +3,10 @@
 // parse_request() until it reports a complete request (and how many bytes it
 // used) or an error with the status to answer (400, 413, 414, 431, 501, 505).
 // Supports Content-Length and chunked bodies; rejects obs-fold, invalid
-// header names, conflicting lengths.
+// header names, conflicting lengths. The outcome never depends on how the
+// bytes were split: every strict prefix of a complete request is incomplete
+// (limits included: a line at its limit whose CR has arrived but not its LF).
+// A chunk-size line (with its extensions) has at most 1024 bytes.
 //
 // Why not Pistache's parser: Pistache 0.0.5 keeps only the first of repeated
 // query keys and gives no access to the raw request-target, while Jellyfin

@@ -162,6 +162,34 @@ TEST(HttpParser, NeedHintsWhenToParseAgain) {
   EXPECT_EQ(o.need, chunked.size() - 3 + 16 + 2);
 }
 
+// Found by fuzz/standin_http_request_fuzz.cpp: a request line of exactly the limit,
+// ending in CRLF, was accepted whole but answered 414 when the bytes arrived split
+// between its CR and LF; a chunk-size line over 1024 bytes was refused only while its
+// LF had not arrived. Every strict prefix of a request must be incomplete.
+TEST(HttpParser, LimitsDoNotDependOnHowTheBytesArrive) {
+  HttpLimits l;
+  l.max_request_line = 64;
+  std::string line = "GET /" + std::string(64 - 14, 'a') + " HTTP/1.1";
+  ASSERT_EQ(line.size(), 64u);
+  std::string raw = line + "\r\n\r\n";
+  for (size_t cut = 0; cut < raw.size(); ++cut) {
+    HttpRequest r;
+    EXPECT_EQ(parse(raw.substr(0, cut), r, l).kind, ParseOutcome::kIncomplete) << cut;
+  }
+  HttpRequest r;
+  EXPECT_EQ(parse(raw, r, l).kind, ParseOutcome::kComplete);
+  EXPECT_EQ(parse(line + "a\r", r, l).error_status, 414) << "65 bytes before the CR";
+
+  std::string head = "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string long_ext = "3;" + std::string(1100, 'e') + "\r\nabc\r\n0\r\n\r\n";
+  EXPECT_EQ(parse(head + long_ext, r).error_status, 400) << "whole";
+  EXPECT_EQ(parse(head + long_ext.substr(0, 1050), r).error_status, 400) << "split";
+  std::string ext_at_limit = "3;" + std::string(1022, 'e') + "\r\nabc\r\n0\r\n\r\n";
+  EXPECT_EQ(parse(head + ext_at_limit, r).kind, ParseOutcome::kComplete);
+  EXPECT_EQ(parse(head + ext_at_limit.substr(0, 1025), r).kind, ParseOutcome::kIncomplete)
+      << "the CR of a chunk line at its limit";
+}
+
 TEST(HttpParser, ManySmallChunksStayCheap) {
   std::string raw = "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 20000; ++i) raw += "1\r\nx\r\n";

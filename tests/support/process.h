@@ -1,6 +1,6 @@
 // process.h — test support: start real binaries as child processes, read their
 // stdout line by line, wait for a line, signal them and collect exit codes.
-// Also temp dirs and free TCP ports.
+// Also temp dirs.
 //
 // Thread-safety: a Process object is used by one test thread. Its stdout is
 // drained by an internal reader thread into a mutex-protected line buffer.
@@ -30,9 +30,6 @@ class TempDir {
  private:
   std::string path_;
 };
-
-// A currently free loopback TCP port (bind to 0, read, close).
-int free_port();
 
 // Directory of built binaries (JB_BINARY_DIR from ctest, else the cwd).
 std::string binary_dir();

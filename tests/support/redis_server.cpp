@@ -5,13 +5,30 @@
 
 #include <array>
 #include <cstdio>
-#include <thread>
+#include <random>
+
+#include "tests/support/eventually.h"
 
 namespace jb::testing {
 
-RedisServer::RedisServer(std::string password)
-    : password_(std::move(password)), port_(free_port()) {
-  ok_ = start();
+namespace {
+
+// A port outside Linux's ephemeral range (32768–60999), where the ports of
+// outgoing connections come from.
+int candidate_port() {
+  static std::mt19937 rng(std::random_device{}());
+  return std::uniform_int_distribution<int>(20000, 32000)(rng);
+}
+
+}  // namespace
+
+RedisServer::RedisServer(std::string password) : password_(std::move(password)) {
+  // redis-server binds the port itself; when it is taken it exits at once and
+  // another port is tried (no "free port" that someone could take meanwhile).
+  for (int attempt = 0; attempt < 20 && !ok_; ++attempt) {
+    port_ = candidate_port();
+    ok_ = start();
+  }
 }
 
 RedisServer::~RedisServer() {
@@ -42,12 +59,10 @@ bool RedisServer::start() {
   }
   proc_ = std::make_unique<Process>(argv, std::map<std::string, std::string>{}, "redis");
   if (!proc_->start()) return false;
-  for (int i = 0; i < 200; ++i) {
-    if (cli("PING").find("PONG") != std::string::npos) return true;
-    if (!proc_->running()) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  return false;
+  bool up =
+      eventually([&] { return !proc_->running() || cli("PING").find("PONG") != std::string::npos; },
+                 10000, 25);
+  return up && proc_->running();
 }
 
 bool RedisServer::stop() {

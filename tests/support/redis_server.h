@@ -1,5 +1,6 @@
-// redis_server.h — test support: a real redis-server on a free port in a temp
-// dir (AOF on), that a test can stop, restart (same port, same data) and query.
+// redis_server.h — test support: a real redis-server on a port of its own in
+// a temp dir (AOF on), that a test can stop, restart (same port, same data)
+// and query.
 //
 // Thread-safety: one test thread.
 #pragma once
@@ -31,7 +32,7 @@ class RedisServer {
  private:
   TempDir dir_;
   std::string password_;
-  int port_;
+  int port_ = 0;
   std::unique_ptr<Process> proc_;
   bool ok_ = false;
 };

@@ -17,31 +17,32 @@ StackKeys generate_stack_keys() {
 
 Stack::Stack()
     : keys(generate_stack_keys()),
-      http_port(free_port()),
-      rpc_port(free_port()),
-      events_port(free_port()),
-      vault_port(free_port()) {}
+      rpc_endpoint(fresh_endpoint("library-rpc")),
+      events_endpoint(fresh_endpoint("events")),
+      vault_endpoint(fresh_endpoint("vault")) {}
+
+std::string Stack::fresh_endpoint(const std::string& name) const {
+  static int n = 0;
+  return "ipc://" + sockets.path() + "/" + name + "-" + std::to_string(++n) + ".sock";
+}
 
 Stack::~Stack() = default;
 
 std::map<std::string, std::string> Stack::base_env() const {
-  return {{"JB_REDIS_URL", redis.url()},
-          {"JB_LOG_LEVEL", "info"},
-          {"JB_ADMIN_HOST", "127.0.0.1"},
-          {"JB_ADMIN_PORT", "0"},
-          {"JB_LIBRARY_RPC_URL", "tcp://127.0.0.1:" + std::to_string(rpc_port)},
-          {"JB_EVENTS_URL", "tcp://127.0.0.1:" + std::to_string(events_port)}};
+  return {{"JB_REDIS_URL", redis.url()},        {"JB_LOG_LEVEL", "info"},
+          {"JB_ADMIN_HOST", "127.0.0.1"},       {"JB_ADMIN_PORT", "0"},
+          {"JB_LIBRARY_RPC_URL", rpc_endpoint}, {"JB_EVENTS_URL", events_endpoint}};
 }
 
 std::map<std::string, std::string> Stack::vault_client_env(const CurveKeyPair& client) const {
-  return {{"JB_VAULT_RPC_URL", vault_endpoint()},
+  return {{"JB_VAULT_RPC_URL", vault_endpoint},
           {"JB_VAULT_SERVER_PUBLIC_KEY", keys.vault_server.public_z85},
           {"JB_VAULT_CLIENT_SECRET_KEY", client.secret_z85}};
 }
 
 bool Stack::start_library(std::map<std::string, std::string> extra) {
   auto env = base_env();
-  env["JB_LIBRARY_RPC_BIND"] = "tcp://127.0.0.1:" + std::to_string(rpc_port);
+  env["JB_LIBRARY_RPC_BIND"] = rpc_endpoint;
   for (auto& [k, v] : vault_client_env(keys.library_client)) env[k] = v;
   for (auto& [k, v] : extra) env[k] = v;
   library = start_service("library-service", env);
@@ -51,18 +52,21 @@ bool Stack::start_library(std::map<std::string, std::string> extra) {
 bool Stack::start_auth(std::map<std::string, std::string> extra) {
   auto env = base_env();
   env["JB_HTTP_HOST"] = "127.0.0.1";
-  env["JB_HTTP_PORT"] = std::to_string(http_port);
+  env["JB_HTTP_PORT"] = "0";
   env["JB_RPC_TIMEOUT_MS"] = "500";
-  env["JB_EVENTS_BIND"] = "tcp://127.0.0.1:" + std::to_string(events_port);
-  env["JB_VAULT_RPC_BIND"] = vault_endpoint();
+  env["JB_EVENTS_BIND"] = events_endpoint;
+  env["JB_VAULT_RPC_BIND"] = vault_endpoint;
   env["JB_VAULT_SERVER_SECRET_KEY"] = keys.vault_server.secret_z85;
   env["JB_VAULT_CLIENT_KEYS"] =
       keys.library_client.public_z85 + "," + keys.worker_client.public_z85;
   env["JB_MASTER_KEY"] = keys.master_key;
   env["JB_JELLYFIN_TIMEOUT_MS"] = "3000";
   for (auto& [k, v] : extra) env[k] = v;
-  auth = start_service("auth-service", env);
-  return auth != nullptr;
+  json::Document ready;
+  auth = start_service("auth-service", env, &ready);
+  if (!auth) return false;
+  http_port = static_cast<int>(json::get_int(ready, "http_port"));
+  return http_port > 0;
 }
 
 Process* Stack::start_worker(const std::string& id, std::map<std::string, std::string> extra) {

@@ -1,7 +1,10 @@
 // stack.h — test support: the whole suite on loopback for end-to-end tests:
 // a real redis-server, library-service, auth-service (with a freshly generated
 // vault master key and CURVE keys) and any number of sync-workers, each a real
-// binary on free ports. Jellyfin stand-ins are started separately
+// binary. Nothing guesses a free port: the ZeroMQ endpoints are ipc:// sockets
+// in a folder of the stack's own (known before anything starts, so start
+// order does not matter), and auth-service binds HTTP port 0 and reports the
+// port it got in its ready line. Jellyfin stand-ins are started separately
 // (standin.h) and passed in as the home server URL.
 //
 // Thread-safety: one test thread.
@@ -33,7 +36,9 @@ class Stack {
 
   RedisServer redis;
   StackKeys keys;
-  int http_port, rpc_port, events_port, vault_port;
+  TempDir sockets;
+  std::string rpc_endpoint, events_endpoint, vault_endpoint;  // ipc://…
+  int http_port = 0;  // auth-service's, known once start_auth() returns
   std::unique_ptr<Process> library, auth;
   std::vector<std::unique_ptr<Process>> workers;
   HttpClient http;
@@ -47,7 +52,8 @@ class Stack {
   std::string api(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(http_port) + path;
   }
-  std::string vault_endpoint() const { return "tcp://127.0.0.1:" + std::to_string(vault_port); }
+  // Another ipc:// endpoint in the stack's folder (a replica's own sockets).
+  std::string fresh_endpoint(const std::string& name) const;
   Result<json::Document> get_json(const std::string& path);
   // Everything the service processes printed so far (for secret scans).
   std::vector<std::string> all_logs();

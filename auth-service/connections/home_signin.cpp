@@ -1,0 +1,108 @@
+// home_signin.cpp — see home_signin.h.
+#include "auth-service/connections/home_signin.h"
+
+#include "common/core/crypto.h"
+#include "common/core/log.h"
+#include "common/core/random.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
+
+namespace jb::auth {
+
+std::string HomeSignInService::home_connection_key(const std::string& jellyfin_user_id) {
+  return "jb:user:" + jellyfin_user_id + ":home";
+}
+
+std::string HomeSignInService::login_key(const std::string& username) {
+  return "jb:home:login:" + crypto::sha256_hex(text::to_lower(username));
+}
+
+Result<HomeSignIn> HomeSignInService::upsert(const std::string& home_url,
+                                             const std::string& device_id,
+                                             const std::string& method, const jf::AuthResult& auth,
+                                             const std::string& login_key) {
+  int64_t now = timeutil::now_unix_ms();
+  // The user's home connection, if there is one already (one per user and server).
+  std::string home_key = home_connection_key(auth.user.id);
+  auto existing_id = redis_.command({"GET", home_key});
+  if (!existing_id.ok()) return existing_id.error();
+  Connection c;
+  bool found = false;
+  if (existing_id->is_string()) {
+    auto e = store_.get_owned(existing_id->str, auth.user.id);
+    if (!e.ok()) return e.error();
+    if (e->has_value()) {
+      c = **e;
+      found = true;
+    }
+  }
+  if (!found) {
+    c.id = rnd::id128();
+    c.owner = auth.user.id;
+    c.created_ms = now;
+    c.home = true;
+  } else if (c.device_id != device_id && uses_user_token(c) && !c.token_sealed.empty()) {
+    // A new DeviceId replaces the old token of ours: log the old one out.
+    auto old = vault_.open(c.id, c.token_sealed);
+    if (old.ok())
+      log::best_effort(jf_.client(c.server_url, c.device_id, *old).logout(),
+                       "signing the replaced home token out");
+  }
+  auto client = jf_.client(home_url, device_id, auth.access_token);
+  auto info = client.public_info();
+  if (info.ok()) {
+    c.server_id = info->server_id;
+    c.server_name = info->server_name;
+    c.server_version = info->version;
+  } else {
+    c.server_id = auth.server_id;
+  }
+  auto sealed = vault_.seal(c.id, auth.access_token);
+  if (!sealed.ok()) return sealed.error();
+  c.method = method;
+  c.server_url = home_url;
+  c.device_id = device_id;
+  c.token_sealed = *sealed;
+  c.jf_user_id = auth.user.id;
+  c.jf_user_name = auth.user.name;
+  c.status = "active";
+  c.pending_reason.clear();
+  c.failures = 0;
+  c.last_error_code.clear();
+  c.last_error.clear();
+  c.last_check_ms = now;
+  c.next_check_ms = now + t_.check_interval_ms;
+  if (auto s = store_.save(c); !s.ok()) return s.error();
+  std::vector<RedisArgv> cmds{{"SET", home_key, c.id}};
+  if (!login_key.empty()) cmds.push_back({"SET", login_key, c.id});
+  if (auto r = redis_.pipeline(cmds); !r.ok()) return r.error();
+  return HomeSignIn{auth.user, c};
+}
+
+Result<HomeSignIn> HomeSignInService::sign_in(const std::string& home_url,
+                                              const std::string& username,
+                                              const std::string& password) {
+  // Re-use the DeviceId of this user's home connection, so a new sign-in
+  // replaces our own previous token instead of piling up tokens.
+  std::string login_key = HomeSignInService::login_key(username);
+  std::string device_id;
+  auto prev = redis_.command({"GET", login_key});
+  if (!prev.ok()) return prev.error();
+  if (prev->is_string()) {
+    auto c = store_.get(prev->str);
+    if (c.ok() && c->has_value()) device_id = (*c)->device_id;
+  }
+  if (device_id.empty()) device_id = rnd::id128();
+  auto client = jf_.client(home_url, device_id);
+  auto auth = client.authenticate_by_name(username, password);
+  if (!auth.ok()) return auth.error();
+  return upsert(home_url, device_id, "password", *auth, login_key);
+}
+
+Result<HomeSignIn> HomeSignInService::adopt_token(const std::string& home_url,
+                                                  const std::string& device_id,
+                                                  const jf::AuthResult& auth) {
+  return upsert(home_url, device_id, "quickconnect", auth, "");
+}
+
+}  // namespace jb::auth
