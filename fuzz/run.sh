@@ -98,4 +98,4 @@ if [ "$failed" -ne 0 ]; then
   echo "fuzz: FAILED — reproduce with $build/fuzz/fuzz_<target> <artifact>" >&2
   exit 1
 fi
-echo "fuzz: every target ran ${seconds}s without a crash"
+echo "fuzz: every target ran (up to ${seconds}s, or the -runs in FUZZ_ARGS) without a crash"

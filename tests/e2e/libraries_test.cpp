@@ -259,8 +259,8 @@ TEST(Index, BuildsAfterAWhitelistChangeAndAnswersLookups) {
   EXPECT_GT(json::get_int(idx, "unmatched"), 0);  // the generator leaves some items without ids
   EXPECT_FALSE(json::get_string(idx, "last_build").empty());
   // The library list now shows both counts: Jellyfin's series count and our indexed entries.
-  for (const auto& l :
-       (*json::member(parse(e.call("GET", e.base() + "/libraries")), "libraries")).GetArray())
+  auto listed = parse(e.call("GET", e.base() + "/libraries"));
+  for (const auto& l : (*json::member(listed, "libraries")).GetArray())
     if (json::get_string(l, "name") == "Shows") {
       EXPECT_EQ(json::get_int(l, "child_count", -1), 4);
       EXPECT_GT(json::get_int(l, "indexed_items", -1), 4) << "series and their episodes";

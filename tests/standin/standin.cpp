@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "tests/standin/responses.h"
 #include "tests/standin/seed.h"
 #include "tests/standin/state_file.h"
 
@@ -57,8 +58,15 @@ Result<std::unique_ptr<Standin>> Standin::create(const StandinOptions& opts) {
   ho.reactor_threads = std::min(hw, 4);
   Dispatcher* d = s->dispatcher_.get();
   const bool log = opts.log_requests;
-  s->server_ = std::make_unique<HttpServer>(ho, [d, log](const HttpRequest& r) {
-    Reply reply = d->handle(r);
+  // Until start() has recorded the bound address, requests get what a starting Jellyfin
+  // answers (503); the flag also orders that write before every handler's reads.
+  auto started = s->started_;
+  s->server_ = std::make_unique<HttpServer>(ho, [d, log, started](const HttpRequest& r) {
+    Reply reply;
+    if (started->load(std::memory_order_acquire))
+      reply = d->handle(r);
+    else
+      reply.response = unavailable_response(-1);
     if (log) {
       // The path only: query strings may carry api_key/ApiKey tokens.
       std::string outcome = reply.kind == Reply::Kind::kDrop ? "drop"
@@ -106,6 +114,7 @@ Status Standin::start() {
   Status st = server_->start();
   if (!st.ok()) return st;
   app_->set_local_address(opts_.host, server_->port());
+  started_->store(true, std::memory_order_release);
   if (saver_) saver_->start();
   return Status::Ok();
 }

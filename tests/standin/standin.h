@@ -9,6 +9,7 @@
 // documented in app.h.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -69,6 +70,8 @@ class Standin {
   std::unique_ptr<StateSaver> saver_;  // with a state file
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<HttpServer> server_;
+  // Set once start() knows the bound address; handlers answer 503 before.
+  std::shared_ptr<std::atomic<bool>> started_ = std::make_shared<std::atomic<bool>>(false);
   Status save_status_;
   bool state_loaded_ = false;
 };
