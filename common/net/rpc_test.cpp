@@ -189,27 +189,31 @@ TEST(Rpc, FullQueueAnswersOverloaded) {
   zmq::context_t ctx;
   RpcServerOptions o = server_opts(1);
   o.max_queue = 1;
-  // The one worker blocks until the test has seen the refusals: one request is
-  // being handled, one waits in the queue, the other three are refused at once.
-  std::promise<void> release;
+  // The one worker blocks until the test has seen the refusals. The first request
+  // is sent alone and the others only once the worker holds it: then, whatever
+  // order the other four arrive in, one waits in the queue and three are refused.
+  std::promise<void> release, entered;
   std::shared_future<void> released = release.get_future().share();
-  RpcServer s(ctx, o, [released](const std::string&, const std::string&) -> Result<std::string> {
+  std::atomic<bool> first{true};
+  RpcServer s(ctx, o, [&, released](const std::string&, const std::string&) -> Result<std::string> {
+    if (first.exchange(false)) entered.set_value();
     released.wait();
     return std::string("done");
   });
   ASSERT_TRUE(s.start().ok());
   std::atomic<int> overloaded{0}, done{0};
+  auto call = [&] {
+    RpcClient c(ctx, client_opts(s.endpoint(), 30000, 1));
+    auto r = c.call("slow", "");
+    if (r.ok())
+      done++;
+    else if (r.error().code == "overloaded")
+      overloaded++;
+  };
   std::vector<std::thread> ts;
-  for (int t = 0; t < 5; ++t) {
-    ts.emplace_back([&] {
-      RpcClient c(ctx, client_opts(s.endpoint(), 30000, 1));
-      auto r = c.call("slow", "");
-      if (r.ok())
-        done++;
-      else if (r.error().code == "overloaded")
-        overloaded++;
-    });
-  }
+  ts.emplace_back(call);
+  entered.get_future().wait();
+  for (int t = 0; t < 4; ++t) ts.emplace_back(call);
   EXPECT_TRUE(jb::testing::eventually([&] { return overloaded.load() == 3; }));
   release.set_value();
   for (auto& t : ts) t.join();
