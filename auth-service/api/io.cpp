@@ -49,4 +49,14 @@ http::Response not_found(const std::string& what) {
   return http::Response::problem(make_problem(404, errc::not_found, what));
 }
 
+Result<PageQuery> read_page_query(const http::Request& r) {
+  PageQuery p;
+  if (auto s = r.query_param("start"); s && (!text::parse_int64(*s, p.start) || p.start < 0))
+    return Error(errc::invalid_request, "'start' must be a non-negative integer.", 400);
+  if (auto s = r.query_param("count");
+      s && (!text::parse_int64(*s, p.count) || p.count < 1 || p.count > 1000))
+    return Error(errc::invalid_request, "'count' must be between 1 and 1000.", 400);
+  return p;
+}
+
 }  // namespace jb::auth

@@ -32,6 +32,14 @@ inline http::Response fail(const Error& e, int fallback = 500) {
 }
 http::Response not_found(const std::string& what);
 
+// `?start=&count=` of a paged list: start ≥ 0 (default 0), count 1–1000 (default 100);
+// 400 invalid_request naming the bad parameter.
+struct PageQuery {
+  int64_t start = 0;
+  int64_t count = 100;
+};
+Result<PageQuery> read_page_query(const http::Request& r);
+
 // Why a request body cannot be used: the error (415 unsupported_media_type, 400
 // invalid_json or invalid_request) and, when json::Fields found them, each bad
 // field (the problem's invalid-params).

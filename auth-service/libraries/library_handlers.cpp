@@ -104,25 +104,21 @@ void register_library_routes(http::Server& server, Authenticator& auth, Connecti
                  return ok_json(*res, 202);
                }));
 
-  server.route(
-      "GET", "/api/v1/connections/{id}/index/unmatched",
-      require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
-        auto c = owned(store, r.param("id"), ctx.session.user.id);
-        if (!c.ok()) return fail(c.error());
-        int64_t start = 0, count = 100;
-        if (auto s = r.query_param("start"); s && (!text::parse_int64(*s, start) || start < 0))
-          return fail(Error(errc::invalid_request, "'start' must be a non-negative integer.", 400));
-        if (auto s = r.query_param("count");
-            s && (!text::parse_int64(*s, count) || count < 1 || count > 1000))
-          return fail(Error(errc::invalid_request, "'count' must be between 1 and 1000.", 400));
-        json::Writer w;
-        w.begin_object()
-            .kv("connection_id", c->id)
-            .kv("start", start)
-            .kv("count", count)
-            .end_object();
-        return relay(library.call("unmatched", w.str()));
-      }));
+  server.route("GET", "/api/v1/connections/{id}/index/unmatched",
+               require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
+                 auto c = owned(store, r.param("id"), ctx.session.user.id);
+                 if (!c.ok()) return fail(c.error());
+                 auto page_query = read_page_query(r);
+                 if (!page_query.ok()) return fail(page_query.error());
+                 int64_t start = page_query->start, count = page_query->count;
+                 json::Writer w;
+                 w.begin_object()
+                     .kv("connection_id", c->id)
+                     .kv("start", start)
+                     .kv("count", count)
+                     .end_object();
+                 return relay(library.call("unmatched", w.str()));
+               }));
 }
 
 }  // namespace jb::auth

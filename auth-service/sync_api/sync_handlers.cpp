@@ -181,25 +181,22 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
                  return ok_json(sync::run_to_json(*run));
                }));
 
-  server.route(
-      "GET", "/api/v1/runs/{id}/items", require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
-        auto run = owned_run(store, r.param("id"), ctx.session.user.id);
-        if (!run.ok()) return fail(run.error());
-        int64_t start = 0, count = 100;
-        if (auto s = r.query_param("start"); s && (!text::parse_int64(*s, start) || start < 0))
-          return fail(Error(errc::invalid_request, "'start' must be a non-negative integer.", 400));
-        if (auto s = r.query_param("count");
-            s && (!text::parse_int64(*s, count) || count < 1 || count > 1000))
-          return fail(Error(errc::invalid_request, "'count' must be between 1 and 1000.", 400));
-        auto page = store.run_items(r.param("id"), start, count);
-        if (!page.ok()) return fail(page.error());
-        json::Writer w;
-        w.begin_object().key("items").begin_array();
-        for (const auto& [item, outcome] : page->items)
-          w.raw(sync::run_item_to_json(item, outcome));
-        w.end_array().kv("start", start).kv("total", page->total).end_object();
-        return ok_json(w.str());
-      }));
+  server.route("GET", "/api/v1/runs/{id}/items",
+               require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
+                 auto run = owned_run(store, r.param("id"), ctx.session.user.id);
+                 if (!run.ok()) return fail(run.error());
+                 auto page_query = read_page_query(r);
+                 if (!page_query.ok()) return fail(page_query.error());
+                 int64_t start = page_query->start, count = page_query->count;
+                 auto page = store.run_items(r.param("id"), start, count);
+                 if (!page.ok()) return fail(page.error());
+                 json::Writer w;
+                 w.begin_object().key("items").begin_array();
+                 for (const auto& [item, outcome] : page->items)
+                   w.raw(sync::run_item_to_json(item, outcome));
+                 w.end_array().kv("start", start).kv("total", page->total).end_object();
+                 return ok_json(w.str());
+               }));
 
   // Server-sent events of a run (see event_hub.h): checked here on a pool
   // thread, then parked in the hub, which writes to it from its own thread.
