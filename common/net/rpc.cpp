@@ -282,7 +282,11 @@ void RpcClient::reset_socket() {
   if (sock_) sock_->close();
   sock_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
   sock_->set(zmq::sockopt::linger, 0);
-  sock_->set(zmq::sockopt::immediate, 1);  // never queue to a connection not yet made
+  // ZMQ_IMMEDIATE stays off: with it, libzmq terminates the socket's pipe when
+  // the connection drops (socket_base_t::hiccuped) and discards a reply that
+  // arrived just before the server closed, which is exactly what a server
+  // draining its last requests on stop does. A request queued before the
+  // connection exists is sent once it does, or dropped with the socket on timeout.
   sock_->set(zmq::sockopt::reconnect_ivl, 100);
   sock_->set(zmq::sockopt::reconnect_ivl_max, 2000);
   if (opts_.curve) {
@@ -302,7 +306,7 @@ Result<std::string> RpcClient::call(const std::string& method, const std::string
     int64_t deadline = timeutil::monotonic_ms() + timeout_ms;
     bool sent = false;
     try {
-      // Wait until the socket can send (a connection exists), then send.
+      // Send, waiting while the queue to the server is full (its high-water mark).
       while (!sent) {
         std::vector<zmq::const_buffer> frames = {zmq::str_buffer(""), zmq::str_buffer(kProto),
                                                  zmq::buffer(id), zmq::buffer(method),
