@@ -28,6 +28,8 @@ Config load_config(ConfigReader& r) {
                     "config error: JB_JELLYFIN_URL='" + home + "' " + n.error().message);
   }
   c.public_url = r.http_url("JB_PUBLIC_URL", "", true);
+  c.trusted_proxies = net::read_cidrs(r, "JB_TRUSTED_PROXIES", "");
+  c.lan_cidrs = net::read_cidrs(r, "JB_LAN_CIDRS", net::kLanDefault);
   c.session_idle_s = r.integer("JB_SESSION_IDLE_S", c.session_idle_s, 60, 365LL * 24 * 3600);
   c.session_max_s = r.integer("JB_SESSION_MAX_S", c.session_max_s, 60, 3650LL * 24 * 3600);
   c.session_cache_ms = r.integer("JB_SESSION_CACHE_MS", c.session_cache_ms, 0, 60000);
@@ -45,26 +47,44 @@ Config load_config(ConfigReader& r) {
   c.sse_max_streams = r.integer("JB_SSE_MAX_STREAMS", c.sse_max_streams, 1, 100000);
   c.sse_max_streams_per_user =
       r.integer("JB_SSE_MAX_STREAMS_PER_USER", c.sse_max_streams_per_user, 1, 10000);
+  // The edge's limits (edge/signin_guard.h): a rule is a burst and the seconds to refill it.
+  auto rule = [&r](const std::string& burst_var, const std::string& period_var, LimitRule d) {
+    d.burst = r.integer(burst_var, d.burst, 1, 1000000);
+    d.per_period_ms = r.integer(period_var, d.per_period_ms / 1000, 1, 30LL * 24 * 3600) * 1000;
+    return d;
+  };
+  EdgePolicy& e = c.edge;
+  e.signin_ip = rule("JB_SIGNIN_IP_BURST", "JB_SIGNIN_IP_PERIOD_S", e.signin_ip);
+  e.signin_user = rule("JB_SIGNIN_USER_BURST", "JB_SIGNIN_USER_PERIOD_S", e.signin_user);
+  e.quickconnect_ip =
+      rule("JB_QUICKCONNECT_IP_BURST", "JB_QUICKCONNECT_IP_PERIOD_S", e.quickconnect_ip);
+  e.connection_create =
+      rule("JB_CONNECTION_CREATE_BURST", "JB_CONNECTION_CREATE_PERIOD_S", e.connection_create);
+  e.lockout_failures = r.integer("JB_LOCKOUT_FAILURES", e.lockout_failures, 1, 1000);
+  e.lockout_window_ms =
+      r.integer("JB_LOCKOUT_WINDOW_S", e.lockout_window_ms / 1000, 1, 30LL * 24 * 3600) * 1000;
+  e.lockout_ms = r.integer("JB_LOCKOUT_S", e.lockout_ms / 1000, 1, 30LL * 24 * 3600) * 1000;
+  e.ban_failures = r.integer("JB_BAN_FAILURES", e.ban_failures, 1, 100000);
+  e.ban_window_ms =
+      r.integer("JB_BAN_WINDOW_S", e.ban_window_ms / 1000, 1, 30LL * 24 * 3600) * 1000;
+  e.ban_ms = r.integer("JB_BAN_S", e.ban_ms / 1000, 1, 365LL * 24 * 3600) * 1000;
+  e.failure_min_ms = r.integer("JB_SIGNIN_FAILURE_MIN_MS", e.failure_min_ms, 0, 10000);
+  c.audit_retention_days =
+      r.integer("JB_AUDIT_RETENTION_DAYS", c.audit_retention_days, 0, 100LL * 365);
+  c.audit_max_entries = r.integer("JB_AUDIT_MAX_ENTRIES", c.audit_max_entries, 0, 1000000000);
+  c.audit_trim_interval_s =
+      r.integer("JB_AUDIT_TRIM_INTERVAL_S", c.audit_trim_interval_s, 1, 7 * 24 * 3600);
 
   c.vault_bind = r.zmq_endpoint("JB_VAULT_RPC_BIND", c.vault_bind);
-  std::string secret = r.secret("JB_VAULT_SERVER_SECRET_KEY");
-  std::string pub = curve_public_from_secret(secret);
-  if (!r.is_set("JB_VAULT_SERVER_SECRET_KEY"))
-    r.missing("JB_VAULT_SERVER_SECRET_KEY",
-              "the vault's 40-character Z85 CURVE secret key; `auth-service "
-              "generate-curve-keypair` makes one");
-  else if (pub.empty())
-    r.add_problem(
-        "JB_VAULT_SERVER_SECRET_KEY",
-        "config error: JB_VAULT_SERVER_SECRET_KEY must be a 40-character Z85 CURVE secret key "
-        "(`auth-service generate-curve-keypair` makes one)");
-  c.vault_keys = CurveKeyPair{pub, secret};
-  c.vault_clients = r.list("JB_VAULT_CLIENT_KEYS", {});
-  for (const auto& k : c.vault_clients)
-    if (k.size() != 40)
-      r.add_problem(
-          "JB_VAULT_CLIENT_KEYS",
-          "config error: JB_VAULT_CLIENT_KEYS entries must be 40-character Z85 public keys");
+  c.vault_server =
+      load_curve_server(r, "JB_VAULT_SERVER_SECRET_KEY", "JB_VAULT_CLIENT_KEYS", "the vault");
+  // The internal bus: library-service's RPC (as a client) and the workers' events.
+  c.library_client = load_curve_client(r, "JB_LIBRARY_RPC_SERVER_PUBLIC_KEY",
+                                       "JB_LIBRARY_RPC_CLIENT_SECRET_KEY", "library-service's RPC");
+  c.events_server = load_curve_server(r, "JB_EVENTS_SERVER_SECRET_KEY", "JB_EVENTS_CLIENT_KEYS",
+                                      "the events channel");
+  c.rpc_max_msg_bytes = load_rpc_max_msg_bytes(r);
+  c.events_max_msg_bytes = load_events_max_msg_bytes(r);
   auto v = Vault::from_config(r);
   if (v.ok()) c.vault.emplace(std::move(*v));
   return c;

@@ -8,8 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "auth-service/edge/signin_guard.h"
 #include "auth-service/vault/vault.h"
 #include "common/core/config.h"
+#include "common/net/bus_config.h"
+#include "common/net/cidr.h"
+#include "common/net/events.h"
 #include "common/net/rpc.h"
 #include "common/service/config.h"
 
@@ -24,25 +28,35 @@ struct Config {
   int64_t max_body_bytes = 1 << 20;                      // JB_HTTP_MAX_BODY_BYTES
   std::string library_rpc_url = "tcp://127.0.0.1:5556";  // JB_LIBRARY_RPC_URL
   int rpc_timeout_ms = 2000;                             // JB_RPC_TIMEOUT_MS
-  std::string events_bind = "tcp://0.0.0.0:5557";        // JB_EVENTS_BIND
+  std::string events_bind = "tcp://127.0.0.1:5557";      // JB_EVENTS_BIND
   std::string home_url;                                  // JB_JELLYFIN_URL (normalised)
   std::string public_url;                                // JB_PUBLIC_URL (https ⇒ Secure cookies)
-  int64_t session_idle_s = 14 * 24 * 3600;               // JB_SESSION_IDLE_S
-  int64_t session_max_s = 90 * 24 * 3600;                // JB_SESSION_MAX_S
-  int64_t session_cache_ms = 2000;                       // JB_SESSION_CACHE_MS (0 = off)
-  int jellyfin_timeout_ms = 10000;                       // JB_JELLYFIN_TIMEOUT_MS
-  bool jellyfin_tls_verify = true;                       // JB_JELLYFIN_TLS_VERIFY
-  std::string jellyfin_ca_file;                          // JB_JELLYFIN_CA_FILE
-  int64_t check_interval_s = 900;                        // JB_CONNECTION_CHECK_INTERVAL_S
-  int check_tick_ms = 5000;                              // JB_CONNECTION_CHECK_TICK_MS
-  int quickconnect_poll_ms = 5000;                       // JB_QUICKCONNECT_POLL_MS
-  int64_t sse_heartbeat_ms = 15000;                      // JB_SSE_HEARTBEAT_MS (run event streams)
-  int64_t sse_max_streams = 1000;                 // JB_SSE_MAX_STREAMS (open at once, all users)
-  int64_t sse_max_streams_per_user = 8;           // JB_SSE_MAX_STREAMS_PER_USER
-  std::string vault_bind = "tcp://0.0.0.0:5558";  // JB_VAULT_RPC_BIND
-  CurveKeyPair vault_keys;                        // JB_VAULT_SERVER_SECRET_KEY
-  std::vector<std::string> vault_clients;         // JB_VAULT_CLIENT_KEYS
-  std::optional<Vault> vault;                     // JB_MASTER_KEY / JB_MASTER_KEY_FILE
+  net::CidrSet trusted_proxies;  // JB_TRUSTED_PROXIES (whose X-Forwarded-For counts)
+  net::CidrSet lan_cidrs;        // JB_LAN_CIDRS (the local network: remote-access rule, no bans)
+  int64_t session_idle_s = 14 * 24 * 3600;  // JB_SESSION_IDLE_S
+  int64_t session_max_s = 90 * 24 * 3600;   // JB_SESSION_MAX_S
+  int64_t session_cache_ms = 2000;          // JB_SESSION_CACHE_MS (0 = off)
+  int jellyfin_timeout_ms = 10000;          // JB_JELLYFIN_TIMEOUT_MS
+  bool jellyfin_tls_verify = true;          // JB_JELLYFIN_TLS_VERIFY
+  std::string jellyfin_ca_file;             // JB_JELLYFIN_CA_FILE
+  int64_t check_interval_s = 900;           // JB_CONNECTION_CHECK_INTERVAL_S
+  int check_tick_ms = 5000;                 // JB_CONNECTION_CHECK_TICK_MS
+  int quickconnect_poll_ms = 5000;          // JB_QUICKCONNECT_POLL_MS
+  int64_t sse_heartbeat_ms = 15000;         // JB_SSE_HEARTBEAT_MS (run event streams)
+  int64_t sse_max_streams = 1000;           // JB_SSE_MAX_STREAMS (open at once, all users)
+  int64_t sse_max_streams_per_user = 8;     // JB_SSE_MAX_STREAMS_PER_USER
+  EdgePolicy
+      edge;  // JB_SIGNIN_*, JB_QUICKCONNECT_IP_*, JB_CONNECTION_CREATE_*, JB_LOCKOUT_*, JB_BAN_*
+  int64_t audit_retention_days = 365;               // JB_AUDIT_RETENTION_DAYS (0 = no age limit)
+  int64_t audit_max_entries = 1000000;              // JB_AUDIT_MAX_ENTRIES (0 = no limit)
+  int64_t audit_trim_interval_s = 3600;             // JB_AUDIT_TRIM_INTERVAL_S
+  std::string vault_bind = "tcp://127.0.0.1:5558";  // JB_VAULT_RPC_BIND
+  CurveServerConfig vault_server;    // JB_VAULT_SERVER_SECRET_KEY, JB_VAULT_CLIENT_KEYS
+  CurveClientConfig library_client;  // JB_LIBRARY_RPC_SERVER_PUBLIC_KEY, _CLIENT_SECRET_KEY
+  CurveServerConfig events_server;   // JB_EVENTS_SERVER_SECRET_KEY, JB_EVENTS_CLIENT_KEYS
+  int64_t rpc_max_msg_bytes = kDefaultRpcMaxMsgBytes;       // JB_ZMQ_MAX_MSG_BYTES
+  int64_t events_max_msg_bytes = kDefaultEventMaxMsgBytes;  // JB_EVENTS_MAX_MSG_BYTES
+  std::optional<Vault> vault;                               // JB_MASTER_KEY / JB_MASTER_KEY_FILE
 };
 
 Config load_config(ConfigReader& r);

@@ -8,6 +8,7 @@
 #include <set>
 #include <zmq.hpp>
 
+#include "auth-service/audit/audit_log.h"
 #include "auth-service/cli.h"
 #include "auth-service/config.h"
 #include "auth-service/connections/checker.h"
@@ -18,10 +19,12 @@
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sessions/quickconnect_signin.h"
 #include "auth-service/sessions/session_cache.h"
+#include "auth-service/sync_api/event_intake.h"
 #include "auth-service/vault/vault_rpc.h"
 #include "common/core/json.h"
 #include "common/core/log.h"
 #include "common/core/metrics.h"
+#include "common/core/periodic.h"
 #include "common/core/text.h"
 #include "common/net/events.h"
 #include "common/net/http_server.h"
@@ -52,7 +55,18 @@ int main(int argc, char** argv) {
   lo.timeout_ms = cfg.rpc_timeout_ms;
   lo.attempts = 2;
   lo.peer_name = "library-service";
+  lo.curve = cfg.library_client.client;
+  lo.server_public_z85 = cfg.library_client.server_public;
+  lo.max_msg_bytes = cfg.rpc_max_msg_bytes;
   jb::RpcClientPool library(zctx, lo, 32);
+
+  // One ZAP handler for the process's CURVE servers, an allowlist per domain:
+  // the vault's clients and the events channel's publishers.
+  jb::ZapAuthenticator zap(zctx, cfg.vault_server.allowed);
+  jb::EventSubscriberOptions so;
+  so.curve = cfg.events_server.keys;
+  so.max_msg_bytes = cfg.events_max_msg_bytes;
+  zap.set_allowed(so.zap_domain, cfg.events_server.allowed);
 
   // Run events: the workers' "run" events only say which run changed; the
   // hub reads the record and its revision from Redis on its own thread.
@@ -76,16 +90,20 @@ int main(int argc, char** argv) {
                        {"wanted", static_cast<int64_t>(want)}});
     }
   }
-  jb::EventSubscriber events(zctx, cfg.events_bind, {}, [&](const jb::Event& e) {
-    registry
-        .counter("jb_events_received_total", "Events received from workers", {{"topic", e.topic}})
-        .inc();
-    if (e.topic == "run") {
-      auto d = jb::json::parse(e.payload);
-      if (d.ok()) run_events.publish(jb::json::get_string(*d, "id"));
-    }
-  });
+  // Only known topics with well-formed ids reach the hub (event_intake.h).
+  jb::auth::EventIntake intake([&](const std::string& run_id) { run_events.publish(run_id); },
+                               registry);
+  jb::EventSubscriber events(
+      zctx, cfg.events_bind, {}, [&](const jb::Event& e) { intake.on_event(e); }, so);
   jb::sync::SyncStore sync_store(redis);
+  // The hash-chained audit log, trimmed to its retention now and then.
+  jb::auth::AuditOptions ao;
+  ao.retention_days = cfg.audit_retention_days;
+  ao.max_entries = cfg.audit_max_entries;
+  jb::auth::AuditLog audit(redis, ao);
+  jb::PeriodicTask audit_trim(std::chrono::seconds(cfg.audit_trim_interval_s), [&audit] {
+    jb::log::best_effort(audit.trim(), "audit retention trim");
+  });
 
   // Services.
   jb::auth::SessionPolicy sp;
@@ -110,19 +128,18 @@ int main(int argc, char** argv) {
   timing.check_interval_ms = cfg.check_interval_s * 1000;
   timing.qc_poll_ms = cfg.quickconnect_poll_ms;
   jb::auth::ConnectionService connections(redis, store, *cfg.vault, jellyfin, timing);
-  jb::auth::HomeSignInService home(redis, store, *cfg.vault, jellyfin, timing);
+  jb::auth::HomeSignInService home(redis, store, *cfg.vault, jellyfin, timing, cfg.lan_cidrs);
   jb::auth::QuickConnectSignIn quickconnect(redis, *cfg.vault, jellyfin, home, sessions, timing);
   jb::auth::ConnectionChecker checker(connections, cfg.check_tick_ms);
 
   // The vault RPC: CURVE, and only allow-listed service keys get an answer.
-  jb::ZapAuthenticator zap(
-      zctx, std::set<std::string>(cfg.vault_clients.begin(), cfg.vault_clients.end()));
   jb::auth::VaultRpc vault_rpc(store, *cfg.vault);
   jb::RpcServerOptions vo;
   vo.bind = cfg.vault_bind;
   vo.threads = 4;
   vo.name = "vault";
-  vo.curve = cfg.vault_keys;
+  vo.curve = cfg.vault_server.keys;
+  vo.max_msg_bytes = cfg.rpc_max_msg_bytes;
   jb::RpcServer vault_server(zctx, vo, [&](const std::string& m, const std::string& p) {
     registry.counter("jb_vault_requests_total", "Vault RPC requests", {{"method", m}}).inc();
     return vault_rpc.dispatch(m, p);
@@ -130,9 +147,15 @@ int main(int argc, char** argv) {
 
   jb::HealthState health_state;
   jb::auth::HealthChecker health(redis, library);
-  jb::auth::SignInDeps signin{cfg.home_url, &authenticator, &home, &quickconnect};
+  // Rate limits, lockout and bans, shared by every replica through Redis; the
+  // LAN and the trusted proxies are never banned.
+  jb::auth::SignInGuard guard(redis, cfg.edge, [&cfg](const std::string& ip) {
+    return cfg.lan_cidrs.contains(ip) || cfg.trusted_proxies.contains(ip);
+  });
+  jb::auth::SignInDeps signin{cfg.home_url, &authenticator, &home, &quickconnect, &guard, &audit};
   jb::auth::Deps deps{&registry, &health_state, &health,  &authenticator, &connections,
                       &signin,   &store,        &library, &sync_store,    &run_events};
+  deps.audit = &audit;
 
   jb::http::ServerOptions ho;
   ho.name = "api";
@@ -141,22 +164,31 @@ int main(int argc, char** argv) {
   ho.reactor_threads = cfg.http_threads;
   ho.pool_threads = cfg.handler_threads;
   ho.max_body_bytes = static_cast<size_t>(cfg.max_body_bytes);
+  ho.trusted_proxies = cfg.trusted_proxies;
+  if (std::string both = cfg.trusted_proxies.overlap(cfg.lan_cidrs); !both.empty())
+    jb::log::warn(
+        "JB_TRUSTED_PROXIES and JB_LAN_CIDRS overlap: a request from such a proxy "
+        "without X-Forwarded-For counts as local (never banned, remote access allowed)",
+        {{"overlap", both}});
   jb::http::Server server(ho, registry);
   jb::auth::register_routes(server, deps);
 
-  for (jb::Status s : {events.start(), zap.start(), vault_server.start(), server.start()}) {
+  // The ZAP handler first: a CURVE socket that binds before it would admit anyone.
+  for (jb::Status s : {zap.start(), events.start(), vault_server.start(), server.start()}) {
     if (!s.ok()) {
       jb::log::error("cannot start", {{"error", s.error().message}});
       return 1;
     }
   }
   checker.start();
+  audit_trim.start();
   revocations.start();
   run_events.start();
   jb::log::lifecycle("ready", {{"http_port", static_cast<int>(server.port())},
                                {"events_endpoint", events.endpoint()},
                                {"vault_endpoint", vault_server.endpoint()},
-                               {"vault_public_key", cfg.vault_keys.public_z85},
+                               {"vault_public_key", cfg.vault_server.keys.public_z85},
+                               {"events_public_key", cfg.events_server.keys.public_z85},
                                {"home_server", cfg.home_url}});
 
   int sig = jb::wait_for_shutdown_signal();
@@ -165,10 +197,11 @@ int main(int argc, char** argv) {
   run_events.stop();  // ends every open event stream (clients reconnect, maybe elsewhere)
   server.stop();      // finishes queued requests, then stops the reactors
   checker.stop();
+  audit_trim.stop();
   revocations.stop();
   vault_server.stop(2000);
-  zap.stop();
   events.stop();
+  zap.stop();  // last: a CURVE socket without its ZAP handler would admit anyone
   jb::log::lifecycle("stopped");
   return 0;
 }

@@ -1,7 +1,9 @@
 // routes.cpp — see routes.h.
 #include "auth-service/routes.h"
 
+#include "auth-service/audit/audit_handlers.h"
 #include "auth-service/connections/connection_handlers.h"
+#include "auth-service/edge/edge_handlers.h"
 #include "auth-service/libraries/library_handlers.h"
 #include "auth-service/sync_api/sync_handlers.h"
 
@@ -13,9 +15,13 @@ void register_routes(http::Server& server, Deps& deps) {
     return http::Response::json(200, health_json(deps.health->check()));
   });
   register_auth_routes(server, *deps.signin);
-  register_connection_routes(server, *deps.auth, *deps.connections, *deps.sync);
+  register_connection_routes(server, *deps.auth, *deps.connections, *deps.sync, deps.audit,
+                             deps.signin->guard);
   register_library_routes(server, *deps.auth, *deps.store, *deps.library);
-  register_sync_routes(server, *deps.auth, *deps.store, *deps.sync, *deps.events);
+  register_sync_routes(server, *deps.auth, *deps.store, *deps.sync, *deps.events, deps.audit);
+  register_audit_routes(server, *deps.auth, *deps.audit);
+  if (deps.signin->guard != nullptr)
+    register_edge_routes(server, *deps.auth, *deps.signin->guard, deps.audit);
 }
 
 }  // namespace jb::auth

@@ -5,6 +5,7 @@
 // Thread-safety: call once before the server starts.
 #pragma once
 
+#include "auth-service/audit/audit_log.h"
 #include "auth-service/connections/connection_service.h"
 #include "auth-service/health/health.h"
 #include "auth-service/sessions/auth_handlers.h"
@@ -29,6 +30,7 @@ struct Deps {
   RpcClientPool* library = nullptr;
   sync::SyncStore* sync = nullptr;
   RunEventHub* events = nullptr;
+  AuditLog* audit = nullptr;
 };
 
 void register_routes(http::Server& server, Deps& deps);

@@ -56,6 +56,10 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   auth::RunEventHub hub;
   auth::Deps deps{&reg,    &hs,    nullptr,  &authenticator, &conns,
                   &signin, &store, &library, &sync_store,    &hub};
+  auth::AuditLog audit(redis, auth::AuditOptions{});
+  deps.audit = &audit;
+  auth::SignInGuard guard(redis, auth::EdgePolicy{});
+  signin.guard = &guard;
   http::ServerOptions o;
   http::Server server(o, reg);
   auth::register_routes(server, deps);

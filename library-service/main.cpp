@@ -1,7 +1,7 @@
 // library-service: library discovery, whitelists and the provider-id index.
 // main() only wires components together: config → logs → Redis → vault client
-// → index store/builder/scheduler → RPC server → admin HTTP (/healthz,
-// /metrics) → wait for SIGTERM → drain → exit 0.
+// → index store/builder/scheduler → RPC server (CURVE + ZAP allowlist) → admin
+// HTTP (/healthz, /metrics) → wait for SIGTERM → drain → exit 0.
 #include <zmq.hpp>
 
 #include "common/core/log.h"
@@ -11,6 +11,7 @@
 #include "common/net/events.h"
 #include "common/net/http_server.h"
 #include "common/net/rpc.h"
+#include "common/net/zap.h"
 #include "common/redis/client.h"
 #include "common/service/admin_routes.h"
 #include "common/service/signals.h"
@@ -34,7 +35,11 @@ int main() {
   jb::RedisPool redis(cfg.common.redis, cfg.common.redis_pool);
   zmq::context_t zctx;
   jb::VaultClient vault(zctx, cfg.vault);
-  jb::EventPublisher events(zctx, cfg.events_url, "library-service");
+  jb::EventPublisherOptions po;
+  po.curve = cfg.events_curve.client;
+  po.server_public_z85 = cfg.events_curve.server_public;
+  po.max_msg_bytes = cfg.events_max_msg_bytes;
+  jb::EventPublisher events(zctx, cfg.events_url, "library-service", po);
 
   jb::ServerBudget budget(redis, cfg.budget, &registry);
   jb::ConnectionAccess access(vault, cfg.jellyfin_http, jb::jf::RetryPolicy{}, &budget);
@@ -58,13 +63,20 @@ int main() {
   ro.bind = cfg.rpc_bind;
   ro.threads = cfg.rpc_threads;
   ro.name = "library-service";
+  ro.curve = cfg.rpc_curve.keys;
+  ro.max_msg_bytes = cfg.rpc_max_msg_bytes;
+  // CURVE: only the allow-listed clients (auth-service, the workers) get an answer.
+  // The ZAP handler runs before the socket binds, so no handshake precedes it.
+  jb::ZapAuthenticator zap(zctx, cfg.rpc_curve.allowed);
   jb::RpcServer rpc(zctx, ro, [&](const std::string& m, const std::string& p) {
     registry.counter("jb_rpc_requests_total", "RPC requests served", {{"method", m}}).inc();
     return handlers.dispatch(m, p);
   });
-  if (auto s = rpc.start(); !s.ok()) {
-    jb::log::error("cannot start", {{"error", s.error().message}});
-    return 1;
+  for (jb::Status s : {zap.start(), rpc.start()}) {
+    if (!s.ok()) {
+      jb::log::error("cannot start", {{"error", s.error().message}});
+      return 1;
+    }
   }
 
   jb::HealthState health;
@@ -79,6 +91,7 @@ int main() {
   }
   scheduler.start();
   jb::log::lifecycle("ready", {{"rpc_endpoint", rpc.endpoint()},
+                               {"rpc_public_key", cfg.rpc_curve.keys.public_z85},
                                {"admin_port", static_cast<int>(admin.port())},
                                {"events_url", cfg.events_url}});
 
@@ -88,6 +101,7 @@ int main() {
   rpc.stop(3000);    // finish in-flight requests
   scheduler.stop();  // running builds finish; their lock expires otherwise
   admin.stop();
+  zap.stop();
   jb::log::lifecycle("stopped");
   return 0;
 }

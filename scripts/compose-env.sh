@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes the .env that compose.yaml reads, with fresh secrets: the Redis
-# password, the vault master key and the CURVE key pairs of the vault and of
-# its two clients, plus your Jellyfin server's address.
+# password, the vault master key and the CURVE key pairs of the internal bus
+# (the servers': VAULT, LIBRARY_RPC, EVENTS; one client key per service: AUTH,
+# LIBRARY, WORKER), plus your Jellyfin server's address.
 #
 #   scripts/compose-env.sh --jellyfin-url http://192.168.1.20:8096 [--public-url URL]
 #                          [--output .env] [--force]
@@ -79,7 +80,7 @@ chmod 600 "$TMP"
   [ -n "$PUBLIC_URL" ] && echo "JB_PUBLIC_URL=$(quote "$PUBLIC_URL")"
   echo "JB_REDIS_PASSWORD=$(quote "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')")"
   echo "JB_MASTER_KEY=$(quote "$(key generate-key)")"
-  for name in VAULT LIBRARY WORKER; do
+  for name in VAULT LIBRARY WORKER AUTH LIBRARY_RPC EVENTS; do
     read -r pub sec < <(key generate-curve-keypair)
     [ ${#pub} = 40 ] && [ ${#sec} = 40 ] || { echo "compose-env: the key tool gave no CURVE key pair" >&2; exit 1; }
     echo "JB_${name}_PUBLIC_KEY=$(quote "$pub")"

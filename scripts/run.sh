@@ -218,38 +218,47 @@ if [ -z "${JB_JELLYFIN_URL:-}" ]; then
 fi
 
 # --- Keys, generated on first start into var/keys/ (mode 600): the vault master
-# key and the CURVE key pairs of the vault and of its two clients.
+# key and the CURVE key pairs of the internal bus: the servers' (the vault,
+# library-service's RPC, auth-service's events channel) and one client key per
+# service (auth, library, worker), which each server's allowlist names.
 KEYS="$VAR/keys"
 if [ ! -s "$KEYS/master.key" ]; then
   (umask 077; "$AUTH_BIN" generate-key >"$KEYS/master.key")
   say "generated the vault master key: $KEYS/master.key"
 fi
-for name in vault library worker; do
+for name in vault library worker auth library-rpc events; do
   [ -s "$KEYS/$name.curve" ] || (umask 077; "$AUTH_BIN" generate-curve-keypair >"$KEYS/$name.curve")
 done
 read -r VAULT_PUB VAULT_SEC <"$KEYS/vault.curve"
 read -r LIB_PUB LIB_SEC <"$KEYS/library.curve"
 read -r WORKER_PUB WORKER_SEC <"$KEYS/worker.curve"
+read -r AUTH_PUB AUTH_SEC <"$KEYS/auth.curve"
+read -r LIB_RPC_PUB LIB_RPC_SEC <"$KEYS/library-rpc.curve"
+read -r EVENTS_PUB EVENTS_SEC <"$KEYS/events.curve"
 export JB_MASTER_KEY_FILE="$KEYS/master.key"
 export JB_VAULT_RPC_URL="tcp://127.0.0.1:$VAULT_PORT"
 export JB_VAULT_SERVER_PUBLIC_KEY="$VAULT_PUB"
 export JB_LIBRARY_RPC_URL="tcp://127.0.0.1:$LIB_RPC_PORT"
 export JB_EVENTS_URL="tcp://127.0.0.1:$EVENTS_PORT"
+export JB_LIBRARY_RPC_SERVER_PUBLIC_KEY="$LIB_RPC_PUB" JB_EVENTS_SERVER_PUBLIC_KEY="$EVENTS_PUB"
 export JB_ADMIN_HOST=127.0.0.1
 
 svc_auth_service() {
   export JB_EVENTS_BIND="tcp://127.0.0.1:$EVENTS_PORT" JB_HTTP_PORT="$API_PORT" JB_HTTP_HOST=127.0.0.1 \
     JB_VAULT_RPC_BIND="tcp://127.0.0.1:$VAULT_PORT" JB_VAULT_SERVER_SECRET_KEY="$VAULT_SEC" \
-    JB_VAULT_CLIENT_KEYS="$LIB_PUB,$WORKER_PUB"
+    JB_VAULT_CLIENT_KEYS="$LIB_PUB,$WORKER_PUB" JB_LIBRARY_RPC_CLIENT_SECRET_KEY="$AUTH_SEC" \
+    JB_EVENTS_SERVER_SECRET_KEY="$EVENTS_SEC" JB_EVENTS_CLIENT_KEYS="$LIB_PUB,$WORKER_PUB"
   exec setsid "$AUTH_BIN"
 }
 svc_library_service() {
   export JB_LIBRARY_RPC_BIND="tcp://127.0.0.1:$LIB_RPC_PORT" JB_ADMIN_PORT="$LIB_ADMIN_PORT" \
-    JB_VAULT_CLIENT_SECRET_KEY="$LIB_SEC"
+    JB_VAULT_CLIENT_SECRET_KEY="$LIB_SEC" JB_LIBRARY_RPC_SERVER_SECRET_KEY="$LIB_RPC_SEC" \
+    JB_LIBRARY_RPC_CLIENT_KEYS="$AUTH_PUB,$WORKER_PUB" JB_EVENTS_CLIENT_SECRET_KEY="$LIB_SEC"
   exec setsid "$LIB_BIN"
 }
 svc_worker() {  # svc_worker <n>
-  export JB_WORKER_ID="worker-$1" JB_ADMIN_PORT=$((WORKER_ADMIN_PORT + $1 - 1)) JB_VAULT_CLIENT_SECRET_KEY="$WORKER_SEC"
+  export JB_WORKER_ID="worker-$1" JB_ADMIN_PORT=$((WORKER_ADMIN_PORT + $1 - 1)) JB_VAULT_CLIENT_SECRET_KEY="$WORKER_SEC" \
+    JB_LIBRARY_RPC_CLIENT_SECRET_KEY="$WORKER_SEC" JB_EVENTS_CLIENT_SECRET_KEY="$WORKER_SEC"
   exec setsid "$WORKER_BIN"
 }
 for ((i = 1; i <= WORKERS; i++)); do eval "svc_sync_worker_$i() { svc_worker $i; }"; done

@@ -23,7 +23,13 @@ Config load_config(ConfigReader& r) {
   c.max_deliveries =
       static_cast<int>(r.integer("JB_WORK_MAX_DELIVERIES", c.max_deliveries, 1, 100));
   c.events_url = r.zmq_endpoint("JB_EVENTS_URL", c.events_url);
+  c.events_curve = load_curve_client(r, "JB_EVENTS_SERVER_PUBLIC_KEY",
+                                     "JB_EVENTS_CLIENT_SECRET_KEY", "the events channel");
+  c.events_max_msg_bytes = load_events_max_msg_bytes(r);
   c.library_rpc_url = r.zmq_endpoint("JB_LIBRARY_RPC_URL", c.library_rpc_url);
+  c.library_curve = load_curve_client(r, "JB_LIBRARY_RPC_SERVER_PUBLIC_KEY",
+                                      "JB_LIBRARY_RPC_CLIENT_SECRET_KEY", "library-service's RPC");
+  c.rpc_max_msg_bytes = load_rpc_max_msg_bytes(r);
   c.vault = load_vault_client_config(r);
   c.jellyfin_http = load_jellyfin_http(r, 30000);
   c.budget = load_server_budget(r);

@@ -8,6 +8,8 @@
 
 #include "common/core/config.h"
 #include "common/jellyfin/vault_client.h"
+#include "common/net/bus_config.h"
+#include "common/net/events.h"
 #include "common/service/config.h"
 #include "sync-worker/sync_context.h"
 
@@ -21,9 +23,13 @@ struct Config {
   int heartbeat_ttl_ms = 5000;       // JB_HEARTBEAT_TTL_MS
   int64_t lease_ms = 30000;          // JB_WORK_LEASE_MS: idle time before others claim
   int max_deliveries = 5;            // JB_WORK_MAX_DELIVERIES: then dead-letter
-  std::string events_url = "tcp://127.0.0.1:5557";       // JB_EVENTS_URL (auth-service's SUB)
-  std::string library_rpc_url = "tcp://127.0.0.1:5556";  // JB_LIBRARY_RPC_URL
-  VaultClientConfig vault;                               // JB_VAULT_*
+  std::string events_url = "tcp://127.0.0.1:5557";  // JB_EVENTS_URL (auth-service's SUB)
+  CurveClientConfig events_curve;  // JB_EVENTS_SERVER_PUBLIC_KEY, JB_EVENTS_CLIENT_SECRET_KEY
+  int64_t events_max_msg_bytes = kDefaultEventMaxMsgBytes;  // JB_EVENTS_MAX_MSG_BYTES
+  std::string library_rpc_url = "tcp://127.0.0.1:5556";     // JB_LIBRARY_RPC_URL
+  CurveClientConfig library_curve;  // JB_LIBRARY_RPC_SERVER_PUBLIC_KEY, _CLIENT_SECRET_KEY
+  int64_t rpc_max_msg_bytes = kDefaultRpcMaxMsgBytes;  // JB_ZMQ_MAX_MSG_BYTES
+  VaultClientConfig vault;                             // JB_VAULT_*
   HttpClientOptions jellyfin_http;  // JB_JELLYFIN_TIMEOUT_MS (30 s), _TLS_VERIFY, _CA_FILE
   ServerBudgetOptions budget;       // JB_SERVER_CONCURRENCY
   SyncOptions sync;                 // JB_SYNC_*

@@ -32,7 +32,11 @@ int main() {
 
   auto& registry = jb::metrics::global();
   zmq::context_t zctx;
-  jb::EventPublisher events(zctx, cfg.events_url, cfg.worker_id);
+  jb::EventPublisherOptions po;
+  po.curve = cfg.events_curve.client;
+  po.server_public_z85 = cfg.events_curve.server_public;
+  po.max_msg_bytes = cfg.events_max_msg_bytes;
+  jb::EventPublisher events(zctx, cfg.events_url, cfg.worker_id, po);
 
   jb::worker::Heartbeat heartbeat(cfg.common.redis, cfg.worker_id, cfg.heartbeat_interval_ms,
                                   cfg.heartbeat_ttl_ms);
@@ -42,6 +46,9 @@ int main() {
   lo.endpoint = cfg.library_rpc_url;
   lo.peer_name = "library-service";
   lo.timeout_ms = 10000;
+  lo.curve = cfg.library_curve.client;
+  lo.server_public_z85 = cfg.library_curve.server_public;
+  lo.max_msg_bytes = cfg.rpc_max_msg_bytes;
   jb::RpcClientPool library_rpc(zctx, lo, 4);
   jb::worker::LibraryClient library(library_rpc);
   jb::VaultClient vault(zctx, cfg.vault);

@@ -12,7 +12,9 @@ cd "$(dirname "$0")/.."
 fail() { echo "compose check failed: $*" >&2; exit 1; }
 # Dummy values for the secrets the stack requires (see scripts/compose-env.sh).
 export JB_JELLYFIN_URL=http://jellyfin:8096 JB_MASTER_KEY=ci:AAAA JB_VAULT_PUBLIC_KEY=p JB_VAULT_SECRET_KEY=s JB_LIBRARY_PUBLIC_KEY=lp \
-  JB_LIBRARY_SECRET_KEY=ls JB_WORKER_PUBLIC_KEY=wp JB_WORKER_SECRET_KEY=ws
+  JB_LIBRARY_SECRET_KEY=ls JB_WORKER_PUBLIC_KEY=wp JB_WORKER_SECRET_KEY=ws JB_AUTH_PUBLIC_KEY=ap \
+  JB_AUTH_SECRET_KEY=as JB_LIBRARY_RPC_PUBLIC_KEY=rp JB_LIBRARY_RPC_SECRET_KEY=rs JB_EVENTS_PUBLIC_KEY=ep \
+  JB_EVENTS_SECRET_KEY=es
 
 JB_REDIS_PASSWORD=ci-check docker-compose -f compose.yaml config -q || fail "compose.yaml is invalid"
 if env -u JB_REDIS_PASSWORD docker-compose -f compose.yaml config -q 2>/dev/null; then
@@ -39,6 +41,16 @@ grep -q "tcp://library-service:5556" <<<"$out" || fail "internal endpoints must 
 if env -u JB_MASTER_KEY JB_REDIS_PASSWORD=x docker-compose -f compose.yaml config -q 2>/dev/null; then
   fail "the stack must refuse to start without the vault master key"
 fi
+for k in JB_AUTH_SECRET_KEY JB_LIBRARY_RPC_SECRET_KEY JB_EVENTS_SECRET_KEY; do
+  if env -u "$k" JB_REDIS_PASSWORD=x docker-compose -f compose.yaml config -q 2>/dev/null; then
+    fail "the stack must refuse to start without $k (the internal bus's CURVE keys)"
+  fi
+done
+# Every internal listener is set explicitly (the services default to loopback).
+for bind in "JB_LIBRARY_RPC_BIND: tcp://0.0.0.0:5556" "JB_EVENTS_BIND: tcp://0.0.0.0:5557" \
+  "JB_VAULT_RPC_BIND: tcp://0.0.0.0:5558"; do
+  grep -q "$bind" <<<"$out" || fail "compose.yaml must set $bind (the default is loopback)"
+done
 if env -u JB_JELLYFIN_URL JB_REDIS_PASSWORD=x docker-compose -f compose.yaml config -q 2>/dev/null; then
   fail "the stack must refuse to start without JB_JELLYFIN_URL (every sign-in would answer 503)"
 fi

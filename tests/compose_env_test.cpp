@@ -107,7 +107,7 @@ TEST(ComposeEnv, FortyGeneratedFilesSurviveComposeV2AndV1Unchanged) {
     ASSERT_TRUE(v2.ok()) << v2.error().message;
     EXPECT_EQ(*v2, literal) << "Compose v2 would read another value than was written:\n" << text;
     // The values still work: each CURVE secret yields its public key, the master key parses.
-    for (const char* name : {"VAULT", "LIBRARY", "WORKER"}) {
+    for (const char* name : {"VAULT", "LIBRARY", "WORKER", "AUTH", "LIBRARY_RPC", "EVENTS"}) {
       std::string pub = (*v2)[std::string("JB_") + name + "_PUBLIC_KEY"];
       std::string sec = (*v2)[std::string("JB_") + name + "_SECRET_KEY"];
       ASSERT_EQ(pub.size(), 40u) << name;
@@ -133,7 +133,9 @@ TEST(ComposeEnv, FortyGeneratedFilesSurviveComposeV2AndV1Unchanged) {
         if (cfg[k] == '$' && k + 1 < cfg.size() && cfg[k + 1] == '$') ++k;
       }
       for (const char* key : {"JB_VAULT_PUBLIC_KEY", "JB_VAULT_SECRET_KEY", "JB_LIBRARY_SECRET_KEY",
-                              "JB_WORKER_SECRET_KEY", "JB_MASTER_KEY"})
+                              "JB_WORKER_SECRET_KEY", "JB_AUTH_SECRET_KEY",
+                              "JB_LIBRARY_RPC_SECRET_KEY", "JB_LIBRARY_RPC_PUBLIC_KEY",
+                              "JB_EVENTS_SECRET_KEY", "JB_EVENTS_PUBLIC_KEY", "JB_MASTER_KEY"})
         EXPECT_NE(unescaped.find(literal[key]), std::string::npos)
             << key << "='" << literal[key] << "' did not reach compose v1 intact:\n"
             << cfg;

@@ -36,6 +36,18 @@ http::Response in_use(const std::string& id, const std::vector<sync::Pair>& user
   return http::Response::problem(p);
 }
 
+// The audit event of a change to one of the user's connections (no secrets).
+AuditEvent connection_event(const char* type, const http::Request& r, const AuthContext& ctx,
+                            const Connection& c) {
+  return AuditEvent{type,
+                    ctx.session.user.id,
+                    ctx.session.user.name,
+                    "",
+                    r.client_ip,
+                    "ok",
+                    {{"connection_id", c.id}, {"method", c.method}, {"server_id", c.server_id}}};
+}
+
 }  // namespace
 
 std::vector<sync::Pair> pairs_using(const std::vector<sync::Pair>& all,
@@ -47,12 +59,20 @@ std::vector<sync::Pair> pairs_using(const std::vector<sync::Pair>& all,
 }
 
 void register_connection_routes(http::Server& server, Authenticator& auth, ConnectionService& svc,
-                                sync::SyncStore& pair_store) {
+                                sync::SyncStore& pair_store, AuditLog* audit, SignInGuard* guard) {
   server.route("POST", "/api/v1/connections",
-               require_auth(auth, [&svc](http::Request& r, AuthContext& ctx) {
+               require_auth(auth, [&svc, audit, guard](http::Request& r, AuthContext& ctx) {
                  auto req = parse_create_connection_body(r);
                  if (!req.ok()) return answer(req.problem());
-                 return one(svc.create(ctx.session.user.id, *req), 201);
+                 if (guard != nullptr) {  // per-user limit (edge/signin_guard.h)
+                   auto refused = guard->admit_connection_create(ctx.session.user.id);
+                   if (!refused.ok()) return fail(refused.error());
+                   if (*refused) return fail((*refused)->error);
+                 }
+                 auto c = svc.create(ctx.session.user.id, *req);
+                 if (c.ok())
+                   audit_best_effort(audit, connection_event("connection.created", r, ctx, *c));
+                 return one(c, 201);
                }));
 
   server.route("GET", "/api/v1/connections",
@@ -85,7 +105,7 @@ void register_connection_routes(http::Server& server, Authenticator& auth, Conne
 
   server.route(
       "DELETE", "/api/v1/connections/{id}",
-      require_auth(auth, [&svc, &pair_store](http::Request& r, AuthContext& ctx) {
+      require_auth(auth, [&svc, &pair_store, audit](http::Request& r, AuthContext& ctx) {
         const std::string& owner = ctx.session.user.id;
         const std::string id = r.param("id");
         auto cascade = r.query_param("cascade");
@@ -102,9 +122,17 @@ void register_connection_routes(http::Server& server, Authenticator& auth, Conne
         for (const auto& p : users) {
           if (auto s = pair_store.delete_pair(p); !s.ok()) return fail(s.error());
           log::info("pair deleted with its connection", {{"pair", p.id}, {"connection_id", id}});
+          audit_best_effort(audit, AuditEvent{"pair.deleted",
+                                              owner,
+                                              ctx.session.user.name,
+                                              "",
+                                              r.client_ip,
+                                              "ok",
+                                              {{"pair_id", p.id}, {"connection_id", id}}});
         }
         auto s = svc.remove(owner, id);
         if (!s.ok()) return fail(s.error());
+        audit_best_effort(audit, connection_event("connection.deleted", r, ctx, *conn));
         return http::Response::no_content();
       }));
 

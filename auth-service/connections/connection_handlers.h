@@ -13,7 +13,9 @@
 // Thread-safety: handlers run concurrently; all state is in the services.
 #pragma once
 
+#include "auth-service/audit/audit_log.h"
 #include "auth-service/connections/connection_service.h"
+#include "auth-service/edge/signin_guard.h"
 #include "auth-service/sessions/authenticator.h"
 #include "common/net/http_server.h"
 #include "common/sync/store.h"
@@ -25,8 +27,11 @@ constexpr const char* connection_in_use = "connection_in_use";  // 409
 
 namespace jb::auth {
 
+// Creating and deleting a connection is recorded in `audit` (when set; best effort).
+// Creating one is limited per user by `guard` (when set; 429 rate_limited).
 void register_connection_routes(http::Server& server, Authenticator& auth,
-                                ConnectionService& connections, sync::SyncStore& pairs);
+                                ConnectionService& connections, sync::SyncStore& pairs,
+                                AuditLog* audit = nullptr, SignInGuard* guard = nullptr);
 
 // The pairs among `all` whose source or target is `connection_id`.
 std::vector<sync::Pair> pairs_using(const std::vector<sync::Pair>& all,

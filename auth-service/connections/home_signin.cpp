@@ -79,9 +79,17 @@ Result<HomeSignIn> HomeSignInService::upsert(const std::string& home_url,
   return HomeSignIn{auth.user, c};
 }
 
+Status HomeSignInService::admit(const jf::User& user, const std::string& client_ip) const {
+  if (!lan_ || user.remote_access || lan_->contains(std::string_view(client_ip)))
+    return Status::Ok();
+  return Error(errc::remote_access_denied,
+               "Your Jellyfin account may only sign in from the local network.", 403);
+}
+
 Result<HomeSignIn> HomeSignInService::sign_in(const std::string& home_url,
                                               const std::string& username,
-                                              const std::string& password) {
+                                              const std::string& password,
+                                              const std::string& client_ip) {
   // Re-use the DeviceId of this user's home connection, so a new sign-in
   // replaces our own previous token instead of piling up tokens.
   std::string login_key = HomeSignInService::login_key(username);
@@ -96,12 +104,23 @@ Result<HomeSignIn> HomeSignInService::sign_in(const std::string& home_url,
   auto client = jf_.client(home_url, device_id);
   auto auth = client.authenticate_by_name(username, password);
   if (!auth.ok()) return auth.error();
+  if (auto a = admit(auth->user, client_ip); !a.ok()) {
+    log::best_effort(jf_.client(home_url, device_id, auth->access_token).logout(),
+                     "signing out a token issued to a user without remote access");
+    return a.error();
+  }
   return upsert(home_url, device_id, "password", *auth, login_key);
 }
 
 Result<HomeSignIn> HomeSignInService::adopt_token(const std::string& home_url,
                                                   const std::string& device_id,
-                                                  const jf::AuthResult& auth) {
+                                                  const jf::AuthResult& auth,
+                                                  const std::string& client_ip) {
+  if (auto a = admit(auth.user, client_ip); !a.ok()) {
+    log::best_effort(jf_.client(home_url, device_id, auth.access_token).logout(),
+                     "signing out a token issued to a user without remote access");
+    return a.error();
+  }
   return upsert(home_url, device_id, "quickconnect", auth, "");
 }
 

@@ -8,10 +8,17 @@
 //   jb:home:login:<sha256(lower name)> str  the home connection a user name last signed in with
 //                                           (its DeviceId is reused before the user id is known)
 //
+// Remote access: Jellyfin sees only the suite's address, so the suite applies
+// the user's Policy.EnableRemoteAccess itself. With a LAN set (JB_LAN_CIDRS),
+// a user without remote access who signs in from outside it gets 403
+// "remote_access_denied"; the token Jellyfin just issued is signed out again
+// and nothing is stored. An unknown client address ("") counts as remote.
+//
 // Thread-safety: thread-safe (stateless over Redis, the vault and per-thread
 // Jellyfin clients).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "auth-service/connections/connection.h"
@@ -20,7 +27,13 @@
 #include "auth-service/connections/jellyfin_access.h"
 #include "auth-service/vault/vault.h"
 #include "common/jellyfin/client.h"
+#include "common/net/cidr.h"
 #include "common/redis/client.h"
+
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* remote_access_denied = "remote_access_denied";  // 403
+}  // namespace jb::errc
 
 namespace jb::auth {
 
@@ -31,16 +44,25 @@ struct HomeSignIn {
 
 class HomeSignInService {
  public:
+  // `lan`: the local network for the remote-access rule; nullopt turns the rule off.
   HomeSignInService(RedisPool& redis, ConnectionStore& store, const Vault& vault,
-                    JellyfinAccess& jellyfin, ConnectionTiming timing = {})
-      : redis_(redis), store_(store), vault_(vault), jf_(jellyfin), t_(timing) {}
+                    JellyfinAccess& jellyfin, ConnectionTiming timing = {},
+                    std::optional<net::CidrSet> lan = std::nullopt)
+      : redis_(redis),
+        store_(store),
+        vault_(vault),
+        jf_(jellyfin),
+        t_(timing),
+        lan_(std::move(lan)) {}
 
-  // Signs in at the home server with a user name and password.
+  // Signs in at the home server with a user name and password, for a client at `client_ip`.
   Result<HomeSignIn> sign_in(const std::string& home_url, const std::string& username,
-                             const std::string& password);
+                             const std::string& password, const std::string& client_ip = "");
   // Adopts the token of a Quick Connect sign-in at the home server.
   Result<HomeSignIn> adopt_token(const std::string& home_url, const std::string& device_id,
-                                 const jf::AuthResult& auth);
+                                 const jf::AuthResult& auth, const std::string& client_ip = "");
+  // "remote_access_denied" when `user` may not sign in from `client_ip`.
+  Status admit(const jf::User& user, const std::string& client_ip) const;
 
   static std::string home_connection_key(const std::string& jellyfin_user_id);
   static std::string login_key(const std::string& username);
@@ -54,6 +76,7 @@ class HomeSignInService {
   const Vault& vault_;
   JellyfinAccess& jf_;
   ConnectionTiming t_;
+  std::optional<net::CidrSet> lan_;
 };
 
 }  // namespace jb::auth

@@ -2,6 +2,7 @@
 #include "auth-service/sessions/auth_handlers.h"
 
 #include "auth-service/api/io.h"
+#include "auth-service/edge/signin_flow.h"
 #include "auth-service/sessions/sign_in_body.h"
 #include "common/core/log.h"
 #include "common/core/time.h"
@@ -64,7 +65,9 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
     auto body = parse_sign_in_body(r);
     if (!body.ok()) return answer(body.problem());
     if (deps.home_url.empty()) return fail(no_home());
-    auto home = deps.home->sign_in(deps.home_url, body->username, body->password);
+    auto home = guarded_sign_in(deps.guard, deps.audit, r.client_ip, body->username, [&] {
+      return deps.home->sign_in(deps.home_url, body->username, body->password, r.client_ip);
+    });
     if (!home.ok()) {
       log::info("sign-in refused", {{"code", home.error().code}});
       return fail(home_error(home.error(), deps.home_url));
@@ -96,8 +99,10 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
   // A cached session is answered on the reactor thread; otherwise Redis is asked on the pool.
   server.route_fast("GET", "/api/v1/me", fast_auth(*deps.auth, me), require_auth(*deps.auth, me));
 
-  server.route("POST", "/api/v1/auth/quickconnect", [&deps](http::Request&) {
+  server.route("POST", "/api/v1/auth/quickconnect", [&deps](http::Request& r) {
     if (deps.home_url.empty()) return fail(no_home());
+    if (auto refused = refuse_quickconnect(deps.guard, deps.audit, r.client_ip))
+      return fail(*refused);
     auto s = deps.quickconnect->start(deps.home_url);
     if (!s.ok()) return fail(home_error(s.error(), deps.home_url));
     json::Writer w;
@@ -112,7 +117,7 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
 
   server.route("GET", "/api/v1/auth/quickconnect/{id}", [&deps](http::Request& r) {
     if (deps.home_url.empty()) return fail(no_home());
-    auto st = deps.quickconnect->status(deps.home_url, r.param("id"));
+    auto st = deps.quickconnect->status(deps.home_url, r.param("id"), r.client_ip);
     if (!st.ok()) return fail(home_error(st.error(), deps.home_url));
     if (st->state == "authenticated") {
       json::Writer w;

@@ -8,7 +8,9 @@
 
 #include <string>
 
+#include "auth-service/audit/audit_log.h"
 #include "auth-service/connections/home_signin.h"
+#include "auth-service/edge/signin_guard.h"
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sessions/quickconnect_signin.h"
 #include "common/net/http_server.h"
@@ -25,6 +27,8 @@ struct SignInDeps {
   Authenticator* auth = nullptr;
   HomeSignInService* home = nullptr;
   QuickConnectSignIn* quickconnect = nullptr;
+  SignInGuard* guard = nullptr;  // rate limits, lockout, bans (edge/signin_guard.h); null: none
+  AuditLog* audit = nullptr;     // sign-in events (null: not recorded)
 };
 
 void register_auth_routes(http::Server& server, SignInDeps& deps);

@@ -38,7 +38,8 @@ Result<QcStart> QuickConnectSignIn::start(const std::string& home_url) {
   return s;
 }
 
-Result<QcStatus> QuickConnectSignIn::status(const std::string& home_url, const std::string& id) {
+Result<QcStatus> QuickConnectSignIn::status(const std::string& home_url, const std::string& id,
+                                            const std::string& client_ip) {
   auto not_found = Error(errc::not_found,
                          "There is no pending Quick Connect sign-in with id '" + id +
                              "' (it may have completed already: the session is handed out once).",
@@ -77,8 +78,13 @@ Result<QcStatus> QuickConnectSignIn::status(const std::string& home_url, const s
   if (!qc->authenticated) return st;
   auto auth = client.authenticate_with_quick_connect(*secret);
   if (!auth.ok()) return auth.error();
-  auto home = home_.adopt_token(home_url, f["device_id"], *auth);
-  if (!home.ok()) return home.error();
+  auto home = home_.adopt_token(home_url, f["device_id"], *auth, client_ip);
+  if (!home.ok()) {
+    if (home.error().code == errc::remote_access_denied)  // final: this sign-in is over
+      log::best_effort(redis_.command({"DEL", key(id)}),
+                       "deleting a refused Quick Connect sign-in");
+    return home.error();
+  }
   // Hand the session out once: only the caller that deletes the request creates it.
   auto del = redis_.command({"DEL", key(id)});
   if (!del.ok()) return del.error();

@@ -38,7 +38,9 @@ class QuickConnectSignIn {
       : redis_(redis), vault_(vault), jf_(jf), home_(home), sessions_(sessions), t_(timing) {}
 
   Result<QcStart> start(const std::string& home_url);
-  Result<QcStatus> status(const std::string& home_url, const std::string& id);
+  // `client_ip`: the polling client, for the remote-access rule (home_signin.h).
+  Result<QcStatus> status(const std::string& home_url, const std::string& id,
+                          const std::string& client_ip = "");
 
  private:
   RedisPool& redis_;

@@ -7,6 +7,7 @@
 #include "auth-service/sync_api/sse.h"
 #include "common/core/json.h"
 #include "common/core/log.h"
+#include "common/core/random.h"
 #include "common/core/result.h"
 
 namespace jb::auth {
@@ -55,6 +56,7 @@ void RunEventHub::stop() {
 }
 
 void RunEventHub::publish(const std::string& run_id) {
+  if (!rnd::is_id128(run_id)) return;  // not a run id (event_intake.h checks events first)
   {
     std::lock_guard<std::mutex> l(wake_mu_);
     if (stop_) return;

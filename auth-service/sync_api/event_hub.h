@@ -97,7 +97,8 @@ class RunEventHub {
   void start();
   void stop();
 
-  // The run changed (a worker's event); never blocks.
+  // The run changed (a worker's event, checked by event_intake.h); never blocks.
+  // Anything that is not a run id is ignored.
   void publish(const std::string& run_id);
   // A slot for one more stream of this user, or the problem why not.
   Result<std::shared_ptr<Slot>> reserve(const std::string& user_id);

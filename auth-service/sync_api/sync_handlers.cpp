@@ -47,27 +47,40 @@ Result<sync::RunRecord> owned_run(sync::SyncStore& store, const std::string& id,
   return run;
 }
 
+// The audit event of a change to one of the user's pairs.
+AuditEvent pair_event(const char* type, const http::Request& r, const AuthContext& ctx,
+                      const sync::Pair& p) {
+  return AuditEvent{type,
+                    ctx.session.user.id,
+                    ctx.session.user.name,
+                    "",
+                    r.client_ip,
+                    "ok",
+                    {{"pair_id", p.id}, {"source", p.source}, {"target", p.target}}};
+}
+
 }  // namespace
 
 void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionStore& connections,
-                          sync::SyncStore& store, RunEventHub& hub) {
-  server.route("POST", "/api/v1/pairs", require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
-                 auto body = read_json_body(r);
-                 if (!body.ok()) return fail(body.error());
-                 auto own = own_connection_ids(connections, ctx.session.user.id);
-                 if (!own.ok()) return fail(own.error());
-                 json::Fields f(*body);
-                 auto pair = sync::pair_from_json(*body, nullptr, *own, f);
-                 if (!pair.ok()) return invalid_fields(f);
-                 pair->id = rnd::id128();
-                 pair->owner = ctx.session.user.id;
-                 pair->created_ms = timeutil::now_unix_ms();
-                 if (auto s = store.save_pair(*pair); !s.ok()) return fail(s.error());
-                 if (auto s = store.schedule(*pair, pair->created_ms + pair->every_minutes * 60000);
-                     !s.ok())
-                   return fail(s.error());
-                 return ok_json(sync::pair_to_json(*pair, "\"last_run\":null"), 201);
-               }));
+                          sync::SyncStore& store, RunEventHub& hub, AuditLog* audit) {
+  server.route(
+      "POST", "/api/v1/pairs", require_auth(auth, [&, audit](http::Request& r, AuthContext& ctx) {
+        auto body = read_json_body(r);
+        if (!body.ok()) return fail(body.error());
+        auto own = own_connection_ids(connections, ctx.session.user.id);
+        if (!own.ok()) return fail(own.error());
+        json::Fields f(*body);
+        auto pair = sync::pair_from_json(*body, nullptr, *own, f);
+        if (!pair.ok()) return invalid_fields(f);
+        pair->id = rnd::id128();
+        pair->owner = ctx.session.user.id;
+        pair->created_ms = timeutil::now_unix_ms();
+        if (auto s = store.save_pair(*pair); !s.ok()) return fail(s.error());
+        if (auto s = store.schedule(*pair, pair->created_ms + pair->every_minutes * 60000); !s.ok())
+          return fail(s.error());
+        audit_best_effort(audit, pair_event("pair.created", r, ctx, *pair));
+        return ok_json(sync::pair_to_json(*pair, "\"last_run\":null"), 201);
+      }));
 
   server.route("GET", "/api/v1/pairs", require_auth(auth, [&](http::Request&, AuthContext& ctx) {
                  auto pairs = store.list_pairs(ctx.session.user.id);
@@ -88,7 +101,7 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
                }));
 
   server.route("PATCH", "/api/v1/pairs/{id}",
-               require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
+               require_auth(auth, [&, audit](http::Request& r, AuthContext& ctx) {
                  auto body = read_json_body(r);
                  if (!body.ok()) return fail(body.error());
                  auto p = store.get_owned_pair(r.param("id"), ctx.session.user.id);
@@ -107,15 +120,17 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
                            *updated, timeutil::now_unix_ms() + updated->every_minutes * 60000);
                        !s.ok())
                      return fail(s.error());
+                 audit_best_effort(audit, pair_event("pair.updated", r, ctx, *updated));
                  return ok_json(sync::pair_to_json(*updated, last_run_member(store, *updated)));
                }));
 
   server.route("DELETE", "/api/v1/pairs/{id}",
-               require_auth(auth, [&](http::Request& r, AuthContext& ctx) {
+               require_auth(auth, [&, audit](http::Request& r, AuthContext& ctx) {
                  auto p = store.get_owned_pair(r.param("id"), ctx.session.user.id);
                  if (!p.ok()) return fail(p.error());
                  if (!p->has_value()) return fail(pair_not_found(r.param("id")));
                  if (auto s = store.delete_pair(**p); !s.ok()) return fail(s.error());
+                 audit_best_effort(audit, pair_event("pair.deleted", r, ctx, **p));
                  return http::Response::no_content();
                }));
 

@@ -8,6 +8,7 @@
 // Thread-safety: handlers run concurrently; state is in Redis.
 #pragma once
 
+#include "auth-service/audit/audit_log.h"
 #include "auth-service/connections/connection_store.h"
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sync_api/event_hub.h"
@@ -25,7 +26,8 @@ constexpr const char* event_streams_exhausted = "event_streams_exhausted";  // 5
 
 namespace jb::auth {
 
+// Creating, editing and deleting a pair is recorded in `audit` (when set; best effort).
 void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionStore& connections,
-                          sync::SyncStore& store, RunEventHub& hub);
+                          sync::SyncStore& store, RunEventHub& hub, AuditLog* audit = nullptr);
 
 }  // namespace jb::auth

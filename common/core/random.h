@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace jb::rnd {
 
@@ -21,6 +22,14 @@ uint32_t uniform(uint32_t upper);
 // A random 128-bit id as 32 lowercase hex chars (like Jellyfin's Guid "N").
 inline std::string id128() {
   return hex(16);
+}
+// Whether s has id128()'s form (32 lowercase hex chars): how untrusted input
+// naming a run, pair or connection is checked before it is used.
+inline bool is_id128(std::string_view s) {
+  if (s.size() != 32) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
 }
 
 }  // namespace jb::rnd

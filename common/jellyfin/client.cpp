@@ -91,6 +91,7 @@ User parse_user(const json::Value& v) {
   if (const auto* p = json::member(v, "Policy"); p && p->IsObject()) {
     u.is_admin = json::get_bool(*p, "IsAdministrator");
     u.is_disabled = json::get_bool(*p, "IsDisabled");
+    u.remote_access = json::get_bool(*p, "EnableRemoteAccess", true);
   }
   return u;
 }

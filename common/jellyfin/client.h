@@ -54,6 +54,7 @@ struct User {
   std::string id, name;
   bool is_admin = false;
   bool is_disabled = false;
+  bool remote_access = true;  // Policy.EnableRemoteAccess: may sign in from outside the LAN
 };
 
 struct AuthResult {

@@ -2,6 +2,7 @@
 #include "common/jellyfin/vault_client.h"
 
 #include "common/core/json.h"
+#include "common/net/bus_config.h"
 #include "common/net/rpc.h"
 
 namespace jb {
@@ -9,23 +10,12 @@ namespace jb {
 VaultClientConfig load_vault_client_config(ConfigReader& r) {
   VaultClientConfig c;
   c.url = r.zmq_endpoint("JB_VAULT_RPC_URL", c.url);
-  c.server_public = r.str("JB_VAULT_SERVER_PUBLIC_KEY", "");
-  std::string secret = r.secret("JB_VAULT_CLIENT_SECRET_KEY");
-  if (!r.is_set("JB_VAULT_SERVER_PUBLIC_KEY"))
-    r.missing("JB_VAULT_SERVER_PUBLIC_KEY", "the vault's 40-character Z85 CURVE public key");
-  else if (c.server_public.size() != 40)
-    r.add_problem("JB_VAULT_SERVER_PUBLIC_KEY",
-                  "config error: JB_VAULT_SERVER_PUBLIC_KEY must be the vault's 40-character Z85 "
-                  "CURVE public key");
-  std::string pub = curve_public_from_secret(secret);
-  if (!r.is_set("JB_VAULT_CLIENT_SECRET_KEY"))
-    r.missing("JB_VAULT_CLIENT_SECRET_KEY", "this service's 40-character Z85 CURVE secret key");
-  else if (pub.empty())
-    r.add_problem(
-        "JB_VAULT_CLIENT_SECRET_KEY",
-        "config error: JB_VAULT_CLIENT_SECRET_KEY must be a 40-character Z85 CURVE secret key");
-  c.client = CurveKeyPair{pub, secret};
+  auto keys =
+      load_curve_client(r, "JB_VAULT_SERVER_PUBLIC_KEY", "JB_VAULT_CLIENT_SECRET_KEY", "the vault");
+  c.client = keys.client;
+  c.server_public = keys.server_public;
   c.timeout_ms = static_cast<int>(r.integer("JB_RPC_TIMEOUT_MS", c.timeout_ms, 50, 60000));
+  c.max_msg_bytes = load_rpc_max_msg_bytes(r);
   return c;
 }
 
@@ -38,6 +28,7 @@ RpcClientOptions options(const VaultClientConfig& cfg) {
   o.peer_name = "the vault (auth-service)";
   o.curve = cfg.client;
   o.server_public_z85 = cfg.server_public;
+  o.max_msg_bytes = cfg.max_msg_bytes;
   return o;
 }
 }  // namespace

@@ -27,6 +27,7 @@ struct VaultClientConfig {
   CurveKeyPair client;
   std::string server_public;
   int timeout_ms = 2000;
+  int64_t max_msg_bytes = kDefaultRpcMaxMsgBytes;  // JB_ZMQ_MAX_MSG_BYTES
 };
 
 // Reads the variables above; problems go to the reader (exit 2 at start-up).

@@ -10,8 +10,9 @@
 
 namespace jb {
 
-EventPublisher::EventPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string id)
-    : id_(std::move(id)) {
+EventPublisher::EventPublisher(zmq::context_t& ctx, const std::string& endpoint, std::string id,
+                               EventPublisherOptions opts)
+    : id_(std::move(id)), opts_(std::move(opts)) {
   thread_ = std::thread([this, &ctx, endpoint] { loop(ctx, endpoint); });
 }
 
@@ -38,6 +39,12 @@ void EventPublisher::loop(zmq::context_t& ctx, std::string endpoint) {
   zmq::socket_t sock(ctx, zmq::socket_type::pub);
   sock.set(zmq::sockopt::linger, 200);
   sock.set(zmq::sockopt::sndhwm, 10000);
+  sock.set(zmq::sockopt::maxmsgsize, opts_.max_msg_bytes);
+  if (opts_.curve) {
+    sock.set(zmq::sockopt::curve_serverkey, opts_.server_public_z85);
+    sock.set(zmq::sockopt::curve_publickey, opts_.curve->public_z85);
+    sock.set(zmq::sockopt::curve_secretkey, opts_.curve->secret_z85);
+  }
   sock.connect(endpoint);
   for (;;) {
     std::deque<std::array<std::string, 3>> batch;
@@ -73,11 +80,13 @@ void EventPublisher::loop(zmq::context_t& ctx, std::string endpoint) {
 }
 
 EventSubscriber::EventSubscriber(zmq::context_t& ctx, std::string bind_endpoint,
-                                 std::vector<std::string> prefixes, Handler handler)
+                                 std::vector<std::string> prefixes, Handler handler,
+                                 EventSubscriberOptions opts)
     : ctx_(ctx),
       bind_(std::move(bind_endpoint)),
       prefixes_(std::move(prefixes)),
-      handler_(std::move(handler)) {}
+      handler_(std::move(handler)),
+      opts_(std::move(opts)) {}
 
 EventSubscriber::~EventSubscriber() {
   stop();
@@ -88,6 +97,12 @@ Status EventSubscriber::start() {
     sock_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::sub);
     sock_->set(zmq::sockopt::linger, 0);
     sock_->set(zmq::sockopt::rcvhwm, 100000);
+    sock_->set(zmq::sockopt::maxmsgsize, opts_.max_msg_bytes);
+    if (opts_.curve) {
+      sock_->set(zmq::sockopt::curve_server, 1);
+      sock_->set(zmq::sockopt::curve_secretkey, opts_.curve->secret_z85);
+      sock_->set(zmq::sockopt::zap_domain, opts_.zap_domain);
+    }
     if (prefixes_.empty()) sock_->set(zmq::sockopt::subscribe, "");
     for (const auto& p : prefixes_) sock_->set(zmq::sockopt::subscribe, p);
     sock_->bind(bind_);

@@ -8,6 +8,13 @@
 // snapshot (the zguide "Clone" pattern). Events are notifications, never the
 // only copy of anything that matters.
 //
+// Security: with CURVE options the subscriber is a CURVE server (it binds)
+// and a ZAP handler (zap.h) admits only the allow-listed publisher keys of its
+// zap_domain; a publisher that is not allowed never completes the handshake,
+// so nothing it sends reaches the handler. Both sockets set ZMQ_MAXMSGSIZE
+// (max_msg_bytes): an oversized event makes libzmq drop that publisher's
+// connection (it reconnects) and the subscriber carries on with the others.
+//
 // Thread-safety: EventPublisher::publish() may be called from any thread: the
 // PUB socket is owned by the publisher's own thread (ZeroMQ sockets must stay
 // on one thread), fed through a bounded queue. EventSubscriber runs its own
@@ -23,12 +30,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 #include <zmq.hpp>
 
 #include "common/core/result.h"
+#include "common/net/rpc.h"
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
 namespace jb::errc {
@@ -36,6 +45,24 @@ constexpr const char* events_bind = "events_bind";  // bind failed
 }  // namespace jb::errc
 
 namespace jb {
+
+// The largest event frame accepted unless configured (JB_EVENTS_MAX_MSG_BYTES):
+// events carry a run record or a few ids, a few KB at most.
+inline constexpr int64_t kDefaultEventMaxMsgBytes = int64_t{256} << 10;
+
+// A publisher's CURVE identity and the subscriber's public key (both or neither).
+struct EventPublisherOptions {
+  std::optional<CurveKeyPair> curve;  // this publisher's key pair: enables CURVE
+  std::string server_public_z85;      // the subscriber's public key (required with curve)
+  int64_t max_msg_bytes = kDefaultEventMaxMsgBytes;
+};
+
+// The subscriber's CURVE key pair (the ZAP handler of zap_domain must be running).
+struct EventSubscriberOptions {
+  std::optional<CurveKeyPair> curve;  // enables CURVE
+  std::string zap_domain = "jellybridge-events";
+  int64_t max_msg_bytes = kDefaultEventMaxMsgBytes;
+};
 
 struct Event {
   std::string topic;
@@ -47,8 +74,8 @@ struct Event {
 
 class EventPublisher {
  public:
-  EventPublisher(zmq::context_t& ctx, const std::string& connect_endpoint,
-                 std::string publisher_id);
+  EventPublisher(zmq::context_t& ctx, const std::string& connect_endpoint, std::string publisher_id,
+                 EventPublisherOptions opts = {});
   ~EventPublisher();
   EventPublisher(const EventPublisher&) = delete;
   EventPublisher& operator=(const EventPublisher&) = delete;
@@ -61,6 +88,7 @@ class EventPublisher {
  private:
   void loop(zmq::context_t& ctx, std::string endpoint);
   std::string id_;
+  EventPublisherOptions opts_;
   std::atomic<uint64_t> seq_{0};
   std::mutex mu_;
   std::condition_variable cv_;
@@ -75,7 +103,7 @@ class EventSubscriber {
   // Binds bind_endpoint; subscribes to every topic with one of the prefixes
   // (empty list = everything).
   EventSubscriber(zmq::context_t& ctx, std::string bind_endpoint, std::vector<std::string> prefixes,
-                  Handler handler);
+                  Handler handler, EventSubscriberOptions opts = {});
   ~EventSubscriber();
   EventSubscriber(const EventSubscriber&) = delete;
   EventSubscriber& operator=(const EventSubscriber&) = delete;
@@ -92,6 +120,7 @@ class EventSubscriber {
   std::string bind_;
   std::vector<std::string> prefixes_;
   Handler handler_;
+  EventSubscriberOptions opts_;
   std::unique_ptr<zmq::socket_t> sock_;
   std::string endpoint_;
   std::thread thread_;

@@ -6,11 +6,13 @@
 
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <zmq_addon.hpp>
 
 #include "common/core/time.h"
+#include "common/net/zap.h"
 #include "tests/support/eventually.h"
 
 using namespace jb;
@@ -178,4 +180,58 @@ TEST(Events, PublishIsSafeFromManyThreads) {
   }
   EXPECT_EQ(seqs.size(), 1000u);  // every sequence number once
   sub.stop();
+}
+
+TEST(EventsCurve, OnlyAllowListedPublishersAreHeard) {
+  zmq::context_t ctx;
+  CurveKeyPair server = curve_keypair(), good = curve_keypair(), bad = curve_keypair();
+  EventSubscriberOptions so;
+  so.curve = server;
+  ZapAuthenticator zap(ctx, {});
+  zap.set_allowed(so.zap_domain, {good.public_z85});
+  ASSERT_TRUE(zap.start().ok());
+  Collected got;
+  EventSubscriber sub(
+      ctx, "tcp://127.0.0.1:*", {}, [&](const Event& e) { got.add(e); }, so);
+  ASSERT_TRUE(sub.start().ok());
+  auto keys = [&](std::optional<CurveKeyPair> me) {
+    EventPublisherOptions o;
+    o.curve = me;
+    if (me) o.server_public_z85 = server.public_z85;
+    return o;
+  };
+  EventPublisher allowed(ctx, sub.endpoint(), "good", keys(good));
+  EventPublisher stranger(ctx, sub.endpoint(), "bad", keys(bad));
+  EventPublisher plain(ctx, sub.endpoint(), "plain", keys(std::nullopt));
+  // The outsiders publish as often as the allowed one, for as long as it takes
+  // many of the allowed one's events to arrive.
+  ASSERT_TRUE(eventually([&] {
+    stranger.publish("inject", "{}");
+    plain.publish("inject", "{}");
+    allowed.publish("ok", "{}");
+    return count_topic(got, "ok") >= 20 && zap.denied() >= 1;
+  }));
+  EXPECT_EQ(count_topic(got, "inject"), 0u);
+  std::lock_guard<std::mutex> l(got.mu);
+  for (const auto& e : got.events) EXPECT_EQ(e.publisher, "good");
+}
+
+TEST(Events, OversizedEventIsDroppedAndLaterOnesArrive) {
+  zmq::context_t ctx;
+  Collected got;
+  EventSubscriberOptions so;
+  so.max_msg_bytes = 4096;
+  EventSubscriber sub(
+      ctx, "tcp://127.0.0.1:*", {}, [&](const Event& e) { got.add(e); }, so);
+  ASSERT_TRUE(sub.start().ok());
+  EventPublisher pub(ctx, sub.endpoint(), "worker-1");
+  ASSERT_TRUE(link_up(pub, got));
+  pub.publish("big", std::string(64 * 1024, 'x'));  // drops this publisher's connection
+  // It reconnects; a later normal event arrives, and the big one never does.
+  ASSERT_TRUE(eventually([&] {
+    pub.publish("after", "{}");
+    return count_topic(got, "after") > 0;
+  }));
+  EXPECT_EQ(count_topic(got, "big"), 0u);
+  EXPECT_GE(sub.gaps(), 1u);  // the subscriber saw the lost sequence number
 }

@@ -21,6 +21,7 @@
 #include "common/core/text.h"
 #include "common/core/thread_pool.h"
 #include "common/core/time.h"
+#include "common/net/client_address.h"
 
 namespace jb::http {
 
@@ -92,7 +93,7 @@ std::string bearer_token(const Request& r) {
 struct Responder::State {
   std::optional<P::Http::ResponseWriter> writer;
   std::atomic<bool> done{false};
-  std::string method, route, request_id, peer_ip;
+  std::string method, route, request_id, peer_ip, client_ip;
   int64_t start_us = 0;
   bool access_log = true;
   metrics::Registry* registry = nullptr;
@@ -162,7 +163,7 @@ struct EventStream::Core {
   std::string pending;  // bytes the socket did not take yet
   std::function<void()> on_close;
   // Set when the stream starts (the end-of-stream log line).
-  std::string request_id, route, peer_ip;
+  std::string request_id, route, peer_ip, client_ip;
   int64_t start_us = 0;
   uint64_t sent_bytes = 0;
   bool access_log = false;
@@ -225,7 +226,8 @@ std::function<void()> close_locked(Core& c, const char* reason, bool graceful) {
                {"reason", reason},
                {"bytes", static_cast<int64_t>(c.sent_bytes)},
                {"seconds", static_cast<int64_t>((timeutil::now_unix_us() - c.start_us) / 1000000)},
-               {"peer", c.peer_ip}});
+               {"peer", c.peer_ip},
+               {"client", c.client_ip}});
   }
   return std::exchange(c.on_close, nullptr);
 }
@@ -366,11 +368,9 @@ double count_request(Responder::State& st, int status) {
 void access_log(const Responder::State& st, int status, double secs, bool stream) {
   if (!st.access_log) return;
   log::RequestScope scope(st.request_id);
-  log::Fields f{{"method", st.method},
-                {"route", st.route},
-                {"status", status},
-                {"ms", static_cast<int64_t>(secs * 1000)},
-                {"peer", st.peer_ip}};
+  log::Fields f{{"method", st.method}, {"route", st.route},
+                {"status", status},    {"ms", static_cast<int64_t>(secs * 1000)},
+                {"peer", st.peer_ip},  {"client", st.client_ip}};
   if (stream) f.emplace_back("stream", true);
   log::info("http", f);
 }
@@ -453,6 +453,7 @@ Result<std::shared_ptr<EventStream>> Responder::stream(Response head) {
       core->request_id = st.request_id;
       core->route = st.route;
       core->peer_ip = st.peer_ip;
+      core->client_ip = st.client_ip;
       core->start_us = timeutil::now_unix_us();
       core->access_log = st.access_log;
       if (auto r = core->registry.lock()) {
@@ -607,10 +608,22 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
   for (auto it = preq.query().parameters_begin(); it != preq.query().parameters_end(); ++it)
     req->query.emplace_back(text::form_decode(it->first), text::form_decode(it->second));
   req->request_id = sane_request_id(req->header("X-Request-Id"));
+  {
+    std::vector<std::string> forwarded_for, forwarded_proto;
+    for (const auto& [name, value] : req->headers) {
+      if (text::iequals(name, "X-Forwarded-For")) forwarded_for.push_back(value);
+      if (text::iequals(name, "X-Forwarded-Proto")) forwarded_proto.push_back(value);
+    }
+    net::ClientAddress client =
+        net::resolve_client(req->peer_ip, forwarded_for, forwarded_proto, opts.trusted_proxies);
+    req->client_ip = client.ip;
+    req->https = client.https;
+  }
 
   st->method = req->method;
   st->request_id = req->request_id;
   st->peer_ip = req->peer_ip;
+  st->client_ip = req->client_ip;
   st->route = "(unmatched)";
   Responder responder(st);
 

@@ -38,6 +38,7 @@
 
 #include "common/core/metrics.h"
 #include "common/core/result.h"
+#include "common/net/cidr.h"
 #include "common/net/problem.h"
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
@@ -63,7 +64,10 @@ struct Request {
   std::map<std::string, std::string> cookies;
   std::map<std::string, std::string> params;  // path parameters
   std::string body;
-  std::string peer_ip;  // the TCP peer
+  std::string peer_ip;    // the TCP peer
+  std::string client_ip;  // the client: peer_ip, or read from X-Forwarded-For when peer_ip is a
+                          // trusted proxy (ServerOptions::trusted_proxies, client_address.h)
+  bool https = false;     // X-Forwarded-Proto: https from a trusted proxy
   std::string request_id;
 
   std::string header(std::string_view name) const;  // first match, case-insensitive; "" if absent
@@ -198,6 +202,8 @@ struct ServerOptions {
   bool access_log = true;
   size_t stream_max_pending_bytes =
       1u << 20;  // an EventStream's unsent bytes before it is dropped as too slow
+  // Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (client_address.h).
+  net::CidrSet trusted_proxies;
 };
 
 enum class Exec { pool, inline_ };

@@ -418,3 +418,42 @@ TEST(ServerMatch, Patterns) {
   EXPECT_FALSE(http::Server::match("/a/{id}", "/a/42/b", p));
   EXPECT_TRUE(http::Server::match("/a", "/a/", p));
 }
+
+// The client address handlers see: the TCP peer, unless the peer is a trusted
+// proxy; only then do X-Forwarded-For and X-Forwarded-Proto count.
+TEST(ServerClientAddress, ForwardedHeadersCountOnlyFromATrustedProxy) {
+  auto answer_client = [](http::Request& r) {
+    json::Writer w;
+    w.begin_object().kv("client", r.client_ip).kv("https", r.https).end_object();
+    return http::Response::json(200, w.str());
+  };
+  metrics::Registry registry;
+  auto ask = [](uint16_t port, std::vector<std::pair<std::string, std::string>> headers) {
+    HttpClient c;
+    auto r = c.get("http://127.0.0.1:" + std::to_string(port) + "/who", std::move(headers));
+    EXPECT_TRUE(r.ok());
+    auto d = json::parse(r.ok() ? r->body : "{}");
+    return std::make_pair(json::get_string(*d, "client"), json::get_bool(*d, "https", false));
+  };
+  const std::vector<std::pair<std::string, std::string>> forwarded = {
+      {"X-Forwarded-For", "6.6.6.6, 198.51.100.1"}, {"X-Forwarded-Proto", "https"}};
+
+  http::ServerOptions direct;
+  direct.port = 0;
+  direct.access_log = false;
+  http::Server plain(direct, registry);
+  plain.route("GET", "/who", answer_client);
+  ASSERT_TRUE(plain.start().ok());
+  EXPECT_EQ(ask(plain.port(), forwarded), std::make_pair(std::string("127.0.0.1"), false))
+      << "without a trusted proxy the headers are the client's own words";
+  plain.stop();
+
+  http::ServerOptions proxied = direct;
+  proxied.trusted_proxies = *net::CidrSet::parse("127.0.0.1/32");
+  http::Server behind(proxied, registry);
+  behind.route("GET", "/who", answer_client);
+  ASSERT_TRUE(behind.start().ok());
+  EXPECT_EQ(ask(behind.port(), forwarded), std::make_pair(std::string("198.51.100.1"), true));
+  EXPECT_EQ(ask(behind.port(), {}), std::make_pair(std::string("127.0.0.1"), false));
+  behind.stop();
+}

@@ -102,6 +102,7 @@ struct RpcServer::Impl {
   void worker_loop() {
     zmq::socket_t push(ctx, zmq::socket_type::push);
     push.set(zmq::sockopt::linger, 1000);
+    push.set(zmq::sockopt::maxmsgsize, opts.max_msg_bytes);
     push.connect(inproc);
     for (;;) {
       Task t;
@@ -237,6 +238,7 @@ Status RpcServer::start() {
     m.router->set(zmq::sockopt::linger, 0);
     m.router->set(zmq::sockopt::sndhwm, 10000);
     m.router->set(zmq::sockopt::rcvhwm, 10000);
+    m.router->set(zmq::sockopt::maxmsgsize, m.opts.max_msg_bytes);
     if (m.opts.curve) {
       m.router->set(zmq::sockopt::curve_server, 1);
       m.router->set(zmq::sockopt::curve_secretkey, m.opts.curve->secret_z85);
@@ -247,6 +249,7 @@ Status RpcServer::start() {
     m.inproc = "inproc://jb-rpc-replies-" + rnd::hex(8);
     m.pull = std::make_unique<zmq::socket_t>(m.ctx, zmq::socket_type::pull);
     m.pull->set(zmq::sockopt::linger, 0);
+    m.pull->set(zmq::sockopt::maxmsgsize, m.opts.max_msg_bytes);
     m.pull->bind(m.inproc);
   } catch (const zmq::error_t& e) {
     return Error(errc::rpc_bind,
@@ -282,6 +285,7 @@ void RpcClient::reset_socket() {
   if (sock_) sock_->close();
   sock_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
   sock_->set(zmq::sockopt::linger, 0);
+  sock_->set(zmq::sockopt::maxmsgsize, opts_.max_msg_bytes);
   // ZMQ_IMMEDIATE stays off: with it, libzmq terminates the socket's pipe when
   // the connection drops (socket_base_t::hiccuped) and discards a reply that
   // arrived just before the server closed, which is exactly what a server

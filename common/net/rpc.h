@@ -21,7 +21,11 @@
 // Security: when CurveKeys are given the server is a CURVE server and a ZAP
 // handler (zap.h) decides which client public keys may connect; the client
 // must know the server's public key. A client that is not allowed never
-// completes the handshake and its calls time out: it gets nothing.
+// completes the handshake and its calls time out: it gets nothing. Every
+// socket sets ZMQ_MAXMSGSIZE (max_msg_bytes): a peer that sends a larger
+// frame is disconnected by libzmq before the frame is buffered, the message
+// is dropped, and the server keeps serving everyone else (the client's call
+// times out). Servers bind where configured; the services default to loopback.
 //
 // Thread-safety: RpcServer methods may be called from any one owning thread;
 // the handler is called concurrently from the pool threads and must be
@@ -30,6 +34,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -51,6 +56,11 @@ constexpr const char* unknown_method = "unknown_method";  // no such RPC method
 
 namespace jb {
 
+// The largest RPC frame a socket accepts unless configured (JB_ZMQ_MAX_MSG_BYTES):
+// 16 MiB, about 3x the biggest legitimate reply (a 20000-key lookup with
+// duplicate copies, or a 50000-item list page, is a few MB).
+inline constexpr int64_t kDefaultRpcMaxMsgBytes = int64_t{16} << 20;
+
 struct CurveKeyPair {
   std::string public_z85;  // 40 chars
   std::string secret_z85;  // 40 chars
@@ -70,6 +80,7 @@ struct RpcServerOptions {
   std::string name = "rpc";           // for logs and metrics
   std::optional<CurveKeyPair> curve;  // server key pair: enables CURVE
   std::string zap_domain = "jellybridge";
+  int64_t max_msg_bytes = kDefaultRpcMaxMsgBytes;  // ZMQ_MAXMSGSIZE of inbound frames
 };
 
 class RpcServer {
@@ -95,12 +106,13 @@ class RpcServer {
 };
 
 struct RpcClientOptions {
-  std::string endpoint;               // tcp://library-service:5556
-  int timeout_ms = 2000;              // per attempt
-  int attempts = 3;                   // total attempts (>= 1)
-  std::string peer_name = "peer";     // named in error messages ("library-service")
-  std::optional<CurveKeyPair> curve;  // this client's key pair
-  std::string server_public_z85;      // required with curve
+  std::string endpoint;                            // tcp://library-service:5556
+  int timeout_ms = 2000;                           // per attempt
+  int attempts = 3;                                // total attempts (>= 1)
+  std::string peer_name = "peer";                  // named in error messages ("library-service")
+  std::optional<CurveKeyPair> curve;               // this client's key pair
+  std::string server_public_z85;                   // required with curve
+  int64_t max_msg_bytes = kDefaultRpcMaxMsgBytes;  // ZMQ_MAXMSGSIZE of replies
 };
 
 class RpcClient {

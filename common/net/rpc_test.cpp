@@ -280,3 +280,66 @@ TEST(RpcCurve, AllowedKeyGetsAnswersOthersGetNothing) {
   s.stop();
   zap.stop();
 }
+
+TEST(RpcCurve, ZapAllowlistsArePerDomain) {
+  zmq::context_t ctx;
+  CurveKeyPair server_a = curve_keypair(), server_b = curve_keypair();
+  CurveKeyPair client_a = curve_keypair(), client_b = curve_keypair();
+  ZapAuthenticator zap(ctx, {client_a.public_z85});  // the default domain
+  zap.set_allowed("other", {client_b.public_z85});
+  ASSERT_TRUE(zap.start().ok());
+  RpcServerOptions ao = server_opts();
+  ao.curve = server_a;
+  RpcServer a(ctx, ao, echo);
+  RpcServerOptions bo = server_opts();
+  bo.curve = server_b;
+  bo.zap_domain = "other";
+  RpcServer b(ctx, bo, echo);
+  ASSERT_TRUE(a.start().ok() && b.start().ok());
+  auto client = [&](const RpcServer& s, const CurveKeyPair& server, const CurveKeyPair& me,
+                    int timeout_ms) {
+    RpcClientOptions o = client_opts(s.endpoint(), timeout_ms, 1);
+    o.curve = me;
+    o.server_public_z85 = server.public_z85;
+    return o;
+  };
+  RpcClient aa(ctx, client(a, server_a, client_a, 2000)),
+      bb(ctx, client(b, server_b, client_b, 2000));
+  EXPECT_TRUE(aa.call("echo", "x").ok());
+  EXPECT_TRUE(bb.call("echo", "x").ok());
+  // Each key is allowed in its own domain only.
+  RpcClient ab(ctx, client(b, server_b, client_a, 300)),
+      ba(ctx, client(a, server_a, client_b, 300));
+  EXPECT_EQ(ab.call("echo", "x").error().code, "rpc_timeout");
+  EXPECT_EQ(ba.call("echo", "x").error().code, "rpc_timeout");
+  a.stop();
+  b.stop();
+  zap.stop();
+}
+
+TEST(Rpc, OversizedRequestIsDroppedAndTheServerKeepsServing) {
+  zmq::context_t ctx;
+  RpcServerOptions so = server_opts();
+  so.max_msg_bytes = 64 * 1024;
+  RpcServer s(ctx, so, echo);
+  ASSERT_TRUE(s.start().ok());
+  RpcClient other(ctx, client_opts(s.endpoint(), 2000, 1));
+  ASSERT_TRUE(other.call("echo", "before").ok());
+  RpcClient c(ctx, client_opts(s.endpoint(), 500, 1));
+  std::string under(60 * 1024, 'u');
+  auto ok = c.call("echo", under);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(*ok, under);
+  // One frame over the limit: libzmq drops that connection, nothing is handled.
+  uint64_t served = s.served();
+  auto big = c.call("echo", std::string(256 * 1024, 'o'));
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().code, "rpc_timeout");
+  EXPECT_EQ(s.served(), served);
+  // The next normal request (a fresh socket after the timeout), and everyone else's.
+  auto next = c.call("echo", "after", 2000);
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(*next, "after");
+  EXPECT_TRUE(other.call("echo", "still here").ok());
+  s.stop();
+}

@@ -86,8 +86,7 @@ struct Env {
   // Direct lookups through library-service's RPC (what the workers do).
   Result<json::Document> lookup(const std::vector<std::string>& keys) {
     zmq::context_t ctx;
-    RpcClientOptions o;
-    o.endpoint = stack.rpc_endpoint;
+    RpcClientOptions o = stack.library_rpc_options(stack.keys.worker_client);
     o.timeout_ms = 5000;
     o.attempts = 1;
     RpcClient c(ctx, o);
@@ -389,7 +388,7 @@ TEST(Index, TwoLibraryServicesNeverBuildOneConnectionTwiceAtOnce) {
   auto env = e.stack.base_env();
   env["JB_LIBRARY_RPC_BIND"] = e.stack.fresh_endpoint("library-rpc-2");
   env["JB_INDEX_TICK_MS"] = "50";
-  for (auto& [k, v] : e.stack.vault_client_env(e.stack.keys.library_client)) env[k] = v;
+  for (auto& [k, v] : e.stack.library_keys_env()) env[k] = v;
   auto second = start_service("library-service", env);
   ASSERT_TRUE(second);
   e.load_libraries();

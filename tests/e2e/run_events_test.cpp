@@ -224,7 +224,8 @@ class EventsEnv {
     redis = std::make_unique<RedisPool>(ro, 2);
     demo = login("demo", "demo-password");
     admin = login("admin", "admin-password");
-    publisher = std::make_unique<EventPublisher>(zctx, stack.events_endpoint, "test-worker");
+    publisher = std::make_unique<EventPublisher>(zctx, stack.events_endpoint, "test-worker",
+                                                 stack.events_options(stack.keys.worker_client));
     ok = !demo.token.empty() && !admin.token.empty();
   }
 

@@ -12,6 +12,9 @@ StackKeys generate_stack_keys() {
   k.vault_server = curve_keypair();
   k.library_client = curve_keypair();
   k.worker_client = curve_keypair();
+  k.library_server = curve_keypair();
+  k.events_server = curve_keypair();
+  k.auth_client = curve_keypair();
   return k;
 }
 
@@ -29,9 +32,58 @@ std::string Stack::fresh_endpoint(const std::string& name) const {
 Stack::~Stack() = default;
 
 std::map<std::string, std::string> Stack::base_env() const {
-  return {{"JB_REDIS_URL", redis.url()},        {"JB_LOG_LEVEL", "info"},
-          {"JB_ADMIN_HOST", "127.0.0.1"},       {"JB_ADMIN_PORT", "0"},
-          {"JB_LIBRARY_RPC_URL", rpc_endpoint}, {"JB_EVENTS_URL", events_endpoint}};
+  return {{"JB_REDIS_URL", redis.url()},
+          {"JB_LOG_LEVEL", "info"},
+          {"JB_ADMIN_HOST", "127.0.0.1"},
+          {"JB_ADMIN_PORT", "0"},
+          {"JB_LIBRARY_RPC_URL", rpc_endpoint},
+          {"JB_EVENTS_URL", events_endpoint},
+          // Public keys: harmless in every service's environment.
+          {"JB_LIBRARY_RPC_SERVER_PUBLIC_KEY", keys.library_server.public_z85},
+          {"JB_EVENTS_SERVER_PUBLIC_KEY", keys.events_server.public_z85}};
+}
+
+std::map<std::string, std::string> Stack::library_keys_env() const {
+  auto env = vault_client_env(keys.library_client);
+  env["JB_LIBRARY_RPC_SERVER_SECRET_KEY"] = keys.library_server.secret_z85;
+  env["JB_LIBRARY_RPC_CLIENT_KEYS"] =
+      keys.auth_client.public_z85 + "," + keys.worker_client.public_z85;
+  env["JB_EVENTS_CLIENT_SECRET_KEY"] = keys.library_client.secret_z85;
+  return env;
+}
+
+std::map<std::string, std::string> Stack::auth_keys_env() const {
+  return {{"JB_MASTER_KEY", keys.master_key},
+          {"JB_VAULT_SERVER_SECRET_KEY", keys.vault_server.secret_z85},
+          {"JB_VAULT_CLIENT_KEYS",
+           keys.library_client.public_z85 + "," + keys.worker_client.public_z85},
+          {"JB_LIBRARY_RPC_CLIENT_SECRET_KEY", keys.auth_client.secret_z85},
+          {"JB_EVENTS_SERVER_SECRET_KEY", keys.events_server.secret_z85},
+          {"JB_EVENTS_CLIENT_KEYS",
+           keys.library_client.public_z85 + "," + keys.worker_client.public_z85}};
+}
+
+std::map<std::string, std::string> Stack::worker_keys_env() const {
+  auto env = vault_client_env(keys.worker_client);
+  env["JB_LIBRARY_RPC_CLIENT_SECRET_KEY"] = keys.worker_client.secret_z85;
+  env["JB_EVENTS_CLIENT_SECRET_KEY"] = keys.worker_client.secret_z85;
+  return env;
+}
+
+RpcClientOptions Stack::library_rpc_options(const std::optional<CurveKeyPair>& client) const {
+  RpcClientOptions o;
+  o.endpoint = rpc_endpoint;
+  o.peer_name = "library-service";
+  o.curve = client;
+  if (client) o.server_public_z85 = keys.library_server.public_z85;
+  return o;
+}
+
+EventPublisherOptions Stack::events_options(const std::optional<CurveKeyPair>& client) const {
+  EventPublisherOptions o;
+  o.curve = client;
+  if (client) o.server_public_z85 = keys.events_server.public_z85;
+  return o;
 }
 
 std::map<std::string, std::string> Stack::vault_client_env(const CurveKeyPair& client) const {
@@ -43,7 +95,7 @@ std::map<std::string, std::string> Stack::vault_client_env(const CurveKeyPair& c
 bool Stack::start_library(std::map<std::string, std::string> extra) {
   auto env = base_env();
   env["JB_LIBRARY_RPC_BIND"] = rpc_endpoint;
-  for (auto& [k, v] : vault_client_env(keys.library_client)) env[k] = v;
+  for (auto& [k, v] : library_keys_env()) env[k] = v;
   for (auto& [k, v] : extra) env[k] = v;
   library = start_service("library-service", env);
   return library != nullptr;
@@ -56,10 +108,7 @@ bool Stack::start_auth(std::map<std::string, std::string> extra) {
   env["JB_RPC_TIMEOUT_MS"] = "500";
   env["JB_EVENTS_BIND"] = events_endpoint;
   env["JB_VAULT_RPC_BIND"] = vault_endpoint;
-  env["JB_VAULT_SERVER_SECRET_KEY"] = keys.vault_server.secret_z85;
-  env["JB_VAULT_CLIENT_KEYS"] =
-      keys.library_client.public_z85 + "," + keys.worker_client.public_z85;
-  env["JB_MASTER_KEY"] = keys.master_key;
+  for (auto& [k, v] : auth_keys_env()) env[k] = v;
   env["JB_JELLYFIN_TIMEOUT_MS"] = "3000";
   for (auto& [k, v] : extra) env[k] = v;
   json::Document ready;
@@ -75,7 +124,7 @@ Process* Stack::start_worker(const std::string& id, std::map<std::string, std::s
   env["JB_HEARTBEAT_INTERVAL_MS"] = "200";
   env["JB_HEARTBEAT_TTL_MS"] = "1500";
   env["JB_WORK_LEASE_MS"] = "2000";
-  for (auto& [k, v] : vault_client_env(keys.worker_client)) env[k] = v;
+  for (auto& [k, v] : worker_keys_env()) env[k] = v;
   for (auto& [k, v] : extra) env[k] = v;
   auto p = start_service("sync-worker", env);
   if (!p) return nullptr;

@@ -12,10 +12,12 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/core/json.h"
+#include "common/net/events.h"
 #include "common/net/http_client.h"
 #include "common/net/rpc.h"
 #include "tests/support/process.h"
@@ -23,9 +25,13 @@
 
 namespace jb::testing {
 
+// Every CURVE key pair of the internal bus: the servers' (vault, library-service's
+// RPC, auth-service's events channel) and the clients' (one per service, used for
+// every server it talks to).
 struct StackKeys {
   std::string master_key;  // "id:base64"
   CurveKeyPair vault_server, library_client, worker_client;
+  CurveKeyPair library_server, events_server, auth_client;
 };
 StackKeys generate_stack_keys();
 
@@ -45,6 +51,16 @@ class Stack {
 
   std::map<std::string, std::string> base_env() const;
   std::map<std::string, std::string> vault_client_env(const CurveKeyPair& client) const;
+  // The keys each service needs (what start_library/start_auth/start_worker pass),
+  // for tests that start a replica with an environment of their own.
+  std::map<std::string, std::string> library_keys_env() const;
+  std::map<std::string, std::string> auth_keys_env() const;
+  std::map<std::string, std::string> worker_keys_env() const;
+  // A client of library-service's RPC / a publisher on the events channel with
+  // this key pair (allowed: keys.auth_client, keys.worker_client; keys.library_client
+  // for events); nullopt = no CURVE at all.
+  RpcClientOptions library_rpc_options(const std::optional<CurveKeyPair>& client) const;
+  EventPublisherOptions events_options(const std::optional<CurveKeyPair>& client) const;
   bool start_library(std::map<std::string, std::string> extra = {});
   bool start_auth(std::map<std::string, std::string> extra = {});
   Process* start_worker(const std::string& id, std::map<std::string, std::string> extra = {});
