@@ -37,10 +37,16 @@ Config load_config(ConfigReader& r) {
       static_cast<int>(r.integer("JB_JELLYFIN_TIMEOUT_MS", c.jellyfin_timeout_ms, 100, 300000));
   c.jellyfin_tls_verify = r.boolean("JB_JELLYFIN_TLS_VERIFY", c.jellyfin_tls_verify);
   c.jellyfin_ca_file = r.str("JB_JELLYFIN_CA_FILE", "");
+  c.outbound = load_outbound_policy(r, c.home_url);
   c.check_interval_s =
       r.integer("JB_CONNECTION_CHECK_INTERVAL_S", c.check_interval_s, 10, 7 * 24 * 3600);
+  c.home_check_interval_s =
+      r.integer("JB_HOME_CHECK_INTERVAL_S", c.home_check_interval_s, 1, 24 * 3600);
   c.check_tick_ms =
       static_cast<int>(r.integer("JB_CONNECTION_CHECK_TICK_MS", c.check_tick_ms, 50, 600000));
+  c.caps.max_connections =
+      r.integer("JB_MAX_CONNECTIONS_PER_USER", c.caps.max_connections, 0, 100000);
+  c.caps.max_pairs = r.integer("JB_MAX_PAIRS_PER_USER", c.caps.max_pairs, 0, 100000);
   c.quickconnect_poll_ms =
       static_cast<int>(r.integer("JB_QUICKCONNECT_POLL_MS", c.quickconnect_poll_ms, 200, 60000));
   c.sse_heartbeat_ms = r.integer("JB_SSE_HEARTBEAT_MS", c.sse_heartbeat_ms, 50, 300000);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "auth-service/edge/signin_guard.h"
+#include "auth-service/edge/user_caps.h"
 #include "auth-service/vault/vault.h"
 #include "common/core/config.h"
 #include "common/net/bus_config.h"
@@ -39,12 +40,16 @@ struct Config {
   int jellyfin_timeout_ms = 10000;          // JB_JELLYFIN_TIMEOUT_MS
   bool jellyfin_tls_verify = true;          // JB_JELLYFIN_TLS_VERIFY
   std::string jellyfin_ca_file;             // JB_JELLYFIN_CA_FILE
-  int64_t check_interval_s = 900;           // JB_CONNECTION_CHECK_INTERVAL_S
-  int check_tick_ms = 5000;                 // JB_CONNECTION_CHECK_TICK_MS
-  int quickconnect_poll_ms = 5000;          // JB_QUICKCONNECT_POLL_MS
-  int64_t sse_heartbeat_ms = 15000;         // JB_SSE_HEARTBEAT_MS (run event streams)
-  int64_t sse_max_streams = 1000;           // JB_SSE_MAX_STREAMS (open at once, all users)
-  int64_t sse_max_streams_per_user = 8;     // JB_SSE_MAX_STREAMS_PER_USER
+  // JB_OUTBOUND_ALLOW, JB_OUTBOUND_DENY, the home server pinned (common/service/config.h)
+  std::shared_ptr<const net::OutboundPolicy> outbound;
+  int64_t check_interval_s = 900;       // JB_CONNECTION_CHECK_INTERVAL_S
+  int64_t home_check_interval_s = 300;  // JB_HOME_CHECK_INTERVAL_S (home connections)
+  int check_tick_ms = 5000;             // JB_CONNECTION_CHECK_TICK_MS
+  UserCaps caps;  // JB_MAX_CONNECTIONS_PER_USER, JB_MAX_PAIRS_PER_USER (edge/user_caps.h)
+  int quickconnect_poll_ms = 5000;       // JB_QUICKCONNECT_POLL_MS
+  int64_t sse_heartbeat_ms = 15000;      // JB_SSE_HEARTBEAT_MS (run event streams)
+  int64_t sse_max_streams = 1000;        // JB_SSE_MAX_STREAMS (open at once, all users)
+  int64_t sse_max_streams_per_user = 8;  // JB_SSE_MAX_STREAMS_PER_USER
   EdgePolicy
       edge;  // JB_SIGNIN_*, JB_QUICKCONNECT_IP_*, JB_CONNECTION_CREATE_*, JB_LOCKOUT_*, JB_BAN_*
   int64_t audit_retention_days = 365;               // JB_AUDIT_RETENTION_DAYS (0 = no age limit)

@@ -16,6 +16,7 @@
 #include "auth-service/connections/connection_store.h"
 #include "auth-service/health/health.h"
 #include "auth-service/routes.h"
+#include "auth-service/sessions/account_revoker.h"
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sessions/quickconnect_signin.h"
 #include "auth-service/sessions/session_cache.h"
@@ -123,13 +124,22 @@ int main(int argc, char** argv) {
   jo.http.timeout_ms = cfg.jellyfin_timeout_ms;
   jo.http.verify_tls = cfg.jellyfin_tls_verify;
   jo.http.ca_file = cfg.jellyfin_ca_file;
+  jo.http.outbound = cfg.outbound;
   jb::auth::JellyfinAccess jellyfin(jo);
   jb::auth::ConnectionTiming timing;
   timing.check_interval_ms = cfg.check_interval_s * 1000;
+  timing.home_check_interval_ms = cfg.home_check_interval_s * 1000;
   timing.qc_poll_ms = cfg.quickconnect_poll_ms;
   jb::auth::ConnectionService connections(redis, store, *cfg.vault, jellyfin, timing);
   jb::auth::HomeSignInService home(redis, store, *cfg.vault, jellyfin, timing, cfg.lan_cidrs);
   jb::auth::QuickConnectSignIn quickconnect(redis, *cfg.vault, jellyfin, home, sessions, timing);
+  // A user whose Jellyfin account lost access (token rejected, disabled,
+  // deleted) loses every suite session at once (home_account.h).
+  jb::auth::AccountRevoker account_revoker(sessions, &audit);
+  connections.on_home_account_lost([&](const jb::auth::Connection& home, const std::string& why) {
+    return account_revoker.on_home_account_lost(home, why);
+  });
+  connections.set_max_per_user(cfg.caps.max_connections);
   jb::auth::ConnectionChecker checker(connections, cfg.check_tick_ms);
 
   // The vault RPC: CURVE, and only allow-listed service keys get an answer.
@@ -156,6 +166,7 @@ int main(int argc, char** argv) {
   jb::auth::Deps deps{&registry, &health_state, &health,  &authenticator, &connections,
                       &signin,   &store,        &library, &sync_store,    &run_events};
   deps.audit = &audit;
+  deps.max_pairs_per_user = cfg.caps.max_pairs;
 
   jb::http::ServerOptions ho;
   ho.name = "api";

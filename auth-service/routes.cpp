@@ -5,6 +5,7 @@
 #include "auth-service/connections/connection_handlers.h"
 #include "auth-service/edge/edge_handlers.h"
 #include "auth-service/libraries/library_handlers.h"
+#include "auth-service/sessions/session_handlers.h"
 #include "auth-service/sync_api/sync_handlers.h"
 
 namespace jb::auth {
@@ -15,10 +16,12 @@ void register_routes(http::Server& server, Deps& deps) {
     return http::Response::json(200, health_json(deps.health->check()));
   });
   register_auth_routes(server, *deps.signin);
+  register_session_routes(server, *deps.auth, deps.audit);
   register_connection_routes(server, *deps.auth, *deps.connections, *deps.sync, deps.audit,
                              deps.signin->guard);
   register_library_routes(server, *deps.auth, *deps.store, *deps.library);
-  register_sync_routes(server, *deps.auth, *deps.store, *deps.sync, *deps.events, deps.audit);
+  register_sync_routes(server, *deps.auth, *deps.store, *deps.sync, *deps.events, deps.audit,
+                       deps.max_pairs_per_user);
   register_audit_routes(server, *deps.auth, *deps.audit);
   if (deps.signin->guard != nullptr)
     register_edge_routes(server, *deps.auth, *deps.signin->guard, deps.audit);

@@ -31,6 +31,7 @@ struct Deps {
   sync::SyncStore* sync = nullptr;
   RunEventHub* events = nullptr;
   AuditLog* audit = nullptr;
+  int64_t max_pairs_per_user = 0;  // JB_MAX_PAIRS_PER_USER (0: no cap)
 };
 
 void register_routes(http::Server& server, Deps& deps);

@@ -81,8 +81,14 @@ chmod 600 "$TMP"
   echo "JB_REDIS_PASSWORD=$(quote "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')")"
   echo "JB_MASTER_KEY=$(quote "$(key generate-key)")"
   for name in VAULT LIBRARY WORKER AUTH LIBRARY_RPC EVENTS; do
-    read -r pub sec < <(key generate-curve-keypair)
+    # Z85 keys may contain `$`: Compose v1 expands `${…}` inside .env values even when
+    # single-quoted, so a pair with a `$` is drawn again (about 2.5 draws on average).
+    for _ in $(seq 1 100); do
+      read -r pub sec < <(key generate-curve-keypair)
+      case "$pub$sec" in *'$'*) continue ;; *) break ;; esac
+    done
     [ ${#pub} = 40 ] && [ ${#sec} = 40 ] || { echo "compose-env: the key tool gave no CURVE key pair" >&2; exit 1; }
+    case "$pub$sec" in *'$'*) echo "compose-env: no CURVE key pair without '\$' in 100 draws" >&2; exit 1 ;; esac
     echo "JB_${name}_PUBLIC_KEY=$(quote "$pub")"
     echo "JB_${name}_SECRET_KEY=$(quote "$sec")"
   done

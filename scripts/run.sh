@@ -213,6 +213,9 @@ if [ -z "${JB_JELLYFIN_URL:-}" ]; then
   launch standin-a
   launch standin-b
   export JB_JELLYFIN_URL="http://127.0.0.1:$STANDIN_A_PORT"
+  # The home stand-in is allowed as the home server; the second one is on loopback too,
+  # which the outbound policy refuses by default: the demo allows 127.0.0.1 (a demo only).
+  export JB_OUTBOUND_ALLOW="${JB_OUTBOUND_ALLOW:-10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7, 100.64.0.0/10, 127.0.0.1/32}"
   wait_ready standin-a "the demo Jellyfin stand-in" answers_as "$JB_JELLYFIN_URL/System/Info/Public" "$STANDIN_A_ID"
   wait_ready standin-b "the second demo stand-in" answers_as "http://127.0.0.1:$STANDIN_B_PORT/System/Info/Public" "$STANDIN_B_ID"
 fi

@@ -112,6 +112,8 @@ TEST(ComposeEnv, FortyGeneratedFilesSurviveComposeV2AndV1Unchanged) {
       std::string sec = (*v2)[std::string("JB_") + name + "_SECRET_KEY"];
       ASSERT_EQ(pub.size(), 40u) << name;
       EXPECT_EQ(curve_public_from_secret(sec), pub) << name << " key pair mangled";
+      // Compose v1 expands `${…}` even in single-quoted values: keys are drawn without `$`.
+      EXPECT_EQ((pub + sec).find('$'), std::string::npos) << name;
     }
     EXPECT_TRUE(crypto::KeyRing::parse((*v2)["JB_MASTER_KEY"]).ok());
     EXPECT_EQ((*v2)["JB_REDIS_PASSWORD"].size(), 48u);
@@ -141,7 +143,7 @@ TEST(ComposeEnv, FortyGeneratedFilesSurviveComposeV2AndV1Unchanged) {
             << cfg;
     }
   }
-  // Z85 keys contain `$` and `#`: unquoted, nearly every file would have been mangled.
+  // Z85 keys contain `#` (and more): unquoted, nearly every file would have been mangled.
   EXPECT_GT(unquoted_mangled, 20) << "the rule check must be able to fail";
 }
 

@@ -2,7 +2,10 @@
 // connections that are due (an atomic Redis claim, so several auth-service
 // instances never check the same one) and verifies them: rejected tokens
 // become `expired`, unreachable servers are retried with exponential backoff,
-// pending Quick Connect approvals are polled (at most once per 5 s).
+// pending Quick Connect approvals are polled (at most once per 5 s). Home
+// connections are due every JB_HOME_CHECK_INTERVAL_S (others every
+// JB_CONNECTION_CHECK_INTERVAL_S); their check also looks at the Jellyfin
+// account and ends the user's sessions when it lost access (home_account.h).
 //
 // Thread-safety: start()/stop() from the owning thread; runs its own thread.
 #pragma once

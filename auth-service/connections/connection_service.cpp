@@ -1,6 +1,7 @@
 // connection_service.cpp — see connection_service.h.
 #include "auth-service/connections/connection_service.h"
 
+#include "auth-service/edge/user_caps.h"
 #include "common/core/crypto.h"
 #include "common/core/json.h"
 #include "common/core/log.h"
@@ -18,6 +19,19 @@ Error not_found(const std::string& id) {
   return Error(errc::not_found, "You have no connection with id '" + id + "'.", 404);
 }
 
+// The answer to a server_url that cannot be used (connection_service.h); the precise
+// error is logged, never answered.
+Error unusable(const std::string& url, const Error& precise) {
+  log::info("connection target unusable",
+            {{"server_url", url}, {"code", precise.code}, {"error", precise.message}});
+  return Error(errc::server_url_unusable, jf::kUnusableServer, 422);
+}
+
+// A later step's error: a refusal by the outbound policy is the generic answer too.
+Error hide_refusal(const std::string& url, const Error& e) {
+  return e.code == jf::errc::outbound_refused ? unusable(url, e) : e;
+}
+
 }  // namespace
 
 Result<jf::PublicInfo> ConnectionService::probe(const std::string& url,
@@ -28,8 +42,8 @@ Result<jf::PublicInfo> ConnectionService::probe(const std::string& url,
 
 Connection& ConnectionService::record_failure(Connection& c, const Error& e, int64_t now) {
   c.last_check_ms = now;
-  c.last_error_code = e.code;
-  c.last_error = e.message;
+  c.last_error_code = e.code == jf::errc::outbound_refused ? errc::server_url_unusable : e.code;
+  c.last_error = e.code == jf::errc::outbound_refused ? jf::kUnusableServer : e.message;
   if (e.code == jf::errc::token_rejected) {
     c.status = "expired";
     c.next_check_ms = 0;  // nothing to retry: the user must reconnect
@@ -50,6 +64,7 @@ Result<Connection> ConnectionService::create(const std::string& owner,
                                              const CreateConnection& req) {
   auto url = jf::normalize_server_url(req.server_url);
   if (!url.ok()) return url.error();
+  if (auto full = admit_new(owner, "", false); !full.ok()) return full.error();  // before Jellyfin
   int64_t now = timeutil::now_unix_ms();
   Connection c;
   c.id = rnd::id128();
@@ -61,7 +76,7 @@ Result<Connection> ConnectionService::create(const std::string& owner,
   c.last_check_ms = now;
 
   auto info = probe(c.server_url, c.device_id);
-  if (!info.ok()) return info.error();
+  if (!info.ok()) return unusable(c.server_url, info.error());
   c.server_id = info->server_id;
   c.server_name = info->server_name;
   c.server_version = info->version;
@@ -69,7 +84,7 @@ Result<Connection> ConnectionService::create(const std::string& owner,
   if (req.method == "password") {
     auto client = jf_.client(c.server_url, c.device_id);
     auto auth = client.authenticate_by_name(req.username, req.password);
-    if (!auth.ok()) return auth.error();
+    if (!auth.ok()) return hide_refusal(c.server_url, auth.error());
     auto sealed = vault_.seal(c.id, auth->access_token);
     if (!sealed.ok()) return sealed.error();
     c.token_sealed = *sealed;
@@ -83,7 +98,7 @@ Result<Connection> ConnectionService::create(const std::string& owner,
     if (!sys.ok()) {
       if (sys.error().code == jf::errc::token_rejected)
         return Error(jf::errc::bad_api_key, "Jellyfin did not accept that API key.", 401);
-      return sys.error();
+      return hide_refusal(c.server_url, sys.error());
     }
     auto sealed = vault_.seal(c.id, req.api_key);
     if (!sealed.ok()) return sealed.error();
@@ -94,7 +109,7 @@ Result<Connection> ConnectionService::create(const std::string& owner,
         if (u.error().code == jf::errc::not_found || u.error().code == jf::errc::bad_request)
           return Error(errc::invalid_request, "'user_id' is not a user on " + c.server_url + ".",
                        400);
-        return u.error();
+        return hide_refusal(c.server_url, u.error());
       }
       c.jf_user_id = u->id;
       c.jf_user_name = u->name;
@@ -107,7 +122,7 @@ Result<Connection> ConnectionService::create(const std::string& owner,
   } else if (req.method == "quickconnect") {
     auto client = jf_.client(c.server_url, c.device_id);
     auto qc = client.quick_connect_initiate();
-    if (!qc.ok()) return qc.error();
+    if (!qc.ok()) return hide_refusal(c.server_url, qc.error());
     auto sealed = vault_.seal(qc_secret_aad(c.id), qc->secret);
     if (!sealed.ok()) return sealed.error();
     c.qc_secret_sealed = *sealed;
@@ -123,7 +138,23 @@ Result<Connection> ConnectionService::create(const std::string& owner,
   } else {
     return Error(errc::invalid_request, "'method' must be password, api_key or quickconnect.", 400);
   }
-  if (auto s = store_.save(c); !s.ok()) return s.error();
+  // The cap, atomically now that the connection exists: a token we obtained
+  // for a connection that does not fit is signed out again.
+  auto admitted = admit_new(owner, c.id, true);
+  if (admitted.ok()) {
+    admitted = store_.save(c);
+    if (!admitted.ok())
+      log::best_effort(store_.remove(c), "releasing the slot of a connection that was not stored");
+  }
+  if (!admitted.ok()) {
+    if (c.method == "password" && !c.token_sealed.empty()) {
+      auto token = vault_.open(c.id, c.token_sealed);
+      if (token.ok())
+        log::best_effort(jf_.client(c.server_url, c.device_id, *token).logout(),
+                         "signing out the token of a connection that was not stored");
+    }
+    return admitted.error();
+  }
   log::info("connection created", {{"connection_id", c.id},
                                    {"method", c.method},
                                    {"server_id", c.server_id},
@@ -220,6 +251,7 @@ Result<Connection> ConnectionService::check(Connection c, bool force_qc_poll) {
   if (!token.ok()) return token.error();
   auto client = jf_.client(c.server_url, c.device_id, *token);
   Status ok = Status::Ok();
+  std::string lost;  // why the home account's sessions must end ("": they may stay)
   if (c.method == "api_key") {
     auto sys = client.system_info();
     if (!sys.ok())
@@ -234,6 +266,7 @@ Result<Connection> ConnectionService::check(Connection c, bool force_qc_poll) {
       ok = me.error();
     else
       c.jf_user_name = me->name;
+    if (c.home) lost = home_account_lost_reason(me);  // the account, not only the token
   }
   if (ok.ok()) {
     c.status = "active";
@@ -241,10 +274,13 @@ Result<Connection> ConnectionService::check(Connection c, bool force_qc_poll) {
     c.last_check_ms = now;
     c.last_error_code.clear();
     c.last_error.clear();
-    c.next_check_ms = now + t_.check_interval_ms;
+    c.next_check_ms = now + (c.home ? t_.home_check_interval_ms : t_.check_interval_ms);
   } else {
     record_failure(c, ok.error(), now);
   }
+  // Sessions end before the connection is saved as expired: when revoking fails (Redis
+  // down), nothing is saved and the check comes round again (claim_due's lease).
+  if (auto s = home_lost(c, lost); !s.ok()) return s.error();
   if (auto s = store_.save(c); !s.ok()) return s.error();
   return c;
 }
@@ -288,7 +324,30 @@ Result<std::vector<jf::User>> ConnectionService::users(const std::string& owner,
   auto token = vault_.open(conn.id, conn.token_sealed);
   if (!token.ok()) return token.error();
   auto client = jf_.client(conn.server_url, conn.device_id, *token);
-  return client.users();
+  auto list = client.users();
+  if (!list.ok() && conn.home)
+    log::best_effort(home_lost(conn, home_account_lost_reason(list.error())),
+                     "ending the sessions of a user who lost access");
+  return list;
+}
+
+Status ConnectionService::home_lost(const Connection& c, const std::string& reason) {
+  if (reason.empty() || !c.home || !home_lost_) return Status::Ok();
+  return home_lost_(c, reason);
+}
+
+Status ConnectionService::admit_new(const std::string& owner, const std::string& id, bool claim) {
+  if (max_per_user_ <= 0) return Status::Ok();
+  if (!claim) {
+    auto n = store_.count(owner);
+    if (!n.ok()) return n.error();
+    if (*n >= max_per_user_) return too_many_connections(max_per_user_);
+    return Status::Ok();
+  }
+  auto admitted = store_.claim_slot(owner, id, max_per_user_);
+  if (!admitted.ok()) return admitted.error();
+  if (!*admitted) return too_many_connections(max_per_user_);
+  return Status::Ok();
 }
 
 Result<Connection> ConnectionService::choose_user(const std::string& owner, const std::string& id,

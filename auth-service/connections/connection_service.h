@@ -9,6 +9,13 @@
 // they reach Redis. Every Jellyfin failure keeps its precise error code
 // (common/jellyfin/client.h), so the API can answer with its own problem type.
 //
+// Outbound requests go through the SSRF guard (common/net/outbound_policy.h).
+// Creating a connection, any failure of the first request (/System/Info/Public:
+// refused address, transport failure, not a Jellyfin) is answered with the one
+// generic problem server_url_unusable, and any later refusal too; the precise
+// reason is logged. A background check refused by the policy marks the
+// connection unreachable with that same generic text.
+//
 // Quick Connect approval is polled at most once per 5 s per pending request
 // (a Redis SET NX PX gate), however many API calls ask, and by the background
 // checker. Checks of unreachable servers back off exponentially.
@@ -23,6 +30,7 @@
 
 #include "auth-service/connections/connection.h"
 #include "auth-service/connections/connection_store.h"
+#include "auth-service/connections/home_account.h"
 #include "auth-service/connections/jellyfin_access.h"
 #include "auth-service/vault/vault.h"
 #include "common/jellyfin/client.h"
@@ -31,6 +39,11 @@
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
 namespace jb::errc {
 constexpr const char* connection_not_ready = "connection_not_ready";  // 409
+// 422: creating a connection, the server_url could not be used: its address is refused by
+// the outbound policy, nothing usable answered, or it is not a Jellyfin (one answer for all,
+// jf::kUnusableServer, so the API cannot map the network; the precise reason is logged).
+// Also a connection's last_error_code when a background check is refused by the policy.
+constexpr const char* server_url_unusable = "server_url_unusable";
 // A connection's last_error_code (not a problem type): its Quick Connect code expired.
 constexpr const char* quickconnect_expired = "quickconnect_expired";
 }  // namespace jb::errc
@@ -45,11 +58,12 @@ struct CreateConnection {
 };
 
 struct ConnectionTiming {
-  int64_t check_interval_ms = 15 * 60 * 1000;  // active connections
-  int64_t backoff_base_ms = 30 * 1000;         // unreachable: 30 s, 60 s, 120 s…
-  int64_t backoff_max_ms = 60 * 60 * 1000;     // … up to 1 h
-  int64_t qc_poll_ms = 5000;                   // Quick Connect poll gate
-  int64_t qc_lifetime_ms = 10 * 60 * 1000;     // Jellyfin's Quick Connect lifetime
+  int64_t check_interval_ms = 15 * 60 * 1000;      // active connections
+  int64_t home_check_interval_ms = 5 * 60 * 1000;  // home connections (the account's checks)
+  int64_t backoff_base_ms = 30 * 1000;             // unreachable: 30 s, 60 s, 120 s…
+  int64_t backoff_max_ms = 60 * 60 * 1000;         // … up to 1 h
+  int64_t qc_poll_ms = 5000;                       // Quick Connect poll gate
+  int64_t qc_lifetime_ms = 10 * 60 * 1000;         // Jellyfin's Quick Connect lifetime
 };
 
 class ConnectionService {
@@ -70,10 +84,23 @@ class ConnectionService {
 
   // Background: checks connections that are due; returns how many were checked.
   Result<int> check_due(int limit = 20);
-  // Checks one connection now (verify or Quick Connect poll) and saves it.
+  // Checks one connection now (verify or Quick Connect poll) and saves it. A
+  // home connection's check also looks at the account (home_account.h).
   Result<Connection> check(Connection c, bool force_qc_poll);
 
+  // Called (once wired, before serving) when a home connection's token is
+  // rejected or its user is disabled or deleted: main() ends the user's sessions.
+  void on_home_account_lost(HomeAccountLost f) { home_lost_ = std::move(f); }
+  // At most this many connections per user, the home one included (0 = no cap);
+  // beyond it create() answers 409 too_many_connections (edge/user_caps.h).
+  void set_max_per_user(int64_t n) { max_per_user_ = n; }
+
  private:
+  // Tells the hook when `reason` is not empty.
+  Status home_lost(const Connection& c, const std::string& reason);
+  // Refuses a new connection of `owner` beyond the cap; `claim` adds `id` to
+  // the owner's set atomically (else only counts).
+  Status admit_new(const std::string& owner, const std::string& id, bool claim);
   Result<jf::PublicInfo> probe(const std::string& url, const std::string& device_id);
   Result<Connection> poll_quickconnect(Connection c, bool force);
   // Marks a Quick Connect connection expired (reason shown to the user);
@@ -85,6 +112,8 @@ class ConnectionService {
   const Vault& vault_;
   JellyfinAccess& jf_;
   ConnectionTiming t_;
+  HomeAccountLost home_lost_;
+  int64_t max_per_user_ = 0;
 };
 
 }  // namespace jb::auth

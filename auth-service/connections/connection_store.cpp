@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/core/text.h"
+#include "common/redis/capped_set.h"
 #include "common/redis/client.h"
 #include "common/redis/due_set.h"
 
@@ -41,6 +42,17 @@ Status ConnectionStore::save(const Connection& c) {
     if (x.is_error())
       return Error(errc::redis_error, "Could not save the connection: " + x.str, 500);
   return Status::Ok();
+}
+
+Result<int64_t> ConnectionStore::count(const std::string& owner) {
+  auto r = redis_.command({"SCARD", owner_set(owner)});
+  if (!r.ok()) return r.error();
+  return r->integer;
+}
+
+Result<bool> ConnectionStore::claim_slot(const std::string& owner, const std::string& id,
+                                         int64_t cap) {
+  return capped_set_add(redis_, owner_set(owner), id, cap);
 }
 
 Result<std::optional<Connection>> ConnectionStore::get(const std::string& id) {

@@ -32,6 +32,11 @@ class ConnectionStore {
   Result<std::optional<Connection>> get_owned(const std::string& id, const std::string& owner);
   Result<std::vector<Connection>> list(const std::string& owner);
   Status remove(const Connection& c);
+  // How many connections the user has (their set's size).
+  Result<int64_t> count(const std::string& owner);
+  // Adds `id` to the owner's set unless it already holds `cap` ids (atomic:
+  // common/redis/capped_set.h); false when full. save() then writes the rest.
+  Result<bool> claim_slot(const std::string& owner, const std::string& id, int64_t cap);
   // Atomically takes up to `limit` connections due for a check and pushes their
   // due time `lease_ms` ahead, so concurrent checkers never take the same one.
   Result<std::vector<std::string>> claim_due(int64_t now_ms, int64_t lease_ms, int limit);

@@ -71,7 +71,7 @@ Result<HomeSignIn> HomeSignInService::upsert(const std::string& home_url,
   c.last_error_code.clear();
   c.last_error.clear();
   c.last_check_ms = now;
-  c.next_check_ms = now + t_.check_interval_ms;
+  c.next_check_ms = now + t_.home_check_interval_ms;  // the account is checked this often
   if (auto s = store_.save(c); !s.ok()) return s.error();
   std::vector<RedisArgv> cmds{{"SET", home_key, c.id}};
   if (!login_key.empty()) cmds.push_back({"SET", login_key, c.id});

@@ -29,14 +29,15 @@ void session_json(json::Writer& w, const Session& s, bool with_token) {
       .end_object();
 }
 
-http::Response signed_in(Authenticator& auth, const Session& s, int status = 200) {
+http::Response signed_in(Authenticator& auth, const http::Request& req, const Session& s,
+                         int status = 200) {
   json::Writer w;
   w.begin_object();
   user_json(w, s.user);
   session_json(w, s, true);
   w.end_object();
   http::Response r = http::Response::json(status, w.str());
-  r.cookies.push_back(auth.session_cookie(s));
+  r.cookies.push_back(auth.session_cookie(s, req));
   return r;
 }
 
@@ -73,10 +74,11 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
       return fail(home_error(home.error(), deps.home_url));
     }
     auto s =
-        deps.auth->store().create(SessionUser{home->user.id, home->user.name, home->user.is_admin});
+        deps.auth->store().create(SessionUser{home->user.id, home->user.name, home->user.is_admin},
+                                  SessionOrigin{r.client_ip, r.header("User-Agent")});
     if (!s.ok()) return fail(s.error());
     log::info("signed in", {{"user_id", home->user.id}});
-    return signed_in(*deps.auth, *s);
+    return signed_in(*deps.auth, r, *s);
   });
 
   server.route("POST", "/api/v1/auth/logout",
@@ -84,7 +86,7 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
                  auto s = deps.auth->store().revoke(Authenticator::presented_token(r));
                  if (!s.ok()) return fail(s.error());
                  http::Response resp = http::Response::no_content();
-                 resp.cookies.push_back(deps.auth->clearing_cookie());
+                 resp.cookies.push_back(deps.auth->clearing_cookie(r));
                  return resp;
                }));
 
@@ -117,7 +119,8 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
 
   server.route("GET", "/api/v1/auth/quickconnect/{id}", [&deps](http::Request& r) {
     if (deps.home_url.empty()) return fail(no_home());
-    auto st = deps.quickconnect->status(deps.home_url, r.param("id"), r.client_ip);
+    auto st = deps.quickconnect->status(deps.home_url, r.param("id"), r.client_ip,
+                                        r.header("User-Agent"));
     if (!st.ok()) return fail(home_error(st.error(), deps.home_url));
     if (st->state == "authenticated") {
       json::Writer w;
@@ -126,7 +129,7 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
       session_json(w, *st->session, true);
       w.end_object();
       http::Response resp = http::Response::json(200, w.str());
-      resp.cookies.push_back(deps.auth->session_cookie(*st->session));
+      resp.cookies.push_back(deps.auth->session_cookie(*st->session, r));
       return resp;
     }
     json::Writer w;

@@ -56,24 +56,24 @@ std::optional<AuthContext> Authenticator::authenticate_cached(const http::Reques
   return ctx;
 }
 
-http::Cookie Authenticator::session_cookie(const Session& s) const {
+http::Cookie Authenticator::session_cookie(const Session& s, const http::Request& r) const {
   http::Cookie c;
   c.name = kSessionCookie;
   c.value = s.token;
   c.path = "/";
   c.max_age = static_cast<int>(store_.policy().idle_ms / 1000);
   c.http_only = true;
-  c.secure = secure_;
+  c.secure = secure_ || r.https;
   c.same_site = "Strict";
   return c;
 }
 
-http::Cookie Authenticator::clearing_cookie() const {
+http::Cookie Authenticator::clearing_cookie(const http::Request& r) const {
   http::Cookie c;
   c.name = kSessionCookie;
   c.value = "";
   c.max_age = 0;
-  c.secure = secure_;
+  c.secure = secure_ || r.https;
   return c;
 }
 

@@ -41,8 +41,9 @@ class Authenticator {
   std::optional<AuthContext> authenticate_cached(const http::Request& r);
   // The presented token (bearer or cookie), or "".
   static std::string presented_token(const http::Request& r);
-  http::Cookie session_cookie(const Session& s) const;
-  http::Cookie clearing_cookie() const;
+  // Secure when JB_PUBLIC_URL is https or a trusted proxy said X-Forwarded-Proto: https.
+  http::Cookie session_cookie(const Session& s, const http::Request& r) const;
+  http::Cookie clearing_cookie(const http::Request& r) const;
   SessionStore& store() { return store_; }
 
  private:

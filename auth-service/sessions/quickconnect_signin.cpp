@@ -39,7 +39,8 @@ Result<QcStart> QuickConnectSignIn::start(const std::string& home_url) {
 }
 
 Result<QcStatus> QuickConnectSignIn::status(const std::string& home_url, const std::string& id,
-                                            const std::string& client_ip) {
+                                            const std::string& client_ip,
+                                            const std::string& user_agent) {
   auto not_found = Error(errc::not_found,
                          "There is no pending Quick Connect sign-in with id '" + id +
                              "' (it may have completed already: the session is handed out once).",
@@ -89,7 +90,8 @@ Result<QcStatus> QuickConnectSignIn::status(const std::string& home_url, const s
   auto del = redis_.command({"DEL", key(id)});
   if (!del.ok()) return del.error();
   if (del->integer != 1) return not_found;
-  auto session = sessions_.create(SessionUser{home->user.id, home->user.name, home->user.is_admin});
+  auto session = sessions_.create(SessionUser{home->user.id, home->user.name, home->user.is_admin},
+                                  SessionOrigin{client_ip, user_agent});
   if (!session.ok()) return session.error();
   st.state = "authenticated";
   st.session = *session;

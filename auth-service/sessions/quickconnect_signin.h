@@ -38,9 +38,10 @@ class QuickConnectSignIn {
       : redis_(redis), vault_(vault), jf_(jf), home_(home), sessions_(sessions), t_(timing) {}
 
   Result<QcStart> start(const std::string& home_url);
-  // `client_ip`: the polling client, for the remote-access rule (home_signin.h).
+  // `client_ip`: the polling client, for the remote-access rule (home_signin.h);
+  // it and `user_agent` are stored with the session it creates.
   Result<QcStatus> status(const std::string& home_url, const std::string& id,
-                          const std::string& client_ip = "");
+                          const std::string& client_ip = "", const std::string& user_agent = "");
 
  private:
   RedisPool& redis_;

@@ -1,12 +1,15 @@
 // session_store.cpp — see session_store.h.
 #include "auth-service/sessions/session_store.h"
 
+#include <algorithm>
+
 #include "auth-service/sessions/session_cache.h"
 #include "common/core/crypto.h"
 #include "common/core/log.h"
 #include "common/core/random.h"
 #include "common/core/time.h"
 #include "common/redis/client.h"
+#include "common/redis/script.h"
 
 namespace jb::auth {
 
@@ -18,6 +21,30 @@ std::string key(const std::string& hash) {
 std::string user_index(const std::string& uid) {
   return "jb:user:" + uid + ":sessions";
 }
+// Deletes every session in the index KEYS[1] (ARGV[1]: the session key prefix),
+// the index itself, and announces ARGV[3] on channel ARGV[2]; answers how many
+// sessions existed. One script, so a concurrent create() (a MULTI) is either
+// wholly before it (and revoked) or wholly after it (and indexed).
+const RedisScript kRevokeAll(R"lua(
+local n = 0
+for _, h in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  n = n + redis.call('DEL', ARGV[1] .. h)
+end
+redis.call('DEL', KEYS[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return n
+)lua");
+
+// Printable ASCII only, at most 256 characters (it is shown back to the user).
+std::string clean_user_agent(const std::string& ua) {
+  std::string out;
+  for (char c : ua) {
+    if (out.size() >= 256) break;
+    if (c >= 0x20 && c <= 0x7e) out.push_back(c);
+  }
+  return out;
+}
+
 Error unauthenticated() {
   return Error(errc::unauthenticated, "Sign in first: the session is missing, expired or revoked.",
                401);
@@ -33,7 +60,11 @@ bool SessionStore::looks_like_token(const std::string& t) {
   return true;
 }
 
-Result<Session> SessionStore::create(const SessionUser& user) {
+std::string SessionStore::public_id(const std::string& token_hash) {
+  return crypto::sha256_hex("jb-session-id:" + token_hash).substr(0, 32);
+}
+
+Result<Session> SessionStore::create(const SessionUser& user, const SessionOrigin& origin) {
   Session s;
   s.token = kPrefix + rnd::b64url(32);
   s.token_hash = crypto::sha256_hex(s.token);
@@ -41,16 +72,24 @@ Result<Session> SessionStore::create(const SessionUser& user) {
   s.user = user;
   s.created_ms = timeutil::now_unix_ms();
   s.expires_ms = s.created_ms + policy_.idle_ms;
+  // MULTI: the session and its index entry appear together (see kRevokeAll).
   auto r = redis_.pipeline({
+      {"MULTI"},
       {"HSET", key(s.token_hash), "uid", user.id, "name", user.name, "admin",
-       user.is_admin ? "1" : "0", "csrf", s.csrf, "created", std::to_string(s.created_ms)},
+       user.is_admin ? "1" : "0", "csrf", s.csrf, "created", std::to_string(s.created_ms), "ip",
+       origin.ip, "ua", clean_user_agent(origin.user_agent)},
       {"PEXPIRE", key(s.token_hash), std::to_string(policy_.idle_ms)},
       {"SADD", user_index(user.id), s.token_hash},
       {"PEXPIRE", user_index(user.id), std::to_string(policy_.max_ms)},
+      {"EXEC"},
   });
   if (!r.ok()) return r.error();
-  for (const auto& x : *r)
+  for (const auto& x : *r) {
     if (x.is_error()) return Error(errc::redis_error, "Could not store the session: " + x.str, 500);
+    for (const auto& e : x.elements)
+      if (e.is_error())
+        return Error(errc::redis_error, "Could not store the session: " + e.str, 500);
+  }
   return s;
 }
 
@@ -118,17 +157,101 @@ Status SessionStore::revoke(const std::string& token) {
   return Status::Ok();
 }
 
-Status SessionStore::revoke_all(const std::string& user_id) {
-  auto members = redis_.command({"SMEMBERS", user_index(user_id)});
-  if (!members.ok()) return members.error();
-  std::vector<RedisArgv> cmds;
-  for (const auto& m : members->elements) cmds.push_back({"DEL", key(m.str)});
-  cmds.push_back({"DEL", user_index(user_id)});
-  cmds.push_back({"PUBLISH", kRevokedChannel, "user:" + user_id});
+Result<int64_t> SessionStore::revoke_all(const std::string& user_id) {
   if (cache_) cache_->erase_user(user_id);
+  auto c = redis_.acquire();
+  auto r = kRevokeAll.run(*c, {user_index(user_id)}, {key(""), kRevokedChannel, "user:" + user_id});
+  if (!r.ok()) return r.error();
+  if (!r->is_integer()) return Error(errc::redis_protocol, "revoke_all: unexpected reply", 500);
+  return r->integer;
+}
+
+Result<int64_t> SessionStore::revoke_hashes(const std::string& user_id,
+                                            const std::vector<std::string>& hashes) {
+  if (hashes.empty()) return int64_t{0};
+  std::vector<RedisArgv> cmds;
+  for (const auto& h : hashes) {
+    if (cache_) cache_->erase(h);
+    cmds.push_back({"DEL", key(h)});
+    cmds.push_back({"SREM", user_index(user_id), h});
+    cmds.push_back({"PUBLISH", kRevokedChannel, h});
+  }
   auto r = redis_.pipeline(cmds);
   if (!r.ok()) return r.error();
-  return Status::Ok();
+  int64_t n = 0;
+  for (size_t i = 0; i < r->size(); i += 3) {
+    if ((*r)[i].is_error())
+      return Error(errc::redis_error, "Could not revoke a session: " + (*r)[i].str, 500);
+    n += (*r)[i].integer;
+  }
+  return n;
+}
+
+Result<std::vector<SessionInfo>> SessionStore::list(const std::string& user_id) {
+  auto members = redis_.command({"SMEMBERS", user_index(user_id)});
+  if (!members.ok()) return members.error();
+  std::vector<SessionInfo> out;
+  if (members->elements.empty()) return out;
+  std::vector<RedisArgv> cmds;
+  for (const auto& m : members->elements) {
+    cmds.push_back({"HMGET", key(m.str), "uid", "created", "ip", "ua"});
+    cmds.push_back({"PTTL", key(m.str)});
+  }
+  auto r = redis_.pipeline(cmds);
+  if (!r.ok()) return r.error();
+  int64_t now = timeutil::now_unix_ms();
+  std::vector<std::string> stale;
+  for (size_t i = 0; i < members->elements.size(); ++i) {
+    const std::string& h = members->elements[i].str;
+    const RedisReply& f = (*r)[2 * i];
+    const RedisReply& ttl = (*r)[2 * i + 1];
+    if (f.is_error() || ttl.is_error())
+      return Error(errc::redis_error, "Could not read a session: " + f.str + ttl.str, 500);
+    if (f.elements.size() != 4 || f.elements[0].str != user_id || ttl.integer < 0) {
+      stale.push_back(h);  // expired (or never completed): drop it from the index
+      continue;
+    }
+    SessionInfo s;
+    s.id = public_id(h);
+    s.created_ms = std::atoll(f.elements[1].str.c_str());
+    if (now - s.created_ms > policy_.max_ms) continue;  // lookup() deletes it
+    s.ip = f.elements[2].str;
+    s.user_agent = f.elements[3].str;
+    s.expires_ms = std::min(now + ttl.integer, s.created_ms + policy_.max_ms);
+    s.last_used_ms = std::max(s.created_ms, now + ttl.integer - policy_.idle_ms);
+    out.push_back(std::move(s));
+  }
+  if (!stale.empty()) {
+    RedisArgv srem{"SREM", user_index(user_id)};
+    srem.insert(srem.end(), stale.begin(), stale.end());
+    log::best_effort(redis_.command(srem), "dropping expired sessions from a user's index");
+  }
+  std::sort(out.begin(), out.end(), [](const SessionInfo& a, const SessionInfo& b) {
+    return a.created_ms != b.created_ms ? a.created_ms < b.created_ms : a.id < b.id;
+  });
+  return out;
+}
+
+Result<bool> SessionStore::revoke_by_id(const std::string& user_id, const std::string& id) {
+  auto members = redis_.command({"SMEMBERS", user_index(user_id)});
+  if (!members.ok()) return members.error();
+  for (const auto& m : members->elements) {
+    if (public_id(m.str) != id) continue;
+    auto n = revoke_hashes(user_id, {m.str});
+    if (!n.ok()) return n.error();
+    return *n > 0;
+  }
+  return false;
+}
+
+Result<int64_t> SessionStore::revoke_others(const std::string& user_id,
+                                            const std::string& keep_hash) {
+  auto members = redis_.command({"SMEMBERS", user_index(user_id)});
+  if (!members.ok()) return members.error();
+  std::vector<std::string> others;
+  for (const auto& m : members->elements)
+    if (m.str != keep_hash) others.push_back(m.str);
+  return revoke_hashes(user_id, others);
 }
 
 }  // namespace jb::auth

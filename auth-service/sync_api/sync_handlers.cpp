@@ -4,8 +4,10 @@
 #include <algorithm>
 
 #include "auth-service/api/io.h"
+#include "auth-service/edge/user_caps.h"
 #include "auth-service/sync_api/sse.h"
 #include "common/core/json.h"
+#include "common/core/log.h"
 #include "common/core/random.h"
 #include "common/core/result.h"
 #include "common/core/text.h"
@@ -62,9 +64,11 @@ AuditEvent pair_event(const char* type, const http::Request& r, const AuthContex
 }  // namespace
 
 void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionStore& connections,
-                          sync::SyncStore& store, RunEventHub& hub, AuditLog* audit) {
+                          sync::SyncStore& store, RunEventHub& hub, AuditLog* audit,
+                          int64_t max_pairs_per_user) {
   server.route(
-      "POST", "/api/v1/pairs", require_auth(auth, [&, audit](http::Request& r, AuthContext& ctx) {
+      "POST", "/api/v1/pairs",
+      require_auth(auth, [&, audit, max_pairs_per_user](http::Request& r, AuthContext& ctx) {
         auto body = read_json_body(r);
         if (!body.ok()) return fail(body.error());
         auto own = own_connection_ids(connections, ctx.session.user.id);
@@ -75,7 +79,14 @@ void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionS
         pair->id = rnd::id128();
         pair->owner = ctx.session.user.id;
         pair->created_ms = timeutil::now_unix_ms();
-        if (auto s = store.save_pair(*pair); !s.ok()) return fail(s.error());
+        // JB_MAX_PAIRS_PER_USER, atomically (edge/user_caps.h).
+        auto slot = store.claim_pair_slot(pair->owner, pair->id, max_pairs_per_user);
+        if (!slot.ok()) return fail(slot.error());
+        if (!*slot) return fail(too_many_pairs(max_pairs_per_user));
+        if (auto s = store.save_pair(*pair); !s.ok()) {
+          log::best_effort(store.delete_pair(*pair), "releasing the slot of an unsaved pair");
+          return fail(s.error());
+        }
         if (auto s = store.schedule(*pair, pair->created_ms + pair->every_minutes * 60000); !s.ok())
           return fail(s.error());
         audit_best_effort(audit, pair_event("pair.created", r, ctx, *pair));

@@ -28,6 +28,7 @@ namespace jb::auth {
 
 // Creating, editing and deleting a pair is recorded in `audit` (when set; best effort).
 void register_sync_routes(http::Server& server, Authenticator& auth, ConnectionStore& connections,
-                          sync::SyncStore& store, RunEventHub& hub, AuditLog* audit = nullptr);
+                          sync::SyncStore& store, RunEventHub& hub, AuditLog* audit = nullptr,
+                          int64_t max_pairs_per_user = 0);  // 0: no cap (edge/user_caps.h)
 
 }  // namespace jb::auth

@@ -1,6 +1,8 @@
 // bench/gateway — the cost of authentication on the API edge: wrk against
 // authenticated GET /api/v1/me (session lookup in Redis, sliding expiry) and
-// unauthenticated GET /healthz, in the same run, keep-alive, 50 connections.
+// unauthenticated GET /healthz, in the same run, keep-alive, 50 connections,
+// with the edge on (trusted-proxy X-Forwarded-For parsing on every request,
+// the sign-in limiter configured).
 // Prints both request rates, their ratio and p99 latencies (target: the
 // authenticated path keeps at least 0.8 of the unauthenticated rate).
 //
@@ -35,10 +37,12 @@ double to_ms(const std::string& v) {
   return x;
 }
 
-WrkResult run_wrk(const std::string& url, const std::string& header, int seconds, int connections) {
+WrkResult run_wrk(const std::string& url, const std::vector<std::string>& headers, int seconds,
+                  int connections) {
   std::string cmd = "wrk -t2 -c" + std::to_string(connections) + " -d" + std::to_string(seconds) +
-                    "s --latency -H 'Connection: keep-alive'" +
-                    (header.empty() ? "" : " -H '" + header + "'") + " " + url + " 2>&1";
+                    "s --latency -H 'Connection: keep-alive'";
+  for (const auto& h : headers) cmd += " -H '" + h + "'";
+  cmd += " " + url + " 2>&1";
   WrkResult r;
   FILE* f = popen(cmd.c_str(), "r");
   if (!f) return r;
@@ -76,7 +80,9 @@ int main(int argc, char** argv) {
   Standin home;
   Stack stack;
   if (!home.ok() || !stack.redis.ok() ||
-      !stack.start_auth({{"JB_JELLYFIN_URL", home.url()}, {"JB_LOG_LEVEL", "warn"}})) {
+      !stack.start_auth({{"JB_JELLYFIN_URL", home.url()},
+                         {"JB_LOG_LEVEL", "warn"},
+                         {"JB_TRUSTED_PROXIES", "127.0.0.1/32, 10.0.0.0/8"}})) {
     std::fprintf(stderr, "could not start the stack\n");
     return 1;
   }
@@ -91,9 +97,18 @@ int main(int argc, char** argv) {
   std::printf(
       "# bench/gateway: wrk -t2 -c%d -d%ds, keep-alive; auth-service with %s reactor threads\n",
       connections, seconds, "2");
+  // The edge as deployed behind a proxy: every request carries a two-hop
+  // X-Forwarded-For that is resolved through JB_TRUSTED_PROXIES, and the
+  // sign-in limiter, lockout and ban checks are on (their defaults).
+  std::printf(
+      "# edge on: JB_TRUSTED_PROXIES set, X-Forwarded-For resolved on every request, "
+      "sign-in limiter at its defaults\n");
+  const std::string forwarded = "X-Forwarded-For: 198.51.100.7, 10.0.0.2";
+  const std::vector<std::string> open_headers = {forwarded};
+  const std::vector<std::string> me_headers = {forwarded, "Authorization: Bearer " + token};
   // Warm up both paths.
-  run_wrk(stack.api("/healthz"), "", 1, connections);
-  run_wrk(stack.api("/api/v1/me"), "Authorization: Bearer " + token, 1, connections);
+  run_wrk(stack.api("/healthz"), open_headers, 1, connections);
+  run_wrk(stack.api("/api/v1/me"), me_headers, 1, connections);
   // Adjacent pairs in alternating order; the ratio is taken per pair (both
   // halves of a pair see the same machine) and the median pair is reported,
   // so bursts of other load on a shared machine do not decide the result.
@@ -102,10 +117,11 @@ int main(int argc, char** argv) {
   const int pairs = 5;
   for (int i = 0; i < pairs; ++i) {
     WrkResult a, b;
-    auto run_open = [&] { return run_wrk(stack.api("/healthz"), "", seconds, connections); };
+    auto run_open = [&] {
+      return run_wrk(stack.api("/healthz"), open_headers, seconds, connections);
+    };
     auto run_me = [&] {
-      return run_wrk(stack.api("/api/v1/me"), "Authorization: Bearer " + token, seconds,
-                     connections);
+      return run_wrk(stack.api("/api/v1/me"), me_headers, seconds, connections);
     };
     if (i % 2 == 0) {
       a = run_open();

@@ -129,6 +129,8 @@ Error classify_transport(const Error& e, const std::string& base) {
   if (e.code == jb::errc::invalid_url)
     return Error(errc::invalid_server_url, "The server address " + base + " is not a valid URL.",
                  400);
+  if (e.code == jb::errc::outbound_refused)
+    return Error(errc::outbound_refused, kUnusableServer, 502);
   if (e.code == jb::errc::response_too_large)
     return Error(errc::server_error, "The answer from " + base + " was larger than allowed.", 502);
   return Error(errc::unreachable,

@@ -10,7 +10,8 @@ Result<std::unique_ptr<Access>> ConnectionAccess::open(const std::string& connec
   if (!http) http = std::make_unique<HttpClient>(http_);
   jf::ClientIdentity id;
   id.device_id = creds->device_id;
-  auto gate = budget_ ? budget_->gate(creds->server_id) : nullptr;
+  // Keyed by the URL we connect to, never by the Id the server reports (server_budget.h).
+  auto gate = budget_ ? budget_->gate(creds->server_url) : nullptr;
   auto a = std::unique_ptr<Access>(
       new Access{*creds, std::move(gate), jf::Client(*http, creds->server_url, id, creds->token)});
   a->client.set_retry(retry_);

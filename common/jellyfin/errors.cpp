@@ -11,7 +11,7 @@ bool is_transient(const Error& e) {
 
 bool is_unreachable(const Error& e) {
   return is_transient(e) || e.code == errc::dns || e.code == errc::tls ||
-         e.code == errc::not_jellyfin;
+         e.code == errc::not_jellyfin || e.code == errc::outbound_refused;
 }
 
 }  // namespace jb::jf

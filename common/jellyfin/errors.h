@@ -4,7 +4,8 @@
 //   is_transient   the same request may well succeed if sent again shortly
 //                  (timeouts, 5xx, "starting", 429, refused or dropped connections);
 //   is_unreachable the server cannot be used right now, whatever the account
-//                  (the transient cases, plus DNS, TLS and "not a Jellyfin"):
+//                  (the transient cases, plus DNS, TLS, "not a Jellyfin" and an
+//                  address the outbound policy refuses):
 //                  a connection shows `unreachable`, the home sign-in answers 503.
 // A rejected token, wrong credentials, a 403 or a 404 are neither: they are
 // about the account or the request, and retrying the same thing will not help.
@@ -35,7 +36,18 @@ constexpr const char* server_error = "jellyfin_server_error";        // other 5x
 constexpr const char* not_jellyfin = "not_jellyfin";  // it answered, but is no Jellyfin
 constexpr const char* quickconnect_disabled = "quickconnect_disabled";  // 409
 constexpr const char* invalid_server_url = "invalid_server_url";        // 400
+// 502: the server's address is refused by the outbound policy (JB_OUTBOUND_*); its
+// message is kUnusableServer, never the address or the reason (those are logged).
+constexpr const char* outbound_refused = "jellyfin_outbound_refused";
 }  // namespace errc
+
+// The one sentence an API caller (or a connection's last error) gets when a server
+// may not be contacted, cannot be reached or is not a Jellyfin: it never says which,
+// so the answers cannot be used to map the network Jellybridge sits in.
+constexpr const char* kUnusableServer =
+    "No usable Jellyfin server was found at this address: Jellybridge cannot or may not "
+    "reach it, or it is not a Jellyfin server. Check the address, and ask the administrator "
+    "whether Jellybridge may connect to it (JB_OUTBOUND_ALLOW).";
 
 bool is_transient(const Error& e);
 bool is_unreachable(const Error& e);

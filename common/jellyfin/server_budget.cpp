@@ -6,6 +6,7 @@
 
 #include "common/core/log.h"
 #include "common/core/random.h"
+#include "common/jellyfin/url.h"
 #include "common/redis/script.h"
 
 namespace jb {
@@ -30,10 +31,6 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
 )lua");
-
-std::string budget_key(const std::string& server_id) {
-  return "jb:budget:" + server_id;
-}
 
 class Gate final : public jf::RequestGate {
  public:
@@ -75,8 +72,14 @@ ServerBudget::ServerBudget(RedisPool& redis, ServerBudgetOptions opts, metrics::
                            "Jellyfin requests that waited for the per-server concurrency budget");
 }
 
-std::unique_ptr<jf::RequestGate> ServerBudget::gate(const std::string& server_id) {
-  return std::make_unique<Gate>(*this, budget_key(server_id.empty() ? "unknown" : server_id));
+std::string ServerBudget::key(const std::string& server_url) {
+  if (server_url.empty()) return "jb:budget:unknown";
+  auto n = jf::normalize_server_url(server_url);
+  return "jb:budget:" + (n.ok() ? *n : server_url);
+}
+
+std::unique_ptr<jf::RequestGate> ServerBudget::gate(const std::string& server_url) {
+  return std::make_unique<Gate>(*this, key(server_url));
 }
 
 bool ServerBudget::try_enter(const std::string& key, const std::string& token) {
@@ -99,9 +102,9 @@ void ServerBudget::leave(const std::string& key, const std::string& token) {
   log::best_effort(redis_.command({"ZREM", key, token}), "returning a server budget slot");
 }
 
-Result<int64_t> ServerBudget::in_flight(const std::string& server_id) {
+Result<int64_t> ServerBudget::in_flight(const std::string& server_url) {
   auto lease = redis_.acquire();
-  auto r = kInFlight.run(*lease, {budget_key(server_id)}, {});
+  auto r = kInFlight.run(*lease, {key(server_url)}, {});
   if (!r.ok()) return r.error();
   return r->integer;
 }

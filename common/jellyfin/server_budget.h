@@ -2,8 +2,11 @@
 // process through Redis, so that ten workers (and the library indexer) never
 // send one server more than `limit` requests at once.
 //
-// The budget is a sorted set jb:budget:<server id> of holders (a random token
-// per request) scored by their expiry; entering is one Lua call that drops
+// The budget is keyed by the server's normalised URL (jf::normalize_server_url),
+// what we connect to, never by the `Id` the server reports about itself: a
+// server that lies about its id can neither share nor steal another server's
+// budget. It is a sorted set jb:budget:<normalised server URL> of holders (a
+// random token per request) scored by their expiry; entering is one Lua call that drops
 // expired holders (a SIGKILLed process's) and adds ours when fewer than
 // `limit` remain; leaving removes ours. A full budget waits with a short
 // backoff. If Redis is unreachable the gate lets the request through (and
@@ -34,11 +37,14 @@ class ServerBudget {
  public:
   ServerBudget(RedisPool& redis, ServerBudgetOptions opts, metrics::Registry* registry = nullptr);
 
-  // A gate for the client of one server; the server id names the budget.
-  std::unique_ptr<jf::RequestGate> gate(const std::string& server_id);
+  // A gate for the client of one server; its URL (normalised here) names the budget.
+  std::unique_ptr<jf::RequestGate> gate(const std::string& server_url);
 
   // Holders in flight for a server now (tests, metrics).
-  Result<int64_t> in_flight(const std::string& server_id);
+  Result<int64_t> in_flight(const std::string& server_url);
+  // The Redis key of a server's budget: jb:budget:<normalised URL> (the text as
+  // given when it does not normalise; "jb:budget:unknown" for "").
+  static std::string key(const std::string& server_url);
   const ServerBudgetOptions& options() const { return opts_; }
 
   // Used by the gates.

@@ -2,10 +2,14 @@
 #include "common/net/http_client.h"
 
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cerrno>
+#include <cstring>
 #include <mutex>
 
+#include "common/core/log.h"
 #include "common/core/text.h"
 
 namespace jb {
@@ -46,6 +50,50 @@ size_t on_header(char* ptr, size_t size, size_t nmemb, void* userdata) {
                              std::string(text::trim(line.substr(colon + 1))));
   }
   return n;
+}
+
+// The SSRF guard's state for one request (see http_client.h).
+struct Guard {
+  const net::OutboundPolicy* policy;
+  const std::string* url;
+  bool refused = false;
+};
+
+// The URL without its query (which could carry a secret) for the log.
+std::string loggable(const std::string& url) {
+  return url.substr(0, url.find_first_of("?#"));
+}
+
+curl_socket_t on_open_socket(void* clientp, curlsocktype purpose, curl_sockaddr* sa) {
+  auto* g = static_cast<Guard*>(clientp);
+  net::IpAddress ip;
+  uint16_t port = 0;
+  bool known = purpose == CURLSOCKTYPE_IPCXN;
+  if (known && sa->family == AF_INET && sa->addrlen >= sizeof(sockaddr_in)) {
+    sockaddr_in in{};
+    std::memcpy(&in, &sa->addr, sizeof in);
+    ip.bytes[10] = ip.bytes[11] = 0xff;
+    std::memcpy(ip.bytes.data() + 12, &in.sin_addr, 4);
+    port = ntohs(in.sin_port);
+  } else if (known && sa->family == AF_INET6 && sa->addrlen >= sizeof(sockaddr_in6)) {
+    sockaddr_in6 in6{};
+    std::memcpy(&in6, &sa->addr, sizeof in6);
+    std::memcpy(ip.bytes.data(), &in6.sin6_addr, 16);
+    port = ntohs(in6.sin6_port);
+  } else {
+    known = false;
+  }
+  net::OutboundDecision d =
+      known ? g->policy->decide(ip, port) : net::OutboundDecision{false, "not an IP connection"};
+  if (!d.allowed) {
+    g->refused = true;
+    log::warn("outbound connection refused", {{"url", loggable(*g->url)},
+                                              {"address", known ? ip.str() : std::string("?")},
+                                              {"port", std::to_string(port)},
+                                              {"reason", d.reason}});
+    return CURL_SOCKET_BAD;  // libcurl tries the name's next address, else CURLE_COULDNT_CONNECT
+  }
+  return socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
 }
 
 Error classify(CURLcode rc, const char* errbuf, const std::string& url, long os_errno) {
@@ -125,8 +173,14 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // never: a redirect could lead anywhere
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(c, CURLOPT_PROXY, "");  // no proxy from the environment (http_proxy…)
+  Guard guard{opts_.outbound.get(), &req.url};
+  if (guard.policy) {
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &guard);
+  }
 
   const std::string& m = req.method;
   if (m == "GET") {
@@ -160,6 +214,10 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
                  "The response from " + req.url + " exceeded " +
                      std::to_string(opts_.max_response_bytes) + " bytes.",
                  502);
+  }
+  if (rc != CURLE_OK && guard.refused) {
+    return Error(errc::outbound_refused,
+                 "The request to " + req.url + " was not sent: its address is not allowed.", 502);
   }
   if (rc != CURLE_OK) {
     long os_errno = 0;

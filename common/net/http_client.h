@@ -3,7 +3,18 @@
 // codes a caller can turn into a precise message.
 //
 // Error codes: "connection_refused", "dns_failure", "timeout", "tls_failure",
-// "connection_failed", "response_too_large", "invalid_url", "http_transport".
+// "connection_failed", "response_too_large", "invalid_url", "http_transport",
+// "outbound_refused".
+//
+// The SSRF guard: a client with an `outbound` policy (outbound_policy.h) asks
+// it about every socket libcurl opens (CURLOPT_OPENSOCKETFUNCTION), with the
+// address and port actually being connected to, before connect(): a refused
+// address never sees a packet, whatever name or spelling led to it and however
+// its DNS changes later (a reused connection was checked when it was opened).
+// The refusal is logged with its reason (a warning) and answered as
+// errc::outbound_refused. Redirects are never followed, and proxies from the
+// environment (http_proxy, https_proxy, all_proxy) are ignored by every client,
+// so a proxy cannot carry a request past the check.
 //
 // Thread-safety: an HttpClient owns one curl easy handle and is NOT
 // thread-safe; use one per thread (connections are reused per client).
@@ -18,6 +29,7 @@
 #include <vector>
 
 #include "common/core/result.h"
+#include "common/net/outbound_policy.h"
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
 namespace jb::errc {
@@ -29,6 +41,7 @@ constexpr const char* timeout = "timeout";                        // timed out
 constexpr const char* http_transport = "http_transport";          // other transport failure
 constexpr const char* invalid_url = "invalid_url";                // URL not usable
 constexpr const char* response_too_large = "response_too_large";  // answer over the size limit
+constexpr const char* outbound_refused = "outbound_refused";      // address refused by the policy
 }  // namespace jb::errc
 
 namespace jb {
@@ -57,6 +70,8 @@ struct HttpClientOptions {
   std::string ca_file;  // empty = system store
   size_t max_response_bytes = 64u << 20;
   std::string user_agent = "Jellybridge/0.1";
+  // Which addresses this client may connect to; null = any (internal and test clients only).
+  std::shared_ptr<const net::OutboundPolicy> outbound;
 };
 
 class HttpClient {

@@ -1,6 +1,9 @@
 // config.cpp — see config.h.
 #include "common/service/config.h"
 
+#include "common/net/cidr.h"
+#include "common/net/resolve.h"
+
 namespace jb {
 
 CommonConfig load_common_config(ConfigReader& r) {
@@ -25,7 +28,25 @@ HttpClientOptions load_jellyfin_http(ConfigReader& r, int default_timeout_ms) {
   o.timeout_ms = r.integer("JB_JELLYFIN_TIMEOUT_MS", default_timeout_ms, 100, 600000);
   o.verify_tls = r.boolean("JB_JELLYFIN_TLS_VERIFY", true);
   o.ca_file = r.str("JB_JELLYFIN_CA_FILE", "");
+  o.outbound = load_outbound_policy(r, r.http_url("JB_JELLYFIN_URL", "", true));
   return o;
+}
+
+std::shared_ptr<const net::OutboundPolicy> load_outbound_policy(ConfigReader& r,
+                                                                const std::string& home_url) {
+  net::CidrSet allow = net::read_cidrs(r, "JB_OUTBOUND_ALLOW", net::kOutboundAllowDefault);
+  net::CidrSet deny = net::read_cidrs(r, "JB_OUTBOUND_DENY", "");
+  std::vector<net::Endpoint> pinned;
+  if (!home_url.empty()) {
+    auto home = net::resolve_url_endpoints(home_url);
+    if (home.ok())
+      pinned = std::move(*home);
+    else
+      log::warn("the home server's address is not pinned in the outbound policy",
+                {{"url", home_url}, {"error", home.error().message}});
+  }
+  return std::make_shared<const net::OutboundPolicy>(std::move(allow), std::move(deny),
+                                                     std::move(pinned));
 }
 
 ServerBudgetOptions load_server_budget(ConfigReader& r) {

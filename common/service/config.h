@@ -4,6 +4,7 @@
 // Thread-safety: load once at start-up.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "common/core/config.h"
@@ -25,8 +26,15 @@ struct CommonConfig {
 CommonConfig load_common_config(ConfigReader& r);
 
 // Outbound Jellyfin HTTP for the back-end services: JB_JELLYFIN_TIMEOUT_MS,
-// JB_JELLYFIN_TLS_VERIFY, JB_JELLYFIN_CA_FILE.
+// JB_JELLYFIN_TLS_VERIFY, JB_JELLYFIN_CA_FILE, and the outbound policy below
+// (with JB_JELLYFIN_URL, when set, as the home server to pin).
 HttpClientOptions load_jellyfin_http(ConfigReader& r, int default_timeout_ms);
+// The SSRF guard's policy (common/net/outbound_policy.h): JB_OUTBOUND_ALLOW,
+// JB_OUTBOUND_DENY, and the home server `home_url` ("" = none) resolved now,
+// its addresses allowed at its port. A home server that does not resolve is
+// logged and not pinned (the lists still decide about it).
+std::shared_ptr<const net::OutboundPolicy> load_outbound_policy(ConfigReader& r,
+                                                                const std::string& home_url);
 // JB_SERVER_CONCURRENCY: the per-Jellyfin-server budget (server_budget.h).
 ServerBudgetOptions load_server_budget(ConfigReader& r);
 

@@ -8,6 +8,7 @@
 #include "common/core/random.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
+#include "common/redis/capped_set.h"
 #include "common/redis/client.h"
 #include "common/redis/due_set.h"
 #include "common/redis/token_lock.h"
@@ -15,6 +16,11 @@
 namespace jb::sync {
 
 namespace {}  // namespace
+
+Result<bool> SyncStore::claim_pair_slot(const std::string& owner, const std::string& id,
+                                        int64_t cap) {
+  return capped_set_add(redis_, user_pairs_key(owner), id, cap);
+}
 
 Status SyncStore::save_pair(const Pair& p) {
   auto r = redis_.pipeline({{"HSET", pair_key(p.id), "owner", p.owner, "json", pair_to_json(p),

@@ -32,6 +32,10 @@ class SyncStore {
       : redis_(redis), queue_(std::move(queue)) {}
 
   Status save_pair(const Pair& p);
+  // Adds a new pair's id to its owner's set unless the set holds `cap` ids
+  // already (atomic, common/redis/capped_set.h; cap <= 0: no cap); false when
+  // full. save_pair() then writes the pair.
+  Result<bool> claim_pair_slot(const std::string& owner, const std::string& id, int64_t cap);
   Result<std::optional<Pair>> get_pair(const std::string& id);
   Result<std::optional<Pair>> get_owned_pair(const std::string& id, const std::string& owner);
   Result<std::vector<Pair>> list_pairs(const std::string& owner);

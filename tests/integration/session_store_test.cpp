@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <thread>
+#include <vector>
 
 #include "auth-service/sessions/authenticator.h"
 #include "common/core/crypto.h"
@@ -127,8 +129,119 @@ TEST(Authenticator, BearerOrCookieAndCsrfForCookieMutations) {
   auto none = auth.authenticate(request("GET", "", ""));
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().code, "unauthenticated");
-  http::Cookie c = auth.session_cookie(*s);
+  http::Cookie c = auth.session_cookie(*s, request("GET", s->token, ""));
   EXPECT_TRUE(c.http_only);
   EXPECT_TRUE(c.secure);
   EXPECT_EQ(c.same_site, "Strict");
+}
+
+// The per-user index: list (with where each session was created), revoke one
+// by its public id (only the owner's), revoke all but the current one.
+TEST(SessionIndex, ListsRevokesOneByIdAndAllOthers) {
+  RedisServer srv;
+  ASSERT_TRUE(srv.ok());
+  RedisPool redis = pool_for(srv);
+  SessionStore store(redis, SessionPolicy{});
+  auto a = store.create(SessionUser{"u1", "alice", false}, {"192.0.2.1", "curl/8.0"});
+  auto b = store.create(SessionUser{"u1", "alice", false}, {"192.0.2.2", "Firefox\x01\n/1"});
+  auto c = store.create(SessionUser{"u1", "alice", false}, {"2001:db8::1", ""});
+  auto other = store.create(SessionUser{"u2", "bob", false}, {"192.0.2.9", "x"});
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok() && other.ok());
+  auto list = store.list("u1");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 3u);
+  std::set<std::string> ips, agents, ids;
+  for (const auto& s : *list) {
+    ips.insert(s.ip);
+    agents.insert(s.user_agent);
+    ids.insert(s.id);
+    EXPECT_EQ(s.id.size(), 32u);
+    EXPECT_GE(s.last_used_ms, s.created_ms);
+    EXPECT_GT(s.expires_ms, s.created_ms);
+    for (const auto* t : {&*a, &*b, &*c}) {  // the handle is neither the token nor its hash
+      EXPECT_EQ(t->token.find(s.id), std::string::npos);
+      EXPECT_EQ(t->token_hash.find(s.id), std::string::npos);
+    }
+  }
+  EXPECT_EQ(ips, (std::set<std::string>{"192.0.2.1", "192.0.2.2", "2001:db8::1"}));
+  EXPECT_TRUE(agents.count("Firefox/1")) << "control characters are dropped";
+  EXPECT_EQ(ids.size(), 3u);
+  EXPECT_TRUE(ids.count(SessionStore::public_id(a->token_hash)));
+
+  // Another user's id is unknown to this user; the owner can revoke it.
+  std::string bid = SessionStore::public_id(b->token_hash);
+  EXPECT_FALSE(*store.revoke_by_id("u2", bid));
+  EXPECT_TRUE(store.lookup(b->token).ok());
+  EXPECT_TRUE(*store.revoke_by_id("u1", bid));
+  EXPECT_FALSE(store.lookup(b->token).ok());
+  EXPECT_FALSE(*store.revoke_by_id("u1", bid)) << "already gone";
+
+  // All others but the current one.
+  auto n = store.revoke_others("u1", c->token_hash);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 1);
+  EXPECT_FALSE(store.lookup(a->token).ok());
+  EXPECT_TRUE(store.lookup(c->token).ok());
+  EXPECT_TRUE(store.lookup(other->token).ok()) << "another user's sessions are untouched";
+  EXPECT_EQ(store.list("u1")->size(), 1u);
+  EXPECT_EQ(store.list("u2")->size(), 1u);
+}
+
+TEST(SessionIndex, RevokeAllCountsAndExpiredSessionsLeaveTheIndex) {
+  RedisServer srv;
+  ASSERT_TRUE(srv.ok());
+  RedisPool redis = pool_for(srv);
+  SessionStore store(redis, SessionPolicy{});
+  auto a = store.create(SessionUser{"u1", "alice", false});
+  auto b = store.create(SessionUser{"u1", "alice", false});
+  auto gone = store.create(SessionUser{"u1", "alice", false});
+  ASSERT_TRUE(a.ok() && b.ok() && gone.ok());
+  // One expires by itself (idle): list() drops it from the index.
+  ASSERT_TRUE(redis.command({"DEL", "jb:session:" + gone->token_hash}).ok());
+  EXPECT_EQ(store.list("u1")->size(), 2u);
+  EXPECT_EQ(redis.command({"SISMEMBER", "jb:user:u1:sessions", gone->token_hash})->integer, 0);
+  auto n = store.revoke_all("u1");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 2);
+  EXPECT_FALSE(store.lookup(a->token).ok());
+  EXPECT_FALSE(store.lookup(b->token).ok());
+  EXPECT_EQ(redis.command({"EXISTS", "jb:user:u1:sessions"})->integer, 0);
+  EXPECT_EQ(*store.revoke_all("u1"), 0);
+  EXPECT_TRUE(store.list("u1")->empty());
+}
+
+// Sessions created while all of the user's sessions are being revoked are
+// either revoked or indexed: none survives outside the index (where a later
+// revoke_all could not find it).
+TEST(SessionIndex, NoSessionEscapesTheIndexWhileRevokingConcurrently) {
+  RedisServer srv;
+  ASSERT_TRUE(srv.ok());
+  RedisPool redis(*parse_redis_url(srv.url()), 6);
+  SessionStore store(redis, SessionPolicy{});
+  std::vector<Session> made[2];
+  std::vector<std::thread> creators;
+  for (int t = 0; t < 2; ++t)
+    creators.emplace_back([&, t] {
+      for (int i = 0; i < 150; ++i) {
+        auto s = store.create(SessionUser{"u1", "alice", false});
+        if (s.ok()) made[t].push_back(*s);
+      }
+    });
+  std::thread revoker([&] {
+    for (int i = 0; i < 60; ++i) ASSERT_TRUE(store.revoke_all("u1").ok());
+  });
+  for (auto& t : creators) t.join();
+  revoker.join();
+  size_t alive = 0;
+  for (const auto& v : made)
+    for (const auto& s : v) {
+      bool live = redis.command({"EXISTS", "jb:session:" + s.token_hash})->integer == 1;
+      if (!live) continue;
+      ++alive;
+      EXPECT_EQ(redis.command({"SISMEMBER", "jb:user:u1:sessions", s.token_hash})->integer, 1);
+    }
+  EXPECT_EQ(made[0].size() + made[1].size(), 300u);
+  auto n = store.revoke_all("u1");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(static_cast<size_t>(*n), alive);
 }

@@ -630,7 +630,7 @@ TEST(ServerBudget, AFullBudgetMakesANewRequestWaitUntilOneLeaves) {
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 3);
   // Full: a direct attempt is refused and counted as a wait.
-  EXPECT_FALSE(budget.try_enter("jb:budget:srv-1", "probe"));
+  EXPECT_FALSE(budget.try_enter(ServerBudget::key("srv-1"), "probe"));
   EXPECT_EQ(budget.waits(), 1u);
   // Another server has its own budget.
   auto elsewhere = budget.gate("srv-2");
@@ -679,11 +679,45 @@ TEST(ServerBudget, InFlightReportsHolders) {
   EXPECT_EQ(*budget.in_flight("srv-1"), 1);
   a->leave();
   EXPECT_EQ(*budget.in_flight("srv-1"), 0);
-  // An empty server id has a budget too.
+  // An empty server URL has a budget too.
   auto anon = budget.gate("");
   anon->enter();
-  EXPECT_EQ(*budget.in_flight("unknown"), 1);
+  EXPECT_EQ(*budget.in_flight(""), 1);
+  EXPECT_EQ(ServerBudget::key(""), "jb:budget:unknown");
   anon->leave();
+}
+
+// The budget belongs to the server we connect to (its normalised URL), never to
+// the Id a server reports: spellings of one URL share it, and two servers that
+// report the same Id (one of them lying) do not.
+TEST(ServerBudget, IsKeyedByTheNormalisedServerUrl) {
+  RedisServer srv;
+  ASSERT_TRUE(srv.ok());
+  RedisPool redis(opts_for(srv), 2);
+  ServerBudgetOptions o;
+  o.limit = 2;
+  ServerBudget budget(redis, o);
+  EXPECT_EQ(ServerBudget::key("HTTPS://JF.Example.com:443/jellyfin/"),
+            "jb:budget:https://jf.example.com/jellyfin");
+  EXPECT_EQ(ServerBudget::key("http://10.0.0.5:8096/web/index.html"),
+            "jb:budget:http://10.0.0.5:8096");
+
+  auto a = budget.gate("http://10.0.0.5:8096");
+  auto b = budget.gate("HTTP://10.0.0.5:8096/web/");
+  a->enter();
+  b->enter();
+  EXPECT_EQ(*budget.in_flight("http://10.0.0.5:8096"), 2) << "one server, one budget";
+  EXPECT_FALSE(budget.try_enter(ServerBudget::key("http://10.0.0.5:8096/"), "probe"));
+
+  // Another server, whatever Id it claims, has a budget of its own.
+  auto liar = budget.gate("http://10.0.0.6:8096");
+  liar->enter();
+  EXPECT_EQ(*budget.in_flight("http://10.0.0.6:8096"), 1);
+  EXPECT_EQ(*budget.in_flight("http://10.0.0.5:8096"), 2);
+  liar->leave();
+  a->leave();
+  b->leave();
+  EXPECT_EQ(*budget.in_flight("http://10.0.0.5:8096"), 0);
 }
 
 TEST(ServerBudget, AHolderThatNeverLeavesExpires) {

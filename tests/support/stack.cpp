@@ -34,6 +34,11 @@ Stack::~Stack() = default;
 std::map<std::string, std::string> Stack::base_env() const {
   return {{"JB_REDIS_URL", redis.url()},
           {"JB_LOG_LEVEL", "info"},
+          // The stand-ins run on loopback, which production refuses (outbound_policy.h);
+          // tests of the guard itself pass a narrower list.
+          {"JB_OUTBOUND_ALLOW",
+           "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7, "
+           "100.64.0.0/10, 127.0.0.0/8, ::1/128"},
           {"JB_ADMIN_HOST", "127.0.0.1"},
           {"JB_ADMIN_PORT", "0"},
           {"JB_LIBRARY_RPC_URL", rpc_endpoint},

@@ -11,6 +11,10 @@ Standin::Standin(std::vector<std::string> args) {
   std::vector<std::string> argv{service_binary("jellyfin-standin"), "--port", "0",
                                 "--cheap-hashing"};
   if (args.empty()) args = {"--demo"};
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--host" && i + 1 < args.size()) host_ = args[i + 1];
+    if (args[i].rfind("--host=", 0) == 0) host_ = args[i].substr(7);
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   proc_ = std::make_unique<Process>(argv, std::map<std::string, std::string>{}, "standin");
   if (!proc_->start()) return;
@@ -121,6 +125,13 @@ Result<std::string> Standin::login(const std::string& user, const std::string& p
 
 Result<std::string> Standin::create_user(const std::string& name, const std::string& password,
                                          bool disabled) {
+  std::map<std::string, bool> policy;
+  if (disabled) policy["IsDisabled"] = true;
+  return create_user(name, password, policy);
+}
+
+Result<std::string> Standin::create_user(const std::string& name, const std::string& password,
+                                         const std::map<std::string, bool>& policy_fields) {
   auto admin = login("admin", "admin-password", "test-admin-device");
   if (!admin.ok()) return admin.error();
   json::Writer w;
@@ -131,12 +142,12 @@ Result<std::string> Standin::create_user(const std::string& name, const std::str
     return Error("create_user", "POST /Users/New → " + std::to_string(r->status) + " " + r->body);
   auto d = json::parse(r->body);
   std::string id = json::get_string(*d, "Id");
-  if (disabled) {
+  if (!policy_fields.empty()) {
     const auto* policy = json::member(*d, "Policy");
     if (!policy) return Error("create_user", "no policy in the new user");
     json::Document p;
     p.CopyFrom(*policy, p.GetAllocator());
-    p["IsDisabled"].SetBool(true);
+    for (const auto& [field, value] : policy_fields) p[field.c_str()].SetBool(value);
     auto s =
         api("POST", "/Users/" + id + "/Policy", *admin, json::stringify(p), "test-admin-device");
     if (!s.ok()) return s.error();

@@ -5,6 +5,7 @@
 // Thread-safety: one test thread.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,7 +24,8 @@ class Standin {
   ~Standin();
   bool ok() const { return port_ > 0; }
   int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // On the address of a `--host` argument (127.0.0.1 without one).
+  std::string url() const { return "http://" + host_ + ":" + std::to_string(port_); }
   Process& process() { return *proc_; }
 
   // Test control (JSON in/out); errors when the stand-in answers >= 400.
@@ -49,10 +51,14 @@ class Standin {
   // Creates a user (as admin) and returns its id; optionally disables it.
   Result<std::string> create_user(const std::string& name, const std::string& password,
                                   bool disabled = false);
+  // Creates a user with these boolean policy fields set ({"EnableRemoteAccess", false}).
+  Result<std::string> create_user(const std::string& name, const std::string& password,
+                                  const std::map<std::string, bool>& policy);
 
  private:
   std::unique_ptr<Process> proc_;
   int port_ = 0;
+  std::string host_ = "127.0.0.1";
   HttpClient http_;
 };
 
