@@ -326,6 +326,13 @@ Result<int64_t> AuditLog::trim_before(int64_t cut_ms, int64_t max_entries) {
   return total;
 }
 
+AuditEvent change_event(std::string type, std::string user_id, std::string user_name,
+                        std::string ip, std::vector<std::pair<std::string, std::string>> detail) {
+  return AuditEvent{
+      std::move(type),  std::move(user_id), std::move(user_name), "", std::move(ip), "ok",
+      std::move(detail)};
+}
+
 void audit_best_effort(AuditLog* log, const AuditEvent& e) noexcept {
   if (log == nullptr) return;
   try {

@@ -144,4 +144,8 @@ class AuditLog {
 // Never throws; a nullptr log does nothing.
 void audit_best_effort(AuditLog* log, const AuditEvent& e) noexcept;
 
+// The event of a signed-in user's own change (outcome "ok", no other actor).
+AuditEvent change_event(std::string type, std::string user_id, std::string user_name,
+                        std::string ip, std::vector<std::pair<std::string, std::string>> detail);
+
 }  // namespace jb::auth

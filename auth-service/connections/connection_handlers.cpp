@@ -39,13 +39,8 @@ http::Response in_use(const std::string& id, const std::vector<sync::Pair>& user
 // The audit event of a change to one of the user's connections (no secrets).
 AuditEvent connection_event(const char* type, const http::Request& r, const AuthContext& ctx,
                             const Connection& c) {
-  return AuditEvent{type,
-                    ctx.session.user.id,
-                    ctx.session.user.name,
-                    "",
-                    r.client_ip,
-                    "ok",
-                    {{"connection_id", c.id}, {"method", c.method}, {"server_id", c.server_id}}};
+  return change_event(type, ctx.session.user.id, ctx.session.user.name, r.client_ip,
+                      {{"connection_id", c.id}, {"method", c.method}, {"server_id", c.server_id}});
 }
 
 }  // namespace

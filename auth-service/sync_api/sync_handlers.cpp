@@ -52,13 +52,8 @@ Result<sync::RunRecord> owned_run(sync::SyncStore& store, const std::string& id,
 // The audit event of a change to one of the user's pairs.
 AuditEvent pair_event(const char* type, const http::Request& r, const AuthContext& ctx,
                       const sync::Pair& p) {
-  return AuditEvent{type,
-                    ctx.session.user.id,
-                    ctx.session.user.name,
-                    "",
-                    r.client_ip,
-                    "ok",
-                    {{"pair_id", p.id}, {"source", p.source}, {"target", p.target}}};
+  return change_event(type, ctx.session.user.id, ctx.session.user.name, r.client_ip,
+                      {{"pair_id", p.id}, {"source", p.source}, {"target", p.target}});
 }
 
 }  // namespace

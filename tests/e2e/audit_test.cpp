@@ -8,6 +8,7 @@
 
 #include "common/core/json.h"
 #include "common/net/http_client.h"
+#include "tests/support/answers.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
 
@@ -15,20 +16,6 @@ using namespace jb;
 using namespace jb::testing;
 
 namespace {
-
-json::Document body_of(const Result<HttpResponse>& r) {
-  json::Document d;
-  if (r.ok()) {
-    auto p = json::parse(r->body);
-    if (p.ok()) d = std::move(*p);
-  }
-  return d;
-}
-
-std::string problem_type(const Result<HttpResponse>& r) {
-  std::string t = json::get_string(body_of(r), "type");
-  return t.rfind("urn:jellybridge:problem:", 0) == 0 ? t.substr(24) : t;
-}
 
 // One signed-in user of the API (bearer token).
 struct User {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/core/json.h"
+#include "tests/support/answers.h"
 #include "tests/support/eventually.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
@@ -20,26 +21,6 @@ constexpr const char* kAuthByName = "POST /Users/AuthenticateByName";
 
 using Vars = std::map<std::string, std::string>;
 using Headers = std::vector<std::pair<std::string, std::string>>;
-
-std::string login_body(const std::string& user, const std::string& pw) {
-  json::Writer w;
-  w.begin_object().kv("username", user).kv("password", pw).end_object();
-  return w.str();
-}
-
-json::Document body_of(const Result<HttpResponse>& r) {
-  json::Document d;
-  if (r.ok()) {
-    auto p = json::parse(r->body);
-    if (p.ok()) d = std::move(*p);
-  }
-  return d;
-}
-
-std::string problem_type(const Result<HttpResponse>& r) {
-  std::string t = json::get_string(body_of(r), "type");
-  return t.rfind("urn:jellybridge:problem:", 0) == 0 ? t.substr(24) : t;
-}
 
 int64_t retry_after(const Result<HttpResponse>& r) {
   if (!r.ok()) return -1;

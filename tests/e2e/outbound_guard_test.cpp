@@ -21,6 +21,7 @@
 #include "common/core/json.h"
 #include "common/jellyfin/errors.h"
 #include "common/net/outbound_policy.h"
+#include "tests/support/answers.h"
 #include "tests/support/eventually.h"
 #include "tests/support/services.h"
 #include "tests/support/stack.h"
@@ -110,20 +111,6 @@ class Recorder {
   std::atomic<int> accepted_{0};
   std::thread thread_;
 };
-
-json::Document body_of(const Result<HttpResponse>& r) {
-  json::Document d;
-  if (r.ok()) {
-    auto p = json::parse(r->body);
-    if (p.ok()) d = std::move(*p);
-  }
-  return d;
-}
-
-std::string problem_type(const Result<HttpResponse>& r) {
-  std::string t = json::get_string(body_of(r), "type");
-  return t.rfind("urn:jellybridge:problem:", 0) == 0 ? t.substr(24) : t;
-}
 
 std::string password_conn(const std::string& url) {
   json::Writer w;

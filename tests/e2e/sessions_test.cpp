@@ -15,6 +15,7 @@
 
 #include "common/core/json.h"
 #include "common/net/rpc.h"
+#include "tests/support/answers.h"
 #include "tests/support/eventually.h"
 #include "tests/support/services.h"
 #include "tests/support/stack.h"
@@ -53,20 +54,6 @@ struct Api {
     return r.ok() ? r->status : -1;
   }
 };
-
-json::Document body_of(const Result<HttpResponse>& r) {
-  json::Document d;
-  if (r.ok()) {
-    auto p = json::parse(r->body);
-    if (p.ok()) d = std::move(*p);
-  }
-  return d;
-}
-
-std::string problem_type(const Result<HttpResponse>& r) {
-  std::string t = json::get_string(body_of(r), "type");
-  return t.rfind("urn:jellybridge:problem:", 0) == 0 ? t.substr(24) : t;
-}
 
 // A stack whose home server is a stand-in, with a second auth-service replica
 // on the same Redis whose session cache lasts a minute (only the revocation

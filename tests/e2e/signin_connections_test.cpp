@@ -13,6 +13,7 @@
 #include "common/core/time.h"
 #include "common/net/rpc.h"
 #include "common/redis/client.h"
+#include "tests/support/answers.h"
 #include "tests/support/eventually.h"
 #include "tests/support/refusing_port.h"
 #include "tests/support/services.h"
@@ -48,27 +49,6 @@ struct Api {
     return http.send(r);
   }
 };
-
-json::Document body_of(const Result<HttpResponse>& r) {
-  json::Document d;
-  if (r.ok()) {
-    auto p = json::parse(r->body);
-    if (p.ok()) d = std::move(*p);
-  }
-  return d;
-}
-
-std::string problem_type(const Result<HttpResponse>& r) {
-  auto d = body_of(r);
-  std::string t = json::get_string(d, "type");
-  return t.rfind("urn:jellybridge:problem:", 0) == 0 ? t.substr(24) : t;
-}
-
-std::string login_body(const std::string& user, const std::string& pw) {
-  json::Writer w;
-  w.begin_object().kv("username", user).kv("password", pw).end_object();
-  return w.str();
-}
 
 // A stack with auth-service whose home server is `home`.
 struct Env {
