@@ -108,7 +108,8 @@ TEST(Edge, BruteForceFromOneAddressReachesJellyfinAtMostTheLockoutLimit) {
   EXPECT_EQ((*json::member(body_of(bans), "bans")).GetArray().Size(), 0u);
   auto locks = e.call("GET", "/api/v1/admin/lockouts", "", admin);
   ASSERT_EQ(locks->status, 200);
-  const auto& list = (*json::member(body_of(locks), "lockouts")).GetArray();
+  const json::Document locks_body = body_of(locks);  // keeps what `list` points into alive
+  const auto& list = (*json::member(locks_body, "lockouts")).GetArray();
   ASSERT_EQ(list.Size(), 1u);
   EXPECT_EQ(json::get_string(list[0], "user"), "demo");
   EXPECT_EQ(json::get_int(list[0], "failures"), 5);
@@ -248,7 +249,8 @@ TEST(Edge, AddressesAreBannedExceptLanAndTrustedProxiesAndAdminsLiftBans) {
   auto list = e.call("GET", "/api/v1/admin/bans", "", admin);
   ASSERT_EQ(list->status, 200);
   std::set<std::string> ips;
-  for (const auto& b : (*json::member(body_of(list), "bans")).GetArray()) {
+  const json::Document bans_body = body_of(list);  // a range-for would not keep a temporary alive
+  for (const auto& b : (*json::member(bans_body, "bans")).GetArray()) {
     ips.insert(json::get_string(b, "ip"));
     EXPECT_EQ(json::get_int(b, "failures"), 3);
     EXPECT_EQ(json::get_string(b, "reason"), "too_many_failures");
