@@ -246,12 +246,7 @@ TEST(OutboundGuard, ABackgroundCheckRefusedByThePolicyRecordsTheGenericError) {
 
   // A second auth-service on the same Redis whose policy no longer allows
   // 127.0.0.2 (as if the stored host name had been re-pointed inward).
-  auto env = e.stack.base_env();
-  env["JB_HTTP_HOST"] = "127.0.0.1";
-  env["JB_HTTP_PORT"] = "0";
-  env["JB_EVENTS_BIND"] = e.stack.fresh_endpoint("events-2");
-  env["JB_VAULT_RPC_BIND"] = e.stack.fresh_endpoint("vault-2");
-  for (auto& [k, v] : e.stack.auth_keys_env()) env[k] = v;
+  auto env = e.stack.auth_replica_env("second");
   env["JB_JELLYFIN_URL"] = e.home.url();
   env["JB_OUTBOUND_ALLOW"] = net::kOutboundAllowDefault;
   json::Document ready;

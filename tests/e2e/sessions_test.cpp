@@ -72,12 +72,7 @@ struct Env {
     EXPECT_TRUE(stack.start_auth(extra));
     base_a = stack.api("");
     if (!two_replicas) return;
-    auto env = stack.base_env();
-    env["JB_HTTP_HOST"] = "127.0.0.1";
-    env["JB_HTTP_PORT"] = "0";
-    env["JB_EVENTS_BIND"] = stack.fresh_endpoint("events-2");
-    env["JB_VAULT_RPC_BIND"] = stack.fresh_endpoint("vault-2");
-    for (auto& [k, v] : stack.auth_keys_env()) env[k] = v;
+    auto env = stack.auth_replica_env("second");
     for (auto& [k, v] : extra) env[k] = v;
     env["JB_SESSION_CACHE_MS"] = "60000";
     json::Document ready;

@@ -639,12 +639,7 @@ TEST(SignIn, LogoutOnOneInstanceIsHonouredByAnotherAtOnce) {
   Env e;
   ASSERT_TRUE(e.sign_in());
   // A second auth-service instance on the same Redis (its own ports).
-  auto env = e.stack.base_env();
-  env["JB_HTTP_HOST"] = "127.0.0.1";
-  env["JB_HTTP_PORT"] = "0";
-  env["JB_EVENTS_BIND"] = e.stack.fresh_endpoint("events-2");
-  env["JB_VAULT_RPC_BIND"] = e.stack.fresh_endpoint("vault-2");
-  for (auto& [k, v] : e.stack.auth_keys_env()) env[k] = v;
+  auto env = e.stack.auth_replica_env("second");
   env["JB_JELLYFIN_URL"] = e.home.url();
   env["JB_SESSION_CACHE_MS"] = "60000";  // a long cache: only the revocation message can evict it
   json::Document ready;

@@ -57,6 +57,16 @@ std::map<std::string, std::string> Stack::library_keys_env() const {
   return env;
 }
 
+std::map<std::string, std::string> Stack::auth_replica_env(const std::string& name) const {
+  auto env = base_env();
+  env["JB_HTTP_HOST"] = "127.0.0.1";
+  env["JB_HTTP_PORT"] = "0";
+  env["JB_EVENTS_BIND"] = fresh_endpoint(name + "-events");
+  env["JB_VAULT_RPC_BIND"] = fresh_endpoint(name + "-vault");
+  for (auto& [k, v] : auth_keys_env()) env[k] = v;
+  return env;
+}
+
 std::map<std::string, std::string> Stack::auth_keys_env() const {
   return {{"JB_MASTER_KEY", keys.master_key},
           {"JB_VAULT_SERVER_SECRET_KEY", keys.vault_server.secret_z85},

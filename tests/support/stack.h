@@ -56,6 +56,9 @@ class Stack {
   std::map<std::string, std::string> library_keys_env() const;
   std::map<std::string, std::string> auth_keys_env() const;
   std::map<std::string, std::string> worker_keys_env() const;
+  // The environment of another auth-service replica on this stack's Redis: its own
+  // HTTP port (0), events and vault endpoints ("<name>-events", "<name>-vault"), the keys.
+  std::map<std::string, std::string> auth_replica_env(const std::string& name) const;
   // A client of library-service's RPC / a publisher on the events channel with
   // this key pair (allowed: keys.auth_client, keys.worker_client; keys.library_client
   // for events); nullopt = no CURVE at all.
