@@ -9,6 +9,7 @@
 #include "common/core/log.h"
 #include "common/core/time.h"
 #include "common/jellyfin/canonical.h"
+#include "library-service/index_version_writer.h"
 
 namespace jb::library {
 
@@ -18,15 +19,74 @@ char type_char(const std::string& t) {
   return t == "Movie" ? 'm' : t == "Series" ? 's' : 'e';
 }
 
+// Which items of a page were not seen before in this walk (and remembers them).
+// Items with an empty id are never asked about.
+class Seen {
+ public:
+  virtual ~Seen() = default;
+  virtual Result<std::vector<bool>> fresh(const std::vector<jf::Item>& page) = 0;
+};
+
+// Remembers ids in memory (incremental builds: only what changed is walked).
+class SeenInMemory : public Seen {
+ public:
+  Result<std::vector<bool>> fresh(const std::vector<jf::Item>& page) override {
+    std::vector<bool> out(page.size(), false);
+    for (size_t i = 0; i < page.size(); ++i)
+      if (!page[i].id.empty()) out[i] = ids_.insert(page[i].id).second;
+    return out;
+  }
+  bool contains(const std::string& id) const { return ids_.count(id) > 0; }
+
+ private:
+  std::unordered_set<std::string> ids_;
+};
+
+// Remembers through the version being written (full builds): an item with a
+// GUID id was seen when its forward entry is there; the rare others are kept
+// in memory.
+class SeenInVersion : public Seen {
+ public:
+  explicit SeenInVersion(VersionWriter& w) : w_(w) {}
+  Result<std::vector<bool>> fresh(const std::vector<jf::Item>& page) override {
+    std::vector<bool> out(page.size(), false);
+    std::unordered_set<std::string> in_page;
+    std::vector<std::string> bins;
+    std::vector<size_t> asked;
+    for (size_t i = 0; i < page.size(); ++i) {
+      const std::string& id = page[i].id;
+      if (id.empty() || !in_page.insert(id).second) continue;
+      std::string bin = id_to_bin(id);
+      if (bin.empty()) {
+        out[i] = odd_ids_.insert(id).second;
+        continue;
+      }
+      bins.push_back(std::move(bin));
+      asked.push_back(i);
+    }
+    auto have = w_.have_items(bins);
+    if (!have.ok()) return have.error();
+    for (size_t j = 0; j < asked.size(); ++j) out[asked[j]] = !(*have)[j];
+    return out;
+  }
+
+ private:
+  VersionWriter& w_;
+  std::unordered_set<std::string> odd_ids_;  // ids that are not 32 hex (rare)
+};
+
 struct Walk {
   ItemSource& src;
   BuildStats& st;
   const std::function<Status()>& renew;
   std::optional<int64_t> first_date;
+  // Optional: before a page's items are handed out, and after the last of them.
+  std::function<Status(const std::vector<jf::Item>&)> begin_page = nullptr;
+  std::function<Status()> end_page = nullptr;
 };
 
 // One pass over a query's pages; counts the distinct new items it saw.
-Status walk_once(Walk& w, PageQuery q, std::unordered_set<std::string>& seen,
+Status walk_once(Walk& w, PageQuery q, Seen& seen,
                  const std::function<Status(const jf::Item&)>& on_item, int64_t& total,
                  int64_t& fresh_total, bool repair_pass) {
   int stuck = 0;
@@ -37,13 +97,18 @@ Status walk_once(Walk& w, PageQuery q, std::unordered_set<std::string>& seen,
     if (!w.first_date && page->server_date_us) w.first_date = page->server_date_us;
     total = page->total;
     if (page->items.empty()) break;
+    auto is_new = seen.fresh(page->items);
+    if (!is_new.ok()) return is_new.error();
+    if (w.begin_page)
+      if (auto s = w.begin_page(page->items); !s.ok()) return s;
     int fresh = 0;
-    for (const auto& item : page->items) {
+    for (size_t i = 0; i < page->items.size(); ++i) {
+      const auto& item = page->items[i];
       if (item.id.empty()) {
         w.st.bad_item_ids++;
         continue;
       }
-      if (!seen.insert(item.id).second) {
+      if (!(*is_new)[i]) {
         if (!repair_pass) w.st.duplicates++;
         continue;
       }
@@ -51,6 +116,8 @@ Status walk_once(Walk& w, PageQuery q, std::unordered_set<std::string>& seen,
       ++fresh_total;
       if (auto s = on_item(item); !s.ok()) return s;
     }
+    if (w.end_page)
+      if (auto s = w.end_page(); !s.ok()) return s;
     int64_t got = static_cast<int64_t>(page->items.size());
     if (got < q.limit && q.start + got < page->total && !repair_pass) w.st.short_pages++;
     q.start += got;
@@ -66,7 +133,7 @@ Status walk_once(Walk& w, PageQuery q, std::unordered_set<std::string>& seen,
 // Pages through a query; calls on_item once per distinct item id. When the
 // pages delivered fewer distinct items than the server's count (items shifted
 // between pages, short pages), one more pass picks up what was missed.
-Status walk(Walk& w, PageQuery q, std::unordered_set<std::string>& seen,
+Status walk(Walk& w, PageQuery q, Seen& seen,
             const std::function<Status(const jf::Item&)>& on_item) {
   int64_t total = 0, fresh = 0;
   if (auto s = walk_once(w, q, seen, on_item, total, fresh, false); !s.ok()) return s;
@@ -157,21 +224,6 @@ IndexedItem describe(const jf::Item& item, const std::string& bin, const SeriesI
   return it;
 }
 
-void add_refs(IndexStore::VersionData& d, const IndexedItem& it) {
-  for (const auto& k : it.packed_keys) {
-    std::string& refs = d.key_refs[k];
-    refs += it.id_bin;
-    refs.push_back(static_cast<char>(it.lib));
-    if (it.type == 's') canon::put_varint(refs, it.series_ordinal);
-  }
-  if (it.in_series)
-    for (uint64_t e = it.first; e <= it.last; ++e) {
-      std::string& refs = d.episode_refs[episode_field(it.ordinal, it.season, e)];
-      refs += it.id_bin;
-      refs.push_back(static_cast<char>(it.lib));
-    }
-}
-
 }  // namespace
 
 Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src,
@@ -185,13 +237,42 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src,
     return Error(errc::too_many_libraries, "An index covers at most 255 libraries.", 400);
   auto old = store_.meta(conn);
   if (!old.ok()) return old.error();
+  // A version a dead builder left half written goes to the garbage collector.
+  if (auto s = store_.reclaim_pending(conn, opts_.grace_ms); !s.ok()) return s.error();
 
-  IndexStore::VersionData d;
-  std::unordered_map<std::string, SeriesInfo> series;  // series id (hex) → ordinal and ids
+  auto version = store_.next_version(conn);
+  if (!version.ok()) return version.error();
+  // Bucket counts are fixed before the first page: the previous version's
+  // (a rebuild usually finds the same library), else small; finish() below
+  // corrects a layout that turned out far off.
+  VersionLayout layout;
+  layout.version = *version;
+  if (old->version > 0) {
+    layout.buckets_k = std::max(1, old->buckets_k);
+    layout.buckets_i = std::max(1, old->buckets_i);
+    layout.buckets_e = std::max(1, old->buckets_e);
+  }
+  if (auto s = store_.mark_pending(conn, layout); !s.ok()) return s.error();
+  VersionWriter writer(store_.redis(), conn, layout);
+  auto fail = [&](const Error& e) -> Result<BuildStats> {
+    const VersionLayout& l = writer.layout();
+    log::best_effort(store_.drop_version(conn, l.version, l.buckets_k, l.buckets_i, l.buckets_e),
+                     "dropping a partly written index version");
+    return e;
+  };
+
+  // Series with ids that are not 32 hex cannot be read back from the version (rare).
+  std::unordered_map<std::string, SeriesInfo> odd_series;
+  // The series of the episodes on the current page.
+  std::unordered_map<std::string, SeriesInfo> page_series;
   uint64_t next_ordinal = 0;
   std::map<std::string, int64_t> per_lib;
-  std::unordered_set<std::string> seen;
+  SeenInVersion seen(writer);
   Walk w{src, st, renew, std::nullopt};
+  w.end_page = [&]() -> Status {
+    st.peak_items_held = std::max(st.peak_items_held, writer.items_held());
+    return writer.flush();
+  };
 
   auto add = [&](const jf::Item& item, uint8_t lib, const SeriesInfo* sinfo, uint64_t own_ordinal) {
     char t = type_char(item.type);
@@ -203,7 +284,7 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src,
     if (bin.empty()) {
       st.bad_item_ids++;
       st.unmatched++;
-      d.unmatched.push_back(unmatched_entry(item, "item id is not a 32-hex GUID"));
+      writer.add_unmatched(unmatched_entry(item, "item id is not a 32-hex GUID"));
       return;
     }
     std::string reason;
@@ -212,53 +293,87 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src,
     it.series_ordinal = own_ordinal;
     if (!it.matched()) {
       st.unmatched++;
-      d.unmatched.push_back(unmatched_entry(item, reason));
+      writer.add_unmatched(unmatched_entry(item, reason));
     }
-    add_refs(d, it);
-    d.items.push_back(std::move(it));
+    writer.add_item(it);
   };
 
   for (size_t li = 0; li < libs.size(); ++li) {
     PageQuery q{libs[li], "Series", 0, opts_.page_size, std::nullopt, false};
     auto s = walk(w, q, seen, [&](const jf::Item& item) {
       SeriesInfo info{next_ordinal++, canon::normalize(item.provider_ids)};
-      series[item.id] = info;
       std::string bin = id_to_bin(item.id);
-      if (!bin.empty()) d.series[bin] = series_value(info.ordinal, info.ids);
+      if (bin.empty())
+        odd_series[item.id] = info;
+      else
+        writer.add_series(bin, series_value(info.ordinal, info.ids));
       add(item, static_cast<uint8_t>(li), nullptr, info.ordinal);
       return Status::Ok();
     });
-    if (!s.ok()) return s.error();
+    if (!s.ok()) return fail(s.error());
   }
+  w.begin_page = [&](const std::vector<jf::Item>& items) -> Status {
+    page_series.clear();
+    std::vector<std::string> bins;
+    std::unordered_set<std::string> asked;
+    for (const auto& item : items)
+      if (item.type == "Episode" && asked.insert(item.series_id).second) {
+        std::string bin = id_to_bin(item.series_id);
+        if (!bin.empty()) bins.push_back(std::move(bin));
+      }
+    auto values = writer.series_values(bins);
+    if (!values.ok()) return values.error();
+    for (const auto& [bin, value] : *values)
+      if (auto info = parse_series_value(value)) page_series[bin_to_id(bin)] = *info;
+    return Status::Ok();
+  };
   for (size_t li = 0; li < libs.size(); ++li) {
     PageQuery q{libs[li], "Movie,Episode", 0, opts_.page_size, std::nullopt, false};
     auto s = walk(w, q, seen, [&](const jf::Item& item) {
       const SeriesInfo* sinfo = nullptr;
       if (item.type == "Episode") {
-        auto it = series.find(item.series_id);
-        if (it != series.end()) sinfo = &it->second;
+        auto it = page_series.find(item.series_id);
+        if (it != page_series.end()) sinfo = &it->second;
+        auto odd = odd_series.find(item.series_id);
+        if (!sinfo && odd != odd_series.end()) sinfo = &odd->second;
       }
       add(item, static_cast<uint8_t>(li), sinfo, 0);
       return Status::Ok();
     });
-    if (!s.ok()) return s.error();
+    if (!s.ok()) return fail(s.error());
   }
+  std::unordered_map<std::string, SeriesInfo>().swap(page_series);
 
-  auto version = store_.next_version(conn);
-  if (!version.ok()) return version.error();
-  int bk, bi, be;
-  IndexStore::bucket_counts(d, bk, bi, be);
-  if (auto s = store_.write_version(conn, *version, bk, bi, be, d); !s.ok()) {
-    log::best_effort(store_.drop_version(conn, *version, bk, bi, be),
-                     "dropping a partly written index version");
-    return s.error();
+  if (writer.needs_rebucket()) {
+    // The estimate was far off: copy into a version with exact bucket counts.
+    // The estimated one is retired first, so a crash while copying leaks nothing.
+    IndexMeta estimated;
+    estimated.version = writer.layout().version;
+    estimated.buckets_k = writer.layout().buckets_k;
+    estimated.buckets_i = writer.layout().buckets_i;
+    estimated.buckets_e = writer.layout().buckets_e;
+    auto to_version = store_.next_version(conn);
+    if (!to_version.ok()) return fail(to_version.error());
+    VersionLayout exact = writer.exact_layout();
+    exact.version = *to_version;
+    if (auto s = store_.retire_version(conn, estimated, opts_.grace_ms); !s.ok())
+      return fail(s.error());
+    if (auto s = store_.mark_pending(conn, exact); !s.ok()) return fail(s.error());
+    if (auto s = writer.rebucket(exact); !s.ok()) {
+      log::best_effort(store_.drop_version(conn, exact.version, exact.buckets_k, exact.buckets_i,
+                                           exact.buckets_e),
+                       "dropping a partly copied index version");
+      return fail(s.error());
+    }
   }
+  const VersionLayout& l = writer.layout();
+
   IndexMeta m;
   m.state = "ready";
-  m.version = *version;
-  m.buckets_k = bk;
-  m.buckets_i = bi;
-  m.buckets_e = be;
+  m.version = l.version;
+  m.buckets_k = l.buckets_k;
+  m.buckets_i = l.buckets_i;
+  m.buckets_e = l.buckets_e;
   m.next_ordinal = static_cast<int64_t>(next_ordinal);
   m.libraries = libs;
   m.library_items = per_lib;
@@ -275,18 +390,21 @@ Result<BuildStats> IndexBuilder::full(const std::string& conn, ItemSource& src,
   st.requests = src.requests() - req0;
   m.requests = static_cast<int64_t>(st.requests);
   m.last_kind = "full";
-  // The switch: one HSET of the meta hash makes the new version current.
-  if (auto s = store_.put_meta(conn, meta_fields(m)); !s.ok()) {
-    log::best_effort(store_.drop_version(conn, *version, bk, bi, be),
+  // The switch: one HSET of the meta hash makes the new version current and
+  // clears the pending mark.
+  auto fields = meta_fields(m);
+  fields["pending_version"] = "";
+  if (auto s = store_.put_meta(conn, fields); !s.ok()) {
+    log::best_effort(store_.drop_version(conn, l.version, l.buckets_k, l.buckets_i, l.buckets_e),
                      "dropping an index version that could not be switched to");
     return s.error();
   }
   if (old->version > 0)
     log::best_effort(store_.retire_version(conn, *old, opts_.grace_ms),
                      "retiring the previous index version");
-  st.version = *version;
+  st.version = l.version;
   st.added = st.items;
-  st.keys = static_cast<int64_t>(d.key_refs.size() + d.episode_refs.size());
+  st.keys = writer.key_fields() + writer.episode_fields();
   return st;
 }
 
@@ -305,7 +423,7 @@ Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource
   st.episodes = m->episodes;
   st.unmatched = m->unmatched;
   Walk w{src, st, renew, std::nullopt};
-  std::unordered_set<std::string> seen;
+  SeenInMemory seen;
   std::map<std::string, int64_t> per_lib = m->library_items;
   std::unordered_map<std::string, std::optional<SeriesInfo>> series_cache;
   bool need_full = false;
@@ -400,7 +518,7 @@ Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource
     auto count = src.page(PageQuery{libs[li], "Movie,Series,Episode", 0, 1, std::nullopt, true});
     if (!count.ok()) return count.error();
     if (count->total == per_lib[libs[li]]) continue;
-    std::unordered_set<std::string> present;
+    SeenInMemory present;
     PageQuery q{libs[li], "Movie,Series,Episode", 0, opts_.page_size, std::nullopt, true};
     auto s = walk(w, q, present, [](const jf::Item&) { return Status::Ok(); });
     if (!s.ok()) return s.error();
@@ -410,7 +528,7 @@ Result<BuildStats> IndexBuilder::incremental(const std::string& conn, ItemSource
       all = std::move(*a);
     }
     for (const auto& it : *all) {
-      if (it.lib != li || present.count(bin_to_id(it.id_bin))) continue;
+      if (it.lib != li || present.contains(bin_to_id(it.id_bin))) continue;
       if (auto r = store_.remove_item(conn, *m, it); !r.ok()) return r.error();
       st.removed++;
       bump(st, it.type, -1);

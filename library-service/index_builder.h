@@ -3,9 +3,12 @@
 // Full build: for each whitelisted library, page through its series first
 // (their ids are needed for episode keys), then its films and episodes, with a
 // page size of 500–1000; compute canonical keys (common/jellyfin/canonical.h); keep the
-// items without a usable id as "unmatched" with their reason; write a new
-// version and switch to it atomically. A build that fails halfway leaves the
-// current index untouched and drops its partial version.
+// items without a usable id as "unmatched" with their reason; stream each page
+// into a new version in Redis before fetching the next (index_version_writer.h),
+// so a build holds one page of items whatever the library's size; then switch to
+// it atomically. A build that fails halfway leaves the current index untouched
+// and drops its partial version; one whose process died is collected by the
+// next full build (IndexStore::reclaim_pending).
 //
 // Incremental refresh: re-reads only items saved since the last build
 // (minDateLastSaved, on the server's clock from its Date header, minus a
@@ -52,6 +55,9 @@ struct BuildStats {
   uint64_t requests = 0;
   int64_t duration_ms = 0;
   int64_t version = 0;
+  // Full builds: the most items whose entries were held in memory at once
+  // (at most one page; the rest of the library is already in Redis).
+  int64_t peak_items_held = 0;
 };
 
 class IndexBuilder {

@@ -3,6 +3,7 @@
 
 #include "common/core/json.h"
 #include "common/core/log.h"
+#include "common/core/memory_trim.h"
 #include "common/core/random.h"
 #include "common/core/result.h"
 #include "common/core/time.h"
@@ -103,6 +104,8 @@ Result<BuildStats> IndexScheduler::run(const std::string& conn, bool force_full)
       }
     }
   }
+  // A build's pages are freed by now; give their memory back to the system.
+  mem::release_free_memory();
   if (result.ok()) {
     // Asked again while this build ran: build again now, else at the next refresh.
     auto cleared = store_.clear_request(conn, asked.ok() ? asked->seq : 0);

@@ -16,7 +16,6 @@ namespace jb::library {
 
 namespace {
 
-constexpr size_t kMaxUnmatched = 5000;
 constexpr size_t kBatch = 1000;
 
 std::string lock_key(const std::string& c) {
@@ -25,20 +24,14 @@ std::string lock_key(const std::string& c) {
 std::string vprefix(const std::string& c, int64_t v) {
   return "jb:idx:" + c + ":v" + std::to_string(v);
 }
-std::string kbucket(const std::string& c, int64_t v, uint32_t b) {
-  return vprefix(c, v) + ":k:" + std::to_string(b);
-}
-std::string ebucket(const std::string& c, int64_t v, uint32_t b) {
-  return vprefix(c, v) + ":e:" + std::to_string(b);
-}
-std::string ibucket(const std::string& c, int64_t v, uint32_t b) {
-  return vprefix(c, v) + ":i:" + std::to_string(b);
-}
+using index_keys::ebucket;
+using index_keys::ibucket;
+using index_keys::kbucket;
 std::string series_key(const std::string& c, int64_t v) {
-  return vprefix(c, v) + ":s";
+  return index_keys::series(c, v);
 }
 std::string unmatched_key(const std::string& c, int64_t v) {
-  return vprefix(c, v) + ":u";
+  return index_keys::unmatched(c, v);
 }
 const char* kGc = "jb:idx:gc";
 
@@ -97,6 +90,24 @@ std::vector<Slot> slots_of(const IndexedItem& it) {
 }
 
 }  // namespace
+
+namespace index_keys {
+std::string kbucket(const std::string& c, int64_t v, uint32_t b) {
+  return vprefix(c, v) + ":k:" + std::to_string(b);
+}
+std::string ebucket(const std::string& c, int64_t v, uint32_t b) {
+  return vprefix(c, v) + ":e:" + std::to_string(b);
+}
+std::string ibucket(const std::string& c, int64_t v, uint32_t b) {
+  return vprefix(c, v) + ":i:" + std::to_string(b);
+}
+std::string series(const std::string& c, int64_t v) {
+  return vprefix(c, v) + ":s";
+}
+std::string unmatched(const std::string& c, int64_t v) {
+  return vprefix(c, v) + ":u";
+}
+}  // namespace index_keys
 
 std::string IndexStore::meta_key(const std::string& conn) {
   return "jb:idx:" + conn + ":meta";
@@ -206,60 +217,30 @@ Result<int64_t> IndexStore::next_ordinal(const std::string& conn) {
   return r->integer - 1;
 }
 
-void IndexStore::bucket_counts(const VersionData& d, int& bk, int& bi, int& be) {
-  bk = buckets_for(d.key_refs.size());
-  bi = buckets_for(d.items.size());
-  be = buckets_for(d.episode_refs.size());
+Status IndexStore::mark_pending(const std::string& conn, const VersionLayout& l) {
+  auto r = redis_.command({"HSET", meta_key(conn), "pending_version",
+                           std::to_string(l.version) + "|" + std::to_string(l.buckets_k) + "|" +
+                               std::to_string(l.buckets_i) + "|" + std::to_string(l.buckets_e)});
+  if (!r.ok()) return r.error();
+  return Status::Ok();
 }
 
-Status IndexStore::write_version(const std::string& conn, int64_t v, int buckets_k, int buckets_i,
-                                 int buckets_e, const VersionData& d) {
-  std::vector<RedisArgv> cmds;
-  auto grouped = [&](int buckets, auto keyname, const auto& pairs) -> Status {
-    std::vector<RedisArgv> per(static_cast<size_t>(buckets));
-    for (const auto& [field, value] : pairs) {
-      uint32_t b = bucket_of(field, buckets);
-      if (per[b].empty()) per[b] = {"HSET", keyname(b)};
-      per[b].push_back(field);
-      per[b].push_back(value);
-    }
-    for (auto& c : per)
-      if (!c.empty()) {
-        cmds.push_back(std::move(c));
-        if (cmds.size() >= 200)
-          if (auto s = run_batches(redis_, cmds); !s.ok()) return s;
-      }
-    return Status::Ok();
-  };
-  std::vector<std::pair<std::string, std::string>> forward;
-  forward.reserve(d.items.size());
-  for (const auto& it : d.items) forward.emplace_back(it.id_bin, encode_forward(it));
-  if (auto s = grouped(
-          buckets_i, [&](uint32_t b) { return ibucket(conn, v, b); }, forward);
-      !s.ok())
-    return s;
-  if (auto s = grouped(
-          buckets_k, [&](uint32_t b) { return kbucket(conn, v, b); }, d.key_refs);
-      !s.ok())
-    return s;
-  if (auto s = grouped(
-          buckets_e, [&](uint32_t b) { return ebucket(conn, v, b); }, d.episode_refs);
-      !s.ok())
-    return s;
-  RedisArgv s{"HSET", series_key(conn, v)};
-  for (const auto& [id, value] : d.series) {
-    s.push_back(id);
-    s.push_back(value);
-    if (s.size() > 2000) {
-      cmds.push_back(s);
-      s = {"HSET", series_key(conn, v)};
-    }
+Status IndexStore::reclaim_pending(const std::string& conn, int64_t grace_ms) {
+  auto r = redis_.command({"HMGET", meta_key(conn), "pending_version", "version"});
+  if (!r.ok()) return r.error();
+  if (r->elements.size() != 2 || r->elements[0].str.empty()) return Status::Ok();
+  auto parts = text::split(r->elements[0].str, '|');
+  if (parts.size() == 4 && to_i(parts[0]) != to_i(r->elements[1].str)) {
+    IndexMeta abandoned;
+    abandoned.version = to_i(parts[0]);
+    abandoned.buckets_k = static_cast<int>(to_i(parts[1]));
+    abandoned.buckets_i = static_cast<int>(to_i(parts[2]));
+    abandoned.buckets_e = static_cast<int>(to_i(parts[3]));
+    if (auto s = retire_version(conn, abandoned, grace_ms); !s.ok()) return s;
   }
-  if (s.size() > 2) cmds.push_back(s);
-  RedisArgv u{"RPUSH", unmatched_key(conn, v)};
-  for (size_t i = 0; i < d.unmatched.size() && i < kMaxUnmatched; ++i) u.push_back(d.unmatched[i]);
-  if (u.size() > 2) cmds.push_back(u);
-  return run_batches(redis_, cmds);
+  auto d = redis_.command({"HDEL", meta_key(conn), "pending_version"});
+  if (!d.ok()) return d.error();
+  return Status::Ok();
 }
 
 Status IndexStore::drop_version(const std::string& conn, int64_t v, int buckets_k, int buckets_i,

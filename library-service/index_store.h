@@ -3,7 +3,10 @@
 // Layout (conn = connection id, v = version):
 //   jb:idx:<conn>:meta          hash  state, version, counts, bucket counts, libraries, timings;
 //                                     `requested` (full|incremental) and `requested_seq`: a
-//                                     build the user asked for and not yet done
+//                                     build the user asked for and not yet done;
+//                                     `pending_version` "v|bk|bi|be": the version a full
+//                                     build is writing (cleared by the switch), so a
+//                                     build that died midway is collected by the next one
 //   jb:idx:<conn>:lock          string  the builder holding the lock (SET NX PX)
 //   jb:idx:<conn>:v<v>:k:<b>    hash  packed canonical key → refs. A ref is a
 //                                     16-byte item id + 1-byte library index;
@@ -20,10 +23,12 @@
 // series key (→ ordinal) and then (ordinal, 1, 2). Buckets keep each hash
 // small enough for Redis' listpack encoding (≤ ~64 entries on average, under
 // hash-max-listpack-entries 128), which keeps memory per indexed item low. A
-// build writes a new version and then switches `version` in the meta hash in
-// one command; the old version is deleted after a grace period (readers that
-// started on it finish), so a failed or partial build never replaces a good
-// index.
+// build streams a new version in page by page (index_version_writer.h) and
+// then switches `version` in the meta hash in one command; the old version is
+// deleted after a grace period (readers that started on it finish), so a
+// failed or partial build never replaces a good index. A version that was
+// being written when its builder died stays named in `pending_version`; the
+// next full build retires it (reclaim_pending) and jb:idx:gc deletes it.
 //
 // The binary encodings of entries, refs and the meta hash are in index_codec.h.
 //
@@ -35,7 +40,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/core/result.h"
@@ -49,9 +53,28 @@ constexpr const char* index_lock_lost = "index_lock_lost";  // the build lock ex
 
 namespace jb::library {
 
+// Where a version lives: its number and the bucket count of each bucketed hash.
+struct VersionLayout {
+  int64_t version = 0;
+  int buckets_k = 1, buckets_i = 1, buckets_e = 1;
+};
+
+// The key of each part of a version (the layout above; defined in index_store.cpp).
+namespace index_keys {
+std::string kbucket(const std::string& conn, int64_t v, uint32_t b);
+std::string ebucket(const std::string& conn, int64_t v, uint32_t b);
+std::string ibucket(const std::string& conn, int64_t v, uint32_t b);
+std::string series(const std::string& conn, int64_t v);
+std::string unmatched(const std::string& conn, int64_t v);
+}  // namespace index_keys
+
+// Unmatched items kept per version (the list is capped).
+constexpr size_t kMaxUnmatched = 5000;
+
 class IndexStore {
  public:
   explicit IndexStore(RedisPool& redis) : redis_(redis) {}
+  RedisPool& redis() { return redis_; }
 
   static std::string meta_key(const std::string& conn);
   Result<IndexMeta> meta(const std::string& conn);
@@ -76,17 +99,12 @@ class IndexStore {
   Status unlock(const std::string& conn, const std::string& token);
   Result<int64_t> next_version(const std::string& conn);
 
-  // A complete version in memory, written before it becomes current.
-  struct VersionData {
-    std::vector<IndexedItem> items;
-    std::unordered_map<std::string, std::string> key_refs;      // packed key → refs
-    std::unordered_map<std::string, std::string> episode_refs;  // episode_field → refs
-    std::unordered_map<std::string, std::string> series;  // series id → ordinal + packed keys
-    std::vector<std::string> unmatched;
-  };
-  static void bucket_counts(const VersionData& d, int& bk, int& bi, int& be);
-  Status write_version(const std::string& conn, int64_t version, int buckets_k, int buckets_i,
-                       int buckets_e, const VersionData& data);
+  // The version a full build is writing: recorded before its first write,
+  // cleared by the switch (the `pending_version` field put_meta is given).
+  Status mark_pending(const std::string& conn, const VersionLayout& layout);
+  // A pending version other than the current one (its builder died or failed
+  // to drop it) is retired after `grace_ms` and the mark removed. Lock held.
+  Status reclaim_pending(const std::string& conn, int64_t grace_ms);
   // Deletes every key of a version (after a failed build or a grace period).
   Status drop_version(const std::string& conn, int64_t version, int buckets_k, int buckets_i,
                       int buckets_e);

@@ -5,6 +5,7 @@
 #include <zmq.hpp>
 
 #include "common/core/log.h"
+#include "common/core/memory_trim.h"
 #include "common/core/metrics.h"
 #include "common/jellyfin/connection_access.h"
 #include "common/jellyfin/vault_client.h"
@@ -23,6 +24,8 @@
 #include "library-service/rpc_handlers.h"
 
 int main() {
+  // Bounded memory: few malloc arenas, so freed bursts are reused and trimmed.
+  jb::mem::limit_malloc_arenas(4);
   jb::block_shutdown_signals();
   jb::log::set_service("library-service");
   jb::Env env = jb::Env::from_process();

@@ -3,7 +3,9 @@
 //
 // Each planned write is sent to every id of its group on its side (duplicate
 // copies), as an absolute request (writes.h), then one GET /Items?ids=… per
-// batch of ids reads the user data back. The outcome of a plan position is
+// batch of ids reads the user data back. The requests of a slice (its writes,
+// then its reads) run concurrently on the worker's fan-out threads (fanout.h),
+// as many at once as each server's shared budget admits. The outcome of a plan position is
 // recorded once (HSETNX), with its counter, in one script, so a redelivered
 // slice skips what is recorded and counts nothing twice. A failed write
 // restores the group's old baseline (the next run plans it again) and counts
@@ -12,12 +14,16 @@
 // position unrecorded and the slice is retried later — on its last delivery
 // they are recorded as failed.
 //
-// Leases (lease_keeper.h): the keeper renews this step's entry by time; every
+// Leases (lease_keeper.h): the keeper renews this step's entry by time; no
+// request task starts once the entry is lost or the worker stops, every
 // request (each retry too) first asks the step's WorkControl whether the entry
 // is still ours, and the outcomes are recorded by a script that checks
 // ownership, so a step that lost its entry stops before its next write and
 // records nothing — the new owner redoes the slice with the same absolute
 // writes and records what it sent.
+#include <algorithm>
+#include <atomic>
+
 #include "common/core/json.h"
 #include "common/core/log.h"
 #include "common/core/result.h"
@@ -90,21 +96,21 @@ std::optional<Planned> parse_planned(int64_t pos, const std::string& v) {
   return p;
 }
 
-// Reads back the user data of `ids` in batches; id → user data.
+// What one request task reports.
+struct TaskResult {
+  bool done = false;  // ran to its end (else: not started, or stopped by the fence)
+  std::optional<Error> error;
+};
+
+// Reads back the user data of one batch of ids; id → user data.
 Result<std::map<std::string, jf::UserData>> read_back(jf::Client& client, const std::string& user,
-                                                      const std::vector<std::string>& ids,
-                                                      size_t batch) {
+                                                      const std::vector<std::string>& ids) {
   std::map<std::string, jf::UserData> out;
-  for (size_t from = 0; from < ids.size(); from += batch) {
-    std::vector<std::string> slice(
-        ids.begin() + static_cast<long>(from),
-        ids.begin() + static_cast<long>(std::min(ids.size(), from + batch)));
-    auto page = client.items("userId=" + text::url_encode(user) + "&ids=" + text::join(slice, ",") +
-                             "&enableImages=false&limit=" + std::to_string(slice.size()));
-    if (!page.ok()) return page.error();
-    for (const auto& it : page->items)
-      if (it.user_data) out[it.id] = *it.user_data;
-  }
+  auto page = client.items("userId=" + text::url_encode(user) + "&ids=" + text::join(ids, ",") +
+                           "&enableImages=false&limit=" + std::to_string(ids.size()));
+  if (!page.ok()) return page.error();
+  for (const auto& it : page->items)
+    if (it.user_data) out[it.id] = *it.user_data;
   return out;
 }
 
@@ -146,58 +152,103 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
       }
     }
     bool last_chance = item.deliveries >= ctx.opts.max_deliveries;
-    std::map<std::string, std::unique_ptr<Access>> sides;
-    auto side_access = [&](const std::string& side) -> Result<Access*> {
-      auto it = sides.find(side);
-      if (it != sides.end()) return it->second.get();
-      auto a = ctx.access.open(side == "source" ? run.pair.source : run.pair.target);
-      if (!a.ok()) return a.error();
-      auto* raw = a->get();
-      raw->client.set_guard([&ctl] { return ctl.check_owned(); });
-      sides[side] = std::move(*a);
-      return raw;
-    };
-    // Writes.
-    for (auto& p : todo) {
-      if (ctl.stopping()) break;
-      auto acc = side_access(p.side);
-      if (!acc.ok()) return ctx.step_error(item, run_id, run.pair.id, acc.error());
-      for (const auto& id : p.ids) {
-        for (const HttpWrite& req : to_requests(p.write, id, (*acc)->creds.user_id)) {
-          auto r = (*acc)->client.request(req.method, req.path, req.body);
-          if (!r.ok() && r.error().code == errc::lease_lost) return r.error();
-          if (!r.ok()) {
-            p.transient = jf::is_transient(r.error()) && !last_chance;
-            p.outcome = "failed";
-            p.reason = r.error().message;
-            break;
-          }
-        }
-        if (!p.outcome.empty()) break;
-      }
+    // Credentials once per side (one vault call); each request task then makes its
+    // own client on its thread, fenced by the lease and admitted by the server budget.
+    std::map<std::string, VaultCredentials> creds;
+    for (const auto& p : todo) {
+      if (creds.count(p.side)) continue;
+      auto a = ctx.access.open(p.side == "source" ? run.pair.source : run.pair.target);
+      if (!a.ok()) return ctx.step_error(item, run_id, run.pair.id, a.error());
+      creds[p.side] = (*a)->creds;
     }
-    // Verification: one batch read per side for the slice.
+    auto client_for = [&](const std::string& side) {
+      auto a = ctx.access.client_for(creds.at(side));
+      a->client.set_guard([&ctl] { return ctl.check_owned(); });
+      return a;
+    };
+    std::atomic<bool> lost{false};
+    auto may_start = [&] { return !lost.load() && ctl.check().ok(); };
+    auto note = [&](TaskResult& r, const Error& e) {
+      if (e.code == errc::lease_lost) lost = true;
+      r.error = e;
+    };
+
+    // Writes: every id of every planned entry is one task (a dateless "played" is two
+    // requests, in order, within its task); the server budget decides how many run at once.
+    std::vector<std::pair<size_t, size_t>> writes;  // (entry, id)
+    for (size_t e = 0; e < todo.size(); ++e)
+      for (size_t k = 0; k < todo[e].ids.size(); ++k) writes.emplace_back(e, k);
+    std::vector<TaskResult> wrote(writes.size());
+    ctx.fanout.run(
+        writes.size(),
+        [&](size_t i) {
+          const Planned& p = todo[writes[i].first];
+          auto acc = client_for(p.side);
+          for (const HttpWrite& req :
+               to_requests(p.write, p.ids[writes[i].second], acc->creds.user_id)) {
+            auto r = acc->client.request(req.method, req.path, req.body);
+            if (!r.ok()) return note(wrote[i], r.error());
+          }
+          wrote[i].done = true;
+        },
+        may_start);
+    if (lost) return Error(errc::lease_lost, "work entry " + item.id + " was taken over");
+    for (size_t i = 0; i < writes.size(); ++i) {
+      Planned& p = todo[writes[i].first];
+      if (!wrote[i].error || !p.outcome.empty()) continue;
+      p.transient = jf::is_transient(*wrote[i].error) && !last_chance;
+      p.outcome = "failed";
+      p.reason = wrote[i].error->message;
+    }
+    std::vector<bool> all_sent(todo.size(), true);  // every request of the entry was sent
+    for (size_t i = 0; i < writes.size(); ++i)
+      if (!wrote[i].done && !wrote[i].error) all_sent[writes[i].first] = false;
+
+    // Verification: the ids whose writes all went out, read back in batches per side.
+    std::vector<std::pair<std::string, std::vector<std::string>>> reads;
     for (const char* side : {"source", "target"}) {
       std::vector<std::string> ids;
-      for (const auto& p : todo)
-        if (p.side == side && p.outcome.empty() && !ctl.stopping())
-          ids.insert(ids.end(), p.ids.begin(), p.ids.end());
-      if (ids.empty()) continue;
-      auto acc = side_access(side);
-      if (!acc.ok()) return ctx.step_error(item, run_id, run.pair.id, acc.error());
-      auto seen = read_back((*acc)->client, (*acc)->creds.user_id, ids,
-                            static_cast<size_t>(ctx.opts.apply_batch));
-      if (!seen.ok()) return ctx.step_error(item, run_id, run.pair.id, seen.error());
-      for (auto& p : todo) {
-        if (p.side != side || !p.outcome.empty()) continue;
-        bool ok = true;
-        for (const auto& id : p.ids) {
-          auto f = seen->find(id);
-          if (f == seen->end() || !in_effect(p.write, f->second)) ok = false;
-        }
-        p.outcome = ok ? "applied" : "failed";
-        if (!ok) p.reason = "the server did not show the change when read back";
+      for (size_t e = 0; e < todo.size(); ++e)
+        if (todo[e].side == side && todo[e].outcome.empty() && all_sent[e])
+          ids.insert(ids.end(), todo[e].ids.begin(), todo[e].ids.end());
+      auto batch = static_cast<size_t>(std::max(1, ctx.opts.apply_batch));
+      for (size_t from = 0; from < ids.size(); from += batch)
+        reads.emplace_back(
+            side, std::vector<std::string>(
+                      ids.begin() + static_cast<long>(from),
+                      ids.begin() + static_cast<long>(std::min(ids.size(), from + batch))));
+    }
+    std::vector<TaskResult> read(reads.size());
+    std::vector<std::map<std::string, jf::UserData>> seen_of(reads.size());
+    ctx.fanout.run(
+        reads.size(),
+        [&](size_t i) {
+          auto acc = client_for(reads[i].first);
+          auto seen = read_back(acc->client, acc->creds.user_id, reads[i].second);
+          if (!seen.ok()) return note(read[i], seen.error());
+          seen_of[i] = std::move(*seen);
+          read[i].done = true;
+        },
+        may_start);
+    if (lost) return Error(errc::lease_lost, "work entry " + item.id + " was taken over");
+    for (const auto& r : read)
+      if (r.error) return ctx.step_error(item, run_id, run.pair.id, *r.error);
+    std::map<std::string, std::map<std::string, jf::UserData>> seen;  // side → id → data
+    std::map<std::string, bool> complete{{"source", true}, {"target", true}};
+    for (size_t i = 0; i < reads.size(); ++i) {
+      if (!read[i].done) complete[reads[i].first] = false;
+      seen[reads[i].first].merge(seen_of[i]);
+    }
+    for (size_t e = 0; e < todo.size(); ++e) {
+      Planned& p = todo[e];
+      if (!p.outcome.empty() || !all_sent[e] || !complete[p.side]) continue;  // not attempted
+      bool ok = true;
+      for (const auto& id : p.ids) {
+        auto f = seen[p.side].find(id);
+        if (f == seen[p.side].end() || !in_effect(p.write, f->second)) ok = false;
       }
+      p.outcome = ok ? "applied" : "failed";
+      if (!ok) p.reason = "the server did not show the change when read back";
     }
     // Outcomes.
     const auto& queue = ctx.store.queue();

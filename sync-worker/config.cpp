@@ -34,6 +34,8 @@ Config load_config(ConfigReader& r) {
   c.jellyfin_http = load_jellyfin_http(r, 30000);
   c.budget = load_server_budget(r);
   c.sync.page_size = static_cast<int>(r.integer("JB_SYNC_PAGE_SIZE", c.sync.page_size, 10, 1000));
+  c.sync.list_pages_at_once =
+      static_cast<int>(r.integer("JB_SYNC_LIST_CONCURRENCY", c.sync.list_pages_at_once, 1, 64));
   c.sync.apply_batch =
       static_cast<int>(r.integer("JB_SYNC_APPLY_BATCH", c.sync.apply_batch, 1, 100));
   c.sync.index_wait_ms = r.integer("JB_SYNC_INDEX_WAIT_MS", c.sync.index_wait_ms, 100, 3600000);

@@ -2,9 +2,11 @@
 // main() only wires components: config → logs → heartbeat → sync pipeline
 // (library RPC, vault, server budget) → queue consumer → scheduler → events
 // publisher → admin HTTP → wait for SIGTERM → hand back → exit 0.
+#include <algorithm>
 #include <zmq.hpp>
 
 #include "common/core/log.h"
+#include "common/core/memory_trim.h"
 #include "common/core/metrics.h"
 #include "common/jellyfin/connection_access.h"
 #include "common/jellyfin/vault_client.h"
@@ -22,6 +24,7 @@
 #include "sync-worker/steps.h"
 
 int main() {
+  jb::mem::limit_malloc_arenas(4);  // the fan-out threads share a few arenas (memory_trim.h)
   jb::block_shutdown_signals();
   jb::log::set_service("sync-worker");
   jb::Env env = jb::Env::from_process();
@@ -40,7 +43,9 @@ int main() {
 
   jb::worker::Heartbeat heartbeat(cfg.common.redis, cfg.worker_id, cfg.heartbeat_interval_ms,
                                   cfg.heartbeat_ttl_ms);
-  jb::RedisPool redis(cfg.common.redis, cfg.common.redis_pool);
+  // Enough connections for the fan-out threads' budget calls besides the consumer's own.
+  jb::RedisPool redis(cfg.common.redis, std::max(cfg.common.redis_pool,
+                                                 2 * static_cast<size_t>(cfg.budget.limit) + 2));
   jb::sync::SyncStore store(redis);
   jb::RpcClientOptions lo;
   lo.endpoint = cfg.library_rpc_url;
@@ -58,7 +63,10 @@ int main() {
   jb::jf::RetryPolicy retry;
   retry.retry_writes = true;  // our writes are absolute (writes.h)
   jb::ConnectionAccess access(vault, cfg.jellyfin_http, retry, &budget);
-  jb::worker::SyncContext sync(redis, store, library, access, &events, cfg.worker_id, cfg.sync);
+  // Threads for two servers' budgets at once (a pair's source and target).
+  jb::worker::Fanout fanout(2 * static_cast<size_t>(cfg.budget.limit));
+  jb::worker::SyncContext sync(redis, store, library, access, fanout, &events, cfg.worker_id,
+                               cfg.sync);
 
   jb::worker::ConsumerOptions co;
   co.consumer = cfg.worker_id;

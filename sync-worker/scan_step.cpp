@@ -3,17 +3,24 @@
 // run's per-side group hash (jb:run:<id>:<feature>:S|T).
 //
 // The listing asks only for what counts (filters=IsFavorite | IsPlayed |
-// IsResumable), so a scan costs one request per 1000 listed items. Each page
-// is matched with two batched library-service calls (series keys, lookup) and written
-// with one merge script call; memory holds one page. Pages that shift while
+// IsResumable), so a scan costs one request per 1000 listed items. The first
+// page gives the total; the other pages are then read concurrently on the
+// worker's fan-out threads (as many at once as the server's budget admits).
+// Each page is matched with two batched library-service calls (series keys,
+// lookup) and written with one merge script call; memory holds the pages in
+// flight. Pages that shift while
 // we read (short pages, items moving) are caught by a second pass when fewer
 // distinct items arrived than the server counted. Merging is idempotent, so a
 // redelivered scan simply writes the same groups again.
+#include <algorithm>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <unordered_set>
 
 #include "common/core/json.h"
 #include "common/core/log.h"
+#include "common/core/memory_trim.h"
 #include "common/core/text.h"
 #include "common/redis/script.h"
 #include "sync-worker/match.h"
@@ -150,6 +157,49 @@ Status write_page(ScanJob& job, const std::vector<jf::Item>& items) {
   return Status::Ok();
 }
 
+// One side's listing, read page by page on the fan-out threads: each page
+// is fetched with a client of its own, its items not seen before are kept
+// (under the mutex) and matched and merged at once, so memory holds only the
+// pages in flight.
+struct Listing {
+  ScanJob& job;
+  const VaultCredentials& creds;
+  const std::string& base;
+  const WorkControl& ctl;
+  std::mutex mu;  // guards seen, total, fresh_total, ended
+  std::unordered_set<std::string> seen;
+  int64_t total = 0, fresh_total = 0;
+  bool ended = false;  // a page came back empty or short: no later page is asked for
+
+  bool more() {
+    std::lock_guard lock(mu);
+    return !ended;
+  }
+
+  Status page(int64_t start) {
+    if (auto s = ctl.check(); !s.ok()) return s;
+    auto acc = job.ctx.access.client_for(creds);
+    auto got = acc->client.items(base + "&startIndex=" + std::to_string(start));
+    if (!got.ok()) return got.error();
+    std::vector<jf::Item> fresh;
+    {
+      std::lock_guard lock(mu);
+      total = std::max(total, got->total);
+      if (static_cast<int64_t>(got->items.size()) < job.ctx.opts.page_size) ended = true;
+      for (auto& it : got->items)
+        if (!it.id.empty() && seen.insert(it.id).second) fresh.push_back(std::move(it));
+      fresh_total += static_cast<int64_t>(fresh.size());
+    }
+    if (fresh.empty()) return Status::Ok();
+    if (auto s = ctl.check(); !s.ok()) return s;
+    return write_page(job, fresh);
+  }
+  // A page's error as the step returns it (lease_lost and interrupted pass as they are).
+  Status fail(const Error& e) {
+    return job.ctx.step_error(job.item, job.run.get("id"), job.run.pair.id, e);
+  }
+};
+
 }  // namespace
 
 Status scan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& ctl) {
@@ -182,37 +232,50 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
                 !target_side || run.pair.two_way};
     auto access = ctx.access.open(job.conn);
     if (!access.ok()) return ctx.step_error(item, run_id, run.pair.id, access.error());
-    jf::Client& client = (*access)->client;
+    const VaultCredentials& creds = (*access)->creds;
     std::string base =
-        "userId=" + text::url_encode((*access)->creds.user_id) +
-        "&parentId=" + text::url_encode(library) +
+        "userId=" + text::url_encode(creds.user_id) + "&parentId=" + text::url_encode(library) +
         "&recursive=true&includeItemTypes=" + text::url_encode(types_of(feature)) +
         "&filters=" + filter_of(feature) +
         "&fields=ProviderIds&enableImages=false&sortBy=SortName&sortOrder=Ascending&limit=" +
         std::to_string(ctx.opts.page_size);
-    std::unordered_set<std::string> seen;
+    Listing listing{job, creds, base, ctl};
     for (int pass = 0; pass < 2; ++pass) {
-      int64_t start = 0, total = 0, fresh_total = 0;
-      for (;;) {
-        if (auto s = ctl.check(); !s.ok()) return s;
-        auto page = client.items(base + "&startIndex=" + std::to_string(start));
-        if (!page.ok()) return ctx.step_error(item, run_id, run.pair.id, page.error());
-        total = page->total;
-        if (page->items.empty()) break;
-        std::vector<jf::Item> fresh;
-        for (auto& it : page->items)
-          if (!it.id.empty() && seen.insert(it.id).second) fresh.push_back(std::move(it));
-        fresh_total += static_cast<int64_t>(fresh.size());
-        if (auto s = ctl.check(); !s.ok()) return s;
-        if (auto s = write_page(job, fresh); !s.ok())
-          return ctx.step_error(item, run_id, run.pair.id, s.error());
-        start += static_cast<int64_t>(page->items.size());
-        if (start >= total) break;
-      }
+      listing.fresh_total = 0;
+      listing.ended = false;
+      // The first page says how many there are; the others are then read at once — until
+      // one comes back short, so a server that overstates its total costs a few requests.
+      if (auto s = listing.page(0); !s.ok()) return listing.fail(s.error());
+      const int64_t size = ctx.opts.page_size;
+      size_t later = listing.total > size ? static_cast<size_t>((listing.total - 1) / size) : 0;
+      std::mutex mu;
+      std::optional<Error> error;
+      ctx.fanout.run(
+          later,
+          [&](size_t i) {
+            auto s = listing.page(static_cast<int64_t>(i + 1) * size);
+            if (s.ok()) return;
+            std::lock_guard lock(mu);
+            if (!error) error = s.error();
+          },
+          [&] {
+            {
+              std::lock_guard lock(mu);
+              if (error) return false;
+            }
+            return listing.more() && ctl.check().ok();
+          },
+          // A few pages at once (the budget still admits them): each is held while it is
+          // decoded and matched, and listings are a small share of a run's requests.
+          static_cast<size_t>(ctx.opts.list_pages_at_once));
+      if (error) return listing.fail(*error);
+      if (auto s = ctl.check(); !s.ok()) return s;
       // Everything the server counted arrived: done. Otherwise one more pass picks up what shifted.
-      if (fresh_total >= total || pass == 1) break;
+      if (listing.fresh_total >= listing.total || pass == 1) break;
       log::info("listing shifted while paging; one more pass", {{"run", run_id}, {"part", part}});
     }
+    // The pages were decoded on several threads: give their arenas' free memory back.
+    mem::release_free_memory();
   }
   auto left = ctx.finish_part(run_id, "scan", part, item.id);
   if (!left.ok()) return retry_later(left.error());

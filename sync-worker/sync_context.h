@@ -12,8 +12,8 @@
 // Parts are counted with an idempotent "done set + counter" script, so a part
 // that runs twice is counted once and exactly one finisher moves the run on.
 //
-// Thread-safety: shared by the handlers on the consumer thread; the members
-// it points to are thread-safe.
+// Thread-safety: shared by the handlers on the consumer thread (and by the
+// fan-out tasks they start); the members it points to are thread-safe.
 #pragma once
 
 #include <atomic>
@@ -26,6 +26,7 @@
 #include "common/redis/client.h"
 #include "common/redis/work_queue.h"
 #include "common/sync/store.h"
+#include "sync-worker/fanout.h"
 #include "sync-worker/library_client.h"
 #include "sync-worker/planner.h"
 
@@ -45,6 +46,9 @@ struct SyncOptions {
   int page_size = 1000;  // JB_SYNC_PAGE_SIZE: /Items page size
   int apply_batch =
       100;  // JB_SYNC_APPLY_BATCH: planned writes per apply shard (and per verification read)
+  int list_pages_at_once =
+      3;  // JB_SYNC_LIST_CONCURRENCY: listing pages of one scan in flight (each parsed page
+          // costs several MB while it is decoded; listings are ~1 % of a run's requests)
   int64_t index_wait_ms = 60000;  // JB_SYNC_INDEX_WAIT_MS: how long planning waits for an index
   int64_t index_max_age_ms =
       300000;  // JB_SYNC_INDEX_MAX_AGE_MS: an older index is refreshed (incrementally) first
@@ -65,12 +69,13 @@ struct LoadedRun : sync::RunRecord {
 class SyncContext {
  public:
   SyncContext(RedisPool& redis, sync::SyncStore& store, LibraryClient& library,
-              ConnectionAccess& access, EventPublisher* events, std::string consumer,
-              SyncOptions opts)
+              ConnectionAccess& access, Fanout& fanout, EventPublisher* events,
+              std::string consumer, SyncOptions opts)
       : redis(redis),
         store(store),
         library(library),
         access(access),
+        fanout(fanout),
         events(events),
         consumer(std::move(consumer)),
         opts(std::move(opts)) {}
@@ -79,6 +84,7 @@ class SyncContext {
   sync::SyncStore& store;
   LibraryClient& library;
   ConnectionAccess& access;
+  Fanout& fanout;  // the threads a step spreads its Jellyfin requests over
   EventPublisher* events;
   std::string consumer;
   SyncOptions opts;

@@ -2,18 +2,26 @@
 // on the Jellyfin stand-in with 2 ms latency per request: build time, Jellyfin
 // requests (target: pages + a small constant, no per-item requests), Redis
 // memory per indexed item (target ≤ 150 bytes) and batch lookups per second.
+// First, the peak RSS (VmHWM) of a full build of a 5,000- and a 50,000-item
+// library (target ≤ 128 MB and flat: ratio close to 1). The builder runs in
+// this process (the library-service code, not its binary), so the figure is
+// this process's peak, reset (clear_refs) before each build.
 //
 //   build/bench/index/bench_index [--movies N] [--series N] [--latency-ms MS]
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstring>
 #include <string>
 
+#include "common/core/memory_trim.h"
 #include "common/core/time.h"
 #include "common/jellyfin/canonical.h"
 #include "common/jellyfin/client.h"
 #include "common/net/http_client.h"
 #include "library-service/index_builder.h"
 #include "library-service/index_store.h"
+#include "tests/support/peak_rss.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/standin.h"
 
@@ -28,6 +36,42 @@ int64_t used_memory(RedisConnection& c) {
   auto p = r->str.find("used_memory:");
   return p == std::string::npos ? -1 : std::atoll(r->str.c_str() + p + 12);
 }
+// A full build of a generated library; returns the peak RSS (KiB) of this
+// process during it, or -1.
+int64_t build_peak_rss_kib(const std::string& gen, int latency, int64_t& items) {
+  Standin jf({"--demo", "--generate", gen, "--latency-ms", std::to_string(latency)});
+  RedisServer redis;
+  if (!jf.ok() || !redis.ok()) return -1;
+  HttpClient http;
+  jf::ClientIdentity id;
+  id.device_id = "bench-index-rss";
+  auto token = jf.login("demo", "demo-password", "bench-index-rss");
+  if (!token.ok()) return -1;
+  jf::Client client(http, jf.url(), id, *token);
+  auto me = client.me();
+  if (!me.ok()) return -1;
+  auto views = client.user_views(me->id);
+  if (!views.ok()) return -1;
+  std::vector<std::string> libs;
+  for (const auto& l : *views) libs.push_back(l.id);
+  RedisPool pool(*parse_redis_url(redis.url()), 4);
+  IndexStore store(pool);
+  BuildOptions bo;
+  bo.page_size = 1000;
+  IndexBuilder builder(store, bo);
+  JellyfinItemSource src(client, me->id);
+  mem::release_free_memory();
+  if (!reset_peak_rss(getpid())) return -1;
+  auto st = builder.full(std::string(32, 'c'), src, libs, [] { return Status::Ok(); });
+  if (!st.ok()) return -1;
+  items = st->items;
+  std::printf("index.rss_build items=%lld peak_items_held=%lld\n",
+              static_cast<long long>(st->items), static_cast<long long>(st->peak_items_held));
+  auto peak = peak_rss_kib(getpid());
+  mem::release_free_memory();
+  return peak ? *peak : -1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -40,6 +84,24 @@ int main(int argc, char** argv) {
   // 1000 series × 4 seasons × 15 episodes = 60,000 episodes; + 40,000 films + the series.
   std::string gen = "movies=" + std::to_string(movies) + ",series=" + std::to_string(series) +
                     ",seasons=4,episodes=15,seed=5,variant=a";
+  // Peak RSS, flat in library size: ~5,000 then ~50,000 items.
+  int64_t small_items = 0, large_items = 0;
+  int64_t small_kib = build_peak_rss_kib(
+      "movies=2000,series=50,seasons=4,episodes=15,seed=7,variant=a", latency, small_items);
+  int64_t large_kib = build_peak_rss_kib(
+      "movies=20000,series=500,seasons=4,episodes=15,seed=7,variant=a", latency, large_items);
+  if (small_kib < 0 || large_kib < 0) {
+    std::fprintf(stderr, "could not measure the peak RSS of a build\n");
+    return 1;
+  }
+  std::printf(
+      "index.peak_rss_mb (bench process running the library-service builder, VmHWM reset before "
+      "each build): %lld items %.1f MB, %lld items %.1f MB (target <= 128 MB)\n",
+      static_cast<long long>(small_items), static_cast<double>(small_kib) / 1024.0,
+      static_cast<long long>(large_items), static_cast<double>(large_kib) / 1024.0);
+  std::printf("index.peak_rss_ratio_50k_over_5k=%.2f (target close to 1)\n",
+              static_cast<double>(large_kib) / static_cast<double>(small_kib));
+
   int64_t t0 = timeutil::monotonic_ms();
   Standin jf({"--demo", "--generate", gen, "--latency-ms", std::to_string(latency)});
   RedisServer redis;

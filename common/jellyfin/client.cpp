@@ -242,6 +242,7 @@ Result<HttpResponse> Client::request(const std::string& method, const std::strin
     if (stopped) return *stopped;
     if (r.ok() && r->status >= 200 && r->status < 300) return r;
     last = r.ok() ? classify_status(*r, base_, context) : classify_transport(r.error(), base_);
+    if (gate_ && last.retry_after_s > 0) gate_->slow_down(last.retry_after_s * 1000);
     if (a == attempts || !is_transient(last)) break;
     int wait = last.retry_after_s >= 0 ? last.retry_after_s * 1000 : backoff;
     if (wait > retry_.max_wait_ms) break;  // do not hold a worker for long; report instead

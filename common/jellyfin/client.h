@@ -84,6 +84,9 @@ class RequestGate {
   virtual ~RequestGate() = default;
   virtual void enter() = 0;
   virtual void leave() = 0;
+  // The server answered 429/503 with Retry-After: a shared gate holds every
+  // request to that server (in every process) for `ms`.
+  virtual void slow_down(int /*ms*/) {}
 };
 
 struct Library {

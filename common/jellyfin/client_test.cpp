@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <vector>
 
 #include "common/net/http_server.h"
 
@@ -108,6 +109,32 @@ TEST_F(Canned, LongRetryAfterIsReportedNotSlept) {
   EXPECT_EQ(p.error().retry_after_s, 60);
   EXPECT_EQ(p.error().http_status, 503);
   EXPECT_EQ(c.requests(), 1u);
+}
+
+// A gate that records what the client asks of it.
+struct RecordingGate : jf::RequestGate {
+  int entered = 0, left = 0;
+  std::vector<int> pauses;
+  void enter() override { ++entered; }
+  void leave() override { ++left; }
+  void slow_down(int ms) override { pauses.push_back(ms); }
+};
+
+TEST_F(Canned, ARetryAfterIsPassedToTheGateSoEveryClientOfTheServerSlowsDown) {
+  auto c = client("/starting");
+  RecordingGate gate;
+  c.set_gate(&gate);
+  EXPECT_EQ(c.public_info().error().code, "jellyfin_starting");
+  EXPECT_EQ(gate.entered, 1);
+  EXPECT_EQ(gate.left, 1);
+  EXPECT_EQ(gate.pauses, std::vector<int>{60000});
+  // Without Retry-After (a plain 500) nothing is paused.
+  auto w = client("/w");
+  RecordingGate quiet;
+  w.set_gate(&quiet);
+  EXPECT_FALSE(w.mark_played("i1", "u1", std::nullopt).ok());
+  EXPECT_TRUE(quiet.pauses.empty());
+  EXPECT_EQ(quiet.entered, quiet.left);
 }
 
 TEST_F(Canned, SigninAndTokenFailuresAreDistinct) {

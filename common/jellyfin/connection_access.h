@@ -4,7 +4,9 @@
 // live only as long as the returned Access object (one job).
 //
 // Thread-safety: thread-safe; each Access belongs to the calling thread (its
-// client uses that thread's HttpClient).
+// client uses that thread's HttpClient). A job that spreads its requests over
+// several threads opens once and gives each thread its own client from the
+// same credentials (client_for).
 #pragma once
 
 #include <memory>
@@ -29,6 +31,8 @@ class ConnectionAccess {
                    ServerBudget* budget = nullptr)
       : vault_(vault), http_(std::move(http)), retry_(retry), budget_(budget) {}
   Result<std::unique_ptr<Access>> open(const std::string& connection_id);
+  // Another client for credentials already opened, on the calling thread (no vault call).
+  std::unique_ptr<Access> client_for(const VaultCredentials& creds);
 
  private:
   VaultClient& vault_;

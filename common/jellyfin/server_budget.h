@@ -8,17 +8,31 @@
 // budget. It is a sorted set jb:budget:<normalised server URL> of holders (a
 // random token per request) scored by their expiry; entering is one Lua call that drops
 // expired holders (a SIGKILLed process's) and adds ours when fewer than
-// `limit` remain; leaving removes ours. A full budget waits with a short
-// backoff. If Redis is unreachable the gate lets the request through (and
-// logs once): the budget protects the server but must not stop the suite.
+// `limit` remain; leaving removes ours. A full budget waits with a short,
+// jittered backoff (capped at a few milliseconds, so a freed slot does not sit
+// idle for long). A server that answers 429/503 with Retry-After pauses its
+// whole budget (jb:budget:<URL>:pause, set by the client through
+// RequestGate::slow_down): every process holds its requests to that server
+// until the pause ends, instead of each finding out with a request of its own. If Redis is unreachable the gate lets the request through
+// (and logs once): the budget protects the server but must not stop the suite.
+//
+// Inside one process the threads of a server first queue locally (at most
+// `limit` of them go on to Redis; the others wait on a condition variable and
+// are woken the moment a local holder leaves), so a worker that fans out many
+// requests to one server neither polls Redis with all of them nor lets a
+// freed slot wait for a backoff to expire.
 //
 // Thread-safety: ServerBudget is thread-safe; a Gate belongs to one client
 // (one thread).
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "common/core/metrics.h"
@@ -47,17 +61,30 @@ class ServerBudget {
   static std::string key(const std::string& server_url);
   const ServerBudgetOptions& options() const { return opts_; }
 
-  // Used by the gates.
+  // Used by the gates. enter_shared: kEntered, kUnavailable (Redis unreachable:
+  // let through, holding nothing), 0 full, or -ms: paused for that long.
+  static constexpr int64_t kEntered = 1, kUnavailable = 2;
+  int64_t enter_shared(const std::string& key, const std::string& token);
   bool try_enter(const std::string& key, const std::string& token);
+  // Holds every request to the server of `key` (all processes) for `ms` (never shortens a pause).
+  void pause(const std::string& key, int64_t ms);
+  static std::string pause_key(const std::string& key);
   void leave(const std::string& key, const std::string& token);
   uint64_t waits() const { return waits_.load(); }
+  // The process-local queue in front of Redis: false when `deadline` passed first.
+  bool enter_local(const std::string& key, std::chrono::steady_clock::time_point deadline);
+  void leave_local(const std::string& key);
 
  private:
   RedisPool& redis_;
   ServerBudgetOptions opts_;
   std::atomic<uint64_t> waits_{0};
+  void count_wait();
   std::atomic<bool> warned_{false};
   metrics::Counter* wait_counter_ = nullptr;
+  std::mutex local_mu_;  // guards local_
+  std::condition_variable local_cv_;
+  std::map<std::string, int> local_;  // budget key → this process's holders (and Redis contenders)
 };
 
 }  // namespace jb

@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
+#include <map>
 
+#include "common/core/time.h"
 #include "common/jellyfin/canonical.h"
 #include "library-service/index_store.h"
 #include "tests/support/redis_server.h"
@@ -335,4 +338,130 @@ TEST(Index, BatchLookupOfThousandsOfKeysInOneCall) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->size(), 3000u);
   EXPECT_EQ(r->at("movie:tmdb:1234").at(0).item_id, hexid(1234));
+}
+
+namespace {
+
+// Every lookup answer of an index for `keys`, its list and its unmatched lines, as text.
+std::string index_answers(IndexStore& store, const std::string& conn,
+                          const std::vector<std::string>& keys) {
+  std::string out;
+  auto r = store.lookup(conn, keys);
+  if (!r.ok()) return "lookup failed";
+  for (const auto& [key, refs] : *r) {
+    out += key + ":";
+    for (const auto& ref : refs) out += " " + ref.item_id + "@" + ref.library_id;
+    out += "\n";
+  }
+  auto listed = store.list(conn, "", 0, 1000000);
+  if (!listed.ok()) return "list failed";
+  std::vector<std::string> items;
+  for (const auto& [id, type] : listed->first) items.push_back(id + type);
+  std::sort(items.begin(), items.end());
+  for (const auto& i : items) out += i + "\n";
+  auto un = store.unmatched(conn, 0, 100000);
+  if (!un.ok()) return "unmatched failed";
+  for (const auto& u : *un) out += u + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST(Index, AFullBuildHoldsOnePageAtATimeAndStreamsIntoRedis) {
+  Fixture f;
+  ASSERT_TRUE(f.srv.ok());
+  f.opts.page_size = 100;
+  FakeSource src;
+  std::vector<std::string> keys;
+  // 4,000 films (every 10th also in a second library, every 50th without ids),
+  // 40 series of 2 seasons × 25 episodes, a series without ids and its episodes.
+  for (int i = 1; i <= 4000; ++i) {
+    std::map<std::string, std::string> ids;
+    if (i % 50 != 0) ids = {{"Tmdb", std::to_string(i)}, {"Imdb", "tt" + std::to_string(i)}};
+    src.add(i, "Movie", "lib-films", ids);
+    if (i % 10 == 0) src.add(100000 + i, "Movie", "lib-more", ids);
+    keys.push_back("movie:tmdb:" + std::to_string(i));
+    keys.push_back("movie:imdb:tt" + std::to_string(i));
+  }
+  for (int s = 0; s <= 40; ++s) {
+    int sid = 200000 + s * 1000;
+    std::map<std::string, std::string> ids;
+    if (s != 40) ids = {{"Tvdb", std::to_string(70000 + s)}};
+    src.add(sid, "Series", "lib-tv", ids);
+    for (int season = 1; season <= 2; ++season)
+      for (int e = 1; e <= 25; ++e) {
+        src.add(sid + season * 100 + e, "Episode", "lib-tv", {}, season, e, hexid(sid));
+        keys.push_back("series:tvdb:" + std::to_string(70000 + s) + "/s" + std::to_string(season) +
+                       "e" + std::to_string(e));
+      }
+  }
+  const int64_t library = static_cast<int64_t>(src.items.size());
+  // Forward entries in Redis while pages are still being fetched (the first
+  // build writes version 1 with one bucket per hash: no estimate yet).
+  int64_t in_redis_mid_build = 0;
+  src.fault = [&](const PageQuery& q, int) -> Result<jf::ItemsPage> {
+    if (q.types == "Movie,Episode" && q.library_id == "lib-tv") {
+      auto n = f.redis.command({"HLEN", index_keys::ibucket(f.conn, 1, 0)});
+      if (n.ok()) in_redis_mid_build = std::max(in_redis_mid_build, n->integer);
+    }
+    return jf::ItemsPage{};
+  };
+  const std::vector<std::string> libs{"lib-films", "lib-more", "lib-tv"};
+  auto b = f.builder();
+  auto st = b.full(f.conn, src, libs, f.renew);
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(st->items, library);
+  EXPECT_GT(st->peak_items_held, 0);
+  EXPECT_LE(st->peak_items_held, f.opts.page_size);  // one page, not the library
+  EXPECT_GT(library, 40 * f.opts.page_size);
+  // Films and series are in Redis before the episodes' pages are fetched.
+  EXPECT_GE(in_redis_mid_build, 4000 + 400 + 41);
+
+  // The same library built from a single page answers exactly the same.
+  src.fault = nullptr;
+  BuildOptions one_page = f.opts;
+  one_page.page_size = 100000;
+  const std::string other = hexid(0xbeef);
+  auto whole = IndexBuilder(f.store, one_page).full(other, src, libs, f.renew);
+  ASSERT_TRUE(whole.ok()) << whole.error().message;
+  EXPECT_EQ(whole->peak_items_held, 4000);  // its largest page: all of lib-films
+  EXPECT_EQ(whole->keys, st->keys);
+  EXPECT_EQ(whole->unmatched, st->unmatched);
+  std::string paged = index_answers(f.store, f.conn, keys);
+  EXPECT_EQ(paged, index_answers(f.store, other, keys));
+  EXPECT_NE(paged.find(hexid(10) + "@lib-films " + hexid(100010) + "@lib-more"), std::string::npos);
+  EXPECT_EQ(f.refs("series:tvdb:70003/s2e7").at(0).item_id, hexid(203000 + 207));
+
+  // Bucket counts fit the contents (the first build had no estimate), and a
+  // rebuild keeps them without copying.
+  auto m1 = f.store.meta(f.conn);
+  EXPECT_EQ(m1->buckets_i, buckets_for(static_cast<size_t>(library)));
+  auto again = b.full(f.conn, src, libs, f.renew);
+  ASSERT_TRUE(again.ok());
+  auto m2 = f.store.meta(f.conn);
+  EXPECT_EQ(m2->version, m1->version + 1);
+  EXPECT_EQ(m2->buckets_k, m1->buckets_k);
+  EXPECT_EQ(paged, index_answers(f.store, f.conn, keys));
+}
+
+TEST(Index, AVersionLeftHalfWrittenByADeadBuilderIsCollected) {
+  Fixture f;
+  ASSERT_TRUE(f.srv.ok());
+  FakeSource src;
+  seed_library(src);
+  auto b = f.builder();
+  ASSERT_TRUE(b.full(f.conn, src, {"lib-movies", "lib-4k", "lib-tv"}, f.renew).ok());
+  // A builder took version 7, wrote part of it and died.
+  ASSERT_TRUE(f.store.mark_pending(f.conn, VersionLayout{7, 1, 1, 1}).ok());
+  ASSERT_TRUE(f.redis.command({"HSET", index_keys::ibucket(f.conn, 7, 0), "x", "y"}).ok());
+  ASSERT_TRUE(f.redis.command({"RPUSH", index_keys::unmatched(f.conn, 7), "z"}).ok());
+  auto st = b.full(f.conn, src, {"lib-movies", "lib-4k", "lib-tv"}, f.renew);
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_NE(st->version, 7);
+  EXPECT_EQ(f.refs("movie:tmdb:604").size(), 1u);
+  auto n = f.store.collect_garbage(timeutil::now_unix_ms() + f.opts.grace_ms + 1000);
+  ASSERT_TRUE(n.ok());
+  std::string left = f.srv.cli("--scan --pattern 'jb:idx:*:v7:*'");
+  EXPECT_EQ(left.find(":v7"), std::string::npos) << left;
+  EXPECT_EQ(f.refs("movie:tmdb:604").size(), 1u);  // the current version is untouched
 }

@@ -656,6 +656,51 @@ TEST(ServerBudget, AFullBudgetMakesANewRequestWaitUntilOneLeaves) {
   EXPECT_EQ(*budget.in_flight("srv-1"), 0);
 }
 
+// A server that answered 429/503 with Retry-After pauses its budget for every
+// process: another process's request waits out the pause, then enters.
+TEST(ServerBudget, ARetryAfterPausesTheServerForEveryProcess) {
+  RedisServer srv;
+  ASSERT_TRUE(srv.ok());
+  RedisPool redis(opts_for(srv), 4);
+  ServerBudgetOptions o;
+  o.limit = 2;
+  o.max_wait_ms = 240000;
+  ServerBudget here(redis, o), elsewhere(redis, o);  // two processes' budgets
+  const std::string key = ServerBudget::key("http://jf.local:8096");
+
+  auto gate = here.gate("http://jf.local:8096");
+  gate->enter();
+  gate->slow_down(120000);
+  gate->leave();
+  auto pttl = redis.command({"PTTL", ServerBudget::pause_key(key)});
+  ASSERT_TRUE(pttl.ok());
+  EXPECT_GT(pttl->integer, 60000);
+  // A shorter Retry-After never shortens the pause.
+  gate->slow_down(1000);
+  EXPECT_GT(redis.command({"PTTL", ServerBudget::pause_key(key)})->integer, 60000);
+
+  int64_t got = elsewhere.enter_shared(key, "probe");
+  EXPECT_LT(got, -60000) << "paused: the answer is how long to wait";
+  EXPECT_EQ(*elsewhere.in_flight("http://jf.local:8096"), 0);
+  // Another server is not paused.
+  EXPECT_EQ(elsewhere.enter_shared(ServerBudget::key("http://other:8096"), "t2"), 1);
+
+  std::atomic<bool> entered{false};
+  auto waiting = elsewhere.gate("http://jf.local:8096");
+  std::thread t([&] {
+    waiting->enter();
+    entered = true;
+  });
+  ASSERT_TRUE(eventually([&] { return elsewhere.waits() >= 2; }));
+  EXPECT_FALSE(entered.load());
+  // The pause ends (here: its key expires at once): the waiting request goes on.
+  ASSERT_TRUE(redis.command({"PEXPIRE", ServerBudget::pause_key(key), "1"}).ok());
+  t.join();
+  EXPECT_TRUE(entered.load());
+  EXPECT_EQ(*elsewhere.in_flight("http://jf.local:8096"), 1);
+  waiting->leave();
+}
+
 TEST(ServerBudget, InFlightReportsHolders) {
   RedisServer srv;
   ASSERT_TRUE(srv.ok());

@@ -77,6 +77,7 @@ Status App::reset() {
   store.replace(std::move(*s));
   faults.reset();
   requests.clear();
+  in_flight.reset_max();
   clock.set_offset_us(0);
   legacy_auth = settings.legacy_auth;
   quick_connect = settings.quick_connect;

@@ -5,8 +5,8 @@
 // POST /__standin/reset does, and how to start from a saved State instead
 // (--state-file).
 //
-// Thread-safety: members are individually thread-safe (Store, Faults, Clock,
-// atomics); `server` and `settings` are immutable after load()/load_saved().
+// Thread-safety: members are individually thread-safe (Store, Faults,
+// InFlight, Clock, atomics); `server` and `settings` are immutable after load()/load_saved().
 #pragma once
 
 #include <atomic>
@@ -19,6 +19,7 @@
 #include "tests/standin/clock.h"
 #include "tests/standin/dto.h"
 #include "tests/standin/faults.h"
+#include "tests/standin/in_flight.h"
 #include "tests/standin/request_log.h"
 #include "tests/standin/store.h"
 
@@ -51,7 +52,7 @@ class App {
   // to the factory's seed.
   Status load_saved(State saved);
   // Back to the seed: content, tokens, Quick Connect, faults, counters, request log,
-  // clock offset and runtime switches.
+  // in-flight maximum (to the current count), clock offset and runtime switches.
   Status reset();
   // Called once the port is known.
   void set_local_address(const std::string& host, int port);
@@ -61,6 +62,7 @@ class App {
   Store store;
   Faults faults;
   RequestLog requests;
+  InFlight in_flight;  // Jellyfin requests being handled now, and the most at once
   Clock clock;
   std::atomic<bool> legacy_auth;
   std::atomic<bool> quick_connect;

@@ -70,6 +70,17 @@ HttpResponse method_not_allowed(const std::vector<std::string>& allowed) {
 
 }  // namespace
 
+bool Dispatcher::control_path(std::vector<std::string>& segs) const {
+  if (!base_segments_.empty() && starts_with_segments(segs, base_segments_))
+    segs.erase(segs.begin(), segs.begin() + static_cast<long>(base_segments_.size()));
+  return !segs.empty() && text::iequals(segs[0], "__standin");
+}
+
+bool Dispatcher::is_control(const HttpRequest& req) const {
+  std::vector<std::string> segs = path_segments(req.path);
+  return control_path(segs);
+}
+
 Reply Dispatcher::handle_unsafe(const HttpRequest& req, LoggedRequest& logged) {
   Reply reply;
   std::vector<std::string> segs = path_segments(req.path);
@@ -78,9 +89,7 @@ Reply Dispatcher::handle_unsafe(const HttpRequest& req, LoggedRequest& logged) {
   // 1. Control API, with or without the base path.
   {
     std::vector<std::string> csegs = segs;
-    if (!base_segments_.empty() && starts_with_segments(csegs, base_segments_))
-      csegs.erase(csegs.begin(), csegs.begin() + static_cast<long>(base_segments_.size()));
-    if (!csegs.empty() && text::iequals(csegs[0], "__standin")) {
+    if (control_path(csegs)) {
       RouteMatch m = control_.match(req.method, csegs);
       if (m.outcome == RouteMatch::Outcome::kNotFound) {
         reply.response = empty_response(404);

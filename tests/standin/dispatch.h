@@ -26,9 +26,14 @@ class Dispatcher {
  public:
   explicit Dispatcher(App& app);
   Reply handle(const HttpRequest& req);
+  // Whether the request is for the test-control API (/__standin/…, with or
+  // without the base path); those are not counted, logged, delayed or faulted.
+  bool is_control(const HttpRequest& req) const;
   const Router& jellyfin_routes() const { return routes_; }
 
  private:
+  // The path below the base path when it is a control path (step 1).
+  bool control_path(std::vector<std::string>& segs) const;
   Reply handle_unsafe(const HttpRequest& req, LoggedRequest& logged);
   App& app_;
   Router routes_;

@@ -97,11 +97,16 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
     c->busy = true;
     req.peer = c->addr;
     req.arrival_us = steady_us();
+    std::shared_ptr<void> token = opts.tracker ? opts.tracker(req) : nullptr;
     auto self = shared_from_this();
-    pool.post([self, c, req = std::move(req)]() mutable { self->handle(c, std::move(req)); });
+    pool.post([self, c, req = std::move(req), token = std::move(token)]() mutable {
+      self->handle(c, std::move(req), std::move(token));
+    });
   }
 
-  void handle(const std::shared_ptr<Connection>& c, HttpRequest req) {
+  // `token` (the tracker's) is released just before the answer is queued or
+  // the connection dropped, so a client that sees the outcome sees it released.
+  void handle(const std::shared_ptr<Connection>& c, HttpRequest req, std::shared_ptr<void> token) {
     Reply r;
     try {
       r = handler(req);
@@ -117,12 +122,14 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
     switch (r.kind) {
       case Reply::Kind::kDrop: {
         std::lock_guard lock(c->mu);
+        token.reset();
         drop_locked(*c);
         return;
       }
       case Reply::Kind::kHang:
-        scheduler.at(steady_us() + r.hang_us, [self, c] {
+        scheduler.at(steady_us() + r.hang_us, [self, c, token = std::move(token)]() mutable {
           std::lock_guard lock(c->mu);
+          token.reset();
           self->drop_locked(*c);
         });
         return;
@@ -131,8 +138,9 @@ struct HttpServer::Core : std::enable_shared_from_this<HttpServer::Core> {
     }
     std::string bytes = serialize_response(r.response, !keep, head);
     int64_t due = req.arrival_us + r.delay_us;
-    auto finish = [self, c, keep, bytes = std::move(bytes)]() mutable {
+    auto finish = [self, c, keep, bytes = std::move(bytes), token = std::move(token)]() mutable {
       std::lock_guard lock(c->mu);
+      token.reset();  // just before: once the client has the answer, it has left
       self->send_locked(*c, std::move(bytes), !keep);
       c->busy = false;
       self->pump(c);

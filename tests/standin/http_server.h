@@ -7,7 +7,10 @@
 //   * kDrop: close the connection without any response;
 //   * kHang: answer nothing and close the connection after hang_us.
 // One request per connection is in flight at a time (pipelined requests wait
-// their turn, so answers stay in order). Keep-alive is the HTTP/1.1 default;
+// their turn, so answers stay in order). An optional tracker sees each parsed
+// request and returns a token the server holds until the answer is handed to
+// the connection (or the connection dropped): in_flight.h counts
+// requests in flight that way. Keep-alive is the HTTP/1.1 default;
 // "Connection: close" or HTTP/1.0 without keep-alive closes after the answer.
 //
 // Thread-safety: start()/stop() from one controlling thread; the handler is
@@ -37,6 +40,10 @@ struct Reply {
 };
 
 using RequestHandler = std::function<Reply(const HttpRequest&)>;
+// Called on a reactor thread for each parsed request (must be quick and
+// thread-safe); the token it returns (may be null) is released just before the
+// answer is queued for writing or the connection dropped (also after a hang).
+using RequestTracker = std::function<std::shared_ptr<void>(const HttpRequest&)>;
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
@@ -44,6 +51,7 @@ struct HttpServerOptions {
   int reactor_threads = 2;
   int worker_threads = 4;
   HttpLimits limits;
+  RequestTracker tracker;  // optional
 };
 
 class HttpServer {

@@ -43,7 +43,7 @@ Server:
   --cheap-hashing         PBKDF2 with 1000 iterations (tests); default 210000
   --pbkdf2-iterations N   explicit PBKDF2 iteration count
   --latency-ms N          delay every answer by N ms (more via /__standin/latency)
-  --threads N             request worker threads (default max(4, cores))
+  --threads N             request worker threads (default max(8, cores))
   --log-requests          one stderr line per request: method, path, status
   --help                  this text
 

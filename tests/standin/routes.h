@@ -22,7 +22,7 @@ void add_library_routes(Router& r);       // views, folders, /Items, /Shows/{id}
 void add_userdata_routes(Router& r);  // played / favorite / user data (current and legacy paths)
 void add_control_content_routes(Router& r);  // /__standin/: state, reset, items, user data, playing
 void add_control_fault_routes(
-    Router& r);  // /__standin/: latency, faults, counters, clock, switches
+    Router& r);  // /__standin/: latency, faults, counters, in flight, clock, switches
 
 // Shared by several areas.
 std::string items_result_json(const State& s, const std::vector<uint32_t>& page, int total,

@@ -1,6 +1,7 @@
 // routes_control_faults.cpp — test-control routes that shape how the server
-// answers: latency, faults, starting mode, counters, clock, runtime switches,
-// Quick Connect approval and password-reset PINs (docs/standin.md).
+// answers: latency, faults, starting mode, counters, requests in flight, clock,
+// runtime switches, Quick Connect approval and password-reset PINs
+// (docs/standin.md).
 #include <algorithm>
 
 #include "common/core/text.h"
@@ -132,6 +133,21 @@ HttpResponse reset_counters(Ctx& c) {
   return no_content();
 }
 
+// GET /__standin/inflight: Jellyfin requests being handled now and the most at
+// once since the start or the last reset (in_flight.h).
+HttpResponse in_flight(Ctx& c) {
+  const InFlight::Figures f = c.app.in_flight.figures();
+  json::Writer w;
+  w.begin_object().kv("Current", f.current).kv("Max", f.max).end_object();
+  return json_response(w.str());
+}
+
+// DELETE /__standin/inflight: a new measurement (the maximum becomes the current count).
+HttpResponse reset_in_flight(Ctx& c) {
+  c.app.in_flight.reset_max();
+  return no_content();
+}
+
 // GET /__standin/requests?after=<seq>&limit=<n>: what reached the server.
 HttpResponse requests(Ctx& c) {
   uint64_t after = 0;
@@ -255,6 +271,8 @@ void add_control_fault_routes(Router& r) {
   r.add("POST", "/__standin/starting", a, starting);
   r.add("GET", "/__standin/counters", a, counters);
   r.add("DELETE", "/__standin/counters", a, reset_counters);
+  r.add("GET", "/__standin/inflight", a, in_flight);
+  r.add("DELETE", "/__standin/inflight", a, reset_in_flight);
   r.add("GET", "/__standin/requests", a, requests);
   r.add("DELETE", "/__standin/requests", a, clear_requests);
   r.add("GET", "/__standin/clock", a, clock_json);

@@ -54,9 +54,15 @@ Result<std::unique_ptr<Standin>> Standin::create(const StandinOptions& opts) {
   HttpServerOptions ho;
   ho.host = opts.host;
   ho.port = opts.port;
-  ho.worker_threads = opts.threads > 0 ? opts.threads : std::max(4, hw);
+  ho.worker_threads = opts.threads > 0 ? opts.threads : std::max(8, hw);
   ho.reactor_threads = std::min(hw, 4);
   Dispatcher* d = s->dispatcher_.get();
+  // Jellyfin requests are in flight from parsed to answered (control requests are not).
+  InFlight* in_flight = &s->app_->in_flight;
+  ho.tracker = [d, in_flight](const HttpRequest& r) -> std::shared_ptr<void> {
+    if (d->is_control(r)) return nullptr;
+    return in_flight->enter();
+  };
   const bool log = opts.log_requests;
   // Until start() has recorded the bound address, requests get what a starting Jellyfin
   // answers (503); the flag also orders that write before every handler's reads.

@@ -30,7 +30,7 @@ struct StandinOptions {
   std::string seed_path;                     // a seed file, or
   std::optional<GeneratorOptions> generate;  // generated content, or
   bool demo = false;                         // the demo dataset (default when none is given)
-  int threads = 0;                           // worker threads; 0 = max(4, cores)
+  int threads = 0;                           // worker threads; 0 = max(8, cores)
   bool log_requests = false;                 // one stderr line per request (path only, no query)
   // --state-file: start from it when it exists (else from the seed, creating
   // it) and save changes to it (docs/standin.md, "State files").

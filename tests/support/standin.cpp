@@ -95,6 +95,23 @@ Status Standin::reset_counters() {
   return Status::Ok();
 }
 
+Result<Standin::InFlight> Standin::in_flight() {
+  auto r = control("GET", "/__standin/inflight");
+  if (!r.ok()) return r.error();
+  InFlight f;
+  f.current = json::get_int(*r, "Current", -1);
+  f.max = json::get_int(*r, "Max", -1);
+  if (f.current < 0 || f.max < 0)
+    return Error("standin_control", "GET /__standin/inflight: no Current/Max");
+  return f;
+}
+
+Status Standin::reset_in_flight() {
+  auto r = control("DELETE", "/__standin/inflight");
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
 Result<HttpResponse> Standin::api(const std::string& method, const std::string& path,
                                   const std::string& token, const std::string& body,
                                   const std::string& device_id) {

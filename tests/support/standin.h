@@ -40,6 +40,15 @@ class Standin {
   int64_t requests(const std::string& route_key);
   int64_t total_requests();
   Status reset_counters();
+  // Jellyfin requests the stand-in is handling now and the most at once since the
+  // start or the last reset (GET /__standin/inflight; control requests are not counted).
+  struct InFlight {
+    int64_t current = 0;
+    int64_t max = 0;
+  };
+  Result<InFlight> in_flight();
+  // Starts a new measurement: the maximum becomes the current count.
+  Status reset_in_flight();
 
   // The Jellyfin API itself, with `MediaBrowser` authorization (token may be empty).
   Result<HttpResponse> api(const std::string& method, const std::string& path,
