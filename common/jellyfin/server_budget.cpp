@@ -1,6 +1,7 @@
 // server_budget.cpp — see server_budget.h.
 #include "common/jellyfin/server_budget.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -13,16 +14,23 @@ namespace jb {
 
 namespace {
 
-// KEYS[1] budget, KEYS[2] its pause; ARGV: token, limit, ttl ms. Redis's
-// clock, so that the processes' clocks never matter. → 1 entered, 0 full,
-// -ms paused for that long (the server asked for it with Retry-After).
+// KEYS[1] budget, KEYS[2] its pause; ARGV: holder, limit, ttl ms, liveness
+// key prefix. Redis's clock, so that the processes' clocks never matter. A
+// full budget first drops the holders of processes whose liveness key is gone.
+// → 1 entered, 0 full, -ms paused for that long (the server asked for it with Retry-After).
 const RedisScript kEnter(R"lua(
 local p = redis.call('PTTL', KEYS[2])
 if p > 0 then return -p end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+  for _, h in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    local inst = string.match(h, '^([^|]+)|')
+    if inst and redis.call('EXISTS', ARGV[4] .. inst) == 0 then redis.call('ZREM', KEYS[1], h) end
+  end
+  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3])) end
 return 1
@@ -100,11 +108,34 @@ class Gate final : public jf::RequestGate {
 }  // namespace
 
 ServerBudget::ServerBudget(RedisPool& redis, ServerBudgetOptions opts, metrics::Registry* registry)
-    : redis_(redis), opts_(opts) {
+    : redis_(redis),
+      opts_(opts),
+      instance_(rnd::hex(8)),
+      live_(std::chrono::milliseconds(std::max<int64_t>(opts.live_ttl_ms / 3, 1)),
+            [this] { renew_liveness(); }) {
+  renew_liveness();  // alive before the first holder is added
+  live_.start();
   if (registry)
     wait_counter_ =
         &registry->counter("jb_server_budget_waits_total",
                            "Jellyfin requests that waited for the per-server concurrency budget");
+}
+
+ServerBudget::~ServerBudget() {
+  live_.stop();
+  log::best_effort(redis_.command({"DEL", live_key(instance_)}),
+                   "freeing this process's server budget holders");
+}
+
+void ServerBudget::renew_liveness() {
+  auto r =
+      redis_.command({"SET", live_key(instance_), "1", "PX", std::to_string(opts_.live_ttl_ms)});
+  // Redis down: there is nothing to renew, and enter() lets requests through (and says so).
+  if (!r.ok()) log::debug("server budget liveness not renewed", {{"error", r.error().message}});
+}
+
+std::string ServerBudget::live_key(const std::string& instance) {
+  return "jb:budget:live:" + instance;
 }
 
 std::string ServerBudget::key(const std::string& server_url) {
@@ -120,7 +151,8 @@ std::unique_ptr<jf::RequestGate> ServerBudget::gate(const std::string& server_ur
 int64_t ServerBudget::enter_shared(const std::string& key, const std::string& token) {
   auto lease = redis_.acquire();
   auto r = kEnter.run(*lease, {key, pause_key(key)},
-                      {token, std::to_string(opts_.limit), std::to_string(opts_.hold_ttl_ms)});
+                      {instance_ + "|" + token, std::to_string(opts_.limit),
+                       std::to_string(opts_.hold_ttl_ms), live_key("")});
   if (!r.ok()) {
     if (!warned_.exchange(true))
       log::warn("server budget unavailable; requests proceed without it",
@@ -172,7 +204,8 @@ void ServerBudget::leave_local(const std::string& key) {
 }
 
 void ServerBudget::leave(const std::string& key, const std::string& token) {
-  log::best_effort(redis_.command({"ZREM", key, token}), "returning a server budget slot");
+  log::best_effort(redis_.command({"ZREM", key, instance_ + "|" + token}),
+                   "returning a server budget slot");
 }
 
 Result<int64_t> ServerBudget::in_flight(const std::string& server_url) {

@@ -5,16 +5,21 @@
 // The budget is keyed by the server's normalised URL (jf::normalize_server_url),
 // what we connect to, never by the `Id` the server reports about itself: a
 // server that lies about its id can neither share nor steal another server's
-// budget. It is a sorted set jb:budget:<normalised server URL> of holders (a
-// random token per request) scored by their expiry; entering is one Lua call that drops
-// expired holders (a SIGKILLed process's) and adds ours when fewer than
-// `limit` remain; leaving removes ours. A full budget waits with a short,
-// jittered backoff (capped at a few milliseconds, so a freed slot does not sit
-// idle for long). A server that answers 429/503 with Retry-After pauses its
+// budget. It is a sorted set jb:budget:<normalised server URL> of holders
+// ("<process instance>|<random token>" per request) scored by their expiry;
+// entering is one Lua call that drops expired holders and the holders of dead
+// processes, and adds ours when fewer than `limit` remain. A process is alive
+// while its key jb:budget:live:<instance> exists: a thread renews it every
+// live_ttl/3 and a clean exit deletes it, so a SIGKILLed worker's holders
+// (possibly the whole budget, since one worker fills it) are gone within
+// live_ttl instead of blocking every other process until they expire;
+// leaving removes ours. A full budget waits with a short, jittered backoff
+// (capped at a few milliseconds, so a freed slot does not sit idle for long). A server that answers 429/503 with Retry-After pauses its
 // whole budget (jb:budget:<URL>:pause, set by the client through
 // RequestGate::slow_down): every process holds its requests to that server
-// until the pause ends, instead of each finding out with a request of its own. If Redis is unreachable the gate lets the request through
-// (and logs once): the budget protects the server but must not stop the suite.
+// until the pause ends, instead of each finding out with a request of its
+// own. If Redis is unreachable the gate lets the request through (and logs
+// once): the budget protects the server but must not stop the suite.
 //
 // Inside one process the threads of a server first queue locally (at most
 // `limit` of them go on to Redis; the others wait on a condition variable and
@@ -36,6 +41,7 @@
 #include <string>
 
 #include "common/core/metrics.h"
+#include "common/core/periodic.h"
 #include "common/jellyfin/client.h"
 #include "common/redis/client.h"
 
@@ -44,12 +50,16 @@ namespace jb {
 struct ServerBudgetOptions {
   int limit = 8;  // JB_SERVER_CONCURRENCY: requests in flight per server, all processes together
   int64_t hold_ttl_ms = 120000;  // a holder that never left (crash) expires after this
-  int max_wait_ms = 60000;  // entering never waits longer (then proceeds, counted as overdraft)
+  int max_wait_ms = 60000;     // entering never waits longer (then proceeds, counted as overdraft)
+  int64_t live_ttl_ms = 5000;  // a process that stops renewing its liveness this long is dead
 };
 
 class ServerBudget {
  public:
   ServerBudget(RedisPool& redis, ServerBudgetOptions opts, metrics::Registry* registry = nullptr);
+  ~ServerBudget();  // a clean exit frees this process's holders at once
+  ServerBudget(const ServerBudget&) = delete;
+  ServerBudget& operator=(const ServerBudget&) = delete;
 
   // A gate for the client of one server; its URL (normalised here) names the budget.
   std::unique_ptr<jf::RequestGate> gate(const std::string& server_url);
@@ -69,6 +79,9 @@ class ServerBudget {
   // Holds every request to the server of `key` (all processes) for `ms` (never shortens a pause).
   void pause(const std::string& key, int64_t ms);
   static std::string pause_key(const std::string& key);
+  // A process's liveness key: jb:budget:live:<instance>, renewed every live_ttl/3.
+  static std::string live_key(const std::string& instance);
+  const std::string& instance() const { return instance_; }
   void leave(const std::string& key, const std::string& token);
   uint64_t waits() const { return waits_.load(); }
   // The process-local queue in front of Redis: false when `deadline` passed first.
@@ -80,11 +93,14 @@ class ServerBudget {
   ServerBudgetOptions opts_;
   std::atomic<uint64_t> waits_{0};
   void count_wait();
+  void renew_liveness();
   std::atomic<bool> warned_{false};
   metrics::Counter* wait_counter_ = nullptr;
   std::mutex local_mu_;  // guards local_
   std::condition_variable local_cv_;
   std::map<std::string, int> local_;  // budget key → this process's holders (and Redis contenders)
+  std::string instance_;              // random: names this process's holders
+  PeriodicTask live_;                 // last: stopped before the members it uses go
 };
 
 }  // namespace jb

@@ -701,6 +701,46 @@ TEST(ServerBudget, ARetryAfterPausesTheServerForEveryProcess) {
   waiting->leave();
 }
 
+// A SIGKILLed worker may hold the whole budget (one worker fills it). Its
+// holders count only while its liveness key lives: once that lapses, the next
+// entry drops them; a process that exits cleanly frees them at once.
+TEST(ServerBudget, ADeadProcessHoldersAreDroppedOnceItsLivenessLapses) {
+  RedisServer srv;
+  ASSERT_TRUE(srv.ok());
+  RedisPool redis(opts_for(srv), 4);
+  ServerBudgetOptions o;
+  o.limit = 2;
+  o.max_wait_ms = 240000;
+  ServerBudget here(redis, o);
+  const std::string key = ServerBudget::key("http://jf.local:8096");
+  auto alive = redis.command({"EXISTS", ServerBudget::live_key(here.instance())});
+  ASSERT_TRUE(alive.ok());
+  EXPECT_EQ(alive->integer, 1) << "a budget announces its process as alive";
+
+  // Another process (killed: it never left) holds both slots, far from expiring.
+  ASSERT_TRUE(redis.command({"SET", ServerBudget::live_key("deadbeef"), "1"}).ok());
+  ASSERT_TRUE(
+      redis.command({"ZADD", key, "9999999999999", "deadbeef|t1", "9999999999999", "deadbeef|t2"})
+          .ok());
+  EXPECT_FALSE(here.try_enter(key, "p1")) << "its liveness key still lives: the slots are taken";
+  ASSERT_TRUE(redis.command({"DEL", ServerBudget::live_key("deadbeef")}).ok());  // lapsed
+  EXPECT_TRUE(here.try_enter(key, "p1"));
+  EXPECT_TRUE(redis.command({"ZSCORE", key, "deadbeef|t1"})->is_nil());
+  EXPECT_EQ(*here.in_flight("http://jf.local:8096"), 1);
+  here.leave(key, "p1");
+
+  // A process that exits cleanly frees what it held at once.
+  {
+    ServerBudget gone(redis, o);
+    auto g1 = gone.gate("http://jf.local:8096"), g2 = gone.gate("http://jf.local:8096");
+    g1->enter();
+    g2->enter();
+    EXPECT_FALSE(here.try_enter(key, "p2"));
+  }
+  EXPECT_TRUE(here.try_enter(key, "p2"));
+  here.leave(key, "p2");
+}
+
 TEST(ServerBudget, InFlightReportsHolders) {
   RedisServer srv;
   ASSERT_TRUE(srv.ok());
