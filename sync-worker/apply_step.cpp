@@ -271,7 +271,7 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
       auto lease = ctx.redis.acquire();
       auto r = kRecord.run(*lease,
                            {sync::run_outcomes_key(run_id), sync::run_key(run_id),
-                            sync::pair_fails_key(run.pair.id), queue.stream},
+                            sync::pair_fails_key(run.pair.id), ctx.lane_stream(item)},
                            args);
       if (!r.ok()) return Error(errc::retry, r.error().message);
       if (r->integer < 0)
@@ -283,10 +283,10 @@ Status apply_step(SyncContext& ctx, const workq::Item& item, const WorkControl& 
     if (busy_server)
       return Error(errc::retry, "some writes met a busy server: " + transient_reason);
   }
-  auto left = ctx.finish_part(run_id, "apply", part, item.id);
+  auto left = ctx.finish_part(run_id, "apply", part, item);
   if (!left.ok()) return retry_later(left.error());
   if (*left <= 0)
-    if (auto s = ctx.finalize(run_id, item.id); !s.ok()) return retry_later(s.error());
+    if (auto s = ctx.finalize(run_id, item); !s.ok()) return retry_later(s.error());
   return Status::Ok();
 }
 
@@ -299,7 +299,7 @@ Status release_step(SyncContext& ctx, const workq::Item& item, const WorkControl
   if (run.get("state") != sync::run_state::running || run.get("phase") != "apply")
     return Status::Ok();
   log::info("held sync run confirmed", {{"run", run_id}, {"pair", run.pair.id}});
-  return enqueue_applies(ctx, run_id, std::atoll(run.get("plan_size").c_str()), item.id);
+  return enqueue_applies(ctx, run_id, std::atoll(run.get("plan_size").c_str()), item);
 }
 
 }  // namespace jb::worker

@@ -42,6 +42,7 @@ Config load_config(ConfigReader& r) {
   c.sync.index_max_age_ms =
       r.integer("JB_SYNC_INDEX_MAX_AGE_MS", c.sync.index_max_age_ms, 0, 86400000);
   c.sync.max_deliveries = c.max_deliveries;
+  c.normal_lane_nice = static_cast<int>(r.integer("JB_SYNC_SCAN_NICE", c.normal_lane_nice, 0, 19));
   c.schedule_tick_ms =
       static_cast<int>(r.integer("JB_SCHEDULE_TICK_MS", c.schedule_tick_ms, 50, 600000));
   return c;

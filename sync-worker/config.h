@@ -34,6 +34,7 @@ struct Config {
   ServerBudgetOptions budget;       // JB_SERVER_CONCURRENCY
   SyncOptions sync;                 // JB_SYNC_*
   int schedule_tick_ms = 5000;      // JB_SCHEDULE_TICK_MS
+  int normal_lane_nice = 10;  // JB_SYNC_SCAN_NICE: CPU priority of plans and scans (0 = normal)
 };
 
 Config load_config(ConfigReader& r);

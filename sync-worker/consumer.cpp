@@ -6,6 +6,7 @@
 #include "common/core/json.h"
 #include "common/core/log.h"
 #include "common/core/result.h"
+#include "common/core/thread_priority.h"
 #include "common/core/time.h"
 #include "sync-worker/lease_keeper.h"
 #include "sync-worker/sync_context.h"
@@ -39,7 +40,12 @@ void Consumer::stop() {
   keeper_.stop();
 }
 
+workq::Names Consumer::lane_of(const workq::Item& item) const {
+  return item.stream.empty() ? opts_.names.normal_lane() : opts_.names.lane(item.stream);
+}
+
 void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& lease) {
+  const workq::Names lane = lane_of(item);
   auto count = [&](const char* outcome) {
     registry_.counter("jb_work_items_total", "Work items by outcome", {{"outcome", outcome}}).inc();
   };
@@ -53,7 +59,7 @@ void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& le
   }
   auto dead_letter = [&](const std::string& why) {
     lease->finish();
-    auto moved = workq::dead_letter(conn_, opts_.names, opts_.consumer, item, why);
+    auto moved = workq::dead_letter(conn_, lane, opts_.consumer, item, why);
     if (!moved.ok()) {
       log::warn("dead-letter failed; the entry will be redelivered",
                 {{"entry", item.id}, {"error", moved.error().message}});
@@ -70,7 +76,7 @@ void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& le
   };
   if (item.fields.count("_deleted")) {  // trimmed from the stream while pending
     lease->finish();
-    log::best_effort(workq::ack_owned(conn_, opts_.names, opts_.consumer, item.id),
+    log::best_effort(workq::ack_owned(conn_, lane, opts_.consumer, item.id),
                      "acknowledging a work entry");
     count("skipped");
     return;
@@ -96,7 +102,7 @@ void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& le
   }
   lease->finish();
   if (s.ok()) {
-    auto a = workq::ack_owned(conn_, opts_.names, opts_.consumer, item.id);
+    auto a = workq::ack_owned(conn_, lane, opts_.consumer, item.id);
     if (!a.ok()) {
       log::warn("ack failed; the entry will be redelivered",
                 {{"entry", item.id}, {"error", a.error().message}});
@@ -116,7 +122,7 @@ void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& le
     log::warn("work step stopped: its entry was taken over", {{"entry", item.id}, {"type", type}});
     count("lease_lost");
   } else if (s.error().code == errc::interrupted) {
-    log::best_effort(workq::hand_back(conn_, opts_.names, opts_.consumer, item.id, opts_.lease_ms),
+    log::best_effort(workq::hand_back(conn_, lane, opts_.consumer, item.id, opts_.lease_ms),
                      "handing a work entry back");
     count("handed_back");
   } else if (s.error().code == errc::retry) {
@@ -130,6 +136,8 @@ void Consumer::process(const workq::Item& item, const std::shared_ptr<Lease>& le
 }
 
 void Consumer::loop() {
+  if (opts_.nice > 0)
+    log::best_effort(set_this_thread_nice(opts_.nice), "lowering the consumer thread's priority");
   bool reading_own_pending = true;
   bool redis_down = false;
   int64_t next_claim = 0;
@@ -174,23 +182,23 @@ void Consumer::loop() {
       int64_t granted = read_sent;
       if (renew_first) {  // (and leave those another worker has taken meanwhile)
         granted = timeutil::monotonic_ms();
-        auto r = workq::renew(conn_, opts_.names, opts_.consumer, it.id);
+        auto r = workq::renew(conn_, lane_of(it), opts_.consumer, it.id);
         if (!r.ok() || !*r) granted = -opts_.lease_ms;  // never valid
       }
-      leases.push_back(keeper_.hold(it.id, granted));
+      leases.push_back(keeper_.hold(it.id, granted, it.stream));
     }
     for (size_t i = 0; i < batch->size(); ++i) {
       if (stopping_.load()) {
         for (size_t j = i; j < batch->size(); ++j)
-          log::best_effort(
-              workq::hand_back(conn_, opts_.names, opts_.consumer, (*batch)[j].id, opts_.lease_ms),
-              "handing an unstarted work entry back");
+          log::best_effort(workq::hand_back(conn_, lane_of((*batch)[j]), opts_.consumer,
+                                            (*batch)[j].id, opts_.lease_ms),
+                           "handing an unstarted work entry back");
         break;
       }
       process((*batch)[i], leases[i]);
-      keeper_.release((*batch)[i].id);
+      keeper_.release((*batch)[i].id, (*batch)[i].stream);
     }
-    for (const auto& it : *batch) keeper_.release(it.id);
+    for (const auto& it : *batch) keeper_.release(it.id, it.stream);
   }
 }
 

@@ -47,6 +47,7 @@ struct ConsumerOptions {
   int max_deliveries = 5;
   int batch = 10;
   int block_ms = 1000;
+  int nice = 0;  // > 0: the loop thread (where steps run) at that lower CPU priority
 };
 
 class Consumer {
@@ -61,12 +62,16 @@ class Consumer {
     dead_ = std::move(f);
   }
   void start();
-  void stop();
+  // Asks the loop to stop (no new entries; the running step sees stopping()), without waiting.
+  void request_stop() { stopping_ = true; }
+  void stop();  // request_stop(), then waits for the loop and the lease keeper
   uint64_t processed() const { return processed_.load(); }
 
  private:
   void loop();
   void process(const workq::Item& item, const std::shared_ptr<Lease>& lease);
+  // The queue as seen for calls about one entry: the lane it was read from.
+  workq::Names lane_of(const workq::Item& item) const;
   RedisConnection conn_;
   ConsumerOptions opts_;
   LeaseKeeper keeper_;

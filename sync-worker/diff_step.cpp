@@ -21,6 +21,7 @@
 #include "common/core/time.h"
 #include "common/redis/client.h"
 #include "sync-worker/match.h"
+#include "sync-worker/shard_order.h"
 #include "sync-worker/steps.h"
 #include "sync-worker/sync_context.h"
 
@@ -347,7 +348,7 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   const LoadedRun& run = **rec;
   const std::string& phase = run.get("phase");
   if (phase == "apply")
-    return enqueue_applies(ctx, run_id, std::atoll(run.get("plan_size").c_str()), item.id);
+    return enqueue_applies(ctx, run_id, std::atoll(run.get("plan_size").c_str()), item);
   if (phase != "scan" && phase != "diff") return Status::Ok();
   // One differ per run: the first entry (or that entry redelivered).
   auto claim = ctx.redis.command({"HSETNX", sync::run_key(run_id), "differ", item.id});
@@ -357,7 +358,10 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
     if (!cur.ok()) return Error(errc::retry, cur.error().message);
     if (cur->str != item.id) return Status::Ok();
   }
-  log::best_effort(ctx.set(run_id, {{"phase", "diff"}}), "recording the diff phase");
+  log::best_effort(
+      ctx.set(run_id, {{"phase", "diff"},
+                       {sync::run_field::diff_ms, std::to_string(timeutil::now_unix_ms())}}),
+      "recording the diff phase");
   ctx.publish(run_id);
 
   DiffJob job{ctx, run, run_id, {}, {}, {}, 0, false, {}};
@@ -436,7 +440,7 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
   if (pair.dry_run || run.get("dry_run") == "1") {
     fields["phase"] = "done";
     if (auto s = ctx.set(run_id, fields); !s.ok()) return Error(errc::retry, s.error().message);
-    if (auto s = ctx.finalize(run_id, item.id); !s.ok()) return retry_later(s.error());
+    if (auto s = ctx.finalize(run_id, item); !s.ok()) return retry_later(s.error());
     return Status::Ok();
   }
   if (!holds.empty()) {
@@ -448,14 +452,15 @@ Status diff_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
     return Status::Ok();
   }
   fields["phase"] = "apply";
+  fields[sync::run_field::apply_ms] = std::to_string(timeutil::now_unix_ms());
   if (auto s = ctx.set(run_id, fields); !s.ok()) return Error(errc::retry, s.error().message);
-  return enqueue_applies(ctx, run_id, job.plan_size, item.id);
+  return enqueue_applies(ctx, run_id, job.plan_size, item);
 }
 
 Status enqueue_applies(SyncContext& ctx, const std::string& run_id, int64_t planned,
-                       const std::string& entry_id) {
+                       const workq::Item& entry) {
   if (planned <= 0) {
-    if (auto s = ctx.finalize(run_id, entry_id); !s.ok()) return retry_later(s.error());
+    if (auto s = ctx.finalize(run_id, entry); !s.ok()) return retry_later(s.error());
     return Status::Ok();
   }
   int64_t batch = ctx.opts.apply_batch;
@@ -464,7 +469,11 @@ Status enqueue_applies(SyncContext& ctx, const std::string& run_id, int64_t plan
   auto r =
       ctx.redis.command({"HSETNX", sync::run_key(run_id), "applys_left", std::to_string(shards)});
   if (!r.ok()) return Error(errc::retry, r.error().message);
-  for (int64_t from = 0; from < planned; from += batch) {
+  // Shards go out spread over the plan (shard_order), so the workers that take
+  // the next few at once write different stretches of it — features and sides
+  // (servers) mixed — rather than neighbours that all write to the same server.
+  for (int64_t shard : shard_order(shards)) {
+    const int64_t from = shard * batch;
     auto q = ctx.store.enqueue({{"type", "sync.apply"},
                                 {"run", run_id},
                                 {"from", std::to_string(from)},

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "common/core/log.h"
+#include "common/core/thread_priority.h"
 
 namespace jb::worker {
 
@@ -49,8 +50,11 @@ void drain(Batch& b) {
 
 }  // namespace
 
-Fanout::Fanout(size_t threads)
-    : threads_(std::max<size_t>(threads, 1)), pool_(threads_, 1024, "fanout") {}
+Fanout::Fanout(size_t threads, int nice)
+    : threads_(std::max<size_t>(threads, 1)), pool_(threads_, 1024, "fanout", [nice] {
+        if (nice > 0)
+          log::best_effort(set_this_thread_nice(nice), "lowering a fan-out thread's priority");
+      }) {}
 
 size_t Fanout::run(size_t n, const std::function<void(size_t)>& task,
                    const std::function<bool()>& may_start, size_t cap) {

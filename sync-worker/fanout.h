@@ -31,7 +31,8 @@ namespace jb::worker {
 
 class Fanout {
  public:
-  explicit Fanout(size_t threads);
+  // `nice` > 0 lowers the CPU priority of the pool's threads (thread_priority.h).
+  explicit Fanout(size_t threads, int nice = 0);
   size_t threads() const { return threads_; }
 
   // Runs task(i) for every i in [0, n) on up to threads() threads (a single

@@ -64,16 +64,18 @@ void LeaseKeeper::stop() {
   task_.stop();
 }
 
-std::shared_ptr<Lease> LeaseKeeper::hold(const std::string& entry, int64_t read_sent_at_ms) {
-  auto lease = std::make_shared<Lease>(entry, lease_ms_, read_sent_at_ms);
+std::shared_ptr<Lease> LeaseKeeper::hold(const std::string& entry, int64_t read_sent_at_ms,
+                                         const std::string& stream) {
+  const std::string lane = stream.empty() ? names_.stream : stream;
+  auto lease = std::make_shared<Lease>(entry, lease_ms_, read_sent_at_ms, lane);
   std::lock_guard<std::mutex> l(mu_);
-  held_[entry] = lease;
+  held_[lane + "\n" + entry] = lease;
   return lease;
 }
 
-void LeaseKeeper::release(const std::string& entry) {
+void LeaseKeeper::release(const std::string& entry, const std::string& stream) {
   std::lock_guard<std::mutex> l(mu_);
-  held_.erase(entry);
+  held_.erase((stream.empty() ? names_.stream : stream) + "\n" + entry);
 }
 
 void LeaseKeeper::renew_all() {
@@ -85,7 +87,7 @@ void LeaseKeeper::renew_all() {
   }
   for (const auto& lease : held) {
     int64_t sent = timeutil::monotonic_ms();
-    auto r = workq::renew(conn_, names_, consumer_, lease->entry());
+    auto r = workq::renew(conn_, names_.lane(lease->stream()), consumer_, lease->entry());
     if (!r.ok()) {
       // The local deadline runs out on its own; the step stops in time.
       if (!warned_) log::warn("cannot renew work leases", {{"error", r.error().message}});

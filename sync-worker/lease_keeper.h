@@ -52,9 +52,13 @@ namespace jb::worker {
 
 class Lease {
  public:
-  Lease(std::string entry, int64_t lease_ms, int64_t granted_at_ms)
-      : entry_(std::move(entry)), lease_ms_(lease_ms), granted_at_ms_(granted_at_ms) {}
+  Lease(std::string entry, int64_t lease_ms, int64_t granted_at_ms, std::string stream = "")
+      : entry_(std::move(entry)),
+        stream_(std::move(stream)),
+        lease_ms_(lease_ms),
+        granted_at_ms_(granted_at_ms) {}
   const std::string& entry() const { return entry_; }
+  const std::string& stream() const { return stream_; }  // its lane ("" = the queue's stream)
   // Still ours: not lost, and before the local deadline.
   bool valid() const;
   bool lost() const { return lost_.load(); }
@@ -70,6 +74,7 @@ class Lease {
 
  private:
   std::string entry_;
+  std::string stream_;
   int64_t lease_ms_;
   std::atomic<int64_t> granted_at_ms_;
   std::atomic<bool> lost_{false};
@@ -107,10 +112,11 @@ class LeaseKeeper {
 
   void start();
   void stop();
-  // Starts keeping an entry delivered by a read sent at `read_sent_at_ms`
-  // (monotonic).
-  std::shared_ptr<Lease> hold(const std::string& entry, int64_t read_sent_at_ms);
-  void release(const std::string& entry);
+  // Starts keeping an entry of lane `stream` ("" = the queue's stream) delivered
+  // by a read sent at `read_sent_at_ms` (monotonic).
+  std::shared_ptr<Lease> hold(const std::string& entry, int64_t read_sent_at_ms,
+                              const std::string& stream = "");
+  void release(const std::string& entry, const std::string& stream = "");
   int64_t lease_ms() const { return lease_ms_; }
 
  private:
@@ -120,9 +126,9 @@ class LeaseKeeper {
   std::string consumer_;
   int64_t lease_ms_;
   metrics::Counter& lost_;
-  bool warned_ = false;  // the periodic thread's own
-  std::mutex mu_;        // guards held_
-  std::map<std::string, std::shared_ptr<Lease>> held_;
+  bool warned_ = false;                                 // the periodic thread's own
+  std::mutex mu_;                                       // guards held_
+  std::map<std::string, std::shared_ptr<Lease>> held_;  // by "<lane>\n<entry>"
   PeriodicTask task_;  // last: stopped before the members it uses go
 };
 

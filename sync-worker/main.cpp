@@ -1,6 +1,6 @@
 // sync-worker: executes work items from the Redis Stream; any number of replicas.
 // main() only wires components: config → logs → heartbeat → sync pipeline
-// (library RPC, vault, server budget) → queue consumer → scheduler → events
+// (library RPC, vault, server budget) → one queue consumer per lane (urgent, normal) → scheduler → events
 // publisher → admin HTTP → wait for SIGTERM → hand back → exit 0.
 #include <algorithm>
 #include <zmq.hpp>
@@ -44,8 +44,9 @@ int main() {
   jb::worker::Heartbeat heartbeat(cfg.common.redis, cfg.worker_id, cfg.heartbeat_interval_ms,
                                   cfg.heartbeat_ttl_ms);
   // Enough connections for the fan-out threads' budget calls besides the consumer's own.
+  // (two consumers, each with fan-out threads for two servers: see below).
   jb::RedisPool redis(cfg.common.redis, std::max(cfg.common.redis_pool,
-                                                 2 * static_cast<size_t>(cfg.budget.limit) + 2));
+                                                 4 * static_cast<size_t>(cfg.budget.limit) + 4));
   jb::sync::SyncStore store(redis);
   jb::RpcClientOptions lo;
   lo.endpoint = cfg.library_rpc_url;
@@ -63,33 +64,51 @@ int main() {
   jb::jf::RetryPolicy retry;
   retry.retry_writes = true;  // our writes are absolute (writes.h)
   jb::ConnectionAccess access(vault, cfg.jellyfin_http, retry, &budget);
-  // Threads for two servers' budgets at once (a pair's source and target).
-  jb::worker::Fanout fanout(2 * static_cast<size_t>(cfg.budget.limit));
-  jb::worker::SyncContext sync(redis, store, library, access, fanout, &events, cfg.worker_id,
-                               cfg.sync);
+  // One consumer per lane of the work queue (work_queue.h): the urgent one
+  // carries runs already under way to their end (diff, applies) while the
+  // normal one scans for other runs, so one worker keeps a server's budget busy
+  // with writes while its CPU reads listings. Each has its own fan-out threads —
+  // enough for two servers' budgets at once (a pair's source and target) — so
+  // neither step waits for the other's threads. The normal lane's threads run
+  // at a lower CPU priority (JB_SYNC_SCAN_NICE): matching listings is bulk CPU
+  // work, while the writes are latency-bound and must not wait for a CPU.
+  const size_t fanout_threads = 2 * static_cast<size_t>(cfg.budget.limit);
+  jb::worker::Fanout urgent_fanout(fanout_threads),
+      normal_fanout(fanout_threads, cfg.normal_lane_nice);
+  jb::worker::SyncContext urgent_sync(redis, store, library, access, urgent_fanout, &events,
+                                      cfg.worker_id, cfg.sync);
+  jb::worker::SyncContext normal_sync(redis, store, library, access, normal_fanout, &events,
+                                      cfg.worker_id, cfg.sync);
 
   jb::worker::ConsumerOptions co;
   co.consumer = cfg.worker_id;
   co.lease_ms = cfg.lease_ms;
   co.max_deliveries = cfg.max_deliveries;
   co.batch = 1;  // one entry at a time, so a run's shards spread over every worker
-  jb::worker::Consumer consumer(cfg.common.redis, co, registry, &events);
-  consumer.on("noop", jb::worker::noop_handler);
+  co.names = jb::workq::default_names().urgent_lane();
+  jb::worker::Consumer urgent(cfg.common.redis, co, registry, &events);
+  co.names = jb::workq::default_names().normal_lane();
+  co.nice = cfg.normal_lane_nice;
+  jb::worker::Consumer normal(cfg.common.redis, co, registry, &events);
   using Step = jb::Status (*)(jb::worker::SyncContext&, const jb::workq::Item&,
                               const jb::worker::WorkControl&);
-  for (auto [type, step] : {std::pair<const char*, Step>{"sync.plan", jb::worker::plan_step},
-                            {"sync.scan", jb::worker::scan_step},
-                            {"sync.diff", jb::worker::diff_step},
-                            {"sync.apply", jb::worker::apply_step},
-                            {"sync.release", jb::worker::release_step}})
-    consumer.on(type,
-                [&sync, step](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
-                  return step(sync, item, control);
-                });
-  consumer.on_dead_letter([&sync](const jb::workq::Item& item, const std::string& error) {
-    if (!item.field("run").empty())
-      sync.fail(item.field("run"), "", item.field("type") + ": " + error);
-  });
+  for (auto [consumer, sync] :
+       {std::pair{&urgent, &urgent_sync}, std::pair{&normal, &normal_sync}}) {
+    consumer->on("noop", jb::worker::noop_handler);
+    for (auto [type, step] : {std::pair<const char*, Step>{"sync.plan", jb::worker::plan_step},
+                              {"sync.scan", jb::worker::scan_step},
+                              {"sync.diff", jb::worker::diff_step},
+                              {"sync.apply", jb::worker::apply_step},
+                              {"sync.release", jb::worker::release_step}})
+      consumer->on(
+          type, [sync, step](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
+            return step(*sync, item, control);
+          });
+    consumer->on_dead_letter([sync](const jb::workq::Item& item, const std::string& error) {
+      if (!item.field("run").empty())
+        sync->fail(item.field("run"), "", item.field("type") + ": " + error);
+    });
+  }
   jb::worker::Scheduler scheduler(store, cfg.schedule_tick_ms, registry);
 
   jb::HealthState health;
@@ -101,7 +120,8 @@ int main() {
     return 1;
   }
   heartbeat.start();
-  consumer.start();
+  urgent.start();
+  normal.start();
   scheduler.start();
   jb::log::lifecycle(
       "ready", {{"worker_id", cfg.worker_id}, {"admin_port", static_cast<int>(admin.port())}});
@@ -110,7 +130,10 @@ int main() {
   jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});
   health.stopping = true;
   scheduler.stop();
-  consumer.stop();   // finishes or hands back what it holds
+  urgent.request_stop();  // both at once; each then finishes or hands back what it holds
+  normal.request_stop();
+  urgent.stop();
+  normal.stop();
   heartbeat.stop();  // deregisters: the live count drops at once
   admin.stop();
   jb::log::lifecycle("stopped");

@@ -115,7 +115,10 @@ Status plan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
                                 {"library", sc.library}});
     if (!q.ok()) return Error(errc::retry, q.error().message);
   }
-  log::best_effort(ctx.set(run_id, {{"phase", "scan"}}), "recording the scan phase");
+  log::best_effort(
+      ctx.set(run_id, {{"phase", "scan"},
+                       {sync::run_field::scan_ms, std::to_string(timeutil::now_unix_ms())}}),
+      "recording the scan phase");
   log::info("sync run planned",
             {{"run", run_id}, {"pair", pair.id}, {"scans", static_cast<int64_t>(scans.size())}});
   ctx.publish(run_id);

@@ -277,7 +277,7 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
     // The pages were decoded on several threads: give their arenas' free memory back.
     mem::release_free_memory();
   }
-  auto left = ctx.finish_part(run_id, "scan", part, item.id);
+  auto left = ctx.finish_part(run_id, "scan", part, item);
   if (!left.ok()) return retry_later(left.error());
   if (*left <= 0) {
     auto q = ctx.store.enqueue({{"type", "sync.diff"}, {"run", run_id}});

@@ -29,6 +29,6 @@ Status release_step(SyncContext& ctx, const workq::Item& item, const WorkControl
 
 // Enqueues the apply shards of a planned run (or finalizes it when nothing is planned).
 Status enqueue_applies(SyncContext& ctx, const std::string& run_id, int64_t planned,
-                       const std::string& entry_id);
+                       const workq::Item& entry);
 
 }  // namespace jb::worker

@@ -99,18 +99,22 @@ void SyncContext::fail(const std::string& run_id, const std::string& pair,
 }
 
 Result<int64_t> SyncContext::finish_part(const std::string& run_id, const std::string& stage,
-                                         const std::string& part, const std::string& entry_id) {
+                                         const std::string& part, const workq::Item& entry) {
   auto lease = redis.acquire();
   const auto& q = store.queue();
-  auto r =
-      kFinishPart.run(*lease, {sync::run_done_key(run_id, stage), sync::run_key(run_id), q.stream},
-                      {part, stage + "s_left", q.group, consumer, entry_id});
+  auto r = kFinishPart.run(
+      *lease, {sync::run_done_key(run_id, stage), sync::run_key(run_id), lane_stream(entry)},
+      {part, stage + "s_left", q.group, consumer, entry.id});
   if (!r.ok()) return r.error();
-  if (r->integer < 0) return lease_lost(entry_id);
+  if (r->integer < 0) return lease_lost(entry.id);
   return r->integer;
 }
 
-Status SyncContext::finalize(const std::string& run_id, const std::string& entry_id) {
+std::string SyncContext::lane_stream(const workq::Item& entry) const {
+  return entry.stream.empty() ? store.queue().stream : entry.stream;
+}
+
+Status SyncContext::finalize(const std::string& run_id, const workq::Item& entry) {
   auto rec = load(run_id);
   if (!rec.ok()) return rec.error();
   if (!rec->has_value() || (*rec)->terminal()) return Status::Ok();
@@ -119,10 +123,10 @@ Status SyncContext::finalize(const std::string& run_id, const std::string& entry
   {
     auto conn = redis.acquire();
     const auto& q = store.queue();
-    auto claim = kClaimFinalizer.run(*conn, {sync::run_key(run_id), q.stream},
-                                     {entry_id, q.group, consumer});
+    auto claim = kClaimFinalizer.run(*conn, {sync::run_key(run_id), lane_stream(entry)},
+                                     {entry.id, q.group, consumer});
     if (!claim.ok()) return claim.error();
-    if (claim->integer < 0) return lease_lost(entry_id);
+    if (claim->integer < 0) return lease_lost(entry.id);
     if (claim->integer == 0) return Status::Ok();
   }
   bool dry = run.get("dry_run") == "1";

@@ -101,11 +101,13 @@ class SyncContext {
   // parts still left (0: this caller moves the run on). Only while this
   // worker owns work entry `entry_id` ("lease_lost" otherwise).
   Result<int64_t> finish_part(const std::string& run_id, const std::string& stage,
-                              const std::string& part, const std::string& entry_id);
+                              const std::string& part, const workq::Item& entry);
   // Applies the agreed baselines (unless dry run), sets the final state,
   // frees the pair's run slot, cleans up and publishes. Safe to call twice;
   // only the owner of work entry `entry_id` finalises ("lease_lost" otherwise).
-  Status finalize(const std::string& run_id, const std::string& entry_id);
+  Status finalize(const std::string& run_id, const workq::Item& entry);
+  // The stream of the lane a work entry came from (work_queue.h).
+  std::string lane_stream(const workq::Item& entry) const;
   // A step's error: transient ones are retried (lease), the last delivery
   // fails the run; "interrupted" and "lease_lost" are returned as they are.
   Status step_error(const workq::Item& item, const std::string& run_id, const std::string& pair_id,

@@ -22,7 +22,7 @@
 //     latency; the point at the main latency and scale 0.1 is the small-library run.
 //
 //   build/bench/sync/bench_sync [--movies N] [--series N] [--pairs N] [--latency-ms MS]
-//       [--server-concurrency N] [--sweep-scale F] [--no-sweep]
+//       [--server-concurrency N] [--sweep-scale F] [--no-sweep] [--workers4-only]
 #include <signal.h>
 
 #include <algorithm>
@@ -56,6 +56,7 @@ struct Options {
   int server_concurrency = 8;
   double sweep_scale = 0.1;
   bool sweep = true;
+  bool workers4_only = false;  // only the 4-worker run and its rerun (for profiling)
 };
 
 constexpr double kSmallScale = 0.1;  // the "library ten times smaller"
@@ -262,9 +263,30 @@ class Bench {
     int64_t requests_a = 0, requests_b = 0;  // Jellyfin requests each stand-in counted
     int64_t bound_ms = 0;                    // the latency bound of this run
     int64_t library_rss_kib = -1;            // library-service's peak during the run
-    std::vector<int64_t> rss_kib;            // each worker's peak
+    // Where the runs' time went: seconds from start to scan, scan to diff, diff to
+    // apply and apply to finish (the API's phase_started_at), summed and the largest.
+    int64_t phase_sum_s[4] = {0, 0, 0, 0}, phase_max_s[4] = {0, 0, 0, 0};
+    int64_t timed_runs = 0;
+    std::vector<int64_t> rss_kib;  // each worker's peak
     bool ok = true;
 
+    void add_phases(const json::Value& run) {
+      const auto* ph = json::member(run, "phase_started_at");
+      auto at = [&](const json::Value* o, const char* k) -> int64_t {
+        if (!o) return -1;
+        auto us = timeutil::parse_iso8601(json::get_string(*o, k));
+        return us ? *us / 1000000 : -1;
+      };
+      const int64_t t[5] = {at(&run, "started_at"), at(ph, "scan"), at(ph, "diff"), at(ph, "apply"),
+                            at(&run, "finished_at")};
+      for (int64_t v : t)
+        if (v < 0) return;  // a run that skipped a phase (nothing to apply) is not timed
+      for (int i = 0; i < 4; ++i) {
+        phase_sum_s[i] += t[i + 1] - t[i];
+        phase_max_s[i] = std::max(phase_max_s[i], t[i + 1] - t[i]);
+      }
+      timed_runs++;
+    }
     int64_t requests() const { return requests_a + requests_b; }
     int64_t busier() const { return std::max(requests_a, requests_b); }
     int64_t worker_peak_kib() const {
@@ -292,6 +314,7 @@ class Bench {
                          json::stringify(r).c_str());
             p.ok = false;
           }
+          p.add_phases(r);
           if (const auto* c = json::member(r, "counters"))
             for (auto f = c->MemberBegin(); f != c->MemberEnd(); ++f) {
               p.planned += json::get_int(f->value, "planned");
@@ -338,6 +361,16 @@ void print_phase(const std::string& name, const Bench::Phase& p) {
       static_cast<long long>(p.failed), static_cast<long long>(p.requests()),
       static_cast<long long>(p.requests_a), static_cast<long long>(p.requests_b),
       static_cast<long long>(p.writes), p.ok ? 1 : 0);
+  if (p.timed_runs > 0) {
+    std::printf("%s.phases_s (mean/max over %lld runs, 1 s resolution):", name.c_str(),
+                static_cast<long long>(p.timed_runs));
+    const char* names[] = {"plan", "scan", "diff", "apply"};
+    for (int i = 0; i < 4; ++i)
+      std::printf(" %s=%.1f/%lld", names[i],
+                  static_cast<double>(p.phase_sum_s[i]) / static_cast<double>(p.timed_runs),
+                  static_cast<long long>(p.phase_max_s[i]));
+    std::printf("\n");
+  }
   std::printf("%s.worker_peak_rss_mb=%.1f (workers=%zu)\n", name.c_str(), mb(p.worker_peak_kib()),
               p.rss_kib.size());
   std::printf("%s.library_service_peak_rss_mb=%.1f (during the runs)\n", name.c_str(),
@@ -382,6 +415,8 @@ bool parse_options(int argc, char** argv, Options& o) {
     bool has_value = i + 1 < argc;
     if (is("--no-sweep")) {
       o.sweep = false;
+    } else if (is("--workers4-only")) {
+      o.workers4_only = true;
     } else if (has_value && is("--movies")) {
       o.movies = std::atoi(argv[++i]);
     } else if (has_value && is("--series")) {
@@ -397,7 +432,7 @@ bool parse_options(int argc, char** argv, Options& o) {
     } else {
       std::fprintf(stderr,
                    "usage: bench_sync [--movies N] [--series N] [--pairs N] [--latency-ms MS] "
-                   "[--server-concurrency N] [--sweep-scale F] [--no-sweep]\n");
+                   "[--server-concurrency N] [--sweep-scale F] [--no-sweep] [--workers4-only]\n");
       return false;
     }
   }
@@ -424,7 +459,7 @@ int main(int argc, char** argv) {
   Bench::Phase one, four, rerun;
   int64_t pages = 0, index_rss_kib = -1;
   // Each phase starts from the same generated state on a fresh stack.
-  {
+  if (!o.workers4_only) {
     Bench b(o);
     if (!b.start()) {
       std::fprintf(stderr, "could not start the stack\n");
@@ -450,6 +485,11 @@ int main(int argc, char** argv) {
     print_phase("workers4", four);
     rerun = b.run_all();
     print_phase("rerun", rerun);
+  }
+  if (o.workers4_only) {
+    print_bound("workers4", four, o);
+    print_target("workers4.wall_vs_bound", ratio(four.wall_ms, four.bound_ms), 1.5);
+    return four.ok && rerun.ok ? 0 : 1;
   }
   std::printf("library_service_index_build_peak_rss_mb=%.1f (%d connections x %lld items)\n",
               mb(index_rss_kib), 2 * o.pairs, static_cast<long long>(items_of(o)));

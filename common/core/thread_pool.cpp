@@ -5,10 +5,14 @@
 
 namespace jb {
 
-ThreadPool::ThreadPool(size_t threads, size_t max_queue, std::string name)
+ThreadPool::ThreadPool(size_t threads, size_t max_queue, std::string name,
+                       std::function<void()> on_start)
     : max_queue_(max_queue), name_(std::move(name)) {
   for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i)
-    threads_.emplace_back([this] { loop(); });
+    threads_.emplace_back([this, on_start] {
+      if (on_start) on_start();
+      loop();
+    });
 }
 
 ThreadPool::~ThreadPool() {

@@ -21,7 +21,9 @@ namespace jb {
 
 class ThreadPool {
  public:
-  ThreadPool(size_t threads, size_t max_queue, std::string name = "pool");
+  // `on_start` (optional) runs first on each of the pool's threads (e.g. to lower its priority).
+  ThreadPool(size_t threads, size_t max_queue, std::string name = "pool",
+             std::function<void()> on_start = nullptr);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;

@@ -55,24 +55,31 @@ class Gate final : public jf::RequestGate {
  public:
   Gate(ServerBudget& b, std::string key) : b_(b), key_(std::move(key)) {}
   void enter() override {
-    token_ = rnd::hex(8);
-    auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(b_.options().max_wait_ms);
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(b_.options().max_wait_ms);
+    ServerBudget::Wanting wanting(b_, key_);
     local_ = b_.enter_local(key_, deadline);
     int backoff_us = 500;
     for (;;) {
-      int64_t got = b_.enter_shared(key_, token_);
-      if (got == ServerBudget::kEntered) return;
+      // A slot another thread of this process has just finished with: no Redis call.
+      if (auto s = b_.take_spare(key_)) {
+        slot_ = std::move(*s);
+        return;
+      }
+      std::string token = rnd::hex(8);
+      int64_t got = b_.enter_shared(key_, token);
+      if (got == ServerBudget::kEntered) {
+        slot_ = ServerBudget::Slot{std::move(token), Clock::now()};
+        return;
+      }
       if (got == ServerBudget::kUnavailable) {  // no budget to keep: hold no place either
-        token_.clear();
         if (local_) b_.leave_local(key_);
         local_ = false;
         return;
       }
-      auto now = std::chrono::steady_clock::now();
+      auto now = Clock::now();
       if (now >= deadline) {
         log::warn("server budget wait exceeded; proceeding", {{"budget", key_}});
-        token_.clear();
         return;
       }
       if (got < 0) {  // the server asked everyone to pause; look again now and then
@@ -80,16 +87,19 @@ class Gate final : public jf::RequestGate {
         std::this_thread::sleep_until(std::min(deadline, now + nap));
         continue;
       }
-      // Jitter spreads the contenders of several processes; the cap keeps a freed slot busy.
+      // Full: wait for a local thread to hand a slot over, or look in Redis again after a
+      // jittered backoff (it spreads the contenders of several processes; the cap keeps a
+      // slot freed elsewhere from sitting idle for long).
       auto half = static_cast<uint32_t>(backoff_us / 2);
-      std::this_thread::sleep_for(std::chrono::microseconds(half + rnd::uniform(half)));
+      b_.wait_for_spare(
+          key_, std::min(deadline, now + std::chrono::microseconds(half + rnd::uniform(half))));
       backoff_us = std::min(backoff_us * 2, kMaxBackoffUs);
     }
   }
   void slow_down(int ms) override { b_.pause(key_, std::min<int64_t>(ms, kMaxPauseMs)); }
   void leave() override {
-    if (!token_.empty()) b_.leave(key_, token_);
-    token_.clear();
+    if (slot_) b_.leave(key_, std::move(*slot_));  // to a waiting local thread, or back to Redis
+    slot_.reset();
     if (local_) b_.leave_local(key_);
     local_ = false;
   }
@@ -101,8 +111,8 @@ class Gate final : public jf::RequestGate {
       300000;  // a Retry-After beyond 5 minutes is not obeyed in full
   ServerBudget& b_;
   std::string key_;
-  std::string token_;
-  bool local_ = false;  // holds a place in the process-local queue
+  std::optional<ServerBudget::Slot> slot_;  // the slot held between enter() and leave()
+  bool local_ = false;                      // holds a place in the process-local queue
 };
 
 }  // namespace
@@ -170,6 +180,13 @@ bool ServerBudget::try_enter(const std::string& key, const std::string& token) {
 
 void ServerBudget::pause(const std::string& key, int64_t ms) {
   if (ms <= 0) return;
+  {
+    // No slot changes hands here until the pause is over: each request asks Redis again.
+    std::lock_guard lock(local_mu_);
+    Local& l = local_[key];
+    l.no_handoff_until = std::max(l.no_handoff_until,
+                                  std::chrono::steady_clock::now() + std::chrono::milliseconds(ms));
+  }
   auto lease = redis_.acquire();
   log::best_effort(kPause.run(*lease, {pause_key(key)}, {std::to_string(ms)}),
                    "pausing a server's budget");
@@ -187,25 +204,100 @@ void ServerBudget::count_wait() {
 bool ServerBudget::enter_local(const std::string& key,
                                std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(local_mu_);
-  int& held = local_[key];  // entries are never erased: one per server, references stay valid
-  if (held >= opts_.limit) count_wait();
-  if (!local_cv_.wait_until(lock, deadline, [&] { return held < opts_.limit; })) return false;
-  ++held;
+  Local& l = local_[key];  // entries are never erased: one per server, references stay valid
+  if (l.places >= opts_.limit) count_wait();
+  if (!local_cv_.wait_until(lock, deadline, [&] { return l.places < opts_.limit; })) return false;
+  ++l.places;
   return true;
 }
 
 void ServerBudget::leave_local(const std::string& key) {
   {
     std::lock_guard lock(local_mu_);
-    auto it = local_.find(key);
-    if (it != local_.end() && it->second > 0) --it->second;
+    Local& l = local_[key];
+    if (l.places > 0) --l.places;
   }
   local_cv_.notify_all();
 }
 
-void ServerBudget::leave(const std::string& key, const std::string& token) {
-  log::best_effort(redis_.command({"ZREM", key, instance_ + "|" + token}),
-                   "returning a server budget slot");
+ServerBudget::Wanting::Wanting(ServerBudget& b, const std::string& key) : b_(b), key_(key) {
+  std::lock_guard lock(b_.local_mu_);
+  ++b_.local_[key_].wanting;
+}
+
+ServerBudget::Wanting::~Wanting() {
+  std::vector<Slot> unused;
+  {
+    std::lock_guard lock(b_.local_mu_);
+    Local& l = b_.local_[key_];
+    --l.wanting;
+    if (l.wanting == 0) unused.swap(l.spare);  // handed over, but the taker found its own
+  }
+  b_.release(key_, unused);
+}
+
+std::optional<ServerBudget::Slot> ServerBudget::take_spare(const std::string& key) {
+  std::vector<Slot> stale;
+  std::optional<Slot> out;
+  {
+    std::lock_guard lock(local_mu_);
+    Local& l = local_[key];
+    const auto now = std::chrono::steady_clock::now();
+    while (!l.spare.empty()) {
+      Slot s = std::move(l.spare.back());
+      l.spare.pop_back();
+      if (now - s.since < std::chrono::milliseconds(opts_.handoff_ms) &&
+          now >= l.no_handoff_until) {
+        out = std::move(s);
+        break;
+      }
+      stale.push_back(std::move(s));
+    }
+  }
+  release(key, stale);
+  if (out) handoffs_.fetch_add(1);
+  return out;
+}
+
+void ServerBudget::wait_for_spare(const std::string& key,
+                                  std::chrono::steady_clock::time_point until) {
+  std::unique_lock lock(local_mu_);
+  Local& l = local_[key];
+  local_cv_.wait_until(lock, until, [&] { return !l.spare.empty(); });
+}
+
+void ServerBudget::leave(const std::string& key, Slot slot) {
+  std::vector<Slot> back;
+  {
+    std::lock_guard lock(local_mu_);
+    Local& l = local_[key];
+    const auto now = std::chrono::steady_clock::now();
+    // Another thread of this process wants this server: it takes the slot over
+    // (no Redis round trip either way) while the slot is young — so the budget
+    // is re-checked in Redis (pause, fairness) every handoff_ms at the latest.
+    if (l.wanting > 0 && now - slot.since < std::chrono::milliseconds(opts_.handoff_ms) &&
+        now >= l.no_handoff_until) {
+      l.spare.push_back(std::move(slot));
+    } else {
+      back.push_back(std::move(slot));
+      if (l.wanting == 0) {
+        for (auto& s : l.spare) back.push_back(std::move(s));
+        l.spare.clear();
+      }
+    }
+  }
+  if (back.empty()) {
+    local_cv_.notify_all();
+    return;
+  }
+  release(key, back);
+}
+
+void ServerBudget::release(const std::string& key, const std::vector<Slot>& slots) {
+  if (slots.empty()) return;
+  RedisArgv argv{"ZREM", key};
+  for (const auto& s : slots) argv.push_back(instance_ + "|" + s.token);
+  log::best_effort(redis_.command(argv), "returning a server budget slot");
 }
 
 Result<int64_t> ServerBudget::in_flight(const std::string& server_url) {

@@ -25,7 +25,12 @@
 // `limit` of them go on to Redis; the others wait on a condition variable and
 // are woken the moment a local holder leaves), so a worker that fans out many
 // requests to one server neither polls Redis with all of them nor lets a
-// freed slot wait for a backoff to expire.
+// freed slot wait for a backoff to expire. A thread that leaves while another
+// thread of its process waits for the same server hands its slot over (no
+// Redis round trip for either); a slot is handed over only for handoff_ms
+// after it was taken from Redis and never during a pause this process was
+// told of, so every process still meets Redis — the budget, its pause, the
+// other processes — several times a second per slot.
 //
 // Thread-safety: ServerBudget is thread-safe; a Gate belongs to one client
 // (one thread).
@@ -38,7 +43,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/core/metrics.h"
 #include "common/core/periodic.h"
@@ -52,6 +59,10 @@ struct ServerBudgetOptions {
   int64_t hold_ttl_ms = 120000;  // a holder that never left (crash) expires after this
   int max_wait_ms = 60000;     // entering never waits longer (then proceeds, counted as overdraft)
   int64_t live_ttl_ms = 5000;  // a process that stops renewing its liveness this long is dead
+  // A slot a thread leaves while another thread of the same process waits for that
+  // server is handed over without a Redis round trip, for this long after it was
+  // taken from Redis; then it goes back (and the budget, its pause, is asked again).
+  int64_t handoff_ms = 250;
 };
 
 class ServerBudget {
@@ -82,25 +93,59 @@ class ServerBudget {
   // A process's liveness key: jb:budget:live:<instance>, renewed every live_ttl/3.
   static std::string live_key(const std::string& instance);
   const std::string& instance() const { return instance_; }
-  void leave(const std::string& key, const std::string& token);
   uint64_t waits() const { return waits_.load(); }
+  // Slots handed from one thread of this process to another without Redis.
+  uint64_t handoffs() const { return handoffs_.load(); }
+
+  // A slot held in Redis: its holder token and when it was taken from Redis.
+  struct Slot {
+    std::string token;
+    std::chrono::steady_clock::time_point since;
+  };
   // The process-local queue in front of Redis: false when `deadline` passed first.
   bool enter_local(const std::string& key, std::chrono::steady_clock::time_point deadline);
   void leave_local(const std::string& key);
+  // While alive, a thread of this process wants a slot of `key` (so a leaving thread hands
+  // its slot over instead of returning it); the last one gone returns unclaimed slots.
+  class Wanting {
+   public:
+    Wanting(ServerBudget& b, const std::string& key);
+    ~Wanting();
+    Wanting(const Wanting&) = delete;
+    Wanting& operator=(const Wanting&) = delete;
+
+   private:
+    ServerBudget& b_;
+    std::string key_;
+  };
+  // A slot handed over by a leaving thread, if one is waiting (and still young, no pause).
+  std::optional<Slot> take_spare(const std::string& key);
+  // Waits until a slot is handed over or `until`.
+  void wait_for_spare(const std::string& key, std::chrono::steady_clock::time_point until);
+  // Hands the slot to a waiting thread of this process, or returns it to Redis.
+  void leave(const std::string& key, Slot slot);
 
  private:
   RedisPool& redis_;
   ServerBudgetOptions opts_;
-  std::atomic<uint64_t> waits_{0};
+  std::atomic<uint64_t> waits_{0}, handoffs_{0};
   void count_wait();
+  void release(const std::string& key, const std::vector<Slot>& slots);
   void renew_liveness();
   std::atomic<bool> warned_{false};
   metrics::Counter* wait_counter_ = nullptr;
+  // This process's side of one server's budget.
+  struct Local {
+    int places = 0;           // threads holding a slot or contending for one in Redis (<= limit)
+    int wanting = 0;          // threads in enter() without a slot yet
+    std::vector<Slot> spare;  // slots left by one thread for another to take
+    std::chrono::steady_clock::time_point no_handoff_until{};  // a Retry-After pause
+  };
   std::mutex local_mu_;  // guards local_
   std::condition_variable local_cv_;
-  std::map<std::string, int> local_;  // budget key → this process's holders (and Redis contenders)
-  std::string instance_;              // random: names this process's holders
-  PeriodicTask live_;                 // last: stopped before the members it uses go
+  std::map<std::string, Local> local_;  // budget key → this process's side
+  std::string instance_;                // random: names this process's holders
+  PeriodicTask live_;                   // last: stopped before the members it uses go
 };
 
 }  // namespace jb

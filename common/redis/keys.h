@@ -16,6 +16,10 @@ inline std::string workers() {
 inline std::string work_stream() {
   return "jb:work";
 }
+// The urgent lane of the work queue (work_queue.h): read before jb:work.
+inline std::string work_urgent_stream() {
+  return "jb:work:urgent";
+}
 inline std::string work_group() {
   return "sync-workers";
 }

@@ -1,6 +1,9 @@
 // work_queue.cpp — see work_queue.h.
 #include "common/redis/work_queue.h"
 
+#include <algorithm>
+#include <map>
+
 #include "common/core/text.h"
 #include "common/redis/keys.h"
 #include "common/redis/script.h"
@@ -65,16 +68,27 @@ const char* owner_guard_lua() {
 }
 
 Names default_names() {
-  return {keys::work_stream(), keys::work_group(), keys::work_dead_letter()};
+  return {keys::work_stream(), keys::work_group(), keys::work_dead_letter(),
+          keys::work_urgent_stream()};
 }
 
-std::vector<Item> parse_entries(const RedisReply& entries) {
+Names Names::lane(const std::string& lane_stream) const {
+  return {lane_stream, group, dead_letter, ""};
+}
+
+std::vector<std::string> Names::lanes() const {
+  if (urgent.empty() || urgent == stream) return {stream};
+  return {urgent, stream};
+}
+
+std::vector<Item> parse_entries(const RedisReply& entries, const std::string& stream) {
   std::vector<Item> out;
   if (!entries.is_array()) return out;
   for (const auto& e : entries.elements) {
     // A trimmed/deleted entry still in the PEL comes back as [id, nil].
     if (!e.is_array() || e.elements.size() < 2) continue;
     Item it;
+    it.stream = stream;
     it.id = e.elements[0].str;
     const auto& kv = e.elements[1];
     if (!kv.is_array()) {
@@ -88,8 +102,10 @@ std::vector<Item> parse_entries(const RedisReply& entries) {
 }
 
 Status ensure_group(RedisConnection& c, const Names& n) {
-  auto r = c.command({"XGROUP", "CREATE", n.stream, n.group, "0", "MKSTREAM"});
-  if (!r.ok() && r.error().message.find("BUSYGROUP") == std::string::npos) return r.error();
+  for (const auto& lane : n.lanes()) {
+    auto r = c.command({"XGROUP", "CREATE", lane, n.group, "0", "MKSTREAM"});
+    if (!r.ok() && r.error().message.find("BUSYGROUP") == std::string::npos) return r.error();
+  }
   return Status::Ok();
 }
 
@@ -105,7 +121,9 @@ Result<std::string> enqueue(RedisConnection& c, const Names& n,
   return r->str;
 }
 
+// XREADGROUP over `lanes` (each from `from`); entries come back per lane, in lane order.
 static Result<std::vector<Item>> read_group(RedisConnection& c, const Names& n,
+                                            const std::vector<std::string>& lanes,
                                             const std::string& consumer, int count, int block_ms,
                                             const std::string& from) {
   RedisArgv argv{"XREADGROUP", "GROUP", n.group, consumer, "COUNT", std::to_string(count)};
@@ -113,8 +131,10 @@ static Result<std::vector<Item>> read_group(RedisConnection& c, const Names& n,
     argv.push_back("BLOCK");
     argv.push_back(std::to_string(block_ms));
   }
-  argv.insert(argv.end(), {"STREAMS", n.stream, from});
-  auto r = c.command_with_timeout(argv, block_ms + 2000);
+  argv.push_back("STREAMS");
+  argv.insert(argv.end(), lanes.begin(), lanes.end());
+  for (size_t i = 0; i < lanes.size(); ++i) argv.push_back(from);
+  auto r = c.command_with_timeout(argv, std::max(block_ms, 0) + 2000);
   if (!r.ok()) {
     // The group vanished (FLUSHALL, a new Redis): recreate and report no work this time.
     if (r.error().message.find("NOGROUP") != std::string::npos) {
@@ -123,49 +143,66 @@ static Result<std::vector<Item>> read_group(RedisConnection& c, const Names& n,
     }
     return r.error();
   }
-  if (r->is_nil() || !r->is_array() || r->elements.empty()) return std::vector<Item>{};
-  // [[stream, entries]]
-  const auto& stream = r->elements[0];
-  if (!stream.is_array() || stream.elements.size() < 2) return std::vector<Item>{};
-  return parse_entries(stream.elements[1]);
+  std::vector<Item> out;
+  if (r->is_nil() || !r->is_array()) return out;
+  // [[stream, entries], ...]
+  std::map<std::string, std::vector<Item>> by_lane;
+  for (const auto& lane : r->elements) {
+    if (!lane.is_array() || lane.elements.size() < 2) continue;
+    by_lane[lane.elements[0].str] = parse_entries(lane.elements[1], lane.elements[0].str);
+  }
+  for (const auto& lane : lanes) {
+    auto it = by_lane.find(lane);
+    if (it == by_lane.end()) continue;
+    for (auto& item : it->second) out.push_back(std::move(item));
+  }
+  return out;
+}
+
+// Re-reading or claiming does not bump the delivery counter in the reply: fetch it.
+static void fill_deliveries(RedisConnection& c, const Names& n, std::vector<Item>& items) {
+  for (auto& it : items) {
+    auto p = c.command({"XPENDING", it.stream, n.group, it.id, it.id, "1"});
+    if (p.ok() && p->is_array() && !p->elements.empty() && p->elements[0].elements.size() >= 4)
+      it.deliveries = p->elements[0].elements[3].integer;
+  }
 }
 
 Result<std::vector<Item>> read_new(RedisConnection& c, const Names& n, const std::string& consumer,
                                    int count, int block_ms) {
-  return read_group(c, n, consumer, count, block_ms, ">");
+  const auto lanes = n.lanes();
+  if (lanes.size() == 1) return read_group(c, n, lanes, consumer, count, block_ms, ">");
+  auto urgent = read_group(c, n, {lanes[0]}, consumer, count, -1, ">");
+  if (!urgent.ok() || !urgent->empty()) return urgent;
+  return read_group(c, n, lanes, consumer, 1, block_ms, ">");
 }
 
 Result<std::vector<Item>> read_own_pending(RedisConnection& c, const Names& n,
                                            const std::string& consumer, int count) {
-  auto items = read_group(c, n, consumer, count, -1, "0");
+  auto items = read_group(c, n, n.lanes(), consumer, count, -1, "0");
   if (!items.ok()) return items;
-  // Re-reading pending entries does not bump the delivery counter: fetch it.
-  for (auto& it : *items) {
-    auto p = c.command({"XPENDING", n.stream, n.group, it.id, it.id, "1"});
-    if (p.ok() && p->is_array() && !p->elements.empty() && p->elements[0].elements.size() >= 4)
-      it.deliveries = p->elements[0].elements[3].integer;
-  }
+  fill_deliveries(c, n, *items);
   return items;
 }
 
 Result<std::vector<Item>> claim_stale(RedisConnection& c, const Names& n,
                                       const std::string& consumer, int64_t min_idle_ms, int count) {
-  auto r = c.command({"XAUTOCLAIM", n.stream, n.group, consumer, std::to_string(min_idle_ms), "0-0",
-                      "COUNT", std::to_string(count)});
-  if (!r.ok()) {
-    if (r.error().message.find("NOGROUP") != std::string::npos) {
-      if (auto s = ensure_group(c, n); !s.ok()) return s.error();
-      return std::vector<Item>{};
+  std::vector<Item> items;
+  for (const auto& lane : n.lanes()) {
+    if (static_cast<int>(items.size()) >= count) break;
+    auto r = c.command({"XAUTOCLAIM", lane, n.group, consumer, std::to_string(min_idle_ms), "0-0",
+                        "COUNT", std::to_string(count - static_cast<int>(items.size()))});
+    if (!r.ok()) {
+      if (r.error().message.find("NOGROUP") != std::string::npos) {
+        if (auto s = ensure_group(c, n); !s.ok()) return s.error();
+        continue;
+      }
+      return r.error();
     }
-    return r.error();
+    if (!r->is_array() || r->elements.size() < 2) continue;
+    for (auto& it : parse_entries(r->elements[1], lane)) items.push_back(std::move(it));
   }
-  if (!r->is_array() || r->elements.size() < 2) return std::vector<Item>{};
-  auto items = parse_entries(r->elements[1]);
-  for (auto& it : items) {
-    auto p = c.command({"XPENDING", n.stream, n.group, it.id, it.id, "1"});
-    if (p.ok() && p->is_array() && !p->elements.empty() && p->elements[0].elements.size() >= 4)
-      it.deliveries = p->elements[0].elements[3].integer;
-  }
+  fill_deliveries(c, n, items);
   return items;
 }
 
@@ -208,10 +245,13 @@ Result<bool> owns(RedisConnection& c, const Names& n, const std::string& consume
 }
 
 Result<int64_t> pending_count(RedisConnection& c, const Names& n) {
-  auto r = c.command({"XPENDING", n.stream, n.group});
-  if (!r.ok()) return r.error();
-  if (!r->is_array() || r->elements.empty()) return int64_t{0};
-  return r->elements[0].integer;
+  int64_t total = 0;
+  for (const auto& lane : n.lanes()) {
+    auto r = c.command({"XPENDING", lane, n.group});
+    if (!r.ok()) return r.error();
+    if (r->is_array() && !r->elements.empty()) total += r->elements[0].integer;
+  }
+  return total;
 }
 
 }  // namespace jb::workq

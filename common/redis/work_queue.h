@@ -2,6 +2,15 @@
 // sync-worker consumer group (XREADGROUP / XACK / XAUTOCLAIM), with a
 // dead-letter stream. Delivery is at least once; handlers are idempotent.
 //
+// Two lanes: urgent work (a run's diff, applies and release: the steps that
+// finish runs already under way) goes to its own stream, read before the
+// normal one (plans and scans, which start runs), so a run that has finished
+// scanning goes on to write while other runs still scan, instead of waiting
+// behind every scan queued before its diff. Each lane is a stream with the
+// same consumer group; an entry's lane is the stream it was read from
+// (Item::stream), and every call about an entry is made on that lane
+// (Names::lane). One dead-letter stream serves both.
+//
 // Producers call enqueue(). Consumers read new entries, re-read their own
 // pending entries after a restart, claim entries other consumers left idle past
 // the lease, ack on success, dead-letter entries that fail permanently or too
@@ -21,9 +30,10 @@
 namespace jb::workq {
 
 struct Item {
-  std::string id;  // stream entry id
+  std::string id;  // stream entry id (unique within its stream)
   std::map<std::string, std::string> fields;
   int64_t deliveries = 1;
+  std::string stream;  // the lane's stream it was read from ("" = the queue's normal stream)
   std::string field(const std::string& k) const {
     auto it = fields.find(k);
     return it == fields.end() ? "" : it->second;
@@ -32,13 +42,25 @@ struct Item {
 
 struct Names {
   std::string stream, group, dead_letter;
+  std::string urgent;  // the urgent lane's stream, read first ("" = one lane)
+
+  // The same queue with `lane` as its only stream: for calls about one entry
+  // (ack, renew, hand back, dead-letter, ownership) and for enqueueing to a lane.
+  Names lane(const std::string& lane_stream) const;
+  Names urgent_lane() const { return lane(urgent.empty() ? stream : urgent); }
+  Names normal_lane() const { return lane(stream); }
+  // The lanes in reading order (urgent first).
+  std::vector<std::string> lanes() const;
 };
 Names default_names();
 
-// Creates the group (and stream) if needed; BUSYGROUP is success.
+// Creates the group (and stream) of every lane if needed; BUSYGROUP is success.
 Status ensure_group(RedisConnection& c, const Names& n);
 Result<std::string> enqueue(RedisConnection& c, const Names& n,
                             const std::vector<std::pair<std::string, std::string>>& fields);
+// New entries: up to `count` from the urgent lane when it has any; otherwise
+// one blocking read of every lane, taking at most one normal entry (so a
+// worker never sits on scans while urgent work arrives) and up to `count` urgent ones.
 Result<std::vector<Item>> read_new(RedisConnection& c, const Names& n, const std::string& consumer,
                                    int count, int block_ms);
 // Entries already delivered to this consumer and not acked (after a restart).
@@ -79,7 +101,7 @@ Result<bool> owns(RedisConnection& c, const Names& n, const std::string& consume
 const char* owner_guard_lua();
 Result<int64_t> pending_count(RedisConnection& c, const Names& n);
 
-// Parses an XREADGROUP/XRANGE-style entry list ([[id, [k, v, ...]], ...]).
-std::vector<Item> parse_entries(const RedisReply& entries);
+// Parses an XREADGROUP/XRANGE-style entry list ([[id, [k, v, ...]], ...]) of `stream`.
+std::vector<Item> parse_entries(const RedisReply& entries, const std::string& stream = "");
 
 }  // namespace jb::workq

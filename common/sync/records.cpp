@@ -47,6 +47,11 @@ std::string run_to_json(const RunRecord& run) {
   date(run_field::created_ms, w, "created_at");
   date(run_field::started_ms, w, "started_at");
   date(run_field::finished_ms, w, "finished_at");
+  w.key("phase_started_at").begin_object();
+  date(run_field::scan_ms, w, "scan");
+  date(run_field::diff_ms, w, "diff");
+  date(run_field::apply_ms, w, "apply");
+  w.end_object();
   if (!run.get(run_field::held_reason).empty())
     w.kv("held_reason", run.get(run_field::held_reason));
   if (!run.get(run_field::error).empty()) w.kv("error", run.get(run_field::error));

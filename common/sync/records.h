@@ -46,6 +46,10 @@ constexpr const char* bootstrap = "bootstrap";
 constexpr const char* created_ms = "created_ms";
 constexpr const char* started_ms = "started_ms";
 constexpr const char* finished_ms = "finished_ms";
+// When the run entered each of these phases (a redelivered step moves it on).
+constexpr const char* scan_ms = "scan_ms";
+constexpr const char* diff_ms = "diff_ms";
+constexpr const char* apply_ms = "apply_ms";
 constexpr const char* confirmed_ms = "confirmed_ms";
 constexpr const char* error = "error";
 constexpr const char* held_reason = "held_reason";

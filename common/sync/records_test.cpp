@@ -130,6 +130,7 @@ TEST(RunRecordRecord, AccessorsAndTheApiJson) {
                {"f:history", "1"},
                {"c:history:planned", "5"},
                {"c:history:failed", "x"},
+               {"diff_ms", "1700000000000"},
                {"finished_ms", "1700000000000"}}};
   EXPECT_TRUE(r.exists());
   EXPECT_TRUE(r.terminal());
@@ -142,6 +143,11 @@ TEST(RunRecordRecord, AccessorsAndTheApiJson) {
   ASSERT_TRUE(j.ok());
   EXPECT_EQ(json::get_string(*j, "finished_at"), "2023-11-14T22:13:20Z");
   EXPECT_TRUE(json::member(*j, "started_at")->IsNull());
+  const auto* phases = json::member(*j, "phase_started_at");
+  ASSERT_TRUE(phases && phases->IsObject());
+  EXPECT_EQ(json::get_string(*phases, "diff"), "2023-11-14T22:13:20Z");
+  EXPECT_TRUE(json::member(*phases, "scan")->IsNull());
+  EXPECT_TRUE(json::member(*phases, "apply")->IsNull());
   EXPECT_EQ(json::member(*j, "counters")->MemberCount(), 1u);
   EXPECT_FALSE(RunRecord{}.exists());
   RunRecord held{{{"state", "held"}}};

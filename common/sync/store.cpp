@@ -152,8 +152,17 @@ Result<RunCreated> SyncStore::create_run(const Pair& p, const std::string& trigg
 
 Result<std::string> SyncStore::enqueue(
     const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string type;
+  for (const auto& [k, v] : fields)
+    if (k == "type") type = v;
   auto lease = redis_.acquire();
-  return workq::enqueue(*lease, queue_, fields);
+  return workq::enqueue(*lease, urgent_work(type) ? queue_.urgent_lane() : queue_.normal_lane(),
+                        fields);
+}
+
+bool urgent_work(const std::string& type) {
+  // The steps that carry a run already under way to its end go before the ones that start runs.
+  return type == "sync.diff" || type == "sync.apply" || type == "sync.release";
 }
 
 Result<RunRecord> SyncStore::get_run(const std::string& id) {

@@ -65,6 +65,7 @@ class SyncStore {
   Status confirm_run(const std::string& run_id);
   Result<std::vector<std::string>> list_runs(const std::string& pair_id, int limit);
   Status release_active(const std::string& pair_id, const std::string& run_id);
+  // Queues a work item: on the urgent lane when urgent_work(its type), else the normal one.
   Result<std::string> enqueue(const std::vector<std::pair<std::string, std::string>>& fields);
 
   const workq::Names& queue() const { return queue_; }
@@ -73,5 +74,9 @@ class SyncStore {
   RedisPool& redis_;
   workq::Names queue_;
 };
+
+// Whether work of this type goes on the urgent lane of the work queue (work_queue.h):
+// a run's diff, applies and release — what finishes runs already under way.
+bool urgent_work(const std::string& type);
 
 }  // namespace jb::sync

@@ -188,7 +188,7 @@ TEST(MakeRun, AWorkerThatDiesIsRestartedAndTheRunStillSucceeds) {
       [&] {
         run = api.json("GET", "/api/v1/runs/" + run_id);
         if (json::get_string(run, "phase") != "apply" || sum(run, "applied") == 0) return false;
-        auto p = redis.command({"XPENDING", names.stream, names.group, "-", "+", "10"});
+        auto p = redis.command({"XPENDING", names.urgent, names.group, "-", "+", "10"});
         if (!p.ok() || p->elements.empty()) return false;
         owner = p->elements[0].elements[1].str;
         return true;

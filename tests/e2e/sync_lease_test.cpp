@@ -201,13 +201,13 @@ TEST(SyncLease, AWorkerPausedPastItsLeaseStopsBeforeItsNextWrite) {
   auto o = parse_redis_url(e.stack.redis.url());
   RedisConnection redis(*o);
   auto names = workq::default_names();
-  // The apply entry and its owner, once a few writes have landed.
+  // The apply entry (on the work queue's urgent lane) and its owner, once a few writes have landed.
   std::string entry, owner;
   ASSERT_TRUE(eventually(
       [&] {
         auto run = e.json_of(e.call("GET", "/api/v1/runs/" + run_id));
         if (json::get_string(run, "phase") != "apply") return false;
-        auto p = redis.command({"XPENDING", names.stream, names.group, "-", "+", "10"});
+        auto p = redis.command({"XPENDING", names.urgent, names.group, "-", "+", "10"});
         if (!p.ok() || p->elements.size() != 1) return false;
         entry = p->elements[0].elements[0].str;
         owner = p->elements[0].elements[1].str;
@@ -226,7 +226,7 @@ TEST(SyncLease, AWorkerPausedPastItsLeaseStopsBeforeItsNextWrite) {
   std::string new_owner;
   bool claimed = eventually(
       [&] {
-        auto p = redis.command({"XPENDING", names.stream, names.group, entry, entry, "1"});
+        auto p = redis.command({"XPENDING", names.urgent, names.group, entry, entry, "1"});
         if (!p.ok() || p->elements.empty()) return false;
         new_owner = p->elements[0].elements[1].str;
         return new_owner != owner;

@@ -82,8 +82,9 @@ TEST(SyncResilience, ASigkilledWorkerMidRunLeavesTheRunToTheOthersAndEveryWriteL
   ASSERT_LT(sum(e, mid, "applied"), sum(e, mid, "planned"))
       << "the run must still be in the middle";
   auto redis = redis_of(e);
+  // Apply work is on the work queue's urgent lane.
   auto pending = redis.command(
-      {"XPENDING", workq::default_names().stream, workq::default_names().group, "-", "+", "20"});
+      {"XPENDING", workq::default_names().urgent, workq::default_names().group, "-", "+", "20"});
   ASSERT_TRUE(pending.ok());
   ASSERT_FALSE(pending->elements.empty()) << "some worker holds work";
   std::string victim = pending->elements[0].elements[1].str;

@@ -495,6 +495,23 @@ TEST(SyncStore, CreateRunUsesTheStoresQueueNames) {
   EXPECT_TRUE(stream_entries(redis, workq::default_names().stream).empty());
 }
 
+// The steps that finish runs under way (diff, apply, release) go on the urgent
+// lane; plans and scans (which start runs) on the normal one.
+TEST(SyncStore, WorkThatFinishesARunGoesOnTheUrgentLane) {
+  RedisServer srv;
+  ASSERT_TRUE(srv.ok());
+  RedisPool redis(opts_for(srv), 2);
+  workq::Names names{"test:work", "test:group", "test:dlq", "test:work:urgent"};
+  SyncStore store(redis, names);
+  for (const char* type : {"sync.plan", "sync.scan", "sync.diff", "sync.apply", "sync.release"})
+    ASSERT_TRUE(store.enqueue({{"type", type}, {"run", "r1"}}).ok());
+  std::vector<std::string> normal, urgent;
+  for (const auto& e : stream_entries(redis, "test:work")) normal.push_back(e.field("type"));
+  for (const auto& e : stream_entries(redis, "test:work:urgent")) urgent.push_back(e.field("type"));
+  EXPECT_EQ(normal, (std::vector<std::string>{"sync.plan", "sync.scan"}));
+  EXPECT_EQ(urgent, (std::vector<std::string>{"sync.diff", "sync.apply", "sync.release"}));
+}
+
 TEST(SyncStore, RunJsonShowsCountersOnlyForFlaggedFeatures) {
   RedisServer srv;
   ASSERT_TRUE(srv.ok());
@@ -727,7 +744,7 @@ TEST(ServerBudget, ADeadProcessHoldersAreDroppedOnceItsLivenessLapses) {
   EXPECT_TRUE(here.try_enter(key, "p1"));
   EXPECT_TRUE(redis.command({"ZSCORE", key, "deadbeef|t1"})->is_nil());
   EXPECT_EQ(*here.in_flight("http://jf.local:8096"), 1);
-  here.leave(key, "p1");
+  here.leave(key, ServerBudget::Slot{"p1", {}});
 
   // A process that exits cleanly frees what it held at once.
   {
@@ -738,7 +755,68 @@ TEST(ServerBudget, ADeadProcessHoldersAreDroppedOnceItsLivenessLapses) {
     EXPECT_FALSE(here.try_enter(key, "p2"));
   }
   EXPECT_TRUE(here.try_enter(key, "p2"));
-  here.leave(key, "p2");
+  here.leave(key, ServerBudget::Slot{"p2", {}});
+}
+
+// A slot a thread leaves while another thread of the same process waits for
+// that server goes straight to the waiting thread (no Redis round trip, the
+// holder stays the same); with nobody waiting it goes back to Redis. During a
+// Retry-After pause no slot changes hands: every request asks Redis again.
+TEST(ServerBudget, ALeavingThreadHandsItsSlotToAWaitingOneOfItsProcess) {
+  RedisServer srv;
+  ASSERT_TRUE(srv.ok());
+  RedisPool redis(opts_for(srv), 4);
+  ServerBudgetOptions o;
+  o.limit = 1;
+  o.max_wait_ms = 240000;
+  o.handoff_ms = 600000;  // young for the whole test
+  ServerBudget budget(redis, o);
+  const std::string key = ServerBudget::key("srv-1");
+  auto holders = [&] {
+    auto r = redis.command({"ZRANGE", key, "0", "-1"});
+    return r.ok()
+               ? r->elements.size() == 1 ? r->elements[0].str : std::to_string(r->elements.size())
+               : "error";
+  };
+
+  auto first = budget.gate("srv-1"), second = budget.gate("srv-1");
+  first->enter();
+  const std::string holder = holders();
+  ASSERT_NE(holder, "0");
+  std::atomic<bool> entered{false};
+  std::thread t([&] {
+    second->enter();
+    entered = true;
+  });
+  ASSERT_TRUE(eventually([&] { return budget.waits() >= 1; }));  // provably waiting
+  EXPECT_FALSE(entered.load());
+  first->leave();
+  t.join();
+  EXPECT_EQ(budget.handoffs(), 1u);
+  EXPECT_EQ(holders(), holder) << "the same slot, never returned to Redis in between";
+  second->leave();  // nobody waits: back to Redis
+  EXPECT_EQ(*budget.in_flight("srv-1"), 0);
+
+  // A pause: the slot goes back to Redis although a thread waits, and the waiting
+  // thread enters only once the pause is over.
+  first->enter();
+  first->slow_down(120000);
+  entered = false;
+  const uint64_t waits = budget.waits();
+  std::thread u([&] {
+    second->enter();
+    entered = true;
+  });
+  ASSERT_TRUE(eventually([&] { return budget.waits() > waits; }));
+  first->leave();
+  EXPECT_EQ(*budget.in_flight("srv-1"), 0) << "returned to Redis, not handed over";
+  EXPECT_FALSE(entered.load());
+  ASSERT_TRUE(redis.command({"PEXPIRE", ServerBudget::pause_key(key), "1"}).ok());
+  u.join();
+  EXPECT_EQ(budget.handoffs(), 1u);
+  EXPECT_EQ(*budget.in_flight("srv-1"), 1);
+  second->leave();
+  EXPECT_EQ(*budget.in_flight("srv-1"), 0);
 }
 
 TEST(ServerBudget, InFlightReportsHolders) {

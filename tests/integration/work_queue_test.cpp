@@ -90,6 +90,59 @@ TEST(WorkQueue, HandBackMakesTheEntryClaimableAtOnceAndAckOwnedAcks) {
   EXPECT_EQ(*workq::pending_count(c, kNames), 0);
 }
 
+// Two lanes: urgent entries are delivered before older normal ones, a read
+// that finds no urgent work takes at most one normal entry, and every call
+// about an entry is made on the lane it came from (ids may repeat across lanes).
+TEST(WorkQueue, TheUrgentLaneIsReadFirstAndEachEntryKeepsItsLane) {
+  RedisServer srv;
+  ASSERT_TRUE(srv.ok());
+  RedisConnection c(opts_for(srv));
+  const workq::Names lanes{"test:work", "test:group", "test:dlq", "test:work:urgent"};
+  ASSERT_TRUE(workq::ensure_group(c, lanes).ok());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(
+        workq::enqueue(c, lanes.normal_lane(), {{"type", "scan" + std::to_string(i)}}).ok());
+  ASSERT_TRUE(workq::enqueue(c, lanes.urgent_lane(), {{"type", "apply"}}).ok());
+  // The same id in both lanes: still two entries.
+  ASSERT_TRUE(c.command({"XADD", "test:work", "9999999999999-0", "type", "late"}).ok());
+  ASSERT_TRUE(
+      c.command({"XADD", "test:work:urgent", "9999999999999-0", "type", "late-urgent"}).ok());
+
+  auto first = workq::read_new(c, lanes, "a", 10, 100);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 2u) << "the urgent lane first, all of it that fits";
+  EXPECT_EQ((*first)[0].field("type"), "apply");
+  EXPECT_EQ((*first)[0].stream, "test:work:urgent");
+  EXPECT_EQ((*first)[1].field("type"), "late-urgent");
+  auto next = workq::read_new(c, lanes, "a", 10, 100);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->size(), 1u) << "no urgent work: one normal entry at a time";
+  EXPECT_EQ((*next)[0].field("type"), "scan0");
+  EXPECT_EQ((*next)[0].stream, "test:work");
+  // Urgent work queued after older normal entries still goes first.
+  ASSERT_TRUE(workq::enqueue(c, lanes.urgent_lane(), {{"type", "diff"}}).ok());
+  auto then = workq::read_new(c, lanes, "a", 10, 100);
+  ASSERT_TRUE(then.ok());
+  ASSERT_EQ(then->size(), 1u);
+  EXPECT_EQ((*then)[0].field("type"), "diff");
+
+  // Per-entry calls go to the entry's lane: acking the urgent "late" leaves the normal one.
+  const workq::Item& late_urgent = (*first)[1];
+  EXPECT_TRUE(*workq::ack_owned(c, lanes.lane(late_urgent.stream), "a", late_urgent.id));
+  EXPECT_EQ(*workq::pending_count(c, lanes), 3) << "apply, scan0 and diff stay pending";
+  // After a restart: our pending entries of both lanes, urgent first.
+  auto own = workq::read_own_pending(c, lanes, "a", 10);
+  ASSERT_TRUE(own.ok());
+  ASSERT_EQ(own->size(), 3u);
+  EXPECT_EQ((*own)[0].stream, "test:work:urgent");
+  EXPECT_EQ((*own)[2].stream, "test:work");
+  // Another consumer claims stale entries of both lanes.
+  auto claimed = workq::claim_stale(c, lanes, "b", 0, 10);
+  ASSERT_TRUE(claimed.ok());
+  EXPECT_EQ(claimed->size(), 3u);
+  for (const auto& it : *claimed) EXPECT_TRUE(*workq::owns(c, lanes.lane(it.stream), "b", it.id));
+}
+
 TEST(Lease, ValidOnlyBeforeTwoThirdsOfTheLeaseAfterItWasGranted) {
   int64_t now = timeutil::monotonic_ms();
   EXPECT_TRUE(worker::Lease("e", 3000, now).valid());
