@@ -196,8 +196,17 @@ Status SyncContext::step_error(const workq::Item& item, const std::string& run_i
                                             {"delivery", item.deliveries}});
     return Error(errc::retry, e.message);
   }
-  fail(run_id, pair_id, item.field("type") + ": " + e.message);
-  return e;  // dead-lettered with its error
+  // Permanent, or the last delivery: the consumer dead-letters the entry with
+  // this error and only then fails the run (its on_dead_letter callback, with
+  // the same reason), so a run seen failed always has its entry in the
+  // dead-letter stream. (Should dead-lettering not happen — Redis down, the
+  // entry taken over — the entry is redelivered, dead-lettered as delivered
+  // too often, and the run failed then.)
+  log::info(
+      "sync step failed for good; its entry goes to the dead-letter stream",
+      {{"run", run_id}, {"pair", pair_id}, {"type", item.field("type")}, {"error", e.message}});
+  if (e.code == errc::retry) return Error(errc::unavailable, e.message, e.http_status);
+  return e;
 }
 
 }  // namespace jb::worker

@@ -108,8 +108,10 @@ class SyncContext {
   Status finalize(const std::string& run_id, const workq::Item& entry);
   // The stream of the lane a work entry came from (work_queue.h).
   std::string lane_stream(const workq::Item& entry) const;
-  // A step's error: transient ones are retried (lease), the last delivery
-  // fails the run; "interrupted" and "lease_lost" are returned as they are.
+  // A step's error: transient ones are retried (lease); a permanent one, or
+  // the last delivery, is returned for the consumer to dead-letter, after which
+  // the run fails (the consumer's on_dead_letter); "interrupted" and
+  // "lease_lost" are returned as they are.
   Status step_error(const workq::Item& item, const std::string& run_id, const std::string& pair_id,
                     const Error& e);
 };

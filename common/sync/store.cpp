@@ -11,11 +11,29 @@
 #include "common/redis/capped_set.h"
 #include "common/redis/client.h"
 #include "common/redis/due_set.h"
+#include "common/redis/script.h"
 #include "common/redis/token_lock.h"
 
 namespace jb::sync {
 
-namespace {}  // namespace
+namespace {
+
+// KEYS[1] the pair's run slot; ARGV[1] new run id, ARGV[2] ttl ms, ARGV[3] run
+// key prefix → {1, new id} taken, or {0, holder} a run of the pair is queued
+// or running. A slot whose run has already finished counts as free: a run's
+// final state is written just before its slot is released, so a caller that
+// saw it succeed may start the next run at once.
+const RedisScript kTakeRunSlot(R"lua(
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local st = redis.call('HGET', ARGV[3] .. cur, 'state')
+  if st ~= 'succeeded' and st ~= 'failed' then return {0, cur} end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return {1, ARGV[1]}
+)lua");
+
+}  // namespace
 
 Result<bool> SyncStore::claim_pair_slot(const std::string& owner, const std::string& id,
                                         int64_t cap) {
@@ -102,21 +120,18 @@ Result<std::vector<std::string>> SyncStore::claim_due_pairs(int64_t now_ms, int 
 Result<RunCreated> SyncStore::create_run(const Pair& p, const std::string& trigger) {
   RunCreated out;
   out.run_id = rnd::id128();
-  for (int attempt = 0;; ++attempt) {
-    auto slot = redis_.command(
-        {"SET", pair_active_key(p.id), out.run_id, "NX", "PX", std::to_string(6LL * 3600 * 1000)});
+  {
+    auto lease = redis_.acquire();
+    auto slot = kTakeRunSlot.run(*lease, {pair_active_key(p.id)},
+                                 {out.run_id, std::to_string(6LL * 3600 * 1000), run_key("")});
     if (!slot.ok()) return slot.error();
-    if (!slot->is_nil()) break;
-    auto cur = redis_.command({"GET", pair_active_key(p.id)});
-    if (!cur.ok()) return cur.error();
-    if (cur->is_string()) {
-      out.run_id = cur->str;
+    if (!slot->is_array() || slot->elements.size() != 2)
+      return Error(errc::redis_protocol, "unexpected answer while taking the pair's run slot");
+    if (slot->elements[0].integer == 0) {
+      out.run_id = slot->elements[1].str;
       out.already_active = true;
       return out;
     }
-    // The active run finished between SET and GET: take the slot now.
-    if (attempt >= 3)
-      return Error(errc::redis_busy, "The pair's run slot keeps changing; try again.", 503);
   }
   int64_t now = timeutil::now_unix_ms();
   auto r = redis_.pipeline({{"HSET",       run_key(out.run_id),

@@ -400,16 +400,38 @@ TEST(SyncStore, CreateRunTakesTheActiveSlotAndEnqueuesThePlanning) {
   EXPECT_EQ(entries[1].field("type"), "sync.plan");
   EXPECT_EQ(entries[1].field("run"), third->run_id);
 
+  // A run that has finished frees the slot even before it is released (its
+  // final state is written first): whoever saw it end may start the next one.
+  for (const char* running : {"running", "held"}) {
+    ASSERT_TRUE(store.set_run(third->run_id, {{"state", running}}).ok());
+    auto busy = store.create_run(p, "manual");
+    ASSERT_TRUE(busy.ok());
+    EXPECT_TRUE(busy->already_active) << running;
+    EXPECT_EQ(busy->run_id, third->run_id);
+  }
+  ASSERT_TRUE(store.set_run(third->run_id, {{"state", run_state::succeeded}}).ok());
+  auto fourth = store.create_run(p, "manual");
+  ASSERT_TRUE(fourth.ok());
+  EXPECT_FALSE(fourth->already_active);
+  EXPECT_NE(fourth->run_id, third->run_id);
+  // The finished run's late release does not free the new run's slot.
+  ASSERT_TRUE(store.release_active(p.id, third->run_id).ok());
+  auto fifth = store.create_run(p, "manual");
+  ASSERT_TRUE(fifth.ok());
+  EXPECT_TRUE(fifth->already_active);
+  EXPECT_EQ(fifth->run_id, fourth->run_id);
+
   // Runs of the pair, newest first.
   auto runs = store.list_runs(p.id, 10);
   ASSERT_TRUE(runs.ok());
-  ASSERT_EQ(runs->size(), 2u);
+  ASSERT_EQ(runs->size(), 3u);
   auto newest = store.list_runs(p.id, 1);
   ASSERT_TRUE(newest.ok());
   ASSERT_EQ(newest->size(), 1u);
   std::set<std::string> both(runs->begin(), runs->end());
   EXPECT_TRUE(both.count(first->run_id));
   EXPECT_TRUE(both.count(third->run_id));
+  EXPECT_TRUE(both.count(fourth->run_id));
   // Other pairs have their own slot.
   Pair other = new_pair("u1", 0);
   ASSERT_TRUE(store.save_pair(other).ok());
