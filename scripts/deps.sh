@@ -19,6 +19,8 @@ PACKAGES=(
   wrk
   # bench/* and tests use curl to poke endpoints; ca-certificates for TLS tests
   curl ca-certificates
+  # a real TOTP authenticator the tests compare our codes with
+  oathtool
   # `make format` / `make format-check`
   clang-format
   # `make fuzz`: clang with libFuzzer and the sanitizer runtimes; llvm-symbolizer for stacks
