@@ -66,6 +66,8 @@ Config load_config(ConfigReader& r) {
       rule("JB_QUICKCONNECT_IP_BURST", "JB_QUICKCONNECT_IP_PERIOD_S", e.quickconnect_ip);
   e.connection_create =
       rule("JB_CONNECTION_CREATE_BURST", "JB_CONNECTION_CREATE_PERIOD_S", e.connection_create);
+  e.second_factor_user =
+      rule("JB_SECOND_FACTOR_BURST", "JB_SECOND_FACTOR_PERIOD_S", e.second_factor_user);
   e.lockout_failures = r.integer("JB_LOCKOUT_FAILURES", e.lockout_failures, 1, 1000);
   e.lockout_window_ms =
       r.integer("JB_LOCKOUT_WINDOW_S", e.lockout_window_ms / 1000, 1, 30LL * 24 * 3600) * 1000;

@@ -16,6 +16,9 @@
 #include "auth-service/connections/connection_store.h"
 #include "auth-service/health/health.h"
 #include "auth-service/routes.h"
+#include "auth-service/security/challenge_store.h"
+#include "auth-service/security/second_factor_store.h"
+#include "auth-service/security/totp_service.h"
 #include "auth-service/sessions/account_revoker.h"
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sessions/quickconnect_signin.h"
@@ -162,7 +165,14 @@ int main(int argc, char** argv) {
   jb::auth::SignInGuard guard(redis, cfg.edge, [&cfg](const std::string& ip) {
     return cfg.lan_cidrs.contains(ip) || cfg.trusted_proxies.contains(ip);
   });
-  jb::auth::SignInDeps signin{cfg.home_url, &authenticator, &home, &quickconnect, &guard, &audit};
+  // Second factors: an authenticator app (TOTP) with recovery codes; sign-in is
+  // two steps for the users who set one up.
+  jb::auth::SecondFactorStore factors(redis);
+  jb::auth::TotpService totp(redis, *cfg.vault, factors, "Jellybridge");
+  jb::auth::ChallengeStore challenges(redis);
+  jb::auth::SecurityDeps security{&authenticator, &totp, &factors, &challenges, &guard, &audit};
+  jb::auth::SignInDeps signin{cfg.home_url, &authenticator, &home,    &quickconnect,
+                              &guard,       &audit,         &security};
   jb::auth::Deps deps{&registry, &health_state, &health,  &authenticator, &connections,
                       &signin,   &store,        &library, &sync_store,    &run_events};
   deps.audit = &audit;

@@ -5,6 +5,7 @@
 #include "auth-service/connections/connection_handlers.h"
 #include "auth-service/edge/edge_handlers.h"
 #include "auth-service/libraries/library_handlers.h"
+#include "auth-service/security/security_handlers.h"
 #include "auth-service/sessions/session_handlers.h"
 #include "auth-service/sync_api/sync_handlers.h"
 
@@ -16,6 +17,7 @@ void register_routes(http::Server& server, Deps& deps) {
     return http::Response::json(200, health_json(deps.health->check()));
   });
   register_auth_routes(server, *deps.signin);
+  if (deps.signin->security != nullptr) register_security_routes(server, *deps.signin->security);
   register_session_routes(server, *deps.auth, deps.audit);
   register_connection_routes(server, *deps.auth, *deps.connections, *deps.sync, deps.audit,
                              deps.signin->guard);

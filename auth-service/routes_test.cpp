@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "auth-service/security/security_handlers.h"
 #include "auth-service/sessions/quickconnect_signin.h"
 #include "common/core/crypto.h"
 #include "common/core/json.h"
@@ -60,6 +61,11 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   deps.audit = &audit;
   auth::SignInGuard guard(redis, auth::EdgePolicy{});
   signin.guard = &guard;
+  auth::SecondFactorStore factors(redis);
+  auth::TotpService totp(redis, vault, factors, "t");
+  auth::ChallengeStore challenges(redis);
+  auth::SecurityDeps security{&authenticator, &totp, &factors, &challenges, &guard, &audit};
+  signin.security = &security;
   http::ServerOptions o;
   http::Server server(o, reg);
   auth::register_routes(server, deps);

@@ -15,6 +15,7 @@ namespace {
 constexpr const char* kBucketSignInIp = "signin_ip";
 constexpr const char* kBucketSignInUser = "signin_user";
 constexpr const char* kBucketQuickConnectIp = "quickconnect_ip";
+constexpr const char* kBucketSecondFactor = "second_factor_user";
 constexpr const char* kBucketConnectionCreate = "connection_create";
 
 // Milliseconds of the Redis clock, as `now`.
@@ -278,6 +279,15 @@ Result<std::optional<Refusal>> SignInGuard::admit_quickconnect(const std::string
 
 Result<std::optional<Refusal>> SignInGuard::admit_connection_create(const std::string& user_id) {
   return limited(limiter_, kBucketConnectionCreate, user_id, p_.connection_create);
+}
+
+Result<std::optional<Refusal>> SignInGuard::admit_second_factor(const std::string& ip,
+                                                                const std::string& user_id) {
+  if (!exempt(ip)) {
+    auto b = ban_check(net::client_key(ip));
+    if (!b.ok() || *b) return b;
+  }
+  return limited(limiter_, kBucketSecondFactor, user_id, p_.second_factor_user);
 }
 
 Result<std::vector<BanInfo>> SignInGuard::bans() {

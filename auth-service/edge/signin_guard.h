@@ -59,17 +59,18 @@ constexpr const char* ip_banned = "ip_banned";            // 403: the address is
 namespace jb::auth {
 
 struct EdgePolicy {
-  LimitRule signin_ip{10, 60 * 1000};               // JB_SIGNIN_IP_BURST / _PERIOD_S
-  LimitRule signin_user{10, 15 * 60 * 1000};        // JB_SIGNIN_USER_BURST / _PERIOD_S
-  LimitRule quickconnect_ip{5, 5 * 60 * 1000};      // JB_QUICKCONNECT_IP_BURST / _PERIOD_S
-  LimitRule connection_create{20, 60 * 60 * 1000};  // JB_CONNECTION_CREATE_BURST / _PERIOD_S
-  int64_t lockout_failures = 5;                     // JB_LOCKOUT_FAILURES
-  int64_t lockout_window_ms = 15 * 60 * 1000;       // JB_LOCKOUT_WINDOW_S
-  int64_t lockout_ms = 15 * 60 * 1000;              // JB_LOCKOUT_S
-  int64_t ban_failures = 10;                        // JB_BAN_FAILURES
-  int64_t ban_window_ms = 10 * 60 * 1000;           // JB_BAN_WINDOW_S
-  int64_t ban_ms = 24 * 60 * 60 * 1000;             // JB_BAN_S
-  int64_t failure_min_ms = 250;                     // JB_SIGNIN_FAILURE_MIN_MS
+  LimitRule signin_ip{10, 60 * 1000};                // JB_SIGNIN_IP_BURST / _PERIOD_S
+  LimitRule signin_user{10, 15 * 60 * 1000};         // JB_SIGNIN_USER_BURST / _PERIOD_S
+  LimitRule quickconnect_ip{5, 5 * 60 * 1000};       // JB_QUICKCONNECT_IP_BURST / _PERIOD_S
+  LimitRule connection_create{20, 60 * 60 * 1000};   // JB_CONNECTION_CREATE_BURST / _PERIOD_S
+  LimitRule second_factor_user{10, 15 * 60 * 1000};  // JB_SECOND_FACTOR_BURST / _PERIOD_S
+  int64_t lockout_failures = 5;                      // JB_LOCKOUT_FAILURES
+  int64_t lockout_window_ms = 15 * 60 * 1000;        // JB_LOCKOUT_WINDOW_S
+  int64_t lockout_ms = 15 * 60 * 1000;               // JB_LOCKOUT_S
+  int64_t ban_failures = 10;                         // JB_BAN_FAILURES
+  int64_t ban_window_ms = 10 * 60 * 1000;            // JB_BAN_WINDOW_S
+  int64_t ban_ms = 24 * 60 * 60 * 1000;              // JB_BAN_S
+  int64_t failure_min_ms = 250;                      // JB_SIGNIN_FAILURE_MIN_MS
 };
 
 // ---- pure policy (unit-tested) ----
@@ -139,6 +140,10 @@ class SignInGuard {
   Result<std::optional<Refusal>> admit_quickconnect(const std::string& ip);
   // A new connection by `user_id`; nullopt = go ahead.
   Result<std::optional<Refusal>> admit_connection_create(const std::string& user_id);
+  // A second-factor code (sign-in challenge, enrolment, turning it off) from `ip`
+  // for `user_id`: refused when the address is banned or the user's bucket is empty.
+  Result<std::optional<Refusal>> admit_second_factor(const std::string& ip,
+                                                     const std::string& user_id);
 
   Result<std::vector<BanInfo>> bans();
   Result<std::vector<LockoutInfo>> lockouts();

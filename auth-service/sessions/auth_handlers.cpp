@@ -29,18 +29,6 @@ void session_json(json::Writer& w, const Session& s, bool with_token) {
       .end_object();
 }
 
-http::Response signed_in(Authenticator& auth, const http::Request& req, const Session& s,
-                         int status = 200) {
-  json::Writer w;
-  w.begin_object();
-  user_json(w, s.user);
-  session_json(w, s, true);
-  w.end_object();
-  http::Response r = http::Response::json(status, w.str());
-  r.cookies.push_back(auth.session_cookie(s, req));
-  return r;
-}
-
 Error no_home() {
   return Error(errc::home_server_not_configured,
                "No home Jellyfin server is configured (JB_JELLYFIN_URL); sign-in is unavailable.",
@@ -48,6 +36,17 @@ Error no_home() {
 }
 
 }  // namespace
+
+http::Response signed_in(Authenticator& auth, const http::Request& req, const Session& s) {
+  json::Writer w;
+  w.begin_object();
+  user_json(w, s.user);
+  session_json(w, s, true);
+  w.end_object();
+  http::Response r = http::Response::json(200, w.str());
+  r.cookies.push_back(auth.session_cookie(s, req));
+  return r;
+}
 
 Error home_error(const Error& e, const std::string& home_url) {
   if (jf::is_unreachable(e)) {
@@ -73,9 +72,14 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
       log::info("sign-in refused", {{"code", home.error().code}});
       return fail(home_error(home.error(), deps.home_url));
     }
-    auto s =
-        deps.auth->store().create(SessionUser{home->user.id, home->user.name, home->user.is_admin},
-                                  SessionOrigin{r.client_ip, r.header("User-Agent")});
+    const SessionUser user{home->user.id, home->user.name, home->user.is_admin};
+    const SessionOrigin origin{r.client_ip, r.header("User-Agent")};
+    if (deps.security) {  // a second factor: a challenge instead of a session
+      auto step = second_step(*deps.security, user, origin);
+      if (!step.ok()) return fail(step.error());
+      if (*step) return ok_json(challenge_json(**step));
+    }
+    auto s = deps.auth->store().create(user, origin);
     if (!s.ok()) return fail(s.error());
     log::info("signed in", {{"user_id", home->user.id}});
     return signed_in(*deps.auth, r, *s);
@@ -122,6 +126,17 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
     auto st = deps.quickconnect->status(deps.home_url, r.param("id"), r.client_ip,
                                         r.header("User-Agent"));
     if (!st.ok()) return fail(home_error(st.error(), deps.home_url));
+    if (st->state == "authenticated" && deps.security) {
+      // A second factor: the session Quick Connect made is withdrawn before anyone saw
+      // its token, and the device answers a challenge instead.
+      auto step = second_step(*deps.security, st->session->user,
+                              SessionOrigin{r.client_ip, r.header("User-Agent")});
+      if (!step.ok()) return fail(step.error());
+      if (*step) {
+        if (auto s = deps.auth->store().revoke(st->session->token); !s.ok()) return fail(s.error());
+        return ok_json(challenge_json(**step, "second_factor"));
+      }
+    }
     if (st->state == "authenticated") {
       json::Writer w;
       w.begin_object().kv("state", "authenticated");

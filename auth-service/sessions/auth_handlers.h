@@ -11,6 +11,7 @@
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/connections/home_signin.h"
 #include "auth-service/edge/signin_guard.h"
+#include "auth-service/security/security_handlers.h"
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sessions/quickconnect_signin.h"
 #include "common/net/http_server.h"
@@ -27,11 +28,16 @@ struct SignInDeps {
   Authenticator* auth = nullptr;
   HomeSignInService* home = nullptr;
   QuickConnectSignIn* quickconnect = nullptr;
-  SignInGuard* guard = nullptr;  // rate limits, lockout, bans (edge/signin_guard.h); null: none
-  AuditLog* audit = nullptr;     // sign-in events (null: not recorded)
+  SignInGuard* guard = nullptr;      // rate limits, lockout, bans (edge/signin_guard.h); null: none
+  AuditLog* audit = nullptr;         // sign-in events (null: not recorded)
+  SecurityDeps* security = nullptr;  // second factors (null: sign-in is one step)
 };
 
 void register_auth_routes(http::Server& server, SignInDeps& deps);
+
+// The answer of a completed sign-in: 200 {user, session{token, expires_at,
+// csrf_token}} and the session cookie.
+http::Response signed_in(Authenticator& auth, const http::Request& req, const Session& s);
 
 // Sign-in errors: an unreachable home server is a 503 with a clear detail.
 Error home_error(const Error& e, const std::string& home_url);

@@ -15,6 +15,7 @@
 #include "common/redis/client.h"
 #include "tests/support/answers.h"
 #include "tests/support/eventually.h"
+#include "tests/support/redis_dump.h"
 #include "tests/support/refusing_port.h"
 #include "tests/support/services.h"
 #include "tests/support/stack.h"
@@ -592,28 +593,9 @@ TEST(Secrets, NoPasswordOrPlaintextTokenInRedisOrLogs) {
   ASSERT_EQ(secrets.size(), 7u);
   // Every key and value in Redis.
   RedisConnection redis(*parse_redis_url(e.stack.redis.url()));
-  std::string dump;
-  std::string cursor = "0";
-  do {
-    auto scan = redis.command({"SCAN", cursor, "COUNT", "1000"});
-    ASSERT_TRUE(scan.ok());
-    cursor = scan->elements[0].str;
-    for (const auto& k : scan->elements[1].elements) {
-      dump += k.str + "\n";
-      std::string type = redis.command({"TYPE", k.str})->str;
-      RedisArgv cmd = type == "string" ? RedisArgv{"GET", k.str}
-                      : type == "hash" ? RedisArgv{"HGETALL", k.str}
-                      : type == "set"  ? RedisArgv{"SMEMBERS", k.str}
-                      : type == "zset" ? RedisArgv{"ZRANGE", k.str, "0", "-1"}
-                      : type == "list" ? RedisArgv{"LRANGE", k.str, "0", "-1"}
-                                       : RedisArgv{"XRANGE", k.str, "-", "+"};
-      std::function<void(const RedisReply&)> add = [&](const RedisReply& r) {
-        dump += r.str + "\n";
-        for (const auto& x : r.elements) add(x);
-      };
-      add(*redis.command(cmd));
-    }
-  } while (cursor != "0");
+  auto dumped = redis_dump(redis);
+  ASSERT_TRUE(dumped.ok());
+  const std::string& dump = *dumped;
   ASSERT_GT(dump.size(), 100u);
   // The append-only file on disk too.
   std::string aof;

@@ -1,0 +1,78 @@
+// challenge_store.cpp — see challenge_store.h.
+#include "auth-service/security/challenge_store.h"
+
+#include "common/core/crypto.h"
+#include "common/core/random.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
+#include "common/redis/script.h"
+
+namespace jb::auth {
+
+namespace {
+
+// KEYS[1] challenge; ARGV[1] max wrong → attempts left (0: burnt and deleted; -1: gone).
+const RedisScript kWrong(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local n = redis.call('HINCRBY', KEYS[1], 'wrong', 1)
+local left = tonumber(ARGV[1]) - n
+if left <= 0 then redis.call('DEL', KEYS[1]) return 0 end
+return left
+)lua");
+
+}  // namespace
+
+std::string ChallengeStore::key(const std::string& id) {
+  return "jb:challenge:" + crypto::sha256_hex(id);
+}
+
+Result<Challenge> ChallengeStore::create(const SessionUser& user,
+                                         const std::vector<std::string>& methods,
+                                         const SessionOrigin& origin) {
+  Challenge c;
+  c.id = "jbc_" + rnd::b64url(32);
+  c.user = user;
+  c.methods = methods;
+  c.origin = origin;
+  c.expires_ms = timeutil::now_unix_ms() + kLifetimeMs;
+  auto r = redis_.pipeline(
+      {{"HSET", key(c.id), "uid", user.id, "name", user.name, "admin", user.is_admin ? "1" : "0",
+        "methods", text::join(methods, ","), "ip", origin.ip, "ua", origin.user_agent, "expires",
+        std::to_string(c.expires_ms), "wrong", "0"},
+       {"PEXPIRE", key(c.id), std::to_string(kLifetimeMs)}});
+  if (!r.ok()) return r.error();
+  for (const auto& x : *r)
+    if (x.is_error()) return Error(errc::redis_protocol, "The sign-in challenge was not stored.");
+  return c;
+}
+
+Result<std::optional<Challenge>> ChallengeStore::get(const std::string& id) {
+  if (id.rfind("jbc_", 0) != 0 || id.size() > 64) return std::optional<Challenge>{};
+  auto r = redis_.command({"HGETALL", key(id)});
+  if (!r.ok()) return r.error();
+  auto m = r->as_map();
+  if (m.empty()) return std::optional<Challenge>{};
+  Challenge c;
+  c.id = id;
+  c.user = SessionUser{m["uid"], m["name"], m["admin"] == "1"};
+  c.methods = text::split(m["methods"], ',');
+  c.origin = SessionOrigin{m["ip"], m["ua"]};
+  text::parse_int64(m["expires"], c.expires_ms);
+  text::parse_int64(m["wrong"], c.wrong);
+  return std::optional<Challenge>(std::move(c));
+}
+
+Result<int64_t> ChallengeStore::wrong(const std::string& id) {
+  auto lease = redis_.acquire();
+  auto r = kWrong.run(*lease, {key(id)}, {std::to_string(kMaxWrong)});
+  if (!r.ok()) return r.error();
+  return std::max<int64_t>(0, r->integer);
+}
+
+Result<bool> ChallengeStore::take(const std::string& id) {
+  auto r = redis_.command({"DEL", key(id)});
+  if (!r.ok()) return r.error();
+  return r->integer == 1;
+}
+
+}  // namespace jb::auth

@@ -1,0 +1,62 @@
+// challenge_store.h — WIP (issue 12): the second step of a sign-in. After the
+// password (or Quick Connect) succeeded for a user who has a second factor, the
+// API answers a challenge {id, methods, expires_at} instead of a session; the
+// client answers it with a code (POST /api/v1/auth/challenge/{id}).
+//
+// A challenge id is 256 random bits shown once; only its SHA-256 is stored
+// (jb:challenge:<hash>, a hash with the user, the allowed methods, the origin
+// and the wrong attempts), living 5 minutes. take() removes it in one step, so
+// one challenge yields at most one session; wrong() counts a failed code and
+// burns the challenge at the fifth.
+//
+// Thread-safety: thread-safe (RedisPool).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth-service/sessions/session_store.h"
+#include "common/core/result.h"
+#include "common/redis/client.h"
+
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* challenge_not_found = "challenge_not_found";    // 404: expired, used or burnt
+constexpr const char* second_factor_failed = "second_factor_failed";  // 401: wrong code
+}  // namespace jb::errc
+
+namespace jb::auth {
+
+struct Challenge {
+  std::string id;  // shown once to the client
+  SessionUser user;
+  std::vector<std::string> methods;  // "totp", "recovery", …
+  SessionOrigin origin;
+  int64_t expires_ms = 0;
+  int64_t wrong = 0;  // failed codes so far
+};
+
+class ChallengeStore {
+ public:
+  static constexpr int64_t kLifetimeMs = 5 * 60 * 1000;
+  static constexpr int64_t kMaxWrong = 5;
+
+  explicit ChallengeStore(RedisPool& redis) : redis_(redis) {}
+
+  Result<Challenge> create(const SessionUser& user, const std::vector<std::string>& methods,
+                           const SessionOrigin& origin);
+  // The live challenge, or nullopt (unknown, expired, burnt or already used).
+  Result<std::optional<Challenge>> get(const std::string& id);
+  // A wrong code: the attempts left (0: the challenge is gone).
+  Result<int64_t> wrong(const std::string& id);
+  // Uses the challenge up: true for exactly one caller.
+  Result<bool> take(const std::string& id);
+
+ private:
+  static std::string key(const std::string& id);
+  RedisPool& redis_;
+};
+
+}  // namespace jb::auth
