@@ -153,7 +153,8 @@ TEST(SecondFactor, AnAuthenticatorAppFinishesSignInsAndEachCodeWorksOnceOnEveryR
   ASSERT_TRUE(confirmed.ok());
   ASSERT_EQ(confirmed->status, 200) << confirmed->body;
   std::vector<std::string> recovery;
-  for (const auto& c : json::member(body_of(confirmed), "recovery_codes")->GetArray())
+  const auto confirmed_body = body_of(confirmed);  // (a temporary would die before the loop)
+  for (const auto& c : json::member(confirmed_body, "recovery_codes")->GetArray())
     recovery.emplace_back(c.GetString());
   ASSERT_EQ(recovery.size(), 10u);
   sec = body_of(me.call("GET", "/api/v1/me/security"));
