@@ -16,16 +16,20 @@
 //    plus 2/3 of the lease. Redis reset the idle time no earlier than that
 //    send, so nobody can claim the entry before send + lease. A step that
 //    checks WorkControl::check() before every side effect (and the Jellyfin
-//    client's guard before every attempt, retries included) therefore acts
-//    only while the entry is still its own, with lease/3 to spare for the
-//    request to leave. If Redis is unreachable or the process was paused
+//    client's guard before every attempt, retries included, once the budget
+//    admitted it and its connection is open, right before it is written)
+//    therefore acts only while the entry is still its own, with lease/3 to
+//    spare for the request to leave. What remains between that check and the
+//    write is a few microseconds of libcurl: a process frozen exactly there
+//    sends that one request when it resumes (the same idempotent absolute
+//    write the new owner makes). If Redis is unreachable or the process was paused
 //    (SIGSTOP, swapping), the deadline passes and the step stops even before
 //    the keeper can learn that the entry was taken.
 //  • Redis writes that only the owner may make (recording outcomes, finishing
 //    a part, claiming the run's finalisation) check ownership inside their Lua
 //    script (workq::owner_guard_lua), so they are fenced exactly.
-// Consequently no write of a run reaches Jellyfin after another worker took
-// the entry over, and so none after that worker finalised the run.
+// Consequently no write of a run is begun after another worker took the entry
+// over, and so none after that worker finalised the run.
 //
 // Thread-safety: LeaseKeeper is thread-safe (hold/release from the consumer
 // thread, renewals on its own thread); Lease's members are atomics.

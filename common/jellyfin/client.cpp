@@ -216,17 +216,24 @@ Result<HttpResponse> Client::once(const std::string& method, const std::string& 
   req.headers = {{"Authorization", authorization_header(id_, token_)},
                  {"Accept", "application/json"}};
   if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  // The guard is asked once the budget admitted the request and its connection
+  // is open, right before it is written (HttpRequest::before_send): nothing that
+  // takes time sits between that check and the write.
+  bool refused = false;
+  if (guard_)
+    req.before_send = [this, &refused]() -> Status {
+      Status g = guard_();
+      refused = !g.ok();
+      return g;
+    };
   if (gate_) gate_->enter();
-  if (guard_) {
-    if (auto g = guard_(); !g.ok()) {
-      if (gate_) gate_->leave();
-      stopped = g.error();
-      return g.error();
-    }
-  }
-  ++requests_;
   auto r = http_.send(req);
   if (gate_) gate_->leave();
+  if (refused) {
+    stopped = r.ok() ? Error(jb::errc::interrupted, "stopped before sending") : r.error();
+    return *stopped;
+  }
+  ++requests_;
   return r;
 }
 

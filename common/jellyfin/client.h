@@ -114,9 +114,10 @@ class Client {
   void set_sleep_fn(std::function<void(int ms)> f) { sleep_ = std::move(f); }
   // Every request passes through the gate (not owned; nullptr = none).
   void set_gate(RequestGate* gate) { gate_ = gate; }
-  // Asked right before every attempt is sent (after the gate admitted it, and
-  // again before each retry): an error stops the request unsent and is
-  // returned as it is. Work steps use it as their lease fence.
+  // Asked right before every attempt is written (after the gate admitted it and
+  // its connection is open, and again before each retry): an error stops the
+  // request unsent and is returned as it is. Work steps use it as their lease
+  // fence.
   void set_guard(std::function<Status()> guard) { guard_ = std::move(guard); }
   uint64_t requests() const { return requests_; }
 

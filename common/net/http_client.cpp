@@ -7,7 +7,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <mutex>
+#include <optional>
 
 #include "common/core/log.h"
 #include "common/core/text.h"
@@ -58,6 +60,26 @@ struct Guard {
   const std::string* url;
   bool refused = false;
 };
+
+// The last check before sending (see http_client.h); called by libcurl once
+// the connection is ready, right before the request goes out.
+struct PreSend {
+  const std::function<Status()>* check;
+  std::optional<Error> refused;
+};
+
+int on_prereq(void* clientp, char*, char*, int, int) {
+  auto* p = static_cast<PreSend*>(clientp);
+  try {
+    Status s = (*p->check)();
+    if (s.ok()) return CURL_PREREQFUNC_OK;
+    p->refused = s.error();
+  } catch (const std::exception& e) {
+    p->refused =
+        Error(errc::http_transport, std::string("the check before sending failed: ") + e.what());
+  }
+  return CURL_PREREQFUNC_ABORT;
+}
 
 // The URL without its query (which could carry a secret) for the log.
 std::string loggable(const std::string& url) {
@@ -182,6 +204,12 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
     curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &guard);
   }
 
+  PreSend pre{&req.before_send, std::nullopt};
+  if (req.before_send) {
+    curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(c, CURLOPT_PREREQDATA, &pre);
+  }
+
   const std::string& m = req.method;
   if (m == "GET") {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
@@ -215,6 +243,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
                      std::to_string(opts_.max_response_bytes) + " bytes.",
                  502);
   }
+  if (rc != CURLE_OK && pre.refused) return *pre.refused;
   if (rc != CURLE_OK && guard.refused) {
     return Error(errc::outbound_refused,
                  "The request to " + req.url + " was not sent: its address is not allowed.", 502);

@@ -16,12 +16,20 @@
 // environment (http_proxy, https_proxy, all_proxy) are ignored by every client,
 // so a proxy cannot carry a request past the check.
 //
+// The last check before sending: a request's `before_send` runs once its
+// connection is open (new or reused), immediately before the request is
+// written to it (CURLOPT_PREREQFUNCTION). A refusal sends nothing and is
+// returned as it is. Work that must not act after losing its lease checks
+// there, so connecting or waiting for a socket never sits between the check
+// and the write.
+//
 // Thread-safety: an HttpClient owns one curl easy handle and is NOT
 // thread-safe; use one per thread (connections are reused per client).
 // Construction may happen on any thread (curl_global_init is done once).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,6 +60,8 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   long timeout_ms = 0;  // 0 = the client's default
+  // Asked right before the request is written; an error stops it unsent (see above).
+  std::function<Status()> before_send;
 };
 
 struct HttpResponse {

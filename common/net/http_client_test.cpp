@@ -170,3 +170,58 @@ TEST(HttpClient, SendsKeepAliveAndReusesTheConnection) {
   EXPECT_EQ(b->body, "k");
   EXPECT_EQ(accepted.load(), 1);
 }
+
+// The check before sending runs with the connection already open (the server
+// has accepted it), and a refusal writes nothing on it and comes back as it is.
+TEST(HttpClient, TheCheckBeforeSendingRunsOnTheOpenConnectionAndARefusalWritesNothing) {
+  std::atomic<int> accepted{0};
+  std::atomic<size_t> received{0};
+  {
+    RawServer s([&](int fd) {
+      accepted++;
+      char buf[4096];
+      ssize_t n = 0;
+      while ((n = read(fd, buf, sizeof buf)) > 0) received += static_cast<size_t>(n);
+    });
+    HttpClient c;
+    HttpRequest r;
+    r.method = "POST";
+    r.url = s.url("/UserFavoriteItems/1");
+    r.body = "{}";
+    int asked = 0;
+    int accepted_when_asked = -1;
+    r.before_send = [&]() -> Status {
+      ++asked;
+      // Waits (bounded) for the server's accept: were the check made before
+      // connecting, the connection would never be accepted while it waits.
+      for (int i = 0; i < 5000 && accepted.load() == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      accepted_when_asked = accepted.load();
+      return Error("lease_lost", "not ours any more");
+    };
+    auto res = c.send(r);
+    ASSERT_FALSE(res.ok());
+    EXPECT_EQ(res.error().code, "lease_lost");
+    EXPECT_EQ(asked, 1);
+    EXPECT_EQ(accepted_when_asked, 1);
+  }  // the client closes its connection, then the server's thread ends
+  EXPECT_EQ(received.load(), 0u) << "nothing of the refused request reached the server";
+
+  // An accepting check: the request goes out as usual.
+  RawServer ok([](int fd) {
+    read_request(fd);
+    write_all(fd, "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
+  });
+  HttpClient c;
+  HttpRequest r;
+  r.url = ok.url();
+  int asked = 0;
+  r.before_send = [&]() -> Status {
+    ++asked;
+    return Status::Ok();
+  };
+  auto res = c.send(r);
+  ASSERT_TRUE(res.ok()) << res.error().message;
+  EXPECT_EQ(res->status, 204);
+  EXPECT_EQ(asked, 1);
+}

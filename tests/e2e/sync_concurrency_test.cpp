@@ -6,11 +6,9 @@
 // than the budget in flight on either server, must fill the budget on the
 // target, and must still apply every planned write.
 #include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <optional>
 
 #include "tests/e2e/sync_env.h"
+#include "tests/support/scoped_env.h"
 
 using namespace jb;
 using namespace jb::testing;
@@ -29,28 +27,6 @@ std::vector<std::string> content(const char* variant) {
           "episodes=2,differ=0,variant=" +
               std::string(variant)};
 }
-
-// Sets a variable in this process's environment, which every service process the test
-// starts inherits (SyncEnv passes extra variables to the workers only), and restores it.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old_)
-      ::setenv(name_, old_->c_str(), 1);
-    else
-      ::unsetenv(name_);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 std::string features() {
   return R"("features":{"watchlist":{"enabled":true},"history":{"enabled":true},)"

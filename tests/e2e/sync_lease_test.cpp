@@ -17,6 +17,7 @@
 #include "common/redis/work_queue.h"
 #include "common/sync/model.h"
 #include "tests/e2e/sync_env.h"
+#include "tests/support/scoped_env.h"
 
 using namespace jb;
 using namespace jb::testing;
@@ -35,6 +36,7 @@ struct Write {
   int64_t time_ms;
   std::string method, path, user_agent;
   int status;
+  int64_t delay_ms;  // the latency the stand-in gave its answer
 };
 
 // User-data writes that reached a stand-in after sequence number `after`.
@@ -51,7 +53,7 @@ std::vector<Write> writes_since(Standin& s, int64_t& after) {
     std::string path = json::get_string(r, "Path");
     if (method != "GET" && path.find("User") != std::string::npos)
       out.push_back({json::get_int(r, "TimeMs"), method, path, json::get_string(r, "UserAgent"),
-                     static_cast<int>(json::get_int(r, "Status"))});
+                     static_cast<int>(json::get_int(r, "Status")), json::get_int(r, "DelayMs")});
   }
   after = json::get_int(*log, "Last");
   return out;
@@ -175,9 +177,18 @@ TEST(SyncLease, StepsSlowerThanTheirLeaseRunOnceAndNeverWriteAfterTheirRun) {
 // has claimed its entry, then resumed: it sends no further write, records
 // nothing, the other worker completes the run, nothing arrives after the run
 // is final, and the rerun plans nothing.
+//
+// It is paused while every budget slot it holds carries a write the stand-in
+// is holding back, so none of its threads is between its last lease check and
+// its write (libcurl's few microseconds there, lease_keeper.h): what it sends
+// after resuming is then exactly what the fence let through.
 TEST(SyncLease, AWorkerPausedPastItsLeaseStopsBeforeItsNextWrite) {
+  constexpr int kBudget = 4;
+  ScopedEnv budget("JB_SERVER_CONCURRENCY", std::to_string(kBudget));
   SyncEnv e(content("a"), content("b"), 2,
-            {{"JB_WORK_LEASE_MS", "600"}, {"JB_SYNC_APPLY_BATCH", "40"}});
+            {{"JB_WORK_LEASE_MS", "600"},
+             {"JB_SYNC_APPLY_BATCH", "40"},
+             {"JB_SERVER_CONCURRENCY", std::to_string(kBudget)}});
   ASSERT_TRUE(e.ok());
   std::string pair = e.create_pair(
       R"("features":{"watchlist":{"enabled":true},"history":{"enabled":false},"progress":{"enabled":false}})");
@@ -221,7 +232,29 @@ TEST(SyncLease, AWorkerPausedPastItsLeaseStopsBeforeItsNextWrite) {
     ("w" + std::to_string(i + 1) == owner ? victim : other) = e.stack.workers[i].get();
   ASSERT_NE(victim, nullptr) << owner;
   ASSERT_NE(other, nullptr);
+  // Writes that arrive from now on are answered only after 10 s (longer than
+  // the worker's 3 s request timeout); the pause comes once the whole budget is
+  // such writes, all of them the victim's (it alone writes to B now).
+  int64_t held_from = seq;
+  ASSERT_TRUE(
+      e.b.control("POST", "/__standin/latency", R"({"Ms":10000,"Prefix":"/UserFavoriteItems"})")
+          .ok());
+  int held = 0;
+  int64_t in_flight = -1;
+  ASSERT_TRUE(eventually(
+      [&] {
+        for (const auto& w : writes_since(e.b, held_from))
+          if (w.delay_ms >= 10000) ++held;
+        auto f = e.b.in_flight();
+        in_flight = f.ok() ? f->current : -1;
+        return held >= kBudget;
+      },
+      20000))
+      << held << " writes held";
   victim->signal(SIGSTOP);
+  EXPECT_EQ(in_flight, kBudget) << "the victim's held writes fill the budget";
+  // The other worker's writes are answered at once.
+  ASSERT_TRUE(e.b.control("DELETE", "/__standin/latency").ok());
   // Paused until the other worker owns the entry.
   std::string new_owner;
   bool claimed = eventually(

@@ -66,6 +66,7 @@ TEST_F(ControlTest, RequestLogRecordsArrivalStatusAndUserAgentInOrder) {
             std::string("/UserFavoriteItems/") + small::kMatrix);
   EXPECT_EQ(r[1]["Status"].GetInt(), 200);
   EXPECT_EQ(std::string(r[1]["UserAgent"].GetString()), "probe/1 worker-7");
+  EXPECT_EQ(r[1]["DelayMs"].GetInt64(), 0) << "no latency was set";
   EXPECT_EQ(std::string(r[2]["Path"].GetString()), "/No/Such/Route") << "never the query";
   EXPECT_EQ(r[2]["Status"].GetInt(), 404);
   for (const auto& e : r.GetArray()) {

@@ -116,6 +116,7 @@ Reply Dispatcher::handle_unsafe(const HttpRequest& req, LoggedRequest& logged) {
   logged.path = rel_path;
   const int64_t latency_us = app_.faults.latency_ms(req.method, rel_path, key) * 1000;
   reply.delay_us = latency_us;
+  logged.delay_ms = latency_us / 1000;
 
   // 5. Starting.
   int retry_after = -1;

@@ -1,7 +1,8 @@
 // request_log.h — the stand-in's log of the Jellyfin requests it received:
 // when each arrived (wall clock, unix ms — the real clock, not the test
 // clock), method, route key, path (never the query), the status it answered
-// (0 for a hang or drop) and the client's User-Agent. Tests use it to see
+// (0 for a hang or drop), the latency its answer was given and the client's
+// User-Agent. Tests use it to see
 // exactly what reached "Jellyfin" and when (for example: no write after a
 // sync run was finalised, and which worker sent it). A ring of the last
 // `capacity` entries; each entry has a sequence number so a reader can ask
@@ -22,7 +23,8 @@ struct LoggedRequest {
   uint64_t seq = 0;
   int64_t time_ms = 0;  // arrival, unix ms
   std::string method, route, path, user_agent;
-  int status = 0;  // 0: hung or dropped
+  int status = 0;        // 0: hung or dropped
+  int64_t delay_ms = 0;  // the latency its answer was given
 };
 
 class RequestLog {

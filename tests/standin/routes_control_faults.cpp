@@ -175,6 +175,7 @@ HttpResponse requests(Ctx& c) {
         .kv("Path", e.path)
         .kv("Status", e.status)
         .kv("UserAgent", e.user_agent)
+        .kv("DelayMs", e.delay_ms)
         .end_object();
   }
   w.end_array();
