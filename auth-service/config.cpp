@@ -82,6 +82,9 @@ Config load_config(ConfigReader& r) {
   c.audit_max_entries = r.integer("JB_AUDIT_MAX_ENTRIES", c.audit_max_entries, 0, 1000000000);
   c.audit_trim_interval_s =
       r.integer("JB_AUDIT_TRIM_INTERVAL_S", c.audit_trim_interval_s, 1, 7 * 24 * 3600);
+  c.trusted_browser_ttl_s =
+      r.integer("JB_TRUSTED_BROWSER_TTL_S", c.trusted_browser_ttl_s, 0, 365LL * 24 * 3600);
+  c.second_factor_lan_bypass = r.boolean("JB_SECOND_FACTOR_LAN_BYPASS", c.second_factor_lan_bypass);
 
   c.vault_bind = r.zmq_endpoint("JB_VAULT_RPC_BIND", c.vault_bind);
   c.vault_server =

@@ -55,6 +55,8 @@ struct Config {
   int64_t audit_retention_days = 365;               // JB_AUDIT_RETENTION_DAYS (0 = no age limit)
   int64_t audit_max_entries = 1000000;              // JB_AUDIT_MAX_ENTRIES (0 = no limit)
   int64_t audit_trim_interval_s = 3600;             // JB_AUDIT_TRIM_INTERVAL_S
+  int64_t trusted_browser_ttl_s = 30 * 24 * 3600;   // JB_TRUSTED_BROWSER_TTL_S (0 = never remember)
+  bool second_factor_lan_bypass = false;            // JB_SECOND_FACTOR_LAN_BYPASS
   std::string vault_bind = "tcp://127.0.0.1:5558";  // JB_VAULT_RPC_BIND
   CurveServerConfig vault_server;    // JB_VAULT_SERVER_SECRET_KEY, JB_VAULT_CLIENT_KEYS
   CurveClientConfig library_client;  // JB_LIBRARY_RPC_SERVER_PUBLIC_KEY, _CLIENT_SECRET_KEY

@@ -16,9 +16,11 @@
 #include "auth-service/connections/connection_store.h"
 #include "auth-service/health/health.h"
 #include "auth-service/routes.h"
+#include "auth-service/security/app_password_store.h"
 #include "auth-service/security/challenge_store.h"
 #include "auth-service/security/second_factor_store.h"
 #include "auth-service/security/totp_service.h"
+#include "auth-service/security/trusted_browsers.h"
 #include "auth-service/sessions/account_revoker.h"
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sessions/quickconnect_signin.h"
@@ -170,7 +172,19 @@ int main(int argc, char** argv) {
   jb::auth::SecondFactorStore factors(redis);
   jb::auth::TotpService totp(redis, *cfg.vault, factors, "Jellybridge");
   jb::auth::ChallengeStore challenges(redis);
+  // App passwords (Bearer credentials for the API) and remembered browsers,
+  // whose cookies are signed with a key of their own derived from the vault's.
+  jb::auth::AppPasswordStore app_passwords(redis);
+  authenticator.set_app_passwords(&app_passwords);
+  jb::auth::TrustedBrowserStore trusted_browsers(redis, cfg.vault->derive_key(1, "jbtrust1"),
+                                                 cfg.trusted_browser_ttl_s * 1000);
   jb::auth::SecurityDeps security{&authenticator, &totp, &factors, &challenges, &guard, &audit};
+  security.app_passwords = &app_passwords;
+  if (cfg.trusted_browser_ttl_s > 0) security.trusted = &trusted_browsers;
+  if (cfg.second_factor_lan_bypass) {
+    security.lan = &cfg.lan_cidrs;
+    security.trusted_proxies = &cfg.trusted_proxies;
+  }
   jb::auth::SignInDeps signin{cfg.home_url, &authenticator, &home,    &quickconnect,
                               &guard,       &audit,         &security};
   jb::auth::Deps deps{&registry, &health_state, &health,  &authenticator, &connections,

@@ -65,6 +65,10 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   auth::TotpService totp(redis, vault, factors, "t");
   auth::ChallengeStore challenges(redis);
   auth::SecurityDeps security{&authenticator, &totp, &factors, &challenges, &guard, &audit};
+  auth::AppPasswordStore app_passwords(redis);
+  auth::TrustedBrowserStore trusted(redis, std::string(32, 'k'), 1000);
+  security.app_passwords = &app_passwords;
+  security.trusted = &trusted;
   signin.security = &security;
   http::ServerOptions o;
   http::Server server(o, reg);

@@ -28,18 +28,26 @@ std::string ChallengeStore::key(const std::string& id) {
 
 Result<Challenge> ChallengeStore::create(const SessionUser& user,
                                          const std::vector<std::string>& methods,
-                                         const SessionOrigin& origin) {
+                                         const SessionOrigin& origin,
+                                         const std::string& device_id) {
   Challenge c;
   c.id = "jbc_" + rnd::b64url(32);
   c.user = user;
   c.methods = methods;
   c.origin = origin;
+  c.device_id = device_id;
   c.expires_ms = timeutil::now_unix_ms() + kLifetimeMs;
-  auto r = redis_.pipeline(
-      {{"HSET", key(c.id), "uid", user.id, "name", user.name, "admin", user.is_admin ? "1" : "0",
-        "methods", text::join(methods, ","), "ip", origin.ip, "ua", origin.user_agent, "expires",
-        std::to_string(c.expires_ms), "wrong", "0"},
-       {"PEXPIRE", key(c.id), std::to_string(kLifetimeMs)}});
+  auto r = redis_.pipeline({{"HSET",    key(c.id),
+                             "uid",     user.id,
+                             "name",    user.name,
+                             "admin",   user.is_admin ? "1" : "0",
+                             "methods", text::join(methods, ","),
+                             "ip",      origin.ip,
+                             "ua",      origin.user_agent,
+                             "dev",     device_id,
+                             "expires", std::to_string(c.expires_ms),
+                             "wrong",   "0"},
+                            {"PEXPIRE", key(c.id), std::to_string(kLifetimeMs)}});
   if (!r.ok()) return r.error();
   for (const auto& x : *r)
     if (x.is_error()) return Error(errc::redis_protocol, "The sign-in challenge was not stored.");
@@ -57,6 +65,7 @@ Result<std::optional<Challenge>> ChallengeStore::get(const std::string& id) {
   c.user = SessionUser{m["uid"], m["name"], m["admin"] == "1"};
   c.methods = text::split(m["methods"], ',');
   c.origin = SessionOrigin{m["ip"], m["ua"]};
+  c.device_id = m["dev"];
   text::parse_int64(m["expires"], c.expires_ms);
   text::parse_int64(m["wrong"], c.wrong);
   return std::optional<Challenge>(std::move(c));

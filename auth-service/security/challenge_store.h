@@ -1,4 +1,4 @@
-// challenge_store.h — WIP (issue 12): the second step of a sign-in. After the
+// challenge_store.h — the second step of a sign-in. After the
 // password (or Quick Connect) succeeded for a user who has a second factor, the
 // API answers a challenge {id, methods, expires_at} instead of a session; the
 // client answers it with a code (POST /api/v1/auth/challenge/{id}).
@@ -34,6 +34,7 @@ struct Challenge {
   SessionUser user;
   std::vector<std::string> methods;  // "totp", "recovery", …
   SessionOrigin origin;
+  std::string device_id;  // the client's, from the sign-in ("" if none): for a remembered browser
   int64_t expires_ms = 0;
   int64_t wrong = 0;  // failed codes so far
 };
@@ -46,7 +47,7 @@ class ChallengeStore {
   explicit ChallengeStore(RedisPool& redis) : redis_(redis) {}
 
   Result<Challenge> create(const SessionUser& user, const std::vector<std::string>& methods,
-                           const SessionOrigin& origin);
+                           const SessionOrigin& origin, const std::string& device_id = "");
   // The live challenge, or nullopt (unknown, expired, burnt or already used).
   Result<std::optional<Challenge>> get(const std::string& id);
   // A wrong code: the attempts left (0: the challenge is gone).

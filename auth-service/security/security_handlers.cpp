@@ -2,9 +2,12 @@
 #include "auth-service/security/security_handlers.h"
 
 #include "auth-service/api/io.h"
+#include "auth-service/security/lan_bypass.h"
 #include "auth-service/sessions/auth_handlers.h"
 #include "common/core/log.h"
+#include "common/core/random.h"
 #include "common/core/recovery_codes.h"
+#include "common/core/text.h"
 #include "common/core/time.h"
 
 namespace jb::auth {
@@ -14,6 +17,7 @@ namespace {
 struct CodeBody {
   std::string method;  // "totp" | "recovery" ("" where only a code is asked for)
   std::string code;
+  bool remember = false;  // the challenge's answer: trust this browser
 };
 
 // {code} or, with methods, {method, code}; a missing code is an error only when required.
@@ -29,7 +33,8 @@ BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, b
     auto m = f.string("method", true, 16);
     if (m && *m != "totp" && *m != "recovery") f.add_problem("method", "must be totp or recovery");
     if (m) out.method = *m;
-    f.reject_unknown({"method", "code"});
+    out.remember = f.boolean("remember", false).value_or(false);
+    f.reject_unknown({"method", "code", "remember"});
   } else {
     f.reject_unknown({"code"});
   }
@@ -41,6 +46,23 @@ AuditEvent event(std::string type, const SessionUser& u, const std::string& ip, 
                  std::vector<std::pair<std::string, std::string>> detail = {}) {
   return AuditEvent{std::move(type), u.id, u.name, "", ip, std::move(outcome), std::move(detail)};
 }
+
+}  // namespace
+
+// The remembered browser's cookie (trusted_browsers.h), secure like the session cookie.
+http::Cookie trusted_cookie(SecurityDeps& deps, const http::Request& r, const std::string& value) {
+  http::Cookie c;
+  c.name = kTrustedCookie;
+  c.value = value;
+  c.path = "/api/v1/auth";
+  c.max_age = static_cast<int>(deps.trusted->lifetime_ms() / 1000);
+  c.http_only = true;
+  c.secure = deps.auth->secure_for(r);
+  c.same_site = "Strict";
+  return c;
+}
+
+namespace {
 
 // The edge's limit for second-factor codes: the refusal to answer, if any.
 std::optional<http::Response> refused(SecurityDeps& deps, const std::string& ip,
@@ -75,6 +97,51 @@ std::optional<http::Response> needs_current_code(SecurityDeps& deps, const http:
   return fail(Error(errc::wrong_code, "That code does not match.", 400));
 }
 
+// The /me/security routes: a session, never an app password.
+http::Handler session_only(SecurityDeps& deps, AuthedHandler h) {
+  return require_auth(*deps.auth, [h = std::move(h)](http::Request& r, AuthContext& ctx) {
+    if (!ctx.app_password_id.empty())
+      return fail(Error(errc::session_required,
+                        "App passwords cannot change security settings; sign in with your "
+                        "password to do this.",
+                        403));
+    return h(r, ctx);
+  });
+}
+
+// A time as RFC 3339, or null when it never happened.
+void time_or_null(json::Writer& w, const char* key, int64_t ms) {
+  w.key(key);
+  if (ms > 0)
+    w.value(timeutil::format_rfc3339(ms * 1000));
+  else
+    w.null();
+}
+
+void app_password_json(json::Writer& w, const AppPassword& p) {
+  w.begin_object().kv("id", p.id).kv("name", p.name);
+  time_or_null(w, "created_at", p.created_ms);
+  time_or_null(w, "last_used_at", p.last_used_ms);
+  w.key("last_ip");
+  if (p.last_ip.empty())
+    w.null();
+  else
+    w.value(p.last_ip);
+  w.end_object();
+}
+
+// {name}: 1–64 printable characters.
+BodyResult<std::string> parse_name_body(const http::Request& r) {
+  auto body = read_json_body(r);
+  if (!body.ok()) return body_problem(body.error());
+  json::Fields f(*body);
+  auto name = f.string("name", true, AppPasswordStore::kMaxName);
+  if (name && text::trim(*name).empty()) f.add_problem("name", "must not be blank");
+  f.reject_unknown({"name"});
+  if (!f.ok()) return body_problem(f);
+  return std::string(text::trim(*name));
+}
+
 std::string codes_json(const std::vector<std::string>& codes) {
   json::Writer w;
   w.begin_object().key("recovery_codes").begin_array();
@@ -85,15 +152,36 @@ std::string codes_json(const std::vector<std::string>& codes) {
 
 }  // namespace
 
-Result<std::optional<Challenge>> second_step(SecurityDeps& deps, const SessionUser& user,
-                                             const SessionOrigin& origin) {
+Result<SecondStep> second_step(SecurityDeps& deps, const SessionUser& user, const http::Request& r,
+                               const std::string& device_id) {
+  SecondStep out;
   auto on = deps.totp->enabled(user.id);
   if (!on.ok()) return on.error();
-  if (!*on) return std::optional<Challenge>{};
-  auto c = deps.challenges->create(user, {"totp", "recovery"}, origin);
+  if (!*on) return out;
+  const SessionOrigin origin{r.client_ip, r.header("User-Agent")};
+  if (deps.lan && deps.trusted_proxies && lan_bypass_applies(r, *deps.lan, *deps.trusted_proxies)) {
+    out.skipped_by = "lan";
+  } else if (deps.trusted && !device_id.empty()) {
+    auto it = r.cookies.find(kTrustedCookie);
+    if (it != r.cookies.end()) {
+      auto known = deps.trusted->recognise(it->second, user.id, device_id, origin);
+      if (!known.ok()) return known.error();
+      if (*known) {
+        out.skipped_by = "trusted_browser";
+        out.cookie = trusted_cookie(deps, r, it->second);
+      }
+    }
+  }
+  if (!out.skipped_by.empty()) {
+    audit_best_effort(deps.audit, event("signin.second_factor", user, origin.ip, "ok",
+                                        {{"skipped_by", out.skipped_by}}));
+    return out;
+  }
+  auto c = deps.challenges->create(user, {"totp", "recovery"}, origin, device_id);
   if (!c.ok()) return c.error();
   audit_best_effort(deps.audit, event("signin.challenge", user, origin.ip, "info"));
-  return std::optional<Challenge>(std::move(*c));
+  out.challenge = std::move(*c);
+  return out;
 }
 
 std::string challenge_json(const Challenge& c, const char* state) {
@@ -110,27 +198,35 @@ std::string challenge_json(const Challenge& c, const char* state) {
 }
 
 void register_security_routes(http::Server& server, SecurityDeps& deps) {
-  server.route("GET", "/api/v1/me/security",
-               require_auth(*deps.auth, [&deps](http::Request&, AuthContext& ctx) {
-                 const auto& uid = ctx.session.user.id;
-                 auto on = deps.totp->enabled(uid);
-                 if (!on.ok()) return fail(on.error());
-                 auto left = deps.factors->recovery_codes_left(uid);
-                 if (!left.ok()) return fail(left.error());
-                 json::Writer w;
-                 w.begin_object()
-                     .key("totp")
-                     .begin_object()
-                     .kv("enabled", *on)
-                     .end_object()
-                     .kv("recovery_codes_left", *left)
-                     .end_object();
-                 return ok_json(w.str());
-               }));
+  server.route(
+      "GET", "/api/v1/me/security", session_only(deps, [&deps](http::Request&, AuthContext& ctx) {
+        const auto& uid = ctx.session.user.id;
+        auto on = deps.totp->enabled(uid);
+        if (!on.ok()) return fail(on.error());
+        auto left = deps.factors->recovery_codes_left(uid);
+        if (!left.ok()) return fail(left.error());
+        auto apps = deps.app_passwords->list(uid);
+        if (!apps.ok()) return fail(apps.error());
+        auto browsers = deps.trusted
+                            ? deps.trusted->list(uid)
+                            : Result<std::vector<TrustedBrowser>>{std::vector<TrustedBrowser>{}};
+        if (!browsers.ok()) return fail(browsers.error());
+        json::Writer w;
+        w.begin_object()
+            .key("totp")
+            .begin_object()
+            .kv("enabled", *on)
+            .end_object()
+            .kv("recovery_codes_left", *left)
+            .kv("app_passwords", static_cast<int64_t>(apps->size()))
+            .kv("trusted_browsers", static_cast<int64_t>(browsers->size()))
+            .end_object();
+        return ok_json(w.str());
+      }));
 
   server.route(
       "POST", "/api/v1/me/security/totp",
-      require_auth(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
+      session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
         const SessionUser& u = ctx.session.user;
         auto body = parse_code_body(r, false, false);
         if (!body.ok()) return answer(body.problem());
@@ -158,7 +254,7 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
       }));
 
   server.route("POST", "/api/v1/me/security/totp/confirm",
-               require_auth(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
+               session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
                  const SessionUser& u = ctx.session.user;
                  auto body = parse_code_body(r, false, true);
                  if (!body.ok()) return answer(body.problem());
@@ -174,26 +270,28 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                  return ok_json(codes_json(*codes));
                }));
 
-  server.route("DELETE", "/api/v1/me/security/totp",
-               require_auth(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
-                 const SessionUser& u = ctx.session.user;
-                 auto body = parse_code_body(r, false, true);
-                 if (!body.ok()) return answer(body.problem());
-                 auto on = deps.totp->enabled(u.id);
-                 if (!on.ok()) return fail(on.error());
-                 if (!*on)
-                   return fail(Error(errc::totp_not_enabled, "No authenticator is set up.", 409));
-                 if (auto no = needs_current_code(deps, r, u, body->code, "security.totp_disabled"))
-                   return *no;
-                 if (auto s = deps.totp->disable(u.id); !s.ok()) return fail(s.error());
-                 audit_best_effort(deps.audit,
-                                   event("security.totp_disabled", u, r.client_ip, "ok"));
-                 return http::Response::no_content();
-               }));
+  server.route(
+      "DELETE", "/api/v1/me/security/totp",
+      session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
+        const SessionUser& u = ctx.session.user;
+        auto body = parse_code_body(r, false, true);
+        if (!body.ok()) return answer(body.problem());
+        auto on = deps.totp->enabled(u.id);
+        if (!on.ok()) return fail(on.error());
+        if (!*on) return fail(Error(errc::totp_not_enabled, "No authenticator is set up.", 409));
+        if (auto no = needs_current_code(deps, r, u, body->code, "security.totp_disabled"))
+          return *no;
+        if (auto s = deps.totp->disable(u.id); !s.ok()) return fail(s.error());
+        // Remembered browsers skipped a factor that is gone; they go with it.
+        if (deps.trusted)
+          log::best_effort(deps.trusted->revoke_all(u.id), "forgetting remembered browsers");
+        audit_best_effort(deps.audit, event("security.totp_disabled", u, r.client_ip, "ok"));
+        return http::Response::no_content();
+      }));
 
   server.route(
       "POST", "/api/v1/me/security/recovery-codes",
-      require_auth(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
+      session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
         const SessionUser& u = ctx.session.user;
         auto body = parse_code_body(r, false, true);
         if (!body.ok()) return answer(body.problem());
@@ -210,6 +308,137 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
         return ok_json(codes_json(codes));
       }));
 
+  server.route("GET", "/api/v1/me/security/app-passwords",
+               session_only(deps, [&deps](http::Request&, AuthContext& ctx) {
+                 auto list = deps.app_passwords->list(ctx.session.user.id);
+                 if (!list.ok()) return fail(list.error());
+                 json::Writer w;
+                 w.begin_object().key("app_passwords").begin_array();
+                 for (const auto& p : *list) app_password_json(w, p);
+                 w.end_array().end_object();
+                 return ok_json(w.str());
+               }));
+
+  server.route("POST", "/api/v1/me/security/app-passwords",
+               session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
+                 const SessionUser& u = ctx.session.user;
+                 auto name = parse_name_body(r);
+                 if (!name.ok()) return answer(name.problem());
+                 auto made = deps.app_passwords->create(u, *name);
+                 if (!made.ok()) return fail(made.error());
+                 audit_best_effort(deps.audit, event("security.app_password_created", u,
+                                                     r.client_ip, "ok", {{"name", *name}}));
+                 json::Writer w;
+                 w.begin_object()
+                     .kv("id", made->info.id)
+                     .kv("name", made->info.name)
+                     .kv("created_at", timeutil::format_rfc3339(made->info.created_ms * 1000))
+                     .kv("password", made->secret)
+                     .kv("shown_once", true)
+                     .end_object();
+                 return ok_json(w.str(), 201);
+               }));
+
+  server.route("DELETE", "/api/v1/me/security/app-passwords/{id}",
+               session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
+                 const SessionUser& u = ctx.session.user;
+                 auto gone = deps.app_passwords->revoke(u.id, r.param("id"));
+                 if (!gone.ok()) return fail(gone.error());
+                 if (!*gone)
+                   return fail(Error(errc::app_password_not_found,
+                                     "You have no app password with this id.", 404));
+                 audit_best_effort(deps.audit, event("security.app_password_revoked", u,
+                                                     r.client_ip, "ok", {{"id", r.param("id")}}));
+                 return http::Response::no_content();
+               }));
+
+  server.route("GET", "/api/v1/me/security/trusted-browsers",
+               session_only(deps, [&deps](http::Request&, AuthContext& ctx) {
+                 auto list =
+                     deps.trusted
+                         ? deps.trusted->list(ctx.session.user.id)
+                         : Result<std::vector<TrustedBrowser>>{std::vector<TrustedBrowser>{}};
+                 if (!list.ok()) return fail(list.error());
+                 json::Writer w;
+                 w.begin_object().key("trusted_browsers").begin_array();
+                 for (const auto& b : *list) {
+                   w.begin_object().kv("id", b.id);
+                   time_or_null(w, "created_at", b.created_ms);
+                   time_or_null(w, "last_used_at", b.last_used_ms);
+                   time_or_null(w, "expires_at", b.expires_ms);
+                   w.kv("ip", b.ip).kv("user_agent", b.user_agent).end_object();
+                 }
+                 w.end_array().end_object();
+                 return ok_json(w.str());
+               }));
+
+  auto forget = [&deps](http::Request& r, AuthContext& ctx) {
+    const SessionUser& u = ctx.session.user;
+    const std::string id = r.param("id");
+    if (deps.trusted == nullptr)
+      return fail(Error(errc::trusted_browser_not_found, "No browser is remembered.", 404));
+    if (id.empty()) {
+      auto n = deps.trusted->revoke_all(u.id);
+      if (!n.ok()) return fail(n.error());
+      audit_best_effort(deps.audit, event("security.browsers_forgotten", u, r.client_ip, "ok",
+                                          {{"count", std::to_string(*n)}}));
+      return http::Response::no_content();
+    }
+    auto gone = deps.trusted->revoke(u.id, id);
+    if (!gone.ok()) return fail(gone.error());
+    if (!*gone)
+      return fail(Error(errc::trusted_browser_not_found,
+                        "No remembered browser of yours has this id (it may have expired).", 404));
+    audit_best_effort(deps.audit,
+                      event("security.browsers_forgotten", u, r.client_ip, "ok", {{"id", id}}));
+    return http::Response::no_content();
+  };
+  server.route("DELETE", "/api/v1/me/security/trusted-browsers", session_only(deps, forget));
+  server.route("DELETE", "/api/v1/me/security/trusted-browsers/{id}", session_only(deps, forget));
+
+  server.route(
+      "DELETE", "/api/v1/admin/users/{id}/second-factor",
+      session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
+        const SessionUser& admin = ctx.session.user;
+        if (!admin.is_admin)
+          return fail(Error(errc::admin_only,
+                            "Only a suite administrator may reset another user's second factor.",
+                            403));
+        const std::string uid = r.param("id");
+        if (!rnd::is_id128(uid))
+          return fail(Error(errc::invalid_request,
+                            "A user id is 32 lowercase hexadecimal digits (Jellyfin's user id).",
+                            400));
+        auto had = deps.totp->enabled(uid);
+        if (!had.ok()) return fail(had.error());
+        auto codes = deps.factors->recovery_codes_left(uid);
+        if (!codes.ok()) return fail(codes.error());
+        if (auto s = deps.totp->disable(uid); !s.ok()) return fail(s.error());
+        int64_t browsers = 0;
+        if (deps.trusted) {
+          auto n = deps.trusted->revoke_all(uid);
+          if (!n.ok()) return fail(n.error());
+          browsers = *n;
+        }
+        audit_best_effort(deps.audit, AuditEvent{"admin.second_factor_reset",
+                                                 uid,
+                                                 "",
+                                                 admin.id,
+                                                 r.client_ip,
+                                                 "ok",
+                                                 {{"totp", *had ? "removed" : "none"},
+                                                  {"recovery_codes", std::to_string(*codes)},
+                                                  {"trusted_browsers", std::to_string(browsers)}}});
+        json::Writer w;
+        w.begin_object()
+            .kv("user_id", uid)
+            .kv("totp_removed", *had)
+            .kv("recovery_codes_removed", *codes)
+            .kv("trusted_browsers_removed", browsers)
+            .end_object();
+        return ok_json(w.str());
+      }));
+
   server.route("POST", "/api/v1/auth/challenge/{id}", [&deps](http::Request& r) {
     auto body = parse_code_body(r, true, true);
     if (!body.ok()) return answer(body.problem());
@@ -223,6 +452,13 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
     if (!c.ok()) return fail(c.error());
     if (!*c) return gone();
     const Challenge& ch = **c;
+    if (body->remember && (deps.trusted == nullptr || ch.device_id.empty()))
+      return fail(Error(errc::invalid_request,
+                        deps.trusted == nullptr
+                            ? "\"remember\": remembered browsers are not available here."
+                            : "\"remember\" needs the device_id sent with the sign-in (POST "
+                              "/api/v1/auth/login); sign in again with one.",
+                        400));
     if (auto no = refused(deps, r.client_ip, ch.user)) return *no;
     Result<bool> ok = false;
     if (body->method == "totp")
@@ -255,7 +491,19 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
     audit_best_effort(deps.audit,
                       event("signin.second_factor", ch.user, r.client_ip, "ok", std::move(detail)));
     log::info("signed in", {{"user_id", ch.user.id}, {"second_factor", body->method}});
-    return signed_in(*deps.auth, r, *s);
+    http::Response resp = signed_in(*deps.auth, r, *s);
+    if (body->remember) {
+      auto cookie = deps.trusted->remember(ch.user, ch.device_id,
+                                           SessionOrigin{r.client_ip, r.header("User-Agent")});
+      if (cookie.ok()) {
+        resp.cookies.push_back(trusted_cookie(deps, r, *cookie));
+        audit_best_effort(deps.audit,
+                          event("security.browser_trusted", ch.user, r.client_ip, "ok"));
+      } else {  // the sign-in stands; the browser is asked again next time
+        log::warn("could not remember the browser", {{"error", cookie.error().message}});
+      }
+    }
+    return resp;
   });
 }
 

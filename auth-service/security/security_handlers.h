@@ -4,10 +4,18 @@
 //   POST   /api/v1/me/security/totp/confirm          {code}: activate it; recovery codes, once
 //   DELETE /api/v1/me/security/totp                  {code}: turn it off (a current code)
 //   POST   /api/v1/me/security/recovery-codes        {code}: new recovery codes, once
-//   POST   /api/v1/auth/challenge/{id}               {method, code}: the sign-in's second step
-// and second_step(): what sign-in answers when the user has a second factor.
+//   GET    /api/v1/me/security/app-passwords         the user's app passwords
+//   POST   /api/v1/me/security/app-passwords         {name}: a new one, shown once
+//   DELETE /api/v1/me/security/app-passwords/{id}    revoke one
+//   GET    /api/v1/me/security/trusted-browsers      remembered browsers
+//   DELETE /api/v1/me/security/trusted-browsers[/{id}]  forget one (or all)
+//   DELETE /api/v1/admin/users/{id}/second-factor    an admin resets a user's second factor
+//   POST   /api/v1/auth/challenge/{id}               {method, code, remember?}: the second step
+// and second_step(): what sign-in answers when the user has a second factor
+// (a challenge, unless a remembered browser or the LAN bypass lets it skip).
 // Every second-factor attempt passes the edge's limiter (per address and per
 // user) and is audited (signin.second_factor, security.*); codes never are.
+// The /me/security routes need a session: an app password cannot change them.
 //
 // Thread-safety: handlers run concurrently; all state is in the services.
 #pragma once
@@ -17,11 +25,20 @@
 
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/edge/signin_guard.h"
+#include "auth-service/security/app_password_store.h"
 #include "auth-service/security/challenge_store.h"
 #include "auth-service/security/second_factor_store.h"
 #include "auth-service/security/totp_service.h"
+#include "auth-service/security/trusted_browsers.h"
 #include "auth-service/sessions/authenticator.h"
+#include "common/net/cidr.h"
 #include "common/net/http_server.h"
+
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* session_required = "session_required";  // 403: an app password cannot
+constexpr const char* app_password_not_for_signin = "app_password_not_for_signin";  // 400
+}  // namespace jb::errc
 
 namespace jb::auth {
 
@@ -32,14 +49,29 @@ struct SecurityDeps {
   ChallengeStore* challenges = nullptr;
   SignInGuard* guard = nullptr;  // null: no limits
   AuditLog* audit = nullptr;     // null: not recorded
+  AppPasswordStore* app_passwords = nullptr;
+  TrustedBrowserStore* trusted = nullptr;  // null: browsers are never remembered
+  // The LAN bypass (JB_SECOND_FACTOR_LAN_BYPASS; lan_bypass.h): null lan = off.
+  const net::CidrSet* lan = nullptr;
+  const net::CidrSet* trusted_proxies = nullptr;
+};
+
+// What the second step of a sign-in is.
+struct SecondStep {
+  std::optional<Challenge> challenge;  // to be answered; else a session may be made
+  std::string skipped_by;              // "trusted_browser" or "lan" when a factor was skipped
+  std::optional<http::Cookie> cookie;  // the remembered browser's cookie, issued again
 };
 
 void register_security_routes(http::Server& server, SecurityDeps& deps);
 
-// After a successful first step: nullopt when the user has no second factor (a
-// session may be made), else the challenge to answer (audited).
-Result<std::optional<Challenge>> second_step(SecurityDeps& deps, const SessionUser& user,
-                                             const SessionOrigin& origin);
+// After a successful first step of request `r` (device_id: the client's, "" if
+// unknown): no challenge when the user has no second factor or may skip it,
+// else the challenge to answer (audited).
+Result<SecondStep> second_step(SecurityDeps& deps, const SessionUser& user, const http::Request& r,
+                               const std::string& device_id);
+// The remembered browser's cookie (jb_trusted, trusted_browsers.h).
+http::Cookie trusted_cookie(SecurityDeps& deps, const http::Request& r, const std::string& value);
 // The challenge as the API shows it: {"state": <state>?, "challenge": {id, methods, expires_at}}.
 std::string challenge_json(const Challenge& c, const char* state = nullptr);
 

@@ -65,6 +65,11 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
     auto body = parse_sign_in_body(r);
     if (!body.ok()) return answer(body.problem());
     if (deps.home_url.empty()) return fail(no_home());
+    if (looks_like_app_password(body->password))  // never sent to Jellyfin, never a browser session
+      return fail(Error(errc::app_password_not_for_signin,
+                        "App passwords work only as a Bearer credential for the API; sign in with "
+                        "your Jellyfin password.",
+                        400));
     auto home = guarded_sign_in(deps.guard, deps.audit, r.client_ip, body->username, [&] {
       return deps.home->sign_in(deps.home_url, body->username, body->password, r.client_ip);
     });
@@ -74,15 +79,19 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
     }
     const SessionUser user{home->user.id, home->user.name, home->user.is_admin};
     const SessionOrigin origin{r.client_ip, r.header("User-Agent")};
+    std::optional<http::Cookie> trusted;
     if (deps.security) {  // a second factor: a challenge instead of a session
-      auto step = second_step(*deps.security, user, origin);
+      auto step = second_step(*deps.security, user, r, body->device_id);
       if (!step.ok()) return fail(step.error());
-      if (*step) return ok_json(challenge_json(**step));
+      if (step->challenge) return ok_json(challenge_json(*step->challenge));
+      trusted = step->cookie;
     }
     auto s = deps.auth->store().create(user, origin);
     if (!s.ok()) return fail(s.error());
     log::info("signed in", {{"user_id", home->user.id}});
-    return signed_in(*deps.auth, r, *s);
+    http::Response resp = signed_in(*deps.auth, r, *s);
+    if (trusted) resp.cookies.push_back(*trusted);
+    return resp;
   });
 
   server.route("POST", "/api/v1/auth/logout",
@@ -129,12 +138,11 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
     if (st->state == "authenticated" && deps.security) {
       // A second factor: the session Quick Connect made is withdrawn before anyone saw
       // its token, and the device answers a challenge instead.
-      auto step = second_step(*deps.security, st->session->user,
-                              SessionOrigin{r.client_ip, r.header("User-Agent")});
+      auto step = second_step(*deps.security, st->session->user, r, "");
       if (!step.ok()) return fail(step.error());
-      if (*step) {
+      if (step->challenge) {
         if (auto s = deps.auth->store().revoke(st->session->token); !s.ok()) return fail(s.error());
-        return ok_json(challenge_json(**step, "second_factor"));
+        return ok_json(challenge_json(*step->challenge, "second_factor"));
       }
     }
     if (st->state == "authenticated") {

@@ -2,6 +2,7 @@
 #include "auth-service/sessions/authenticator.h"
 
 #include "common/core/crypto.h"
+#include "common/core/time.h"
 
 namespace jb::auth {
 
@@ -26,6 +27,18 @@ Result<AuthContext> Authenticator::authenticate(const http::Request& r) {
     return Error(errc::unauthenticated,
                  "Sign in first: send the session as a Bearer token or the jb_session cookie.",
                  401);
+  if (!ctx.via_cookie && app_passwords_ && looks_like_app_password(token)) {
+    auto use = app_passwords_->lookup(token, r.client_ip, timeutil::now_unix_ms());
+    if (!use.ok()) return use.error();
+    if (!*use)
+      return Error(errc::unauthenticated,
+                   "This app password is not valid (revoked, or never issued); create a new one "
+                   "under /api/v1/me/security/app-passwords.",
+                   401);
+    ctx.session.user = (*use)->user;
+    ctx.app_password_id = (*use)->id;
+    return ctx;
+  }
   auto s = store_.lookup(token);
   if (!s.ok()) return s.error();
   ctx.session = std::move(*s);
@@ -48,6 +61,7 @@ std::optional<AuthContext> Authenticator::authenticate_cached(const http::Reques
     token = it->second;
     ctx.via_cookie = true;
   }
+  if (looks_like_app_password(token)) return std::nullopt;  // the full path looks it up
   auto s = store_.cached(token);
   if (!s) return std::nullopt;
   bool safe = r.method == "GET" || r.method == "HEAD" || r.method == "OPTIONS";

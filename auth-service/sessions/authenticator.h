@@ -1,5 +1,6 @@
 // authenticator.h — who is calling: a suite session from
-// `Authorization: Bearer <token>` or the `jb_session` cookie.
+// `Authorization: Bearer <token>` or the `jb_session` cookie, or an app
+// password (app_password_store.h) as a Bearer token, never as a cookie.
 //
 // Cookie-authenticated mutations (anything but GET/HEAD/OPTIONS) must carry
 // the session's CSRF token in `X-CSRF-Token` (compared in constant time); the
@@ -12,6 +13,7 @@
 #include <functional>
 #include <string>
 
+#include "auth-service/security/app_password_store.h"
 #include "auth-service/sessions/session_store.h"
 #include "common/net/http_server.h"
 
@@ -27,12 +29,15 @@ constexpr const char* kSessionCookie = "jb_session";
 struct AuthContext {
   Session session;
   bool via_cookie = false;
+  std::string app_password_id;  // set when an app password is the credential
 };
 
 class Authenticator {
  public:
   Authenticator(SessionStore& store, bool secure_cookies)
       : store_(store), secure_(secure_cookies) {}
+  // Accept app passwords as Bearer credentials (null: sessions only).
+  void set_app_passwords(AppPasswordStore* app_passwords) { app_passwords_ = app_passwords; }
 
   // "unauthenticated" (401) or "csrf_failed" (403) on failure.
   Result<AuthContext> authenticate(const http::Request& r);
@@ -45,10 +50,13 @@ class Authenticator {
   http::Cookie session_cookie(const Session& s, const http::Request& r) const;
   http::Cookie clearing_cookie(const http::Request& r) const;
   SessionStore& store() { return store_; }
+  // Whether cookies for this request get the Secure attribute.
+  bool secure_for(const http::Request& r) const { return secure_ || r.https; }
 
  private:
   SessionStore& store_;
   bool secure_;
+  AppPasswordStore* app_passwords_ = nullptr;
 };
 
 // Wraps a handler that needs a signed-in user.

@@ -35,6 +35,10 @@ class Vault {
     return crypto::sealed_key_id(sealed) != ring_.primary()->id;
   }
   const std::string& primary_key_id() const { return ring_.primary()->id; }
+  // A key of its own for one purpose (crypto::derive_key from the primary key).
+  std::string derive_key(uint64_t id, const char (&context)[9]) const {
+    return crypto::derive_key(*ring_.primary(), id, context);
+  }
 
  private:
   crypto::KeyRing ring_;

@@ -161,6 +161,24 @@ std::string sha256_hex(std::string_view s) {
   return text::hex_encode(d, sizeof d);
 }
 
+std::string hmac_sha256_b64url(std::string_view key, std::string_view msg) {
+  crypto_auth_hmacsha256_state st;
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(msg.data()),
+                                msg.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+  return b64url(mac, sizeof mac);
+}
+
+std::string derive_key(const Key& master, uint64_t id, const char (&context)[9]) {
+  static_assert(crypto_kdf_KEYBYTES == 32 && crypto_kdf_CONTEXTBYTES == 8);
+  std::string out(32, '\0');
+  crypto_kdf_derive_from_key(reinterpret_cast<unsigned char*>(out.data()), out.size(), id, context,
+                             master.bytes.data());
+  return out;
+}
+
 bool equal_ct(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   if (a.empty()) return true;

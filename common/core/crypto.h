@@ -68,4 +68,11 @@ std::string sha256_hex(std::string_view s);
 // Constant-time equality of two strings (lengths compared first, as public).
 bool equal_ct(std::string_view a, std::string_view b);
 
+// HMAC-SHA-256 of msg under key, as URL-safe base64 without padding (libsodium).
+std::string hmac_sha256_b64url(std::string_view key, std::string_view msg);
+// A key of its own for one purpose, derived from a master key (libsodium's
+// crypto_kdf, BLAKE2b): `context` is exactly 8 characters naming the purpose.
+// The same master, id and context always give the same 32 bytes.
+std::string derive_key(const Key& master, uint64_t id, const char (&context)[9]);
+
 }  // namespace jb::crypto

@@ -95,3 +95,20 @@ TEST(Crypto, HashAndConstantTimeCompare) {
   EXPECT_FALSE(equal_ct("abc", "abd"));
   EXPECT_FALSE(equal_ct("abc", "ab"));
 }
+
+// RFC 4231 test case 2 (HMAC-SHA-256).
+TEST(Crypto, HmacSha256MatchesRfc4231) {
+  EXPECT_EQ(hmac_sha256_b64url("Jefe", "what do ya want for nothing?"),
+            "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM");
+}
+
+TEST(Crypto, DerivedKeysAreStablePerPurposeAndDifferFromEachOther) {
+  Key k = KeyRing::generate("k1");
+  std::string a = derive_key(k, 1, "jbtrust1");
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_EQ(a, derive_key(k, 1, "jbtrust1"));
+  EXPECT_NE(a, derive_key(k, 2, "jbtrust1"));
+  EXPECT_NE(a, derive_key(k, 1, "jbother1"));
+  EXPECT_NE(a, derive_key(KeyRing::generate("k2"), 1, "jbtrust1"));
+  EXPECT_NE(a, std::string(k.bytes.begin(), k.bytes.end())) << "never the master itself";
+}

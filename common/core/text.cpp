@@ -104,6 +104,12 @@ static int hexval(char c) {
   return -1;
 }
 
+bool is_printable_ascii(std::string_view s) {
+  for (char c : s)
+    if (c < 0x20 || c > 0x7e) return false;
+  return true;
+}
+
 bool is_hex(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return hexval(c) >= 0; });
 }

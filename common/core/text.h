@@ -33,6 +33,8 @@ inline std::string hex_encode(std::string_view s, bool upper = false) {
 // Returns false on odd length or a non-hex character.
 bool hex_decode(std::string_view hex, std::string& out);
 bool is_hex(std::string_view s);
+// Every byte is printable ASCII (0x20–0x7e); true for "".
+bool is_printable_ascii(std::string_view s);
 
 // Strict decimal parsing of the whole string (no sign for unsigned, no spaces).
 bool parse_int64(std::string_view s, int64_t& out);

@@ -72,3 +72,11 @@ TEST(Text, JoinIsSplitsInverse) {
   EXPECT_EQ(jb::text::split(jb::text::join({"x", "y", "z"}, ","), ','),
             (std::vector<std::string>{"x", "y", "z"}));
 }
+
+TEST(Text, PrintableAsciiIsSpaceToTilde) {
+  EXPECT_TRUE(is_printable_ascii(""));
+  EXPECT_TRUE(is_printable_ascii(" web-7f3a~Firefox"));
+  EXPECT_FALSE(is_printable_ascii("a\tb"));
+  EXPECT_FALSE(is_printable_ascii("a\x7f"));
+  EXPECT_FALSE(is_printable_ascii("caf\xc3\xa9"));
+}

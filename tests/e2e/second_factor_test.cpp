@@ -16,6 +16,7 @@
 
 #include "common/core/json.h"
 #include "common/core/time.h"
+#include "tests/e2e/second_factor_env.h"
 #include "tests/support/answers.h"
 #include "tests/support/eventually.h"
 #include "tests/support/redis_dump.h"
@@ -25,97 +26,6 @@
 
 using namespace jb;
 using namespace jb::testing;
-
-namespace {
-
-// The code Debian's oathtool computes for `secret` (base32) at Unix time `t`.
-std::string oathtool(const std::string& secret, int64_t t) {
-  std::string cmd = "oathtool --totp -b -N @" + std::to_string(t) + " " + secret;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return "";
-  std::array<char, 64> buf{};
-  std::string out;
-  if (fgets(buf.data(), static_cast<int>(buf.size()), p)) out = buf.data();
-  pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
-
-// A code of the same length that is certainly not `code`.
-std::string other_than(const std::string& code) {
-  std::string s = code;
-  s[0] = s[0] == '9' ? '0' : static_cast<char>(s[0] + 1);
-  return s;
-}
-
-// A 6-digit code that is none of the app's codes near `t` (so it is certainly wrong).
-std::string never_valid(const std::string& secret, int64_t t) {
-  std::set<std::string> near;
-  for (int d = -2; d <= 3; ++d) near.insert(oathtool(secret, t + 30 * d));
-  for (int n = 0;; ++n) {
-    std::string c = std::to_string(100000 + n);
-    if (!near.count(c)) return c;
-  }
-}
-
-struct Client {
-  Client(std::string b, std::string t) : base(std::move(b)), token(std::move(t)) {}
-  std::string base, token;
-  HttpClient http{HttpClientOptions{}};
-  Result<HttpResponse> call(const std::string& method, const std::string& path,
-                            const std::string& body = "") {
-    HttpRequest r;
-    r.method = method;
-    r.url = base + path;
-    r.body = body;
-    if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
-    if (!token.empty()) r.headers.emplace_back("Authorization", "Bearer " + token);
-    return http.send(r);
-  }
-};
-
-struct Env {
-  Stack stack;
-  Standin home;
-  std::unique_ptr<Process> second;
-  std::string base_a, base_b;
-
-  using Vars = std::map<std::string, std::string>;
-  explicit Env(Vars extra) {
-    EXPECT_TRUE(stack.redis.ok());
-    EXPECT_TRUE(home.ok());
-    extra["JB_JELLYFIN_URL"] = home.url();
-    EXPECT_TRUE(stack.start_auth(extra));
-    base_a = stack.api("");
-    auto env = stack.auth_replica_env("second");
-    for (auto& [k, v] : extra) env[k] = v;
-    json::Document ready;
-    second = start_service("auth-service", env, &ready);
-    EXPECT_TRUE(second);
-    base_b = "http://127.0.0.1:" + std::to_string(json::get_int(ready, "http_port"));
-  }
-
-  // POST /api/v1/auth/login as demo at `base`: the answer's body.
-  json::Document login(const std::string& base, int* status = nullptr,
-                       std::string* cookie = nullptr) {
-    Client c{base, ""};
-    auto r =
-        c.call("POST", "/api/v1/auth/login", R"({"username":"demo","password":"demo-password"})");
-    EXPECT_TRUE(r.ok());
-    if (status) *status = r.ok() ? static_cast<int>(r->status) : -1;
-    if (cookie && r.ok()) *cookie = r->header("Set-Cookie");
-    return body_of(r);
-  }
-};
-
-std::string code_body(const std::string& code) {
-  return R"({"code":")" + code + R"("})";
-}
-std::string answer_body(const std::string& method, const std::string& code) {
-  return R"({"method":")" + method + R"(","code":")" + code + R"("})";
-}
-
-}  // namespace
 
 TEST(SecondFactor, AnAuthenticatorAppFinishesSignInsAndEachCodeWorksOnceOnEveryReplica) {
   Env e(Env::Vars{{"JB_SECOND_FACTOR_BURST", "100"}});
