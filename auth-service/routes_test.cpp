@@ -66,6 +66,9 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   auth::ChallengeStore challenges(redis);
   auth::SecurityDeps security{&authenticator, &totp, &factors, &challenges, &guard, &audit};
   signin.security = &security;
+  auth::PairingStore pairings(redis);
+  auth::PairingDeps pairing{&authenticator, &pairings, &guard, &audit};
+  deps.pairing = &pairing;
   http::ServerOptions o;
   http::Server server(o, reg);
   auth::register_routes(server, deps);

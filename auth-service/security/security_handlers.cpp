@@ -9,14 +9,6 @@
 
 namespace jb::auth {
 
-namespace {
-
-struct CodeBody {
-  std::string method;  // "totp" | "recovery" ("" where only a code is asked for)
-  std::string code;
-};
-
-// {code} or, with methods, {method, code}; a missing code is an error only when required.
 BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, bool required) {
   auto body = read_json_body(r, !required);
   if (!body.ok()) return body_problem(body.error());
@@ -36,6 +28,8 @@ BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, b
   if (!f.ok()) return body_problem(f);
   return out;
 }
+
+namespace {
 
 AuditEvent event(std::string type, const SessionUser& u, const std::string& ip, std::string outcome,
                  std::vector<std::pair<std::string, std::string>> detail = {}) {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "auth-service/api/io.h"
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/edge/signin_guard.h"
 #include "auth-service/security/challenge_store.h"
@@ -35,6 +36,13 @@ struct SecurityDeps {
 };
 
 void register_security_routes(http::Server& server, SecurityDeps& deps);
+
+struct CodeBody {
+  std::string method;  // "totp" | "recovery" ("" where only a code is asked for)
+  std::string code;
+};
+// {code} or, with methods, {method, code}; a missing code is an error only when required.
+BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, bool required);
 
 // After a successful first step: nullopt when the user has no second factor (a
 // session may be made), else the challenge to answer (audited).

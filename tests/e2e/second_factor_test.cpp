@@ -7,8 +7,6 @@
 // the Jellyfin stand-in as the home server.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
@@ -17,7 +15,9 @@
 #include "common/core/json.h"
 #include "common/core/time.h"
 #include "tests/support/answers.h"
+#include "tests/support/api_client.h"
 #include "tests/support/eventually.h"
+#include "tests/support/oathtool.h"
 #include "tests/support/redis_dump.h"
 #include "tests/support/services.h"
 #include "tests/support/stack.h"
@@ -27,19 +27,6 @@ using namespace jb;
 using namespace jb::testing;
 
 namespace {
-
-// The code Debian's oathtool computes for `secret` (base32) at Unix time `t`.
-std::string oathtool(const std::string& secret, int64_t t) {
-  std::string cmd = "oathtool --totp -b -N @" + std::to_string(t) + " " + secret;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return "";
-  std::array<char, 64> buf{};
-  std::string out;
-  if (fgets(buf.data(), static_cast<int>(buf.size()), p)) out = buf.data();
-  pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
 
 // A code of the same length that is certainly not `code`.
 std::string other_than(const std::string& code) {
@@ -58,21 +45,7 @@ std::string never_valid(const std::string& secret, int64_t t) {
   }
 }
 
-struct Client {
-  Client(std::string b, std::string t) : base(std::move(b)), token(std::move(t)) {}
-  std::string base, token;
-  HttpClient http{HttpClientOptions{}};
-  Result<HttpResponse> call(const std::string& method, const std::string& path,
-                            const std::string& body = "") {
-    HttpRequest r;
-    r.method = method;
-    r.url = base + path;
-    r.body = body;
-    if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
-    if (!token.empty()) r.headers.emplace_back("Authorization", "Bearer " + token);
-    return http.send(r);
-  }
-};
+using Client = ApiClient;
 
 struct Env {
   Stack stack;
