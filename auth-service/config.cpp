@@ -68,6 +68,8 @@ Config load_config(ConfigReader& r) {
       rule("JB_CONNECTION_CREATE_BURST", "JB_CONNECTION_CREATE_PERIOD_S", e.connection_create);
   e.second_factor_user =
       rule("JB_SECOND_FACTOR_BURST", "JB_SECOND_FACTOR_PERIOD_S", e.second_factor_user);
+  e.pairing_ip = rule("JB_PAIRING_IP_BURST", "JB_PAIRING_IP_PERIOD_S", e.pairing_ip);
+  e.pairing_user = rule("JB_PAIRING_USER_BURST", "JB_PAIRING_USER_PERIOD_S", e.pairing_user);
   e.lockout_failures = r.integer("JB_LOCKOUT_FAILURES", e.lockout_failures, 1, 1000);
   e.lockout_window_ms =
       r.integer("JB_LOCKOUT_WINDOW_S", e.lockout_window_ms / 1000, 1, 30LL * 24 * 3600) * 1000;
@@ -77,6 +79,7 @@ Config load_config(ConfigReader& r) {
       r.integer("JB_BAN_WINDOW_S", e.ban_window_ms / 1000, 1, 30LL * 24 * 3600) * 1000;
   e.ban_ms = r.integer("JB_BAN_S", e.ban_ms / 1000, 1, 365LL * 24 * 3600) * 1000;
   e.failure_min_ms = r.integer("JB_SIGNIN_FAILURE_MIN_MS", e.failure_min_ms, 0, 10000);
+  c.pairing_ttl_s = r.integer("JB_PAIRING_TTL_S", c.pairing_ttl_s, 1, 3600);
   c.audit_retention_days =
       r.integer("JB_AUDIT_RETENTION_DAYS", c.audit_retention_days, 0, 100LL * 365);
   c.audit_max_entries = r.integer("JB_AUDIT_MAX_ENTRIES", c.audit_max_entries, 0, 1000000000);

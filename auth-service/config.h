@@ -50,9 +50,11 @@ struct Config {
   int64_t sse_heartbeat_ms = 15000;      // JB_SSE_HEARTBEAT_MS (run event streams)
   int64_t sse_max_streams = 1000;        // JB_SSE_MAX_STREAMS (open at once, all users)
   int64_t sse_max_streams_per_user = 8;  // JB_SSE_MAX_STREAMS_PER_USER
-  EdgePolicy
-      edge;  // JB_SIGNIN_*, JB_QUICKCONNECT_IP_*, JB_CONNECTION_CREATE_*, JB_LOCKOUT_*, JB_BAN_*
-  int64_t audit_retention_days = 365;               // JB_AUDIT_RETENTION_DAYS (0 = no age limit)
+  // JB_SIGNIN_*, JB_QUICKCONNECT_IP_*, JB_CONNECTION_CREATE_*, JB_SECOND_FACTOR_*,
+  // JB_PAIRING_IP_*, JB_PAIRING_USER_*, JB_LOCKOUT_*, JB_BAN_*
+  EdgePolicy edge;
+  int64_t pairing_ttl_s = 600;         // JB_PAIRING_TTL_S (how long a device pairing request waits)
+  int64_t audit_retention_days = 365;  // JB_AUDIT_RETENTION_DAYS (0 = no age limit)
   int64_t audit_max_entries = 1000000;              // JB_AUDIT_MAX_ENTRIES (0 = no limit)
   int64_t audit_trim_interval_s = 3600;             // JB_AUDIT_TRIM_INTERVAL_S
   int64_t trusted_browser_ttl_s = 30 * 24 * 3600;   // JB_TRUSTED_BROWSER_TTL_S (0 = never remember)

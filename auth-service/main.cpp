@@ -18,6 +18,7 @@
 #include "auth-service/routes.h"
 #include "auth-service/security/app_password_store.h"
 #include "auth-service/security/challenge_store.h"
+#include "auth-service/security/pairing_store.h"
 #include "auth-service/security/second_factor_store.h"
 #include "auth-service/security/totp_service.h"
 #include "auth-service/security/trusted_browsers.h"
@@ -187,9 +188,16 @@ int main(int argc, char** argv) {
   }
   jb::auth::SignInDeps signin{cfg.home_url, &authenticator, &home,    &quickconnect,
                               &guard,       &audit,         &security};
+  // Device pairing: TVs and native clients that cannot answer a challenge are
+  // approved from a signed-in session and get a session of their own.
+  jb::auth::PairingOptions po;
+  po.lifetime_ms = cfg.pairing_ttl_s * 1000;
+  jb::auth::PairingStore pairings(redis, po);
+  jb::auth::PairingDeps pairing{&authenticator, &pairings, &guard, &audit};
   jb::auth::Deps deps{&registry, &health_state, &health,  &authenticator, &connections,
                       &signin,   &store,        &library, &sync_store,    &run_events};
   deps.audit = &audit;
+  deps.pairing = &pairing;
   deps.max_pairs_per_user = cfg.caps.max_pairs;
 
   jb::http::ServerOptions ho;

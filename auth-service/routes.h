@@ -8,6 +8,7 @@
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/connections/connection_service.h"
 #include "auth-service/health/health.h"
+#include "auth-service/security/pairing_handlers.h"
 #include "auth-service/sessions/auth_handlers.h"
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sync_api/event_hub.h"
@@ -31,6 +32,7 @@ struct Deps {
   sync::SyncStore* sync = nullptr;
   RunEventHub* events = nullptr;
   AuditLog* audit = nullptr;
+  PairingDeps* pairing = nullptr;  // device pairing (null: not served)
   int64_t max_pairs_per_user = 0;  // JB_MAX_PAIRS_PER_USER (0: no cap)
 };
 

@@ -70,6 +70,9 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   security.app_passwords = &app_passwords;
   security.trusted = &trusted;
   signin.security = &security;
+  auth::PairingStore pairings(redis);
+  auth::PairingDeps pairing{&authenticator, &pairings, &guard, &audit};
+  deps.pairing = &pairing;
   http::ServerOptions o;
   http::Server server(o, reg);
   auth::register_routes(server, deps);

@@ -17,6 +17,8 @@ constexpr const char* kBucketSignInUser = "signin_user";
 constexpr const char* kBucketQuickConnectIp = "quickconnect_ip";
 constexpr const char* kBucketSecondFactor = "second_factor_user";
 constexpr const char* kBucketConnectionCreate = "connection_create";
+constexpr const char* kBucketPairingIp = "pairing_ip";
+constexpr const char* kBucketPairingUser = "pairing_user";
 
 // Milliseconds of the Redis clock, as `now`.
 #define JB_LUA_NOW                 \
@@ -268,13 +270,19 @@ Result<bool> SignInGuard::name_seen(const std::string& username) {
   return r->integer == 1;
 }
 
-Result<std::optional<Refusal>> SignInGuard::admit_quickconnect(const std::string& ip) {
-  std::string key = net::client_key(ip);
+Result<std::optional<Refusal>> SignInGuard::admit_unbanned(const std::string& ip,
+                                                           const char* bucket,
+                                                           const std::string& key,
+                                                           const LimitRule& rule) {
   if (!exempt(ip)) {
-    auto b = ban_check(key);
+    auto b = ban_check(net::client_key(ip));
     if (!b.ok() || *b) return b;
   }
-  return limited(limiter_, kBucketQuickConnectIp, key, p_.quickconnect_ip);
+  return limited(limiter_, bucket, key, rule);
+}
+
+Result<std::optional<Refusal>> SignInGuard::admit_quickconnect(const std::string& ip) {
+  return admit_unbanned(ip, kBucketQuickConnectIp, net::client_key(ip), p_.quickconnect_ip);
 }
 
 Result<std::optional<Refusal>> SignInGuard::admit_connection_create(const std::string& user_id) {
@@ -283,11 +291,16 @@ Result<std::optional<Refusal>> SignInGuard::admit_connection_create(const std::s
 
 Result<std::optional<Refusal>> SignInGuard::admit_second_factor(const std::string& ip,
                                                                 const std::string& user_id) {
-  if (!exempt(ip)) {
-    auto b = ban_check(net::client_key(ip));
-    if (!b.ok() || *b) return b;
-  }
-  return limited(limiter_, kBucketSecondFactor, user_id, p_.second_factor_user);
+  return admit_unbanned(ip, kBucketSecondFactor, user_id, p_.second_factor_user);
+}
+
+Result<std::optional<Refusal>> SignInGuard::admit_pairing(const std::string& ip) {
+  return admit_unbanned(ip, kBucketPairingIp, net::client_key(ip), p_.pairing_ip);
+}
+
+Result<std::optional<Refusal>> SignInGuard::admit_pairing_code(const std::string& ip,
+                                                               const std::string& user_id) {
+  return admit_unbanned(ip, kBucketPairingUser, user_id, p_.pairing_user);
 }
 
 Result<std::vector<BanInfo>> SignInGuard::bans() {

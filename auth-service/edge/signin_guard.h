@@ -21,8 +21,9 @@
 // gives the attempt back. Every credential failure answers the same 401
 // sign_in_failed, no sooner than failure_min_ms after the request began.
 //
-// Quick Connect start: ban check and the address's bucket. Connection
-// creation: the user's bucket.
+// Quick Connect start and device pairing requests: ban check and the
+// address's bucket. Second-factor codes and pairing codes typed by a signed-in
+// user: ban check and the user's bucket. Connection creation: the user's bucket.
 //
 // Redis keys (besides the limiter's jb:rl:<bucket>:<key>); <acct> is
 // sha256(lower-cased user name), <ip> is net::client_key(address):
@@ -64,6 +65,8 @@ struct EdgePolicy {
   LimitRule quickconnect_ip{5, 5 * 60 * 1000};       // JB_QUICKCONNECT_IP_BURST / _PERIOD_S
   LimitRule connection_create{20, 60 * 60 * 1000};   // JB_CONNECTION_CREATE_BURST / _PERIOD_S
   LimitRule second_factor_user{10, 15 * 60 * 1000};  // JB_SECOND_FACTOR_BURST / _PERIOD_S
+  LimitRule pairing_ip{5, 10 * 60 * 1000};           // JB_PAIRING_IP_BURST / _PERIOD_S
+  LimitRule pairing_user{10, 15 * 60 * 1000};        // JB_PAIRING_USER_BURST / _PERIOD_S
   int64_t lockout_failures = 5;                      // JB_LOCKOUT_FAILURES
   int64_t lockout_window_ms = 15 * 60 * 1000;        // JB_LOCKOUT_WINDOW_S
   int64_t lockout_ms = 15 * 60 * 1000;               // JB_LOCKOUT_S
@@ -144,6 +147,12 @@ class SignInGuard {
   // for `user_id`: refused when the address is banned or the user's bucket is empty.
   Result<std::optional<Refusal>> admit_second_factor(const std::string& ip,
                                                      const std::string& user_id);
+  // A device asking to be paired from `ip`; nullopt = go ahead.
+  Result<std::optional<Refusal>> admit_pairing(const std::string& ip);
+  // A pairing code typed by `user_id` (signed in) from `ip`: refused when the
+  // address is banned or the user's bucket is empty.
+  Result<std::optional<Refusal>> admit_pairing_code(const std::string& ip,
+                                                    const std::string& user_id);
 
   Result<std::vector<BanInfo>> bans();
   Result<std::vector<LockoutInfo>> lockouts();
@@ -162,6 +171,9 @@ class SignInGuard {
 
  private:
   Result<std::optional<Refusal>> ban_check(const std::string& ip_key);
+  // The ban check of `ip` (unless exempt), then `bucket`'s rule for `key`.
+  Result<std::optional<Refusal>> admit_unbanned(const std::string& ip, const char* bucket,
+                                                const std::string& key, const LimitRule& rule);
   RedisPool& redis_;
   RateLimiter limiter_;
   EdgePolicy p_;

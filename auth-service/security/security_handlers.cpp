@@ -12,15 +12,6 @@
 
 namespace jb::auth {
 
-namespace {
-
-struct CodeBody {
-  std::string method;  // "totp" | "recovery" ("" where only a code is asked for)
-  std::string code;
-  bool remember = false;  // the challenge's answer: trust this browser
-};
-
-// {code} or, with methods, {method, code}; a missing code is an error only when required.
 BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, bool required) {
   auto body = read_json_body(r, !required);
   if (!body.ok()) return body_problem(body.error());
@@ -41,6 +32,8 @@ BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, b
   if (!f.ok()) return body_problem(f);
   return out;
 }
+
+namespace {
 
 AuditEvent event(std::string type, const SessionUser& u, const std::string& ip, std::string outcome,
                  std::vector<std::pair<std::string, std::string>> detail = {}) {
@@ -95,18 +88,6 @@ std::optional<http::Response> needs_current_code(SecurityDeps& deps, const http:
   if (*okc) return std::nullopt;
   audit_best_effort(deps.audit, event(what, u, r.client_ip, "fail", {{"reason", "wrong_code"}}));
   return fail(Error(errc::wrong_code, "That code does not match.", 400));
-}
-
-// The /me/security routes: a session, never an app password.
-http::Handler session_only(SecurityDeps& deps, AuthedHandler h) {
-  return require_auth(*deps.auth, [h = std::move(h)](http::Request& r, AuthContext& ctx) {
-    if (!ctx.app_password_id.empty())
-      return fail(Error(errc::session_required,
-                        "App passwords cannot change security settings; sign in with your "
-                        "password to do this.",
-                        403));
-    return h(r, ctx);
-  });
 }
 
 // A time as RFC 3339, or null when it never happened.
@@ -198,35 +179,36 @@ std::string challenge_json(const Challenge& c, const char* state) {
 }
 
 void register_security_routes(http::Server& server, SecurityDeps& deps) {
-  server.route(
-      "GET", "/api/v1/me/security", session_only(deps, [&deps](http::Request&, AuthContext& ctx) {
-        const auto& uid = ctx.session.user.id;
-        auto on = deps.totp->enabled(uid);
-        if (!on.ok()) return fail(on.error());
-        auto left = deps.factors->recovery_codes_left(uid);
-        if (!left.ok()) return fail(left.error());
-        auto apps = deps.app_passwords->list(uid);
-        if (!apps.ok()) return fail(apps.error());
-        auto browsers = deps.trusted
-                            ? deps.trusted->list(uid)
-                            : Result<std::vector<TrustedBrowser>>{std::vector<TrustedBrowser>{}};
-        if (!browsers.ok()) return fail(browsers.error());
-        json::Writer w;
-        w.begin_object()
-            .key("totp")
-            .begin_object()
-            .kv("enabled", *on)
-            .end_object()
-            .kv("recovery_codes_left", *left)
-            .kv("app_passwords", static_cast<int64_t>(apps->size()))
-            .kv("trusted_browsers", static_cast<int64_t>(browsers->size()))
-            .end_object();
-        return ok_json(w.str());
-      }));
+  server.route("GET", "/api/v1/me/security",
+               require_session(*deps.auth, [&deps](http::Request&, AuthContext& ctx) {
+                 const auto& uid = ctx.session.user.id;
+                 auto on = deps.totp->enabled(uid);
+                 if (!on.ok()) return fail(on.error());
+                 auto left = deps.factors->recovery_codes_left(uid);
+                 if (!left.ok()) return fail(left.error());
+                 auto apps = deps.app_passwords->list(uid);
+                 if (!apps.ok()) return fail(apps.error());
+                 auto browsers =
+                     deps.trusted
+                         ? deps.trusted->list(uid)
+                         : Result<std::vector<TrustedBrowser>>{std::vector<TrustedBrowser>{}};
+                 if (!browsers.ok()) return fail(browsers.error());
+                 json::Writer w;
+                 w.begin_object()
+                     .key("totp")
+                     .begin_object()
+                     .kv("enabled", *on)
+                     .end_object()
+                     .kv("recovery_codes_left", *left)
+                     .kv("app_passwords", static_cast<int64_t>(apps->size()))
+                     .kv("trusted_browsers", static_cast<int64_t>(browsers->size()))
+                     .end_object();
+                 return ok_json(w.str());
+               }));
 
   server.route(
       "POST", "/api/v1/me/security/totp",
-      session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
+      require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
         const SessionUser& u = ctx.session.user;
         auto body = parse_code_body(r, false, false);
         if (!body.ok()) return answer(body.problem());
@@ -254,7 +236,7 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
       }));
 
   server.route("POST", "/api/v1/me/security/totp/confirm",
-               session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
+               require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
                  const SessionUser& u = ctx.session.user;
                  auto body = parse_code_body(r, false, true);
                  if (!body.ok()) return answer(body.problem());
@@ -272,7 +254,7 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
 
   server.route(
       "DELETE", "/api/v1/me/security/totp",
-      session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
+      require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
         const SessionUser& u = ctx.session.user;
         auto body = parse_code_body(r, false, true);
         if (!body.ok()) return answer(body.problem());
@@ -291,7 +273,7 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
 
   server.route(
       "POST", "/api/v1/me/security/recovery-codes",
-      session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
+      require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
         const SessionUser& u = ctx.session.user;
         auto body = parse_code_body(r, false, true);
         if (!body.ok()) return answer(body.problem());
@@ -309,7 +291,7 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
       }));
 
   server.route("GET", "/api/v1/me/security/app-passwords",
-               session_only(deps, [&deps](http::Request&, AuthContext& ctx) {
+               require_session(*deps.auth, [&deps](http::Request&, AuthContext& ctx) {
                  auto list = deps.app_passwords->list(ctx.session.user.id);
                  if (!list.ok()) return fail(list.error());
                  json::Writer w;
@@ -320,7 +302,7 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                }));
 
   server.route("POST", "/api/v1/me/security/app-passwords",
-               session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
+               require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
                  const SessionUser& u = ctx.session.user;
                  auto name = parse_name_body(r);
                  if (!name.ok()) return answer(name.problem());
@@ -340,7 +322,7 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                }));
 
   server.route("DELETE", "/api/v1/me/security/app-passwords/{id}",
-               session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
+               require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
                  const SessionUser& u = ctx.session.user;
                  auto gone = deps.app_passwords->revoke(u.id, r.param("id"));
                  if (!gone.ok()) return fail(gone.error());
@@ -353,7 +335,7 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                }));
 
   server.route("GET", "/api/v1/me/security/trusted-browsers",
-               session_only(deps, [&deps](http::Request&, AuthContext& ctx) {
+               require_session(*deps.auth, [&deps](http::Request&, AuthContext& ctx) {
                  auto list =
                      deps.trusted
                          ? deps.trusted->list(ctx.session.user.id)
@@ -393,12 +375,14 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                       event("security.browsers_forgotten", u, r.client_ip, "ok", {{"id", id}}));
     return http::Response::no_content();
   };
-  server.route("DELETE", "/api/v1/me/security/trusted-browsers", session_only(deps, forget));
-  server.route("DELETE", "/api/v1/me/security/trusted-browsers/{id}", session_only(deps, forget));
+  server.route("DELETE", "/api/v1/me/security/trusted-browsers",
+               require_session(*deps.auth, forget));
+  server.route("DELETE", "/api/v1/me/security/trusted-browsers/{id}",
+               require_session(*deps.auth, forget));
 
   server.route(
       "DELETE", "/api/v1/admin/users/{id}/second-factor",
-      session_only(deps, [&deps](http::Request& r, AuthContext& ctx) {
+      require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
         const SessionUser& admin = ctx.session.user;
         if (!admin.is_admin)
           return fail(Error(errc::admin_only,

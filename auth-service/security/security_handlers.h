@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 
+#include "auth-service/api/io.h"
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/edge/signin_guard.h"
 #include "auth-service/security/app_password_store.h"
@@ -36,7 +37,6 @@
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
 namespace jb::errc {
-constexpr const char* session_required = "session_required";  // 403: an app password cannot
 constexpr const char* app_password_not_for_signin = "app_password_not_for_signin";  // 400
 }  // namespace jb::errc
 
@@ -64,6 +64,15 @@ struct SecondStep {
 };
 
 void register_security_routes(http::Server& server, SecurityDeps& deps);
+
+struct CodeBody {
+  std::string method;  // "totp" | "recovery" ("" where only a code is asked for)
+  std::string code;
+  bool remember = false;  // a challenge's answer: trust this browser
+};
+// {code} or, with methods, {method, code, remember?}; a missing code is an error
+// only when required.
+BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, bool required);
 
 // After a successful first step of request `r` (device_id: the client's, "" if
 // unknown): no challenge when the user has no second factor or may skip it,

@@ -37,9 +37,11 @@ Error no_home() {
 
 }  // namespace
 
-http::Response signed_in(Authenticator& auth, const http::Request& req, const Session& s) {
+http::Response signed_in(Authenticator& auth, const http::Request& req, const Session& s,
+                         const char* state) {
   json::Writer w;
   w.begin_object();
+  if (state) w.kv("state", state);
   user_json(w, s.user);
   session_json(w, s, true);
   w.end_object();
@@ -145,16 +147,8 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
         return ok_json(challenge_json(*step->challenge, "second_factor"));
       }
     }
-    if (st->state == "authenticated") {
-      json::Writer w;
-      w.begin_object().kv("state", "authenticated");
-      user_json(w, st->session->user);
-      session_json(w, *st->session, true);
-      w.end_object();
-      http::Response resp = http::Response::json(200, w.str());
-      resp.cookies.push_back(deps.auth->session_cookie(*st->session, r));
-      return resp;
-    }
+    if (st->state == "authenticated")
+      return signed_in(*deps.auth, r, *st->session, st->state.c_str());
     json::Writer w;
     w.begin_object()
         .kv("state", st->state)

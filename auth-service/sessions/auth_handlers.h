@@ -35,9 +35,11 @@ struct SignInDeps {
 
 void register_auth_routes(http::Server& server, SignInDeps& deps);
 
-// The answer of a completed sign-in: 200 {user, session{token, expires_at,
-// csrf_token}} and the session cookie.
-http::Response signed_in(Authenticator& auth, const http::Request& req, const Session& s);
+// The answer of a completed sign-in: 200 {state?, user, session{token,
+// expires_at, csrf_token}} and the session cookie ("state" only when given:
+// a polled sign-in such as Quick Connect or device pairing).
+http::Response signed_in(Authenticator& auth, const http::Request& req, const Session& s,
+                         const char* state = nullptr);
 
 // Sign-in errors: an unreachable home server is a 503 with a clear detail.
 Error home_error(const Error& e, const std::string& home_url);

@@ -104,6 +104,19 @@ http::Handler require_auth(Authenticator& auth, AuthedHandler h) {
   };
 }
 
+http::Handler require_session(Authenticator& auth, AuthedHandler h) {
+  return require_auth(auth, [h = std::move(h)](http::Request& r, AuthContext& ctx) {
+    if (!ctx.app_password_id.empty())
+      return http::Response::error(
+          Error(errc::session_required,
+                "App passwords cannot change security settings or approve devices; sign in with "
+                "your password to do this.",
+                403),
+          403);
+    return h(r, ctx);
+  });
+}
+
 }  // namespace jb::auth
 
 namespace jb::auth {

@@ -19,7 +19,8 @@
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
 namespace jb::errc {
-constexpr const char* csrf_failed = "csrf_failed";  // 403
+constexpr const char* csrf_failed = "csrf_failed";            // 403
+constexpr const char* session_required = "session_required";  // 403: not with an app password
 }  // namespace jb::errc
 
 namespace jb::auth {
@@ -62,6 +63,9 @@ class Authenticator {
 // Wraps a handler that needs a signed-in user.
 using AuthedHandler = std::function<http::Response(http::Request&, AuthContext&)>;
 http::Handler require_auth(Authenticator& auth, AuthedHandler h);
+// The same, but a signed-in session only: an app password gets 403
+// session_required (security settings, approving devices).
+http::Handler require_session(Authenticator& auth, AuthedHandler h);
 // For handlers that are pure in-memory work given the session (GET /me): the
 // fast path answers on the reactor thread when the session is cached.
 http::FastPath fast_auth(Authenticator& auth, AuthedHandler h);

@@ -35,7 +35,12 @@ redis.call('PUBLISH', ARGV[2], ARGV[3])
 return n
 )lua");
 
-// Printable ASCII only, at most 256 characters (it is shown back to the user).
+Error unauthenticated() {
+  return Error(errc::unauthenticated, "Sign in first: the session is missing, expired or revoked.",
+               401);
+}
+}  // namespace
+
 std::string clean_user_agent(const std::string& ua) {
   std::string out;
   for (char c : ua) {
@@ -44,12 +49,6 @@ std::string clean_user_agent(const std::string& ua) {
   }
   return out;
 }
-
-Error unauthenticated() {
-  return Error(errc::unauthenticated, "Sign in first: the session is missing, expired or revoked.",
-               401);
-}
-}  // namespace
 
 bool SessionStore::looks_like_token(const std::string& t) {
   if (t.size() != 4 + 43 || t.compare(0, 4, kPrefix) != 0) return false;

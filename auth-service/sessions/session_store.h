@@ -63,6 +63,9 @@ struct SessionOrigin {
   std::string user_agent;  // the User-Agent header (trimmed to 256 printable characters)
 };
 
+// A User-Agent as it is stored and shown back: printable ASCII only, at most 256 characters.
+std::string clean_user_agent(const std::string& ua);
+
 // One of a user's sessions as listed (never the token or its hash).
 struct SessionInfo {
   std::string id;  // public handle (see above)

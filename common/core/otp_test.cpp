@@ -5,13 +5,12 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <set>
 #include <string>
 
 #include "common/core/base32.h"
 #include "common/core/recovery_codes.h"
+#include "tests/support/oathtool.h"
 
 using namespace jb;
 
@@ -20,18 +19,6 @@ namespace {
 const std::string kSha1Seed = "12345678901234567890";
 const std::string kSha256Seed = "12345678901234567890123456789012";
 const std::string kSha512Seed = "1234567890123456789012345678901234567890123456789012345678901234";
-
-// What `cmd` printed on stdout (first line), or "" when it could not run.
-std::string first_line_of(const std::string& cmd) {
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return "";
-  std::array<char, 128> buf{};
-  std::string out;
-  if (fgets(buf.data(), static_cast<int>(buf.size()), p)) out = buf.data();
-  pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
 
 }  // namespace
 
@@ -93,8 +80,7 @@ TEST(Totp, AgreesWithOathtool) {
   const std::string secret = base32::encode(kSha1Seed);
   ASSERT_EQ(secret, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
   for (int64_t t : {int64_t{59}, int64_t{1111111109}, int64_t{1700000000}, int64_t{1796428445}}) {
-    std::string theirs =
-        first_line_of("oathtool --totp -b -d 6 -N @" + std::to_string(t) + " " + secret);
+    std::string theirs = jb::testing::oathtool(secret, t);
     ASSERT_EQ(theirs.size(), 6u) << "oathtool did not run (scripts/deps.sh installs it): '"
                                  << theirs << "'";
     EXPECT_EQ(otp::totp(kSha1Seed, t), theirs) << t;
@@ -103,8 +89,7 @@ TEST(Totp, AgreesWithOathtool) {
   const std::string key =
       "\x8f\x01\xa2\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\xcc\xdd\xee\xff\x10\x20\x30\x40";
   const int64_t t = 1800000000;
-  EXPECT_EQ(otp::totp(key, t), first_line_of("oathtool --totp -b -N @" + std::to_string(t) + " " +
-                                             base32::encode(key)));
+  EXPECT_EQ(otp::totp(key, t), jb::testing::oathtool(base32::encode(key), t));
 }
 
 TEST(Totp, OtpauthUriCarriesTheSecretAndEncodesTheLabel) {
@@ -155,6 +140,25 @@ TEST(RecoveryCodes, TenDistinctCodesOfTheAlphabetShownAsFiveDashFive) {
     for (char s : *n) used.insert(s);
   }
   EXPECT_GT(used.size(), 10u) << "drawn from the whole alphabet";
+}
+
+// Shorter codes of the same alphabet (device pairing: 6 symbols, XXX-XXX).
+TEST(RecoveryCodes, ShorterCodesOfTheSameAlphabetAreShownAsTwoHalves) {
+  auto codes = recovery::generate(50, 6);
+  ASSERT_EQ(codes.size(), 50u);
+  EXPECT_EQ(std::set<std::string>(codes.begin(), codes.end()).size(), 50u);
+  for (const auto& c : codes) {
+    ASSERT_EQ(c.size(), 7u) << c;
+    EXPECT_EQ(c[3], '-') << c;
+    auto n = recovery::normalize(c, 6);
+    ASSERT_TRUE(n.has_value()) << c;
+    EXPECT_EQ(recovery::display(*n), c);
+    EXPECT_FALSE(recovery::normalize(c)) << "a 6-symbol code is no recovery code";
+  }
+  EXPECT_EQ(recovery::normalize(" k7q-m4t ", 6), "K7QM4T");
+  EXPECT_FALSE(recovery::normalize("K7Q-M4", 6));
+  EXPECT_FALSE(recovery::normalize("K7Q-M4T0", 6));
+  EXPECT_EQ(recovery::display("ABC"), "ABC") << "an odd count stays as it is";
 }
 
 TEST(RecoveryCodes, NormaliseIgnoresCaseSpacesAndDashesAndRejectsTheRest) {

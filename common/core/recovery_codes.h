@@ -9,6 +9,9 @@
 // the input invalid, so a mistyped code fails instead of matching another.
 // Storing (hashed) and single use belong to the caller.
 //
+// Device pairing codes (auth-service/security/pairing_store.h) are shorter
+// codes of the same alphabet (6 symbols, XXX-XXX): `symbols` sets the length.
+//
 // Thread-safety: thread-safe (the CSPRNG is).
 #pragma once
 
@@ -22,11 +25,12 @@ namespace jb::recovery {
 inline constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";  // 31
 inline constexpr size_t kSymbols = 10;
 
-// `n` fresh codes in their display form (XXXXX-XXXXX), all different.
-std::vector<std::string> generate(size_t n = 10);
-// The 10 symbols of a typed code, or nullopt when it cannot be one.
-std::optional<std::string> normalize(std::string_view typed);
-// The display form of 10 normalised symbols.
+// `n` fresh codes of `symbols` symbols in their display form (XXXXX-XXXXX), all different.
+std::vector<std::string> generate(size_t n = 10, size_t symbols = kSymbols);
+// The `symbols` symbols of a typed code, or nullopt when it cannot be one.
+std::optional<std::string> normalize(std::string_view typed, size_t symbols = kSymbols);
+// The display form of normalised symbols: two halves joined by a dash (an odd
+// count is returned as it is).
 std::string display(std::string_view symbols);
 
 }  // namespace jb::recovery

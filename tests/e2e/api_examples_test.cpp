@@ -29,6 +29,9 @@ const char* kSampleLibrary =
     "11b0000011b0000011b00000"  // split to stay readable
     "11b00000";
 const char* kSampleApiKey = "0123456789abcdef0123456789abcdef";
+// The code a device shows when it asks to be paired: the approval example gets
+// the code of the request the pairing example made (they run in document order).
+const char* kSamplePairingCode = "K7Q-M4T";
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
@@ -108,7 +111,7 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
 
   auto examples = write_examples();
   ASSERT_GE(examples.size(), 10u);
-  std::string api_key_connection, pair;
+  std::string api_key_connection, pair, pairing_code;
   int sent = 0;
   for (const auto& ex : examples) {
     SCOPED_TRACE(ex.method + " " + ex.path + " example '" + ex.name + "'");
@@ -120,7 +123,8 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
                                                           {kSampleTarget, e.conn_b},
                                                           {kSampleUser, demo_id},
                                                           {kSampleLibrary, library},
-                                                          {kSampleApiKey, api_key}})
+                                                          {kSampleApiKey, api_key},
+                                                          {kSamplePairingCode, pairing_code}})
       body = replace_all(body, from, to);
     std::string path = ex.path;
     if (path.find("{id}") != std::string::npos) {
@@ -146,6 +150,8 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
     if (ex.path == "/api/v1/connections" && ex.name == "api_key")
       api_key_connection = json::get_string(d, "id");
     if (ex.path == "/api/v1/pairs" && pair.empty()) pair = json::get_string(d, "id");
+    if (ex.path == "/api/v1/auth/pair" && pairing_code.empty())
+      pairing_code = json::get_string(d, "code");
   }
   EXPECT_EQ(sent, static_cast<int>(examples.size()));
 }

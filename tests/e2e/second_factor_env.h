@@ -8,8 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
@@ -18,24 +16,13 @@
 #include "common/core/json.h"
 #include "common/net/http_client.h"
 #include "tests/support/answers.h"
+#include "tests/support/api_client.h"
+#include "tests/support/oathtool.h"
 #include "tests/support/services.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
 
 namespace jb::testing {
-
-// The code Debian's oathtool computes for `secret` (base32) at Unix time `t`.
-inline std::string oathtool(const std::string& secret, int64_t t) {
-  std::string cmd = "oathtool --totp -b -N @" + std::to_string(t) + " " + secret;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return "";
-  std::array<char, 64> buf{};
-  std::string out;
-  if (fgets(buf.data(), static_cast<int>(buf.size()), p)) out = buf.data();
-  pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
 
 // A code of the same length that is certainly not `code`.
 inline std::string other_than(const std::string& code) {
@@ -54,23 +41,7 @@ inline std::string never_valid(const std::string& secret, int64_t t) {
   }
 }
 
-struct Client {
-  Client(std::string b, std::string t) : base(std::move(b)), token(std::move(t)) {}
-  std::string base, token;
-  HttpClient http{HttpClientOptions{}};
-  Result<HttpResponse> call(const std::string& method, const std::string& path,
-                            const std::string& body = "",
-                            std::vector<std::pair<std::string, std::string>> headers = {}) {
-    HttpRequest r;
-    r.method = method;
-    r.url = base + path;
-    r.body = body;
-    r.headers = std::move(headers);
-    if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
-    if (!token.empty()) r.headers.emplace_back("Authorization", "Bearer " + token);
-    return http.send(r);
-  }
-};
+using Client = ApiClient;
 
 struct Env {
   Stack stack;

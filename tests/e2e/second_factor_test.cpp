@@ -7,8 +7,6 @@
 // the Jellyfin stand-in as the home server.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <map>
 #include <memory>
 #include <set>

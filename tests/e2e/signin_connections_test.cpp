@@ -455,11 +455,25 @@ TEST(Connections, UnusableServersShareOneProblemAndAccountFailuresArePrecise) {
       other.control("POST", "/__standin/starting", R"({"Enabled":true,"RetryAfterSeconds":20})")
           .ok());
   expect(password_conn(other.url()), 422, "server_url_unusable");  // 503 while starting
-  // The precise reasons are in the log.
+  // The precise reasons are in the log (written before each answer; read from
+  // the service's output by a thread of ours, so possibly a moment later).
+  const std::vector<const char*> codes{"jellyfin_connection_refused",
+                                       "not_jellyfin",
+                                       "jellyfin_tls",
+                                       "jellyfin_dns",
+                                       "jellyfin_timeout",
+                                       "jellyfin_starting"};
   std::string logs;
-  for (const auto& l : e.stack.auth->lines()) logs += l + "\n";
-  for (const char* code : {"jellyfin_connection_refused", "not_jellyfin", "jellyfin_tls",
-                           "jellyfin_dns", "jellyfin_timeout", "jellyfin_starting"})
+  eventually(
+      [&] {
+        logs.clear();
+        for (const auto& l : e.stack.auth->lines()) logs += l + "\n";
+        for (const char* code : codes)
+          if (logs.find(code) == std::string::npos) return false;
+        return true;
+      },
+      5000);
+  for (const char* code : codes)
     EXPECT_NE(logs.find(code), std::string::npos) << code << " is not logged";
 }
 

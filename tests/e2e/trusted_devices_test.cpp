@@ -214,6 +214,9 @@ TEST(TrustedDevices, AppPasswordsWorkForTheApiOnlyAndStopWhenRevoked) {
     EXPECT_EQ(json::get_string(sec.body, "type").find("session_required") != std::string::npos,
               true)
         << json::stringify(sec.body);
+    // Nor for letting a device in (which would give it a session).
+    auto pair = ask(app, "POST", "/api/v1/me/security/pairing/approve", R"({"code":"ABC-DEF"})");
+    EXPECT_EQ(pair.status, 403) << json::stringify(pair.body);
   }
   // Not a sign-in password (Jellyfin is not even asked), not a cookie.
   Client anon{e.base_a, ""};

@@ -1,0 +1,29 @@
+// api_client.h — test support: a client of our API for end-to-end tests: a
+// base URL and, once signed in, a bearer token sent with every call (JSON
+// bodies), plus any headers of its own (a device's User-Agent).
+//
+// Thread-safety: one thread per client (it owns its HttpClient).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/core/result.h"
+#include "common/net/http_client.h"
+
+namespace jb::testing {
+
+struct ApiClient {
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  ApiClient(std::string b, std::string t, Headers h = {})
+      : base(std::move(b)), token(std::move(t)), headers(std::move(h)) {}
+  std::string base, token;  // token "" = anonymous
+  Headers headers;
+  HttpClient http{HttpClientOptions{}};
+  // `extra`: headers for this call only (after the client's own).
+  Result<HttpResponse> call(const std::string& method, const std::string& path,
+                            const std::string& body = "", const Headers& extra = {});
+};
+
+}  // namespace jb::testing
