@@ -141,7 +141,10 @@ int main(int argc, char** argv) {
   jb::auth::QuickConnectSignIn quickconnect(redis, *cfg.vault, jellyfin, home, sessions, timing);
   // A user whose Jellyfin account lost access (token rejected, disabled,
   // deleted) loses every suite session at once (home_account.h).
-  jb::auth::AccountRevoker account_revoker(sessions, &audit);
+  // App passwords: Bearer credentials for the API (security/app_password_store.h).
+  jb::auth::AppPasswordStore app_passwords(redis);
+  authenticator.set_app_passwords(&app_passwords);
+  jb::auth::AccountRevoker account_revoker(sessions, &audit, &app_passwords);
   connections.on_home_account_lost([&](const jb::auth::Connection& home, const std::string& why) {
     return account_revoker.on_home_account_lost(home, why);
   });
@@ -173,10 +176,8 @@ int main(int argc, char** argv) {
   jb::auth::SecondFactorStore factors(redis);
   jb::auth::TotpService totp(redis, *cfg.vault, factors, "Jellybridge");
   jb::auth::ChallengeStore challenges(redis);
-  // App passwords (Bearer credentials for the API) and remembered browsers,
-  // whose cookies are signed with a key of their own derived from the vault's.
-  jb::auth::AppPasswordStore app_passwords(redis);
-  authenticator.set_app_passwords(&app_passwords);
+  // Remembered browsers, whose cookies are signed with a key of their own
+  // derived from the vault's.
   jb::auth::TrustedBrowserStore trusted_browsers(redis, cfg.vault->derive_key(1, "jbtrust1"),
                                                  cfg.trusted_browser_ttl_s * 1000);
   jb::auth::SecurityDeps security{&authenticator, &totp, &factors, &challenges, &guard, &audit};

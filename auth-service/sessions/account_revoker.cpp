@@ -8,9 +8,16 @@ namespace jb::auth {
 Result<int64_t> AccountRevoker::revoke(const Connection& home, const std::string& reason) {
   auto n = sessions_.revoke_all(home.owner);
   if (!n.ok()) return n.error();
-  if (*n > 0) {
-    log::info("sessions revoked: the home account lost access",
-              {{"user_id", home.owner}, {"reason", reason}, {"count", *n}});
+  int64_t apps = 0;
+  if (app_passwords_) {
+    auto a = app_passwords_->revoke_all(home.owner);
+    if (!a.ok()) return a.error();
+    apps = *a;
+  }
+  if (*n > 0 || apps > 0) {
+    log::info(
+        "sessions revoked: the home account lost access",
+        {{"user_id", home.owner}, {"reason", reason}, {"count", *n}, {"app_passwords", apps}});
     audit_best_effort(audit_, AuditEvent{"session.revoked",
                                          home.owner,
                                          home.jf_user_name,
@@ -19,6 +26,7 @@ Result<int64_t> AccountRevoker::revoke(const Connection& home, const std::string
                                          "info",
                                          {{"reason", reason},
                                           {"count", std::to_string(*n)},
+                                          {"app_passwords", std::to_string(apps)},
                                           {"connection_id", home.id}}});
   }
   return n;

@@ -171,8 +171,9 @@ Env::Vars fast_home_checks() {
 }
 
 // Signs `user` in twice on replica A and once on replica B (each session used
-// once, so B caches it for a minute), and `demo` once; runs `cut`; then every
-// session of `user` must end on both replicas while demo's stays.
+// once, so B caches it for a minute), makes an app password, and signs `demo`
+// in once; runs `cut`; then every session and the app password of `user` must
+// end on both replicas while demo's stays.
 void expect_all_sessions_end(Env& e, const std::string& user, const std::string& pw,
                              const std::function<Status()>& cut, const std::string& reason) {
   std::vector<Api> sessions{e.sign_in(e.base_a, user, pw), e.sign_in(e.base_a, user, pw),
@@ -182,6 +183,15 @@ void expect_all_sessions_end(Env& e, const std::string& user, const std::string&
   Api first_on_b = sessions[0];
   first_on_b.base = e.base_b;
   sessions.push_back(first_on_b);
+  // An app password of the user, on both replicas: it ends with the sessions.
+  auto made = body_of(
+      sessions[0].call("POST", "/api/v1/me/security/app-passwords", R"({"name":"script"})"));
+  Api app = sessions[0];
+  app.token = json::get_string(made, "password");
+  ASSERT_FALSE(app.token.empty()) << json::stringify(made);
+  sessions.push_back(app);
+  app.base = e.base_b;
+  sessions.push_back(app);
   for (auto& s : sessions) ASSERT_EQ(s.status("GET", "/api/v1/me"), 200);
   ASSERT_EQ(bystander.status("GET", "/api/v1/me"), 200);
   ASSERT_TRUE(cut().ok());
