@@ -146,6 +146,7 @@ Result<AuditEntry> AuditLog::append(const AuditEvent& e) {
   const std::string head_key = key("head");
   std::vector<std::string> keys = {key("log"), head_key};
   if (!x.event.user_id.empty()) keys.push_back(user_key(x.event.user_id));
+  std::lock_guard turn(append_mu_);  // before the connection: waiters hold none
   auto c = redis_.acquire();
   for (int attempt = 0; attempt < std::max(1, opts_.max_append_attempts); ++attempt) {
     auto rs = c->pipeline({{"HMGET", head_key, "seq", "hash", "id", "ts"}, {"TIME"}});

@@ -36,11 +36,13 @@
 // failures are themselves logged; logging must not become a denial of service).
 // The chain stays verifiable: a lost write leaves no gap, it is simply absent.
 //
-// Thread-safety: AuditLog is thread-safe (state in Redis, RedisPool);
-// audit_best_effort() may be called from any thread.
+// Thread-safety: AuditLog is thread-safe (state in Redis, RedisPool; appends
+// of one process take turns, see append_mu_); audit_best_effort() may be
+// called from any thread.
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -138,6 +140,10 @@ class AuditLog {
  private:
   RedisPool& redis_;
   AuditOptions opts_;
+  // One append at a time per process: concurrent handlers of one replica would
+  // otherwise race for the chain head and spend their round trips on conflicts
+  // (compare-and-append then only ever conflicts with another replica).
+  std::mutex append_mu_;
 };
 
 // Records the event; a failure is logged as a warning and otherwise ignored.
