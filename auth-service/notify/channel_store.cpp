@@ -142,4 +142,38 @@ Result<std::optional<notify::Target>> ChannelStore::target(const std::string& us
   return std::optional<notify::Target>{t};
 }
 
+Result<int> ChannelStore::reseal() {
+  int n = 0;
+  std::string cursor = "0";
+  const std::string prefix = channels_key("");
+  do {
+    auto page = redis_.command({"SCAN", cursor, "MATCH", prefix + "*", "COUNT", "200"});
+    if (!page.ok()) return page.error();
+    if (!page->is_array() || page->elements.size() < 2) break;
+    cursor = page->elements[0].str;
+    for (const auto& key : page->elements[1].elements) {
+      const std::string user_id = key.str.substr(prefix.size());
+      auto all = redis_.command({"HGETALL", key.str});
+      if (!all.ok()) return all.error();
+      for (size_t i = 0; i + 1 < all->elements.size(); i += 2) {
+        const std::string& id = all->elements[i].str;
+        auto d = json::parse(all->elements[i + 1].str);
+        if (!d.ok()) return d.error();
+        std::string sealed = json::get_string(*d, "secret_sealed");
+        if (sealed.empty() || !vault_.needs_reseal(sealed)) continue;
+        auto plain = vault_.open(aad(user_id, id), sealed);
+        if (!plain.ok()) return plain.error();
+        auto again = vault_.seal(aad(user_id, id), *plain);
+        if (!again.ok()) return again.error();
+        (*d)["secret_sealed"].SetString(
+            again->c_str(), static_cast<rapidjson::SizeType>(again->size()), d->GetAllocator());
+        auto w = redis_.command({"HSET", key.str, id, json::stringify(*d)});
+        if (!w.ok()) return w.error();
+        ++n;
+      }
+    }
+  } while (cursor != "0");
+  return n;
+}
+
 }  // namespace jb::auth

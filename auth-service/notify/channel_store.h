@@ -50,6 +50,10 @@ class ChannelStore {
   // The channel with its secret opened, for the worker (through the vault RPC).
   Result<std::optional<notify::Target>> target(const std::string& user_id, const std::string& id);
 
+  // After a vault key rotation (`auth-service rotate-vault`): re-seals every
+  // channel secret not under the primary key yet; answers how many changed.
+  Result<int> reseal();
+
   static std::string channels_key(const std::string& user_id);
   static std::string routes_key(const std::string& user_id);
 
