@@ -8,6 +8,7 @@
 #include "auth-service/config.h"
 #include "auth-service/connections/connection_store.h"
 #include "auth-service/connections/reseal.h"
+#include "auth-service/notify/channel_store.h"
 #include "common/core/crypto.h"
 #include "common/core/log.h"
 #include "common/core/time.h"
@@ -29,7 +30,14 @@ int rotate_vault() {
     std::fprintf(stderr, "rotate-vault failed: %s\n", n.error().message.c_str());
     return 1;
   }
-  std::printf("re-sealed %d connection(s) with key '%s'\n", *n,
+  ChannelStore channels(redis, *cfg.vault, 0);
+  auto c = channels.reseal();
+  if (!c.ok()) {
+    std::fprintf(stderr, "rotate-vault failed on notification channels: %s\n",
+                 c.error().message.c_str());
+    return 1;
+  }
+  std::printf("re-sealed %d connection(s) and %d notification channel(s) with key '%s'\n", *n, *c,
               cfg.vault->primary_key_id().c_str());
   return 0;
 }

@@ -153,6 +153,13 @@ int main(int argc, char** argv) {
 
   // The vault RPC: CURVE, and only allow-listed service keys get an answer.
   jb::auth::VaultRpc vault_rpc(store, *cfg.vault);
+  // Security notifications: each user's channels (secrets sealed by the vault,
+  // handed to sync-worker through the vault RPC) and the outbox that turns
+  // audited events into notify.send work items (auth-service/notify/outbox.h).
+  jb::auth::ChannelStore channels(redis, *cfg.vault, 10);
+  vault_rpc.set_channels(&channels);
+  jb::auth::NotificationOutbox outbox(redis);
+  audit.set_observer([&outbox](const jb::auth::AuditEvent& e) { outbox.on_audit(e); });
   jb::RpcServerOptions vo;
   vo.bind = cfg.vault_bind;
   vo.threads = 4;
@@ -201,6 +208,8 @@ int main(int argc, char** argv) {
                       &signin,   &store,        &library, &sync_store,    &run_events};
   deps.audit = &audit;
   deps.pairing = &pairing;
+  jb::auth::ChannelDeps channel_deps{&authenticator, &channels, &outbox, &audit};
+  deps.channels = &channel_deps;
   deps.max_pairs_per_user = cfg.caps.max_pairs;
 
   jb::http::ServerOptions ho;

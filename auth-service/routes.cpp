@@ -19,6 +19,7 @@ void register_routes(http::Server& server, Deps& deps) {
   register_auth_routes(server, *deps.signin);
   if (deps.signin->security != nullptr) register_security_routes(server, *deps.signin->security);
   if (deps.pairing != nullptr) register_pairing_routes(server, *deps.pairing);
+  if (deps.channels != nullptr) register_channel_routes(server, *deps.channels);
   register_session_routes(server, *deps.auth, deps.audit);
   register_connection_routes(server, *deps.auth, *deps.connections, *deps.sync, deps.audit,
                              deps.signin->guard);

@@ -8,6 +8,7 @@
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/connections/connection_service.h"
 #include "auth-service/health/health.h"
+#include "auth-service/notify/channel_handlers.h"
 #include "auth-service/security/pairing_handlers.h"
 #include "auth-service/sessions/auth_handlers.h"
 #include "auth-service/sessions/authenticator.h"
@@ -32,8 +33,9 @@ struct Deps {
   sync::SyncStore* sync = nullptr;
   RunEventHub* events = nullptr;
   AuditLog* audit = nullptr;
-  PairingDeps* pairing = nullptr;  // device pairing (null: not served)
-  int64_t max_pairs_per_user = 0;  // JB_MAX_PAIRS_PER_USER (0: no cap)
+  PairingDeps* pairing = nullptr;   // device pairing (null: not served)
+  ChannelDeps* channels = nullptr;  // notification channels (null: not served)
+  int64_t max_pairs_per_user = 0;   // JB_MAX_PAIRS_PER_USER (0: no cap)
 };
 
 void register_routes(http::Server& server, Deps& deps);

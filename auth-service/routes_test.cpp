@@ -73,6 +73,10 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   auth::PairingStore pairings(redis);
   auth::PairingDeps pairing{&authenticator, &pairings, &guard, &audit};
   deps.pairing = &pairing;
+  auth::ChannelStore channels(redis, vault, 10);
+  auth::NotificationOutbox outbox(redis);
+  auth::ChannelDeps channel_deps{&authenticator, &channels, &outbox, &audit};
+  deps.channels = &channel_deps;
   http::ServerOptions o;
   http::Server server(o, reg);
   auth::register_routes(server, deps);

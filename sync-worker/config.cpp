@@ -32,6 +32,10 @@ Config load_config(ConfigReader& r) {
   c.rpc_max_msg_bytes = load_rpc_max_msg_bytes(r);
   c.vault = load_vault_client_config(r);
   c.jellyfin_http = load_jellyfin_http(r, 30000);
+  c.notify_http.timeout_ms = r.integer("JB_NOTIFY_TIMEOUT_MS", 10000, 100, 120000);
+  c.notify_http.max_response_bytes = 64 << 10;
+  c.notify_http.user_agent = "Jellybridge-Notifications/0.1";
+  c.notify_http.outbound = load_outbound_policy(r, "");
   c.budget = load_server_budget(r);
   c.sync.page_size = static_cast<int>(r.integer("JB_SYNC_PAGE_SIZE", c.sync.page_size, 10, 1000));
   c.sync.list_pages_at_once =

@@ -31,10 +31,13 @@ struct Config {
   int64_t rpc_max_msg_bytes = kDefaultRpcMaxMsgBytes;  // JB_ZMQ_MAX_MSG_BYTES
   VaultClientConfig vault;                             // JB_VAULT_*
   HttpClientOptions jellyfin_http;  // JB_JELLYFIN_TIMEOUT_MS (30 s), _TLS_VERIFY, _CA_FILE
-  ServerBudgetOptions budget;       // JB_SERVER_CONCURRENCY
-  SyncOptions sync;                 // JB_SYNC_*
-  int schedule_tick_ms = 5000;      // JB_SCHEDULE_TICK_MS
-  int normal_lane_nice = 10;  // JB_SYNC_SCAN_NICE: CPU priority of plans and scans (0 = normal)
+  // Security notifications' receivers (notify_step.h): JB_NOTIFY_TIMEOUT_MS, and
+  // the outbound policy without the home server pinned (JB_OUTBOUND_ALLOW/_DENY).
+  HttpClientOptions notify_http;
+  ServerBudgetOptions budget;   // JB_SERVER_CONCURRENCY
+  SyncOptions sync;             // JB_SYNC_*
+  int schedule_tick_ms = 5000;  // JB_SCHEDULE_TICK_MS
+  int normal_lane_nice = 10;    // JB_SYNC_SCAN_NICE: CPU priority of plans and scans (0 = normal)
 };
 
 Config load_config(ConfigReader& r);

@@ -20,6 +20,7 @@
 #include "sync-worker/consumer.h"
 #include "sync-worker/heartbeat.h"
 #include "sync-worker/noop_handler.h"
+#include "sync-worker/notify_step.h"
 #include "sync-worker/scheduler.h"
 #include "sync-worker/steps.h"
 
@@ -80,6 +81,9 @@ int main() {
   jb::worker::SyncContext normal_sync(redis, store, library, access, normal_fanout, &events,
                                       cfg.worker_id, cfg.sync);
 
+  // Security notifications (notify.send, enqueued on the urgent lane by auth-service).
+  const jb::worker::NotifyDeps notify{&vault, cfg.notify_http};
+
   jb::worker::ConsumerOptions co;
   co.consumer = cfg.worker_id;
   co.lease_ms = cfg.lease_ms;
@@ -95,6 +99,10 @@ int main() {
   for (auto [consumer, sync] :
        {std::pair{&urgent, &urgent_sync}, std::pair{&normal, &normal_sync}}) {
     consumer->on("noop", jb::worker::noop_handler);
+    consumer->on("notify.send",
+                 [&notify](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
+                   return jb::worker::notify_step(notify, item, control);
+                 });
     for (auto [type, step] : {std::pair<const char*, Step>{"sync.plan", jb::worker::plan_step},
                               {"sync.scan", jb::worker::scan_step},
                               {"sync.diff", jb::worker::diff_step},

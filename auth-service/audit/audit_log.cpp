@@ -338,6 +338,7 @@ void audit_best_effort(AuditLog* log, const AuditEvent& e) noexcept {
   if (log == nullptr) return;
   try {
     log::best_effort(log->record(e), "audit record", {{"audit_type", e.type}});
+    if (log->observer()) log->observer()(e);
   } catch (const std::exception& ex) {
     try {
       log::warn("audit record failed", {{"audit_type", e.type}, {"error", ex.what()}});

@@ -42,6 +42,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -134,6 +135,11 @@ class AuditLog {
   Result<int64_t> trim_before(int64_t cut_ms, int64_t max_entries);
 
   const AuditOptions& options() const { return opts_; }
+  // Called by audit_best_effort() with every event after recording it (whether
+  // or not the record succeeded): how security notifications see events
+  // (auth-service/notify/outbox.h). Set before the server starts; must not throw.
+  void set_observer(std::function<void(const AuditEvent&)> f) { observer_ = std::move(f); }
+  const std::function<void(const AuditEvent&)>& observer() const { return observer_; }
   // "jb:audit:" + part (the layout is in the header comment).
   static std::string key(std::string_view part);
 
@@ -144,6 +150,7 @@ class AuditLog {
   // otherwise race for the chain head and spend their round trips on conflicts
   // (compare-and-append then only ever conflicts with another replica).
   std::mutex append_mu_;
+  std::function<void(const AuditEvent&)> observer_;
 };
 
 // Records the event; a failure is logged as a warning and otherwise ignored.

@@ -11,6 +11,7 @@ namespace jb::auth {
 Result<std::string> VaultRpc::dispatch(const std::string& method, const std::string& payload) {
   if (method == "ping") return std::string("{\"service\":\"vault\"}");
   if (method == "credentials") return credentials(payload);
+  if (method == "notify_channel" && channels_ != nullptr) return notify_channel(payload);
   return Error(errc::unknown_method, "The vault has no method '" + method + "'.", 400);
 }
 
@@ -40,6 +41,21 @@ Result<std::string> VaultRpc::credentials(const std::string& payload) {
       .kv("method", conn.method)
       .kv("status", conn.status)
       .kv("token", *token)
+      .end_object();
+  return w.str();
+}
+
+Result<std::string> VaultRpc::notify_channel(const std::string& payload) {
+  auto d = json::parse(payload);
+  if (!d.ok()) return d.error();
+  auto t = channels_->target(json::get_string(*d, "user_id"), json::get_string(*d, "channel_id"));
+  if (!t.ok()) return t.error();
+  if (!t->has_value()) return Error(errc::channel_not_found, "No such notification channel.", 404);
+  json::Writer w;
+  w.begin_object()
+      .kv("type", (*t)->type)
+      .kv("url", (*t)->url)
+      .kv("secret", (*t)->secret)
       .end_object();
   return w.str();
 }

@@ -9,6 +9,9 @@
 //   credentials {"connection_id"} → {"connection_id","server_url","server_id",
 //               "user_id","device_id","method","token"}
 //               404 unknown; 409 when the connection is not usable (pending/expired)
+//   notify_channel {"user_id","channel_id"} → {"type","url","secret"}: a
+//               notification channel with its secret opened (sync-worker's
+//               delivery, notify_step.h); 404 when the channel is gone
 //
 // Thread-safety: dispatch() is called concurrently from RPC pool threads.
 #pragma once
@@ -16,6 +19,7 @@
 #include <string>
 
 #include "auth-service/connections/connection_store.h"
+#include "auth-service/notify/channel_store.h"
 #include "auth-service/vault/vault.h"
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
@@ -29,10 +33,14 @@ class VaultRpc {
  public:
   VaultRpc(ConnectionStore& store, const Vault& vault) : store_(store), vault_(vault) {}
   Result<std::string> dispatch(const std::string& method, const std::string& payload);
+  // Serves notify_channel from these channels (set before serving; null: not served).
+  void set_channels(ChannelStore* channels) { channels_ = channels; }
 
  private:
   Result<std::string> credentials(const std::string& payload);
+  Result<std::string> notify_channel(const std::string& payload);
   ConnectionStore& store_;
+  ChannelStore* channels_ = nullptr;
   const Vault& vault_;
 };
 

@@ -161,14 +161,30 @@ std::string sha256_hex(std::string_view s) {
   return text::hex_encode(d, sizeof d);
 }
 
-std::string hmac_sha256_b64url(std::string_view key, std::string_view msg) {
+namespace {
+void hmac_sha256(std::string_view key, std::string_view msg,
+                 unsigned char (&mac)[crypto_auth_hmacsha256_BYTES]) {
   crypto_auth_hmacsha256_state st;
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
   crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(msg.data()),
                                 msg.size());
   crypto_auth_hmacsha256_final(&st, mac);
+}
+}  // namespace
+
+std::string hmac_sha256_b64url(std::string_view key, std::string_view msg) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  hmac_sha256(key, msg, mac);
   return b64url(mac, sizeof mac);
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view msg) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  hmac_sha256(key, msg, mac);
+  std::string out(2 * sizeof mac + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), mac, sizeof mac);
+  out.pop_back();
+  return out;
 }
 
 std::string derive_key(const Key& master, uint64_t id, const char (&context)[9]) {

@@ -70,6 +70,8 @@ bool equal_ct(std::string_view a, std::string_view b);
 
 // HMAC-SHA-256 of msg under key, as URL-safe base64 without padding (libsodium).
 std::string hmac_sha256_b64url(std::string_view key, std::string_view msg);
+// The same MAC as lowercase hex (what webhook receivers recompute; docs/notifications.md).
+std::string hmac_sha256_hex(std::string_view key, std::string_view msg);
 // A key of its own for one purpose, derived from a master key (libsodium's
 // crypto_kdf, BLAKE2b): `context` is exactly 8 characters naming the purpose.
 // The same master, id and context always give the same 32 bytes.

@@ -112,3 +112,9 @@ TEST(Crypto, DerivedKeysAreStablePerPurposeAndDifferFromEachOther) {
   EXPECT_NE(a, derive_key(KeyRing::generate("k2"), 1, "jbtrust1"));
   EXPECT_NE(a, std::string(k.bytes.begin(), k.bytes.end())) << "never the master itself";
 }
+
+TEST(Crypto, HmacSha256HexMatchesRfc4231) {
+  // RFC 4231, test case 2.
+  EXPECT_EQ(jb::crypto::hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}

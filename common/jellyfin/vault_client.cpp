@@ -56,4 +56,16 @@ Result<VaultCredentials> VaultClient::credentials(const std::string& connection_
   return c;
 }
 
+Result<notify::Target> VaultClient::notify_channel(const std::string& user_id,
+                                                   const std::string& channel_id) {
+  json::Writer w;
+  w.begin_object().kv("user_id", user_id).kv("channel_id", channel_id).end_object();
+  auto r = pool_.call("notify_channel", w.str());
+  if (!r.ok()) return r.error();
+  auto d = json::parse(*r);
+  if (!d.ok()) return Error(jb::errc::rpc_protocol, "The vault sent an unreadable answer.", 502);
+  return notify::Target{json::get_string(*d, "type"), json::get_string(*d, "url"),
+                        json::get_string(*d, "secret")};
+}
+
 }  // namespace jb

@@ -3,7 +3,8 @@
 // Configuration: JB_VAULT_RPC_URL, JB_VAULT_SERVER_PUBLIC_KEY (the vault's
 // CURVE public key), JB_VAULT_CLIENT_SECRET_KEY (this service's CURVE secret
 // key; its public key must be in the vault's JB_VAULT_CLIENT_KEYS).
-// Credentials are kept in memory only for the job that needs them.
+// Credentials (and notification channels' secrets) are kept in memory only for
+// the job that needs them.
 //
 // Thread-safety: thread-safe (a pool of RPC clients).
 #pragma once
@@ -14,6 +15,7 @@
 #include "common/core/config.h"
 #include "common/core/result.h"
 #include "common/net/rpc_pool.h"
+#include "common/notify/notification.h"
 
 namespace jb {
 
@@ -37,6 +39,9 @@ class VaultClient {
  public:
   VaultClient(zmq::context_t& ctx, const VaultClientConfig& cfg);
   Result<VaultCredentials> credentials(const std::string& connection_id);
+  // A user's notification channel with its secret (the vault's notify_channel;
+  // 404 channel_not_found when it was deleted).
+  Result<notify::Target> notify_channel(const std::string& user_id, const std::string& channel_id);
 
  private:
   RpcClientPool pool_;

@@ -1,0 +1,324 @@
+// End-to-end tests of security notifications (issue 12): real auth-service,
+// sync-worker, Redis and the Jellyfin stand-in as the home server, and local
+// receivers (an HTTP server in this test, on loopback, which the outbound
+// policy admits through JB_OUTBOUND_ALLOW) that record what they get. A sign-in
+// from a new address reaches a webhook (its signature verified here), ntfy and
+// Gotify in their documented shapes; a receiver that is down is retried and
+// gets it once it is up, while the sign-in was answered before it ever got it;
+// a receiver answering 404 ends in the dead letters; the same address block
+// again notifies nobody; the channels' secrets are neither in Redis nor in the logs.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/core/crypto.h"
+#include "common/core/json.h"
+#include "common/core/metrics.h"
+#include "common/core/text.h"
+#include "common/net/http_server.h"
+#include "common/redis/work_queue.h"
+#include "tests/support/answers.h"
+#include "tests/support/api_client.h"
+#include "tests/support/eventually.h"
+#include "tests/support/redis_dump.h"
+#include "tests/support/stack.h"
+#include "tests/support/standin.h"
+
+using namespace jb;
+using namespace jb::testing;
+
+namespace {
+
+const char* kWebhookSecret = "whsec_e2e_0123456789";
+const char* kNtfyToken = "tk_e2e_ntfy_secret";
+const char* kGotifyToken = "gotify_e2e_app_token";
+
+struct Received {
+  std::string path, body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string header(const std::string& name) const {
+    for (const auto& [k, v] : headers)
+      if (text::to_lower(k) == text::to_lower(name)) return v;
+    return "";
+  }
+};
+
+// A local receiver: records every POST; /down answers 503 until up(), /gone always 404.
+class Receiver {
+ public:
+  Receiver() : server_(options(), registry_) {
+    server_.route("POST", "/{kind}", [this](http::Request& r) { return take(r); });
+    server_.route("POST", "/{kind}/{rest}", [this](http::Request& r) { return take(r); });
+    ok_ = server_.start().ok();
+  }
+  ~Receiver() { server_.stop(); }
+  bool ok() const { return ok_; }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(server_.port()) + path;
+  }
+  void up() { up_ = true; }
+  std::vector<Received> at(const std::string& path) {
+    std::lock_guard<std::mutex> l(m_);
+    std::vector<Received> out;
+    for (const auto& r : got_)
+      if (r.path == path) out.push_back(r);
+    return out;
+  }
+  int refused_while_down() const { return refused_.load(); }
+
+ private:
+  static http::ServerOptions options() {
+    http::ServerOptions o;
+    o.name = "receiver";
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.reactor_threads = 1;
+    o.pool_threads = 2;
+    o.access_log = false;
+    return o;
+  }
+  http::Response take(http::Request& r) {
+    if (r.path == "/gone") return http::Response::text(404, "no such hook");
+    if (r.path == "/down" && !up_.load()) {
+      ++refused_;
+      return http::Response::text(503, "down for maintenance");
+    }
+    std::lock_guard<std::mutex> l(m_);
+    got_.push_back({r.path, r.body, r.headers});
+    return http::Response::no_content();
+  }
+  metrics::Registry registry_;
+  http::Server server_;
+  bool ok_ = false;
+  std::atomic<bool> up_{false};
+  std::atomic<int> refused_{0};
+  std::mutex m_;
+  std::vector<Received> got_;
+};
+
+struct Env {
+  Stack stack;
+  Standin home;
+  Receiver receiver;
+  std::string session;
+
+  // outbound_allow: the worker's JB_OUTBOUND_ALLOW (the stack's default also allows loopback).
+  explicit Env(const std::string& outbound_allow = "127.0.0.1/32") {
+    EXPECT_TRUE(stack.redis.ok());
+    EXPECT_TRUE(home.ok());
+    EXPECT_TRUE(receiver.ok());
+    EXPECT_TRUE(stack.start_auth(
+        {{"JB_JELLYFIN_URL", home.url()}, {"JB_TRUSTED_PROXIES", "127.0.0.1/32"}}));
+    EXPECT_TRUE(stack.start_worker(
+        "notifier", {{"JB_WORK_MAX_DELIVERIES", "20"}, {"JB_OUTBOUND_ALLOW", outbound_allow}}));
+    // The first sign-in only records its address block (127.0.0.0/24).
+    session = sign_in({});
+  }
+
+  std::string sign_in(const ApiClient::Headers& headers) {
+    ApiClient c{stack.api(""), ""};
+    auto body =
+        body_of(c.call("POST", "/api/v1/auth/login", login_body("demo", "demo-password"), headers));
+    const auto* s = json::member(body, "session");
+    EXPECT_NE(s, nullptr) << json::stringify(body);
+    return s ? json::get_string(*s, "token") : "";
+  }
+
+  // Creates a channel; answers its id.
+  std::string channel(const std::string& body, json::Document* answer = nullptr) {
+    ApiClient c{stack.api(""), session};
+    auto r = c.call("POST", "/api/v1/me/security/channels", body);
+    EXPECT_TRUE(r.ok());
+    EXPECT_EQ(r.ok() ? r->status : 0, 201) << (r.ok() ? r->body : "");
+    auto d = body_of(r);
+    std::string id = json::get_string(d, "id");
+    if (answer) *answer = std::move(d);
+    return id;
+  }
+
+  std::string hook_body(const std::string& name, const std::string& path,
+                        const std::string& secret = kWebhookSecret) {
+    json::Writer w;
+    w.begin_object().kv("type", "webhook").kv("name", name).kv("url", receiver.url(path));
+    if (!secret.empty()) w.kv("secret", secret);
+    return w.end_object().str();
+  }
+};
+
+// The dead-letter entries' fields.
+std::vector<std::map<std::string, std::string>> dead_letters(Stack& stack) {
+  auto ro = parse_redis_url(stack.redis.url());
+  RedisConnection c(*ro);
+  auto r = c.command({"XRANGE", workq::default_names().dead_letter, "-", "+"});
+  std::vector<std::map<std::string, std::string>> out;
+  if (!r.ok()) return out;
+  for (const auto& it : workq::parse_entries(*r)) out.push_back(it.fields);
+  return out;
+}
+
+bool signature_valid(const Received& r, const std::string& secret) {
+  std::string expected =
+      "sha256=" +
+      crypto::hmac_sha256_hex(secret, r.header("X-Jellybridge-Timestamp") + "." + r.body);
+  return crypto::equal_ct(expected, r.header("X-Jellybridge-Signature"));
+}
+
+int count_event(const std::vector<Received>& got, const std::string& event) {
+  int n = 0;
+  for (const auto& r : got) {
+    auto d = json::parse(r.body);
+    if (d.ok() && json::get_string(*d, "event") == event) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST(Notifications, NewAddressSignInReachesEveryChannelRetriedAndDeadLettered) {
+  Env e;
+  ASSERT_FALSE(e.session.empty());
+  e.channel(e.hook_body("hook", "/hook"));
+  e.channel(R"({"type":"ntfy","name":"phone","url":")" + e.receiver.url("/ntfy/alerts") +
+            R"(","token":")" + kNtfyToken + R"(","events":["signin.new_device"]})");
+  e.channel(R"({"type":"gotify","name":"gotify","url":")" + e.receiver.url("/gotify") +
+            R"(","token":")" + kGotifyToken + R"("})");
+  e.channel(e.hook_body("down", "/down"));
+  std::string gone = e.channel(e.hook_body("gone", "/gone"));
+  // A webhook without a secret gets one, shown once and never listed.
+  json::Document made;
+  e.channel(e.hook_body("generated", "/generated", ""), &made);
+  std::string generated = json::get_string(made, "secret");
+  EXPECT_EQ(generated.size(), 64u);
+  ApiClient me{e.stack.api(""), e.session};
+  auto list = me.call("GET", "/api/v1/me/security/channels");
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->status, 200);
+  EXPECT_EQ(list->body.find(kNtfyToken), std::string::npos);
+  EXPECT_EQ(list->body.find(generated), std::string::npos);
+
+  // A sign-in from a new address: answered while /down refuses everything.
+  ASSERT_FALSE(e.sign_in({{"X-Forwarded-For", "198.51.100.7"}}).empty());
+  EXPECT_TRUE(e.receiver.at("/down").empty()) << "the sign-in waited for a receiver";
+
+  ASSERT_TRUE(eventually([&] { return !e.receiver.at("/hook").empty(); }));
+  auto hook = e.receiver.at("/hook");
+  ASSERT_EQ(hook.size(), 1u);
+  EXPECT_TRUE(signature_valid(hook[0], kWebhookSecret)) << hook[0].body;
+  EXPECT_FALSE(signature_valid(hook[0], "another secret"));
+  EXPECT_FALSE(hook[0].header("X-Jellybridge-Delivery").empty());
+  auto body = json::parse(hook[0].body);
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ(json::get_string(*body, "event"), "signin.new_device");
+  EXPECT_EQ(json::get_string(*json::member(*body, "user"), "name"), "demo");
+  EXPECT_EQ(json::get_string(*json::member(*body, "detail"), "ip"), "198.51.100.7");
+
+  ASSERT_TRUE(eventually([&] { return !e.receiver.at("/ntfy/alerts").empty(); }));
+  auto ntfy = e.receiver.at("/ntfy/alerts")[0];
+  EXPECT_EQ(ntfy.header("Authorization"), std::string("Bearer ") + kNtfyToken);
+  EXPECT_EQ(ntfy.header("Title"), "New sign-in to demo");
+  EXPECT_EQ(ntfy.header("Priority"), "4");
+  EXPECT_FALSE(ntfy.header("Tags").empty());
+  EXPECT_NE(ntfy.body.find("198.51.100.7"), std::string::npos);
+
+  ASSERT_TRUE(eventually([&] { return !e.receiver.at("/gotify/message").empty(); }));
+  auto gotify = e.receiver.at("/gotify/message")[0];
+  EXPECT_EQ(gotify.header("X-Gotify-Key"), kGotifyToken);
+  auto g = json::parse(gotify.body);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(json::get_string(*g, "title"), "New sign-in to demo");
+  EXPECT_NE(json::get_string(*g, "message").find("198.51.100.7"), std::string::npos);
+  EXPECT_EQ(json::get_int(*g, "priority"), 7);
+
+  ASSERT_TRUE(eventually([&] { return !e.receiver.at("/generated").empty(); }));
+  EXPECT_TRUE(signature_valid(e.receiver.at("/generated")[0], generated));
+
+  // The receiver that was down: refused at least once, then up, then it gets it (a retry).
+  ASSERT_TRUE(eventually([&] { return e.receiver.refused_while_down() >= 1; }));
+  e.receiver.up();
+  ASSERT_TRUE(eventually([&] { return !e.receiver.at("/down").empty(); }, 60000));
+  auto down = e.receiver.at("/down");
+  EXPECT_EQ(down.size(), 1u);
+  EXPECT_TRUE(signature_valid(down[0], kWebhookSecret));
+
+  // The 404 receiver: dead-lettered with the reason.
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& f : dead_letters(e.stack))
+      if (f.count("f.channel") && f.at("f.channel") == gone) return true;
+    return false;
+  }));
+  for (const auto& f : dead_letters(e.stack))
+    if (f.count("f.channel") && f.at("f.channel") == gone) {
+      EXPECT_NE(f.at("error").find("404"), std::string::npos) << f.at("error");
+    }
+
+  // The same address block again: no new notification. A test notification queued
+  // after it on the same lane (one worker, in order) proves the queue got past it.
+  ASSERT_FALSE(e.sign_in({{"X-Forwarded-For", "198.51.100.99"}}).empty());
+  std::string hook_id;
+  for (const auto& c :
+       (*json::member(body_of(me.call("GET", "/api/v1/me/security/channels")), "channels"))
+           .GetArray())
+    if (json::get_string(c, "name") == "hook") hook_id = json::get_string(c, "id");
+  ASSERT_FALSE(hook_id.empty());
+  auto test = me.call("POST", "/api/v1/me/security/channels/" + hook_id + "/test");
+  ASSERT_TRUE(test.ok());
+  EXPECT_EQ(test->status, 202) << test->body;
+  ASSERT_TRUE(eventually([&] { return count_event(e.receiver.at("/hook"), "test") == 1; }));
+  EXPECT_EQ(count_event(e.receiver.at("/hook"), "signin.new_device"), 1);
+
+  // Secrets: sealed in Redis, never logged.
+  auto ro = parse_redis_url(e.stack.redis.url());
+  RedisConnection c(*ro);
+  auto dump = redis_dump(c);
+  ASSERT_TRUE(dump.ok());
+  for (const std::string& s : {std::string(kWebhookSecret), std::string(kNtfyToken),
+                               std::string(kGotifyToken), generated}) {
+    EXPECT_EQ(dump->find(s), std::string::npos) << "in Redis: " << s;
+    for (const auto& log : e.stack.all_logs())
+      EXPECT_EQ(log.find(s), std::string::npos) << "in a log: " << s;
+  }
+}
+
+TEST(Notifications, ChannelsAreValidatedCappedAndDeletable) {
+  Env e;
+  ApiClient me{e.stack.api(""), e.session};
+  auto bad = me.call("POST", "/api/v1/me/security/channels",
+                     R"({"type":"smtp","name":"x","url":"ftp://example.org"})");
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(problem_type(bad), "invalid_request");
+  std::string first;
+  for (int i = 0; i < 10; ++i) {
+    std::string id = e.channel(e.hook_body("h" + std::to_string(i), "/hook"));
+    if (i == 0) first = id;
+  }
+  auto over = me.call("POST", "/api/v1/me/security/channels", e.hook_body("h10", "/hook"));
+  ASSERT_TRUE(over.ok());
+  EXPECT_EQ(over->status, 409);
+  EXPECT_EQ(problem_type(over), "channel_limit");
+  auto del = me.call("DELETE", "/api/v1/me/security/channels/" + first);
+  ASSERT_TRUE(del.ok());
+  EXPECT_EQ(del->status, 204);
+  auto again = me.call("DELETE", "/api/v1/me/security/channels/" + first);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(problem_type(again), "channel_not_found");
+}
+
+TEST(Notifications, ReceiversOnLoopbackNeedTheAdministratorsAllowance) {
+  Env e("10.0.0.0/8, 192.168.0.0/16");  // as in production: loopback is not allowed
+  std::string id = e.channel(e.hook_body("local", "/hook"));
+  ApiClient me{e.stack.api(""), e.session};
+  auto test = me.call("POST", "/api/v1/me/security/channels/" + id + "/test");
+  ASSERT_TRUE(test.ok());
+  EXPECT_EQ(test->status, 202);
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& f : dead_letters(e.stack))
+      if (f.count("f.channel") && f.at("f.channel") == id) return true;
+    return false;
+  }));
+  EXPECT_TRUE(e.receiver.at("/hook").empty());
+}
