@@ -95,6 +95,11 @@ Config load_config(ConfigReader& r) {
     r.missing("JB_PUBLIC_URL", "JB_SMTP_URL is set: email confirmation links start with it");
   c.email_code_ttl_s = r.integer("JB_EMAIL_CODE_TTL_S", c.email_code_ttl_s, 1, 3600);
   c.second_factor_lan_bypass = r.boolean("JB_SECOND_FACTOR_LAN_BYPASS", c.second_factor_lan_bypass);
+  c.second_factor_policy = parse_factor_policy(r.one_of("JB_SECOND_FACTOR_POLICY", "optional",
+                                                        {"optional", "admins", "everyone"}))
+                               .value_or(FactorPolicy::kOptional);
+  c.second_factor_grace_s =
+      r.integer("JB_SECOND_FACTOR_GRACE_S", c.second_factor_grace_s, 0, 365LL * 24 * 3600);
 
   c.vault_bind = r.zmq_endpoint("JB_VAULT_RPC_BIND", c.vault_bind);
   c.vault_server =

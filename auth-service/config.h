@@ -10,6 +10,7 @@
 
 #include "auth-service/edge/signin_guard.h"
 #include "auth-service/edge/user_caps.h"
+#include "auth-service/security/second_factor_policy.h"
 #include "auth-service/vault/vault.h"
 #include "common/core/config.h"
 #include "common/net/bus_config.h"
@@ -57,13 +58,15 @@ struct Config {
   EdgePolicy edge;
   int64_t pairing_ttl_s = 600;         // JB_PAIRING_TTL_S (how long a device pairing request waits)
   int64_t audit_retention_days = 365;  // JB_AUDIT_RETENTION_DAYS (0 = no age limit)
-  int64_t audit_max_entries = 1000000;              // JB_AUDIT_MAX_ENTRIES (0 = no limit)
-  int64_t audit_trim_interval_s = 3600;             // JB_AUDIT_TRIM_INTERVAL_S
-  int64_t trusted_browser_ttl_s = 30 * 24 * 3600;   // JB_TRUSTED_BROWSER_TTL_S (0 = never remember)
-  bool second_factor_lan_bypass = false;            // JB_SECOND_FACTOR_LAN_BYPASS
-  SmtpOptions smtp;                                 // JB_SMTP_* (empty JB_SMTP_URL: no email)
-  int64_t email_code_ttl_s = 300;                   // JB_EMAIL_CODE_TTL_S
-  std::string vault_bind = "tcp://127.0.0.1:5558";  // JB_VAULT_RPC_BIND
+  int64_t audit_max_entries = 1000000;             // JB_AUDIT_MAX_ENTRIES (0 = no limit)
+  int64_t audit_trim_interval_s = 3600;            // JB_AUDIT_TRIM_INTERVAL_S
+  int64_t trusted_browser_ttl_s = 30 * 24 * 3600;  // JB_TRUSTED_BROWSER_TTL_S (0 = never remember)
+  bool second_factor_lan_bypass = false;           // JB_SECOND_FACTOR_LAN_BYPASS
+  FactorPolicy second_factor_policy = FactorPolicy::kOptional;  // JB_SECOND_FACTOR_POLICY
+  int64_t second_factor_grace_s = 7 * 24 * 3600;                // JB_SECOND_FACTOR_GRACE_S
+  SmtpOptions smtp;                                             // JB_SMTP_* (empty JB_SMTP_URL: no email)
+  int64_t email_code_ttl_s = 300;                               // JB_EMAIL_CODE_TTL_S
+  std::string vault_bind = "tcp://127.0.0.1:5558";              // JB_VAULT_RPC_BIND
   CurveServerConfig vault_server;    // JB_VAULT_SERVER_SECRET_KEY, JB_VAULT_CLIENT_KEYS
   CurveClientConfig library_client;  // JB_LIBRARY_RPC_SERVER_PUBLIC_KEY, _CLIENT_SECRET_KEY
   CurveServerConfig events_server;   // JB_EVENTS_SERVER_SECRET_KEY, JB_EVENTS_CLIENT_KEYS

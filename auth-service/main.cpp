@@ -182,6 +182,8 @@ int main(int argc, char** argv) {
                                                  cfg.trusted_browser_ttl_s * 1000);
   jb::auth::SecurityDeps security{&authenticator, &totp, &factors, &challenges, &guard, &audit};
   security.app_passwords = &app_passwords;
+  security.policy = cfg.second_factor_policy;
+  security.grace_ms = cfg.second_factor_grace_s * 1000;
   if (cfg.trusted_browser_ttl_s > 0) security.trusted = &trusted_browsers;
   // Email codes: with JB_SMTP_URL set, a confirmed address is a further method.
   jb::auth::EmailStore emails(redis);

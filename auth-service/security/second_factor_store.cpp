@@ -7,6 +7,7 @@
 #include <semaphore>
 
 #include "common/core/recovery_codes.h"
+#include "common/core/text.h"
 #include "common/redis/script.h"
 
 namespace jb::auth {
@@ -126,6 +127,33 @@ Result<bool> SecondFactorStore::consume_recovery_code(const std::string& user_id
 
 Status SecondFactorStore::clear_recovery_codes(const std::string& user_id) {
   auto r = redis_.command({"DEL", recovery_key(user_id)});
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+namespace {
+// KEYS[1] the grace key; ARGV[1] now → the start (set once).
+const RedisScript kGraceStarted(R"lua(
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+return redis.call('GET', KEYS[1])
+)lua");
+
+std::string grace_key(const std::string& user_id) {
+  return "jb:user:" + user_id + ":2fa:grace";
+}
+}  // namespace
+
+Result<int64_t> SecondFactorStore::grace_started(const std::string& user_id, int64_t now_ms) {
+  auto lease = redis_.acquire();
+  auto r = kGraceStarted.run(*lease, {grace_key(user_id)}, {std::to_string(now_ms)});
+  if (!r.ok()) return r.error();
+  int64_t v = now_ms;
+  if (!text::parse_int64(r->str, v)) v = now_ms;
+  return v;
+}
+
+Status SecondFactorStore::reset_grace(const std::string& user_id) {
+  auto r = redis_.command({"DEL", grace_key(user_id)});
   if (!r.ok()) return r.error();
   return Status::Ok();
 }

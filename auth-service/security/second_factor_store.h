@@ -20,6 +20,7 @@
 // Redis keys:
 //   jb:user:<uid>:2fa:totp_floor   string  the last accepted TOTP time step
 //   jb:user:<uid>:2fa:recovery     hash    "salt" → hex salt; "<hex hash>" → "1" per unused code
+//   jb:user:<uid>:2fa:grace        string  when the enrolment grace period began (unix ms)
 //
 // Thread-safety: thread-safe (RedisPool; the hashing gate is shared).
 #pragma once
@@ -52,6 +53,12 @@ class SecondFactorStore {
   Result<bool> consume_recovery_code(const std::string& user_id, std::string_view typed);
   // Removes the codes (second factor turned off).
   Status clear_recovery_codes(const std::string& user_id);
+
+  // When the user's enrolment grace period began (second_factor_policy.h):
+  // now_ms at their first call, the same value on every later call and replica.
+  Result<int64_t> grace_started(const std::string& user_id, int64_t now_ms);
+  // A fresh grace period next time (an administrator reset the second factor).
+  Status reset_grace(const std::string& user_id);
 
   static std::string floor_key(const std::string& user_id);
   static std::string recovery_key(const std::string& user_id);

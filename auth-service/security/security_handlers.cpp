@@ -1,6 +1,8 @@
 // security_handlers.cpp — see security_handlers.h.
 #include "auth-service/security/security_handlers.h"
 
+#include <algorithm>
+
 #include "auth-service/api/io.h"
 #include "auth-service/security/email_handlers.h"
 #include "auth-service/security/lan_bypass.h"
@@ -90,6 +92,21 @@ std::optional<http::Response> needs_current_code(SecurityDeps& deps, const http:
   return fail(Error(errc::wrong_code, "That code does not match.", 400));
 }
 
+std::string enrolment_json(const TotpEnrolment& e) {
+  json::Writer w;
+  w.begin_object()
+      .kv("secret", e.secret_base32)
+      .kv("otpauth_uri", e.uri)
+      .kv("qr_svg", e.qr_svg)
+      .kv("expires_at", timeutil::format_rfc3339(e.expires_ms * 1000))
+      .end_object();
+  return w.str();
+}
+
+bool has_method(const Challenge& c, const std::string& m) {
+  return std::find(c.methods.begin(), c.methods.end(), m) != c.methods.end();
+}
+
 // A time as RFC 3339, or null when it never happened.
 void time_or_null(json::Writer& w, const char* key, int64_t ms) {
   w.key(key);
@@ -138,8 +155,25 @@ Result<SecondStep> second_step(SecurityDeps& deps, const SessionUser& user, cons
   SecondStep out;
   auto on = deps.totp->enabled(user.id);
   if (!on.ok()) return on.error();
-  if (!*on) return out;
   const SessionOrigin origin{r.client_ip, r.header("User-Agent")};
+  if (!*on) {
+    if (!factor_required(deps.policy, user.is_admin)) return out;
+    const int64_t now = timeutil::now_unix_ms();
+    auto started = deps.factors->grace_started(user.id, now);
+    if (!started.ok()) return started.error();
+    EnrolDecision d = enrol_decision(deps.policy, user.is_admin, *started, deps.grace_ms, now);
+    if (!d.must_enrol) {
+      out.enrol_by_ms = d.enrol_by_ms;
+      return out;
+    }
+    // The grace period is over: the sign-in finishes by setting one up.
+    auto c = deps.challenges->create(user, {"enrol_totp"}, origin, device_id);
+    if (!c.ok()) return c.error();
+    audit_best_effort(deps.audit, security_event("signin.challenge", user, origin.ip, "info",
+                                        {{"reason", "enrolment_required"}}));
+    out.challenge = std::move(*c);
+    return out;
+  }
   if (deps.lan && deps.trusted_proxies && lan_bypass_applies(r, *deps.lan, *deps.trusted_proxies)) {
     out.skipped_by = "lan";
   } else if (deps.trusted && !device_id.empty()) {
@@ -200,12 +234,26 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                          ? deps.trusted->list(uid)
                          : Result<std::vector<TrustedBrowser>>{std::vector<TrustedBrowser>{}};
                  if (!browsers.ok()) return fail(browsers.error());
+                 // What the suite's policy asks of this user (second_factor_policy.h).
+                 const bool required = factor_required(deps.policy, ctx.session.user.is_admin);
+                 int64_t enrol_by = 0;
+                 if (required && !*on) {
+                   auto started = deps.factors->grace_started(uid, timeutil::now_unix_ms());
+                   if (!started.ok()) return fail(started.error());
+                   enrol_by = *started + deps.grace_ms;
+                 }
                  json::Writer w;
                  w.begin_object()
                      .key("totp")
                      .begin_object()
                      .kv("enabled", *on)
                      .end_object()
+                     .key("policy")
+                     .begin_object()
+                     .kv("name", factor_policy_name(deps.policy))
+                     .kv("required", required);
+                 time_or_null(w, "enrol_by", enrol_by);
+                 w.end_object()
                      .kv("recovery_codes_left", *left)
                      .kv("app_passwords", static_cast<int64_t>(apps->size()))
                      .kv("trusted_browsers", static_cast<int64_t>(browsers->size()))
@@ -241,14 +289,7 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
         }
         auto e = deps.totp->begin(u.id, u.name);
         if (!e.ok()) return fail(e.error());
-        json::Writer w;
-        w.begin_object()
-            .kv("secret", e->secret_base32)
-            .kv("otpauth_uri", e->uri)
-            .kv("qr_svg", e->qr_svg)
-            .kv("expires_at", timeutil::format_rfc3339(e->expires_ms * 1000))
-            .end_object();
-        return ok_json(w.str(), 201);
+        return ok_json(enrolment_json(*e), 201);
       }));
 
   server.route("POST", "/api/v1/me/security/totp/confirm",
@@ -420,6 +461,7 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
         auto codes = deps.factors->recovery_codes_left(uid);
         if (!codes.ok()) return fail(codes.error());
         if (auto s = deps.totp->disable(uid); !s.ok()) return fail(s.error());
+        log::best_effort(deps.factors->reset_grace(uid), "restarting the enrolment grace period");
         int64_t browsers = 0;
         if (deps.trusted) {
           auto n = deps.trusted->revoke_all(uid);
@@ -447,6 +489,22 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
 
   register_email_routes(server, deps);
 
+  // A sign-in whose policy asks for a second factor the user has not set up:
+  // the enrolment, through the challenge (its first code finishes the sign-in).
+  server.route("POST", "/api/v1/auth/challenge/{id}/enrol", [&deps](http::Request& r) {
+    auto c = deps.challenges->get(r.param("id"));
+    if (!c.ok()) return fail(c.error());
+    if (!*c || !has_method(**c, "enrol_totp"))
+      return fail(Error(errc::challenge_not_found,
+                        "No sign-in step that sets up an authenticator has this id; sign in again.",
+                        404));
+    const Challenge& ch = **c;
+    if (auto no = refused(deps, r.client_ip, ch.user)) return *no;
+    auto e = deps.totp->begin(ch.user.id, ch.user.name);
+    if (!e.ok()) return fail(e.error());
+    return ok_json(enrolment_json(*e), 201);
+  });
+
   server.route("POST", "/api/v1/auth/challenge/{id}", [&deps](http::Request& r) {
     auto body = parse_code_body(r, true, true);
     if (!body.ok()) return answer(body.problem());
@@ -467,14 +525,32 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                             : "\"remember\" needs the device_id sent with the sign-in (POST "
                               "/api/v1/auth/login); sign in again with one.",
                         400));
+    const bool enrolling = has_method(ch, "enrol_totp");
+    if (!has_method(ch, body->method) && !(enrolling && body->method == "totp"))
+      return fail(Error(errc::invalid_request,
+                        "This sign-in step takes: " + text::join(ch.methods, ", ") + ".", 400));
     if (auto no = refused(deps, r.client_ip, ch.user)) return *no;
     Result<bool> ok = false;
-    if (body->method == "totp")
+    std::vector<std::string> new_codes;  // enrolling: the recovery codes, shown once
+    if (enrolling) {
+      auto codes = deps.totp->confirm(ch.user.id, body->code, timeutil::now_unix_ms() / 1000);
+      if (codes.ok()) {
+        new_codes = std::move(*codes);
+        ok = true;
+        audit_best_effort(deps.audit, security_event("security.totp_enabled", ch.user, r.client_ip, "ok",
+                                            {{"during", "signin"}}));
+      } else if (codes.error().code == errc::wrong_code) {
+        ok = false;
+      } else {
+        ok = codes.error();
+      }
+    } else if (body->method == "totp") {
       ok = deps.totp->verify(ch.user.id, body->code, timeutil::now_unix_ms() / 1000);
-    else if (body->method == "email")
+    } else if (body->method == "email") {
       ok = ChallengeStore::email_code_matches(ch, body->code, timeutil::now_unix_ms());
-    else
+    } else {
       ok = deps.factors->consume_recovery_code(ch.user.id, body->code);
+    }
     if (!ok.ok()) return fail(ok.error());
     if (!*ok) {
       auto left = deps.challenges->wrong(ch.id);
@@ -502,7 +578,12 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
     audit_best_effort(deps.audit, security_event("signin.second_factor", ch.user, r.client_ip, "ok",
                                                  std::move(detail)));
     log::info("signed in", {{"user_id", ch.user.id}, {"second_factor", body->method}});
-    http::Response resp = signed_in(*deps.auth, r, *s);
+    http::Response resp = signed_in(*deps.auth, r, *s, nullptr, [&new_codes](json::Writer& w) {
+      if (new_codes.empty()) return;
+      w.key("recovery_codes").begin_array();
+      for (const auto& c : new_codes) w.value(c);
+      w.end_array();
+    });
     if (body->remember) {
       auto cookie = deps.trusted->remember(ch.user, ch.device_id,
                                            SessionOrigin{r.client_ip, r.header("User-Agent")});

@@ -30,6 +30,7 @@
 #include "auth-service/security/app_password_store.h"
 #include "auth-service/security/challenge_store.h"
 #include "auth-service/security/email_store.h"
+#include "auth-service/security/second_factor_policy.h"
 #include "auth-service/security/second_factor_store.h"
 #include "auth-service/security/totp_service.h"
 #include "auth-service/security/trusted_browsers.h"
@@ -62,6 +63,9 @@ struct SecurityDeps {
   const SmtpClient* smtp = nullptr;
   std::string public_url;                     // JB_PUBLIC_URL: the confirmation link's base
   int64_t email_code_ttl_ms = 5 * 60 * 1000;  // JB_EMAIL_CODE_TTL_S
+  // Who must have a second factor (second_factor_policy.h).
+  FactorPolicy policy = FactorPolicy::kOptional;
+  int64_t grace_ms = 7LL * 24 * 3600 * 1000;
 };
 
 // What the second step of a sign-in is.
@@ -69,6 +73,7 @@ struct SecondStep {
   std::optional<Challenge> challenge;  // to be answered; else a session may be made
   std::string skipped_by;              // "trusted_browser" or "lan" when a factor was skipped
   std::optional<http::Cookie> cookie;  // the remembered browser's cookie, issued again
+  int64_t enrol_by_ms = 0;  // the policy asks for a second factor the user has not set up yet
 };
 
 void register_security_routes(http::Server& server, SecurityDeps& deps);

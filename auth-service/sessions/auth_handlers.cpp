@@ -38,12 +38,13 @@ Error no_home() {
 }  // namespace
 
 http::Response signed_in(Authenticator& auth, const http::Request& req, const Session& s,
-                         const char* state) {
+                         const char* state, const std::function<void(json::Writer&)>& more) {
   json::Writer w;
   w.begin_object();
   if (state) w.kv("state", state);
   user_json(w, s.user);
   session_json(w, s, true);
+  if (more) more(w);
   w.end_object();
   http::Response r = http::Response::json(200, w.str());
   r.cookies.push_back(auth.session_cookie(s, req));
@@ -82,16 +83,22 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
     const SessionUser user{home->user.id, home->user.name, home->user.is_admin};
     const SessionOrigin origin{r.client_ip, r.header("User-Agent")};
     std::optional<http::Cookie> trusted;
+    int64_t enrol_by_ms = 0;
     if (deps.security) {  // a second factor: a challenge instead of a session
       auto step = second_step(*deps.security, user, r, body->device_id);
       if (!step.ok()) return fail(step.error());
       if (step->challenge) return ok_json(challenge_json(*step->challenge));
       trusted = step->cookie;
+      enrol_by_ms = step->enrol_by_ms;
     }
     auto s = deps.auth->store().create(user, origin);
     if (!s.ok()) return fail(s.error());
     log::info("signed in", {{"user_id", home->user.id}});
-    http::Response resp = signed_in(*deps.auth, r, *s);
+    http::Response resp = signed_in(*deps.auth, r, *s, nullptr, [enrol_by_ms](json::Writer& w) {
+      // The policy asks this user for a second factor: set one up by then.
+      if (enrol_by_ms > 0)
+        w.kv("second_factor_required_by", timeutil::format_rfc3339(enrol_by_ms * 1000));
+    });
     if (trusted) resp.cookies.push_back(*trusted);
     return resp;
   });

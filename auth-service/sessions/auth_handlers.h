@@ -6,6 +6,7 @@
 // Thread-safety: handlers run concurrently; all state is in the services.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "auth-service/audit/audit_log.h"
@@ -39,7 +40,8 @@ void register_auth_routes(http::Server& server, SignInDeps& deps);
 // expires_at, csrf_token}} and the session cookie ("state" only when given:
 // a polled sign-in such as Quick Connect or device pairing).
 http::Response signed_in(Authenticator& auth, const http::Request& req, const Session& s,
-                         const char* state = nullptr);
+                         const char* state = nullptr,
+                         const std::function<void(json::Writer&)>& more = nullptr);
 
 // Sign-in errors: an unreachable home server is a 503 with a clear detail.
 Error home_error(const Error& e, const std::string& home_url);
