@@ -64,9 +64,9 @@ struct Config {
   bool second_factor_lan_bypass = false;           // JB_SECOND_FACTOR_LAN_BYPASS
   FactorPolicy second_factor_policy = FactorPolicy::kOptional;  // JB_SECOND_FACTOR_POLICY
   int64_t second_factor_grace_s = 7 * 24 * 3600;                // JB_SECOND_FACTOR_GRACE_S
-  SmtpOptions smtp;                                             // JB_SMTP_* (empty JB_SMTP_URL: no email)
-  int64_t email_code_ttl_s = 300;                               // JB_EMAIL_CODE_TTL_S
-  std::string vault_bind = "tcp://127.0.0.1:5558";              // JB_VAULT_RPC_BIND
+  SmtpOptions smtp;                                 // JB_SMTP_* (empty JB_SMTP_URL: no email)
+  int64_t email_code_ttl_s = 300;                   // JB_EMAIL_CODE_TTL_S
+  std::string vault_bind = "tcp://127.0.0.1:5558";  // JB_VAULT_RPC_BIND
   CurveServerConfig vault_server;    // JB_VAULT_SERVER_SECRET_KEY, JB_VAULT_CLIENT_KEYS
   CurveClientConfig library_client;  // JB_LIBRARY_RPC_SERVER_PUBLIC_KEY, _CLIENT_SECRET_KEY
   CurveServerConfig events_server;   // JB_EVENTS_SERVER_SECRET_KEY, JB_EVENTS_CLIENT_KEYS

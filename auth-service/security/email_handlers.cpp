@@ -180,9 +180,7 @@ void register_email_routes(http::Server& server, SecurityDeps& deps) {
                         "codes; sign in again.",
                         404));
     const Challenge& ch = **c;
-    bool offered = false;
-    for (const auto& m : ch.methods) offered = offered || m == "email";
-    if (!email_on(deps) || !offered)
+    if (!email_on(deps) || !has_method(ch, "email"))
       return fail(Error(errc::email_not_available,
                         "This sign-in cannot be finished with an email code (no confirmed address "
                         "when it began); use another method.",

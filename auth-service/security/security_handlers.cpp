@@ -103,10 +103,6 @@ std::string enrolment_json(const TotpEnrolment& e) {
   return w.str();
 }
 
-bool has_method(const Challenge& c, const std::string& m) {
-  return std::find(c.methods.begin(), c.methods.end(), m) != c.methods.end();
-}
-
 // A time as RFC 3339, or null when it never happened.
 void time_or_null(json::Writer& w, const char* key, int64_t ms) {
   w.key(key);
@@ -150,6 +146,10 @@ std::string codes_json(const std::vector<std::string>& codes) {
 
 }  // namespace
 
+bool has_method(const Challenge& c, const std::string& m) {
+  return std::find(c.methods.begin(), c.methods.end(), m) != c.methods.end();
+}
+
 Result<SecondStep> second_step(SecurityDeps& deps, const SessionUser& user, const http::Request& r,
                                const std::string& device_id) {
   SecondStep out;
@@ -170,7 +170,7 @@ Result<SecondStep> second_step(SecurityDeps& deps, const SessionUser& user, cons
     auto c = deps.challenges->create(user, {"enrol_totp"}, origin, device_id);
     if (!c.ok()) return c.error();
     audit_best_effort(deps.audit, security_event("signin.challenge", user, origin.ip, "info",
-                                        {{"reason", "enrolment_required"}}));
+                                                 {{"reason", "enrolment_required"}}));
     out.challenge = std::move(*c);
     return out;
   }
@@ -537,8 +537,8 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
       if (codes.ok()) {
         new_codes = std::move(*codes);
         ok = true;
-        audit_best_effort(deps.audit, security_event("security.totp_enabled", ch.user, r.client_ip, "ok",
-                                            {{"during", "signin"}}));
+        audit_best_effort(deps.audit, security_event("security.totp_enabled", ch.user, r.client_ip,
+                                                     "ok", {{"during", "signin"}}));
       } else if (codes.error().code == errc::wrong_code) {
         ok = false;
       } else {

@@ -92,6 +92,8 @@ BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, b
 // else the challenge to answer (audited).
 Result<SecondStep> second_step(SecurityDeps& deps, const SessionUser& user, const http::Request& r,
                                const std::string& device_id);
+// Whether challenge `c` takes method `m` (a challenge takes only its own methods).
+bool has_method(const Challenge& c, const std::string& m);
 // An audit event about user `u` from `ip` (security.*, signin.*).
 AuditEvent security_event(std::string type, const SessionUser& u, const std::string& ip,
                           std::string outcome,

@@ -176,8 +176,14 @@ SmtpOptions load_smtp_options(ConfigReader& r) {
   o.url = r.str("JB_SMTP_URL", "");
   const bool smtps = o.url.rfind("smtps://", 0) == 0;
   if (!o.url.empty() && !smtps && o.url.rfind("smtp://", 0) != 0)
+    r.add_problem("JB_SMTP_URL", "config error: JB_SMTP_URL must start with smtp:// or smtps://");
+  // user:password@ in the URL would reach error messages and logs with it.
+  const auto authority_end =
+      o.url.find('/', o.url.find("://") == std::string::npos ? 0 : o.url.find("://") + 3);
+  if (o.url.substr(0, authority_end).find('@') != std::string::npos)
     r.add_problem("JB_SMTP_URL",
-                  "config error: JB_SMTP_URL='" + o.url + "' must start with smtp:// or smtps://");
+                  "config error: JB_SMTP_URL must not contain a user name or password; set "
+                  "JB_SMTP_USERNAME and JB_SMTP_PASSWORD (or JB_SMTP_PASSWORD_FILE)");
   o.from = r.str("JB_SMTP_FROM", "");
   if (!o.url.empty()) {
     if (o.from.empty())

@@ -155,6 +155,14 @@ TEST(SmtpConfig, DefaultsAndParsing) {
     load_smtp_options(r);
     EXPECT_FALSE(r.ok()) << bad.begin()->second;
   }
+  {  // credentials in the URL are refused, and the report never repeats them
+    auto env = Env::from_map(
+        {{"JB_SMTP_URL", "smtp://jb:url-s3cret@mail:587"}, {"JB_SMTP_FROM", "jb@example.com"}});
+    ConfigReader r(env);
+    load_smtp_options(r);
+    EXPECT_FALSE(r.ok());
+    for (const auto& line : r.report()) EXPECT_EQ(line.find("url-s3cret"), std::string::npos);
+  }
   auto env = Env::from_map({{"JB_SMTP_URL", "smtp://mail"},
                             {"JB_SMTP_FROM", "jb@example.com"},
                             {"JB_SMTP_PASSWORD", "s3cret-pw"},
