@@ -70,6 +70,9 @@ Config load_config(ConfigReader& r) {
       rule("JB_SECOND_FACTOR_BURST", "JB_SECOND_FACTOR_PERIOD_S", e.second_factor_user);
   e.pairing_ip = rule("JB_PAIRING_IP_BURST", "JB_PAIRING_IP_PERIOD_S", e.pairing_ip);
   e.pairing_user = rule("JB_PAIRING_USER_BURST", "JB_PAIRING_USER_PERIOD_S", e.pairing_user);
+  e.email_user = rule("JB_EMAIL_CODE_USER_BURST", "JB_EMAIL_CODE_USER_PERIOD_S", e.email_user);
+  e.email_address =
+      rule("JB_EMAIL_CODE_ADDRESS_BURST", "JB_EMAIL_CODE_ADDRESS_PERIOD_S", e.email_address);
   e.lockout_failures = r.integer("JB_LOCKOUT_FAILURES", e.lockout_failures, 1, 1000);
   e.lockout_window_ms =
       r.integer("JB_LOCKOUT_WINDOW_S", e.lockout_window_ms / 1000, 1, 30LL * 24 * 3600) * 1000;
@@ -87,6 +90,10 @@ Config load_config(ConfigReader& r) {
       r.integer("JB_AUDIT_TRIM_INTERVAL_S", c.audit_trim_interval_s, 1, 7 * 24 * 3600);
   c.trusted_browser_ttl_s =
       r.integer("JB_TRUSTED_BROWSER_TTL_S", c.trusted_browser_ttl_s, 0, 365LL * 24 * 3600);
+  c.smtp = load_smtp_options(r);
+  if (c.smtp.enabled() && c.public_url.empty())
+    r.missing("JB_PUBLIC_URL", "JB_SMTP_URL is set: email confirmation links start with it");
+  c.email_code_ttl_s = r.integer("JB_EMAIL_CODE_TTL_S", c.email_code_ttl_s, 1, 3600);
   c.second_factor_lan_bypass = r.boolean("JB_SECOND_FACTOR_LAN_BYPASS", c.second_factor_lan_bypass);
   c.second_factor_policy = parse_factor_policy(r.one_of("JB_SECOND_FACTOR_POLICY", "optional",
                                                         {"optional", "admins", "everyone"}))

@@ -17,6 +17,7 @@
 #include "common/net/cidr.h"
 #include "common/net/events.h"
 #include "common/net/rpc.h"
+#include "common/net/smtp_client.h"
 #include "common/service/config.h"
 
 namespace jb::auth {
@@ -52,7 +53,8 @@ struct Config {
   int64_t sse_max_streams = 1000;        // JB_SSE_MAX_STREAMS (open at once, all users)
   int64_t sse_max_streams_per_user = 8;  // JB_SSE_MAX_STREAMS_PER_USER
   // JB_SIGNIN_*, JB_QUICKCONNECT_IP_*, JB_CONNECTION_CREATE_*, JB_SECOND_FACTOR_*,
-  // JB_PAIRING_IP_*, JB_PAIRING_USER_*, JB_LOCKOUT_*, JB_BAN_*
+  // JB_PAIRING_IP_*, JB_PAIRING_USER_*, JB_EMAIL_CODE_USER_*, JB_EMAIL_CODE_ADDRESS_*,
+  // JB_LOCKOUT_*, JB_BAN_*
   EdgePolicy edge;
   int64_t pairing_ttl_s = 600;         // JB_PAIRING_TTL_S (how long a device pairing request waits)
   int64_t audit_retention_days = 365;  // JB_AUDIT_RETENTION_DAYS (0 = no age limit)
@@ -62,7 +64,9 @@ struct Config {
   bool second_factor_lan_bypass = false;           // JB_SECOND_FACTOR_LAN_BYPASS
   FactorPolicy second_factor_policy = FactorPolicy::kOptional;  // JB_SECOND_FACTOR_POLICY
   int64_t second_factor_grace_s = 7 * 24 * 3600;                // JB_SECOND_FACTOR_GRACE_S
-  std::string vault_bind = "tcp://127.0.0.1:5558";              // JB_VAULT_RPC_BIND
+  SmtpOptions smtp;                                 // JB_SMTP_* (empty JB_SMTP_URL: no email)
+  int64_t email_code_ttl_s = 300;                   // JB_EMAIL_CODE_TTL_S
+  std::string vault_bind = "tcp://127.0.0.1:5558";  // JB_VAULT_RPC_BIND
   CurveServerConfig vault_server;    // JB_VAULT_SERVER_SECRET_KEY, JB_VAULT_CLIENT_KEYS
   CurveClientConfig library_client;  // JB_LIBRARY_RPC_SERVER_PUBLIC_KEY, _CLIENT_SECRET_KEY
   CurveServerConfig events_server;   // JB_EVENTS_SERVER_SECRET_KEY, JB_EVENTS_CLIENT_KEYS

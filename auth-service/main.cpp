@@ -18,6 +18,7 @@
 #include "auth-service/routes.h"
 #include "auth-service/security/app_password_store.h"
 #include "auth-service/security/challenge_store.h"
+#include "auth-service/security/email_store.h"
 #include "auth-service/security/pairing_store.h"
 #include "auth-service/security/second_factor_store.h"
 #include "auth-service/security/totp_service.h"
@@ -192,6 +193,15 @@ int main(int argc, char** argv) {
   security.policy = cfg.second_factor_policy;
   security.grace_ms = cfg.second_factor_grace_s * 1000;
   if (cfg.trusted_browser_ttl_s > 0) security.trusted = &trusted_browsers;
+  // Email codes: with JB_SMTP_URL set, a confirmed address is a further method.
+  jb::auth::EmailStore emails(redis);
+  jb::SmtpClient smtp(cfg.smtp);
+  if (cfg.smtp.enabled()) {
+    security.email = &emails;
+    security.smtp = &smtp;
+  }
+  security.public_url = cfg.public_url;
+  security.email_code_ttl_ms = cfg.email_code_ttl_s * 1000;
   if (cfg.second_factor_lan_bypass) {
     security.lan = &cfg.lan_cidrs;
     security.trusted_proxies = &cfg.trusted_proxies;

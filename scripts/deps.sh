@@ -22,6 +22,8 @@ PACKAGES=(
   curl ca-certificates
   # a real TOTP authenticator the tests compare our codes with
   oathtool
+  # a real SMTP server the email-code tests start (tests/support/smtp_sink.py)
+  python3-aiosmtpd
   # `make format` / `make format-check`
   clang-format
   # `make fuzz`: clang with libFuzzer and the sanitizer runtimes; llvm-symbolizer for stacks

@@ -19,6 +19,8 @@ constexpr const char* kBucketSecondFactor = "second_factor_user";
 constexpr const char* kBucketConnectionCreate = "connection_create";
 constexpr const char* kBucketPairingIp = "pairing_ip";
 constexpr const char* kBucketPairingUser = "pairing_user";
+constexpr const char* kBucketEmailUser = "email_user";
+constexpr const char* kBucketEmailAddress = "email_address";
 
 // Milliseconds of the Redis clock, as `now`.
 #define JB_LUA_NOW                 \
@@ -301,6 +303,15 @@ Result<std::optional<Refusal>> SignInGuard::admit_pairing(const std::string& ip)
 Result<std::optional<Refusal>> SignInGuard::admit_pairing_code(const std::string& ip,
                                                                const std::string& user_id) {
   return admit_unbanned(ip, kBucketPairingUser, user_id, p_.pairing_user);
+}
+
+Result<std::optional<Refusal>> SignInGuard::admit_email(const std::string& ip,
+                                                        const std::string& user_id,
+                                                        const std::string& address) {
+  auto u = admit_unbanned(ip, kBucketEmailUser, user_id, p_.email_user);
+  if (!u.ok() || *u) return u;
+  return limited(limiter_, kBucketEmailAddress, crypto::sha256_hex(account_name(address)),
+                 p_.email_address);
 }
 
 Result<std::vector<BanInfo>> SignInGuard::bans() {

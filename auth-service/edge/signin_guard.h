@@ -24,6 +24,8 @@
 // Quick Connect start and device pairing requests: ban check and the
 // address's bucket. Second-factor codes and pairing codes typed by a signed-in
 // user: ban check and the user's bucket. Connection creation: the user's bucket.
+// Emails sent for a user (sign-in codes, address confirmations): ban check, the
+// user's bucket, then the recipient address's bucket.
 //
 // Redis keys (besides the limiter's jb:rl:<bucket>:<key>); <acct> is
 // sha256(lower-cased user name), <ip> is net::client_key(address):
@@ -67,6 +69,8 @@ struct EdgePolicy {
   LimitRule second_factor_user{10, 15 * 60 * 1000};  // JB_SECOND_FACTOR_BURST / _PERIOD_S
   LimitRule pairing_ip{5, 10 * 60 * 1000};           // JB_PAIRING_IP_BURST / _PERIOD_S
   LimitRule pairing_user{10, 15 * 60 * 1000};        // JB_PAIRING_USER_BURST / _PERIOD_S
+  LimitRule email_user{3, 10 * 60 * 1000};           // JB_EMAIL_CODE_USER_BURST / _PERIOD_S
+  LimitRule email_address{5, 60 * 60 * 1000};        // JB_EMAIL_CODE_ADDRESS_BURST / _PERIOD_S
   int64_t lockout_failures = 5;                      // JB_LOCKOUT_FAILURES
   int64_t lockout_window_ms = 15 * 60 * 1000;        // JB_LOCKOUT_WINDOW_S
   int64_t lockout_ms = 15 * 60 * 1000;               // JB_LOCKOUT_S
@@ -153,6 +157,11 @@ class SignInGuard {
   // address is banned or the user's bucket is empty.
   Result<std::optional<Refusal>> admit_pairing_code(const std::string& ip,
                                                     const std::string& user_id);
+  // An email (sign-in code or address confirmation) to `address` for `user_id`
+  // asked from `ip`: refused when the address is banned, or the user's or the
+  // recipient's bucket (lower-cased, hashed) is empty.
+  Result<std::optional<Refusal>> admit_email(const std::string& ip, const std::string& user_id,
+                                             const std::string& address);
 
   Result<std::vector<BanInfo>> bans();
   Result<std::vector<LockoutInfo>> lockouts();

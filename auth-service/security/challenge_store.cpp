@@ -20,6 +20,17 @@ if left <= 0 then redis.call('DEL', KEYS[1]) return 0 end
 return left
 )lua");
 
+// KEYS[1] challenge; ARGV code hash, expires → 1, or 0 when the challenge is gone.
+const RedisScript kSetEmailCode(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'email_code', ARGV[1], 'email_expires', ARGV[2])
+return 1
+)lua");
+
+std::string email_code_hash(const std::string& id, const std::string& code) {
+  return crypto::sha256_hex(id + ":" + code);
+}
+
 }  // namespace
 
 std::string ChallengeStore::key(const std::string& id) {
@@ -68,6 +79,8 @@ Result<std::optional<Challenge>> ChallengeStore::get(const std::string& id) {
   c.device_id = m["dev"];
   text::parse_int64(m["expires"], c.expires_ms);
   text::parse_int64(m["wrong"], c.wrong);
+  c.email_code_hash = m["email_code"];
+  text::parse_int64(m["email_expires"], c.email_expires_ms);
   return std::optional<Challenge>(std::move(c));
 }
 
@@ -76,6 +89,21 @@ Result<int64_t> ChallengeStore::wrong(const std::string& id) {
   auto r = kWrong.run(*lease, {key(id)}, {std::to_string(kMaxWrong)});
   if (!r.ok()) return r.error();
   return std::max<int64_t>(0, r->integer);
+}
+
+Result<bool> ChallengeStore::set_email_code(const std::string& id, const std::string& code,
+                                            int64_t expires_ms) {
+  auto lease = redis_.acquire();
+  auto r =
+      kSetEmailCode.run(*lease, {key(id)}, {email_code_hash(id, code), std::to_string(expires_ms)});
+  if (!r.ok()) return r.error();
+  return r->integer == 1;
+}
+
+bool ChallengeStore::email_code_matches(const Challenge& c, const std::string& code,
+                                        int64_t now_ms) {
+  if (c.email_code_hash.empty() || now_ms >= c.email_expires_ms) return false;
+  return crypto::equal_ct(email_code_hash(c.id, code), c.email_code_hash);
 }
 
 Result<bool> ChallengeStore::take(const std::string& id) {

@@ -7,7 +7,9 @@
 // (jb:challenge:<hash>, a hash with the user, the allowed methods, the origin
 // and the wrong attempts), living 5 minutes. take() removes it in one step, so
 // one challenge yields at most one session; wrong() counts a failed code and
-// burns the challenge at the fifth.
+// burns the challenge at the fifth. An email code (set_email_code) is kept in
+// the same hash (fields email_code, email_expires), so it is bound to the
+// challenge and goes with it.
 //
 // Thread-safety: thread-safe (RedisPool).
 #pragma once
@@ -37,6 +39,10 @@ struct Challenge {
   std::string device_id;  // the client's, from the sign-in ("" if none): for a remembered browser
   int64_t expires_ms = 0;
   int64_t wrong = 0;  // failed codes so far
+  // The email code sent for this challenge, if any: SHA-256 of "<id>:<code>"
+  // (so a Redis dump, which never holds the id, cannot be searched for it).
+  std::string email_code_hash;
+  int64_t email_expires_ms = 0;
 };
 
 class ChallengeStore {
@@ -52,6 +58,11 @@ class ChallengeStore {
   Result<std::optional<Challenge>> get(const std::string& id);
   // A wrong code: the attempts left (0: the challenge is gone).
   Result<int64_t> wrong(const std::string& id);
+  // Binds an email code to the live challenge, replacing any earlier one:
+  // false when the challenge is gone.
+  Result<bool> set_email_code(const std::string& id, const std::string& code, int64_t expires_ms);
+  // Whether `code` is the challenge's unexpired email code (constant-time compare).
+  static bool email_code_matches(const Challenge& c, const std::string& code, int64_t now_ms);
   // Uses the challenge up: true for exactly one caller.
   Result<bool> take(const std::string& id);
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "auth-service/api/io.h"
+#include "auth-service/security/email_handlers.h"
 #include "auth-service/security/lan_bypass.h"
 #include "auth-service/sessions/auth_handlers.h"
 #include "common/core/log.h"
@@ -24,7 +25,8 @@ BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, b
   if (code) out.code = *code;
   if (with_method) {
     auto m = f.string("method", true, 16);
-    if (m && *m != "totp" && *m != "recovery") f.add_problem("method", "must be totp or recovery");
+    if (m && *m != "totp" && *m != "recovery" && *m != "email")
+      f.add_problem("method", "must be totp, recovery or email");
     if (m) out.method = *m;
     out.remember = f.boolean("remember", false).value_or(false);
     f.reject_unknown({"method", "code", "remember"});
@@ -35,14 +37,11 @@ BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, b
   return out;
 }
 
-namespace {
-
-AuditEvent event(std::string type, const SessionUser& u, const std::string& ip, std::string outcome,
-                 std::vector<std::pair<std::string, std::string>> detail = {}) {
+AuditEvent security_event(std::string type, const SessionUser& u, const std::string& ip,
+                          std::string outcome,
+                          std::vector<std::pair<std::string, std::string>> detail) {
   return AuditEvent{std::move(type), u.id, u.name, "", ip, std::move(outcome), std::move(detail)};
 }
-
-}  // namespace
 
 // The remembered browser's cookie (trusted_browsers.h), secure like the session cookie.
 http::Cookie trusted_cookie(SecurityDeps& deps, const http::Request& r, const std::string& value) {
@@ -66,8 +65,8 @@ std::optional<http::Response> refused(SecurityDeps& deps, const std::string& ip,
   auto r = deps.guard->admit_second_factor(ip, u.id);
   if (!r.ok()) return fail(r.error());
   if (!*r) return std::nullopt;
-  audit_best_effort(deps.audit,
-                    event("signin.second_factor", u, ip, "fail", {{"reason", (*r)->reason}}));
+  audit_best_effort(deps.audit, security_event("signin.second_factor", u, ip, "fail",
+                                               {{"reason", (*r)->reason}}));
   return fail((*r)->error);
 }
 
@@ -88,7 +87,8 @@ std::optional<http::Response> needs_current_code(SecurityDeps& deps, const http:
   auto okc = current_factor(deps, u.id, code);
   if (!okc.ok()) return fail(okc.error());
   if (*okc) return std::nullopt;
-  audit_best_effort(deps.audit, event(what, u, r.client_ip, "fail", {{"reason", "wrong_code"}}));
+  audit_best_effort(deps.audit,
+                    security_event(what, u, r.client_ip, "fail", {{"reason", "wrong_code"}}));
   return fail(Error(errc::wrong_code, "That code does not match.", 400));
 }
 
@@ -101,10 +101,6 @@ std::string enrolment_json(const TotpEnrolment& e) {
       .kv("expires_at", timeutil::format_rfc3339(e.expires_ms * 1000))
       .end_object();
   return w.str();
-}
-
-bool has_method(const Challenge& c, const std::string& m) {
-  return std::find(c.methods.begin(), c.methods.end(), m) != c.methods.end();
 }
 
 // A time as RFC 3339, or null when it never happened.
@@ -150,6 +146,10 @@ std::string codes_json(const std::vector<std::string>& codes) {
 
 }  // namespace
 
+bool has_method(const Challenge& c, const std::string& m) {
+  return std::find(c.methods.begin(), c.methods.end(), m) != c.methods.end();
+}
+
 Result<SecondStep> second_step(SecurityDeps& deps, const SessionUser& user, const http::Request& r,
                                const std::string& device_id) {
   SecondStep out;
@@ -169,8 +169,8 @@ Result<SecondStep> second_step(SecurityDeps& deps, const SessionUser& user, cons
     // The grace period is over: the sign-in finishes by setting one up.
     auto c = deps.challenges->create(user, {"enrol_totp"}, origin, device_id);
     if (!c.ok()) return c.error();
-    audit_best_effort(deps.audit, event("signin.challenge", user, origin.ip, "info",
-                                        {{"reason", "enrolment_required"}}));
+    audit_best_effort(deps.audit, security_event("signin.challenge", user, origin.ip, "info",
+                                                 {{"reason", "enrolment_required"}}));
     out.challenge = std::move(*c);
     return out;
   }
@@ -188,13 +188,17 @@ Result<SecondStep> second_step(SecurityDeps& deps, const SessionUser& user, cons
     }
   }
   if (!out.skipped_by.empty()) {
-    audit_best_effort(deps.audit, event("signin.second_factor", user, origin.ip, "ok",
-                                        {{"skipped_by", out.skipped_by}}));
+    audit_best_effort(deps.audit, security_event("signin.second_factor", user, origin.ip, "ok",
+                                                 {{"skipped_by", out.skipped_by}}));
     return out;
   }
-  auto c = deps.challenges->create(user, {"totp", "recovery"}, origin, device_id);
+  std::vector<std::string> methods{"totp", "recovery"};
+  auto by_email = email_factor_ready(deps, user.id);
+  if (!by_email.ok()) return by_email.error();
+  if (*by_email) methods.emplace_back("email");
+  auto c = deps.challenges->create(user, methods, origin, device_id);
   if (!c.ok()) return c.error();
-  audit_best_effort(deps.audit, event("signin.challenge", user, origin.ip, "info"));
+  audit_best_effort(deps.audit, security_event("signin.challenge", user, origin.ip, "info"));
   out.challenge = std::move(*c);
   return out;
 }
@@ -222,6 +226,9 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                  if (!left.ok()) return fail(left.error());
                  auto apps = deps.app_passwords->list(uid);
                  if (!apps.ok()) return fail(apps.error());
+                 auto email = deps.email ? deps.email->get(uid)
+                                         : Result<std::optional<EmailAddress>>{std::nullopt};
+                 if (!email.ok()) return fail(email.error());
                  auto browsers =
                      deps.trusted
                          ? deps.trusted->list(uid)
@@ -250,6 +257,15 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                      .kv("recovery_codes_left", *left)
                      .kv("app_passwords", static_cast<int64_t>(apps->size()))
                      .kv("trusted_browsers", static_cast<int64_t>(browsers->size()))
+                     .key("email")
+                     .begin_object();
+                 if (*email)
+                   w.kv("address", (*email)->address);
+                 else
+                   w.kv_null("address");
+                 w.kv("confirmed", *email && (*email)->confirmed)
+                     .kv("available", deps.smtp != nullptr && deps.email != nullptr)
+                     .end_object()
                      .end_object();
                  return ok_json(w.str());
                }));
@@ -284,33 +300,36 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                  if (auto no = refused(deps, r.client_ip, u)) return *no;
                  auto codes = deps.totp->confirm(u.id, body->code, timeutil::now_unix_ms() / 1000);
                  if (!codes.ok()) {
-                   audit_best_effort(deps.audit, event("security.totp_enabled", u, r.client_ip,
-                                                       "fail", {{"reason", codes.error().code}}));
+                   audit_best_effort(deps.audit,
+                                     security_event("security.totp_enabled", u, r.client_ip, "fail",
+                                                    {{"reason", codes.error().code}}));
                    return fail(codes.error());
                  }
                  audit_best_effort(deps.audit,
-                                   event("security.totp_enabled", u, r.client_ip, "ok"));
+                                   security_event("security.totp_enabled", u, r.client_ip, "ok"));
                  return ok_json(codes_json(*codes));
                }));
 
-  server.route(
-      "DELETE", "/api/v1/me/security/totp",
-      require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
-        const SessionUser& u = ctx.session.user;
-        auto body = parse_code_body(r, false, true);
-        if (!body.ok()) return answer(body.problem());
-        auto on = deps.totp->enabled(u.id);
-        if (!on.ok()) return fail(on.error());
-        if (!*on) return fail(Error(errc::totp_not_enabled, "No authenticator is set up.", 409));
-        if (auto no = needs_current_code(deps, r, u, body->code, "security.totp_disabled"))
-          return *no;
-        if (auto s = deps.totp->disable(u.id); !s.ok()) return fail(s.error());
-        // Remembered browsers skipped a factor that is gone; they go with it.
-        if (deps.trusted)
-          log::best_effort(deps.trusted->revoke_all(u.id), "forgetting remembered browsers");
-        audit_best_effort(deps.audit, event("security.totp_disabled", u, r.client_ip, "ok"));
-        return http::Response::no_content();
-      }));
+  server.route("DELETE", "/api/v1/me/security/totp",
+               require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
+                 const SessionUser& u = ctx.session.user;
+                 auto body = parse_code_body(r, false, true);
+                 if (!body.ok()) return answer(body.problem());
+                 auto on = deps.totp->enabled(u.id);
+                 if (!on.ok()) return fail(on.error());
+                 if (!*on)
+                   return fail(Error(errc::totp_not_enabled, "No authenticator is set up.", 409));
+                 if (auto no = needs_current_code(deps, r, u, body->code, "security.totp_disabled"))
+                   return *no;
+                 if (auto s = deps.totp->disable(u.id); !s.ok()) return fail(s.error());
+                 // Remembered browsers skipped a factor that is gone; they go with it.
+                 if (deps.trusted)
+                   log::best_effort(deps.trusted->revoke_all(u.id),
+                                    "forgetting remembered browsers");
+                 audit_best_effort(deps.audit,
+                                   security_event("security.totp_disabled", u, r.client_ip, "ok"));
+                 return http::Response::no_content();
+               }));
 
   server.route(
       "POST", "/api/v1/me/security/recovery-codes",
@@ -327,7 +346,8 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
           return *no;
         auto codes = recovery::generate();
         if (auto s = deps.factors->set_recovery_codes(u.id, codes); !s.ok()) return fail(s.error());
-        audit_best_effort(deps.audit, event("security.recovery_codes", u, r.client_ip, "ok"));
+        audit_best_effort(deps.audit,
+                          security_event("security.recovery_codes", u, r.client_ip, "ok"));
         return ok_json(codes_json(codes));
       }));
 
@@ -349,8 +369,9 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                  if (!name.ok()) return answer(name.problem());
                  auto made = deps.app_passwords->create(u, *name);
                  if (!made.ok()) return fail(made.error());
-                 audit_best_effort(deps.audit, event("security.app_password_created", u,
-                                                     r.client_ip, "ok", {{"name", *name}}));
+                 audit_best_effort(deps.audit,
+                                   security_event("security.app_password_created", u, r.client_ip,
+                                                  "ok", {{"name", *name}}));
                  json::Writer w;
                  w.begin_object()
                      .kv("id", made->info.id)
@@ -362,18 +383,19 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                  return ok_json(w.str(), 201);
                }));
 
-  server.route("DELETE", "/api/v1/me/security/app-passwords/{id}",
-               require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
-                 const SessionUser& u = ctx.session.user;
-                 auto gone = deps.app_passwords->revoke(u.id, r.param("id"));
-                 if (!gone.ok()) return fail(gone.error());
-                 if (!*gone)
-                   return fail(Error(errc::app_password_not_found,
-                                     "You have no app password with this id.", 404));
-                 audit_best_effort(deps.audit, event("security.app_password_revoked", u,
+  server.route(
+      "DELETE", "/api/v1/me/security/app-passwords/{id}",
+      require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
+        const SessionUser& u = ctx.session.user;
+        auto gone = deps.app_passwords->revoke(u.id, r.param("id"));
+        if (!gone.ok()) return fail(gone.error());
+        if (!*gone)
+          return fail(
+              Error(errc::app_password_not_found, "You have no app password with this id.", 404));
+        audit_best_effort(deps.audit, security_event("security.app_password_revoked", u,
                                                      r.client_ip, "ok", {{"id", r.param("id")}}));
-                 return http::Response::no_content();
-               }));
+        return http::Response::no_content();
+      }));
 
   server.route("GET", "/api/v1/me/security/trusted-browsers",
                require_session(*deps.auth, [&deps](http::Request&, AuthContext& ctx) {
@@ -403,8 +425,8 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
     if (id.empty()) {
       auto n = deps.trusted->revoke_all(u.id);
       if (!n.ok()) return fail(n.error());
-      audit_best_effort(deps.audit, event("security.browsers_forgotten", u, r.client_ip, "ok",
-                                          {{"count", std::to_string(*n)}}));
+      audit_best_effort(deps.audit, security_event("security.browsers_forgotten", u, r.client_ip,
+                                                   "ok", {{"count", std::to_string(*n)}}));
       return http::Response::no_content();
     }
     auto gone = deps.trusted->revoke(u.id, id);
@@ -412,8 +434,8 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
     if (!*gone)
       return fail(Error(errc::trusted_browser_not_found,
                         "No remembered browser of yours has this id (it may have expired).", 404));
-    audit_best_effort(deps.audit,
-                      event("security.browsers_forgotten", u, r.client_ip, "ok", {{"id", id}}));
+    audit_best_effort(deps.audit, security_event("security.browsers_forgotten", u, r.client_ip,
+                                                 "ok", {{"id", id}}));
     return http::Response::no_content();
   };
   server.route("DELETE", "/api/v1/me/security/trusted-browsers",
@@ -465,6 +487,8 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
         return ok_json(w.str());
       }));
 
+  register_email_routes(server, deps);
+
   // A sign-in whose policy asks for a second factor the user has not set up:
   // the enrolment, through the challenge (its first code finishes the sign-in).
   server.route("POST", "/api/v1/auth/challenge/{id}/enrol", [&deps](http::Request& r) {
@@ -513,8 +537,8 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
       if (codes.ok()) {
         new_codes = std::move(*codes);
         ok = true;
-        audit_best_effort(deps.audit, event("security.totp_enabled", ch.user, r.client_ip, "ok",
-                                            {{"during", "signin"}}));
+        audit_best_effort(deps.audit, security_event("security.totp_enabled", ch.user, r.client_ip,
+                                                     "ok", {{"during", "signin"}}));
       } else if (codes.error().code == errc::wrong_code) {
         ok = false;
       } else {
@@ -522,6 +546,8 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
       }
     } else if (body->method == "totp") {
       ok = deps.totp->verify(ch.user.id, body->code, timeutil::now_unix_ms() / 1000);
+    } else if (body->method == "email") {
+      ok = ChallengeStore::email_code_matches(ch, body->code, timeutil::now_unix_ms());
     } else {
       ok = deps.factors->consume_recovery_code(ch.user.id, body->code);
     }
@@ -530,8 +556,9 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
       auto left = deps.challenges->wrong(ch.id);
       if (!left.ok()) return fail(left.error());
       audit_best_effort(
-          deps.audit, event("signin.second_factor", ch.user, r.client_ip, "fail",
-                            {{"method", body->method}, {"attempts_left", std::to_string(*left)}}));
+          deps.audit,
+          security_event("signin.second_factor", ch.user, r.client_ip, "fail",
+                         {{"method", body->method}, {"attempts_left", std::to_string(*left)}}));
       if (*left == 0) return gone();
       return fail(Error(errc::second_factor_failed,
                         "That code does not match; " + std::to_string(*left) +
@@ -548,8 +575,8 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
       auto left = deps.factors->recovery_codes_left(ch.user.id);
       if (left.ok()) detail.emplace_back("recovery_codes_left", std::to_string(*left));
     }
-    audit_best_effort(deps.audit,
-                      event("signin.second_factor", ch.user, r.client_ip, "ok", std::move(detail)));
+    audit_best_effort(deps.audit, security_event("signin.second_factor", ch.user, r.client_ip, "ok",
+                                                 std::move(detail)));
     log::info("signed in", {{"user_id", ch.user.id}, {"second_factor", body->method}});
     http::Response resp = signed_in(*deps.auth, r, *s, nullptr, [&new_codes](json::Writer& w) {
       if (new_codes.empty()) return;
@@ -563,7 +590,7 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
       if (cookie.ok()) {
         resp.cookies.push_back(trusted_cookie(deps, r, *cookie));
         audit_best_effort(deps.audit,
-                          event("security.browser_trusted", ch.user, r.client_ip, "ok"));
+                          security_event("security.browser_trusted", ch.user, r.client_ip, "ok"));
       } else {  // the sign-in stands; the browser is asked again next time
         log::warn("could not remember the browser", {{"error", cookie.error().message}});
       }

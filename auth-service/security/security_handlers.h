@@ -11,6 +11,7 @@
 //   DELETE /api/v1/me/security/trusted-browsers[/{id}]  forget one (or all)
 //   DELETE /api/v1/admin/users/{id}/second-factor    an admin resets a user's second factor
 //   POST   /api/v1/auth/challenge/{id}               {method, code, remember?}: the second step
+// (the email address and email codes: email_handlers.h)
 // and second_step(): what sign-in answers when the user has a second factor
 // (a challenge, unless a remembered browser or the LAN bypass lets it skip).
 // Every second-factor attempt passes the edge's limiter (per address and per
@@ -28,6 +29,7 @@
 #include "auth-service/edge/signin_guard.h"
 #include "auth-service/security/app_password_store.h"
 #include "auth-service/security/challenge_store.h"
+#include "auth-service/security/email_store.h"
 #include "auth-service/security/second_factor_policy.h"
 #include "auth-service/security/second_factor_store.h"
 #include "auth-service/security/totp_service.h"
@@ -35,6 +37,7 @@
 #include "auth-service/sessions/authenticator.h"
 #include "common/net/cidr.h"
 #include "common/net/http_server.h"
+#include "common/net/smtp_client.h"
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
 namespace jb::errc {
@@ -55,6 +58,11 @@ struct SecurityDeps {
   // The LAN bypass (JB_SECOND_FACTOR_LAN_BYPASS; lan_bypass.h): null lan = off.
   const net::CidrSet* lan = nullptr;
   const net::CidrSet* trusted_proxies = nullptr;
+  // Email codes (email_handlers.h): both set, or email is off.
+  EmailStore* email = nullptr;
+  const SmtpClient* smtp = nullptr;
+  std::string public_url;                     // JB_PUBLIC_URL: the confirmation link's base
+  int64_t email_code_ttl_ms = 5 * 60 * 1000;  // JB_EMAIL_CODE_TTL_S
   // Who must have a second factor (second_factor_policy.h).
   FactorPolicy policy = FactorPolicy::kOptional;
   int64_t grace_ms = 7LL * 24 * 3600 * 1000;
@@ -71,7 +79,7 @@ struct SecondStep {
 void register_security_routes(http::Server& server, SecurityDeps& deps);
 
 struct CodeBody {
-  std::string method;  // "totp" | "recovery" ("" where only a code is asked for)
+  std::string method;  // "totp" | "recovery" | "email" ("" where only a code is asked for)
   std::string code;
   bool remember = false;  // a challenge's answer: trust this browser
 };
@@ -84,6 +92,12 @@ BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, b
 // else the challenge to answer (audited).
 Result<SecondStep> second_step(SecurityDeps& deps, const SessionUser& user, const http::Request& r,
                                const std::string& device_id);
+// Whether challenge `c` takes method `m` (a challenge takes only its own methods).
+bool has_method(const Challenge& c, const std::string& m);
+// An audit event about user `u` from `ip` (security.*, signin.*).
+AuditEvent security_event(std::string type, const SessionUser& u, const std::string& ip,
+                          std::string outcome,
+                          std::vector<std::pair<std::string, std::string>> detail = {});
 // The remembered browser's cookie (jb_trusted, trusted_browsers.h).
 http::Cookie trusted_cookie(SecurityDeps& deps, const http::Request& r, const std::string& value);
 // The challenge as the API shows it: {"state": <state>?, "challenge": {id, methods, expires_at}}.

@@ -118,7 +118,10 @@ curl_socket_t on_open_socket(void* clientp, curlsocktype purpose, curl_sockaddr*
   return socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
 }
 
-Error classify(CURLcode rc, const char* errbuf, const std::string& url, long os_errno) {
+}  // namespace
+
+Error classify_curl_error(int code, const char* errbuf, const std::string& url, long os_errno) {
+  const auto rc = static_cast<CURLcode>(code);
   std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
   switch (rc) {
     case CURLE_COULDNT_CONNECT:
@@ -150,8 +153,6 @@ Error classify(CURLcode rc, const char* errbuf, const std::string& url, long os_
       return Error(errc::http_transport, "The request to " + url + " failed: " + detail + ".", 502);
   }
 }
-
-}  // namespace
 
 std::string HttpResponse::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
@@ -251,7 +252,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& req) {
   if (rc != CURLE_OK) {
     long os_errno = 0;
     curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
-    return classify(rc, errbuf, req.url, os_errno);
+    return classify_curl_error(rc, errbuf, req.url, os_errno);
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
   double t = 0;

@@ -54,6 +54,10 @@ constexpr const char* outbound_refused = "outbound_refused";      // address ref
 
 namespace jb {
 
+// A libcurl failure (`code` is a CURLcode; errbuf its CURLOPT_ERRORBUFFER;
+// os_errno CURLINFO_OS_ERRNO) as one of the codes above; `url` names the target.
+Error classify_curl_error(int code, const char* errbuf, const std::string& url, long os_errno);
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
