@@ -56,17 +56,23 @@ std::optional<http::Response> send_or_fail(SecurityDeps& deps, const SessionUser
       502));
 }
 
-// {address}: a plain local@domain address.
-BodyResult<std::string> parse_address_body(const http::Request& r) {
+struct AddressBody {
+  std::string address;  // a plain local@domain address
+  std::string code;     // a current code, when the user has an authenticator
+};
+
+// {address, code?}
+BodyResult<AddressBody> parse_address_body(const http::Request& r) {
   auto body = read_json_body(r);
   if (!body.ok()) return body_problem(body.error());
   json::Fields f(*body);
   auto a = f.string("address", true, EmailStore::kMaxAddress);
   std::string address = a ? std::string(text::trim(*a)) : "";
   if (a && !valid_mail_addr(address)) f.add_problem("address", "must be an email address");
-  f.reject_unknown({"address"});
+  auto code = f.string("code", false, 64);
+  f.reject_unknown({"address", "code"});
   if (!f.ok()) return body_problem(f);
-  return address;
+  return AddressBody{address, code.value_or("")};
 }
 
 http::Response confirm(SecurityDeps& deps, const http::Request& r, const std::string& token) {
@@ -109,9 +115,12 @@ void register_email_routes(http::Server& server, SecurityDeps& deps) {
       "PUT", "/api/v1/me/security/email",
       require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
         const SessionUser& u = ctx.session.user;
-        auto address = parse_address_body(r);
-        if (!address.ok()) return answer(address.problem());
+        auto body = parse_address_body(r);
+        if (!body.ok()) return answer(body.problem());
         if (!email_on(deps)) return fail(not_configured());
+        const std::string* address = &body->address;
+        if (auto no = needs_code_if_enrolled(deps, r, u, body->code, "security.email_set"))
+          return *no;
         if (auto no = email_refused(deps, r.client_ip, u, *address, "security.email_set"))
           return *no;
         auto token = deps.email->set(u.id, *address);

@@ -146,6 +146,20 @@ std::string codes_json(const std::vector<std::string>& codes) {
 
 }  // namespace
 
+std::optional<http::Response> needs_code_if_enrolled(SecurityDeps& deps, const http::Request& r,
+                                                     const SessionUser& u, const std::string& code,
+                                                     const char* what) {
+  auto on = deps.totp->enabled(u.id);
+  if (!on.ok()) return fail(on.error());
+  if (!*on) return std::nullopt;
+  if (code.empty())
+    return fail(Error(errc::code_required,
+                      "An authenticator is set up: send a current code from it (or a recovery "
+                      "code) as \"code\" to change this.",
+                      403));
+  return needs_current_code(deps, r, u, code, what);
+}
+
 bool has_method(const Challenge& c, const std::string& m) {
   return std::find(c.methods.begin(), c.methods.end(), m) != c.methods.end();
 }

@@ -41,6 +41,7 @@
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
 namespace jb::errc {
+constexpr const char* code_required = "code_required";  // 403: a current code must come along
 constexpr const char* app_password_not_for_signin = "app_password_not_for_signin";  // 400
 }  // namespace jb::errc
 
@@ -98,6 +99,13 @@ bool has_method(const Challenge& c, const std::string& m);
 AuditEvent security_event(std::string type, const SessionUser& u, const std::string& ip,
                           std::string outcome,
                           std::vector<std::pair<std::string, std::string>> detail = {});
+// A change to how the user signs in (their email address): when they have an
+// authenticator, it needs a current code (TOTP or recovery; limited and
+// audited as `what`), so a stolen session cannot add a way around it.
+// nullopt: go ahead; else the answer (403 code_required without a code).
+std::optional<http::Response> needs_code_if_enrolled(SecurityDeps& deps, const http::Request& r,
+                                                     const SessionUser& u, const std::string& code,
+                                                     const char* what);
 // The remembered browser's cookie (jb_trusted, trusted_browsers.h).
 http::Cookie trusted_cookie(SecurityDeps& deps, const http::Request& r, const std::string& value);
 // The challenge as the API shows it: {"state": <state>?, "challenge": {id, methods, expires_at}}.

@@ -88,7 +88,19 @@ std::string prepare(Env& e, Client& me, SmtpSink* sink, const std::string& addre
   EXPECT_TRUE(ok.ok() && ok->status == 200);
   if (sink == nullptr) return secret;
   const size_t before = sink->count();
-  auto set = me.call("PUT", "/api/v1/me/security/email", R"({"address":")" + address + R"("})");
+  // With an authenticator set up, the address changes only with a current code.
+  const std::string body = R"({"address":")" + address + R"(")";
+  auto bare = me.call("PUT", "/api/v1/me/security/email", body + "}");
+  EXPECT_EQ(bare->status, 403) << bare->body;
+  EXPECT_EQ(problem_type(bare), "code_required");
+  auto wrong = me.call("PUT", "/api/v1/me/security/email", body + R"(,"code":"00000-00000"})");
+  EXPECT_EQ(wrong->status, 400) << wrong->body;
+  EXPECT_EQ(problem_type(wrong), "wrong_code");
+  EXPECT_EQ(sink->count(), before) << "nothing is sent without the code";
+  const auto codes = body_of(ok);
+  const std::string recovery = (*json::member(codes, "recovery_codes"))[0].GetString();
+  auto set =
+      me.call("PUT", "/api/v1/me/security/email", body + R"(,"code":")" + recovery + R"("})");
   EXPECT_TRUE(set.ok());
   EXPECT_EQ(set->status, 202) << set->body;
   auto mail = sink->message(before + 1);
