@@ -259,9 +259,8 @@ TEST(Notifications, NewAddressSignInReachesEveryChannelRetriedAndDeadLettered) {
   // after it on the same lane (one worker, in order) proves the queue got past it.
   ASSERT_FALSE(e.sign_in({{"X-Forwarded-For", "198.51.100.99"}}).empty());
   std::string hook_id;
-  for (const auto& c :
-       (*json::member(body_of(me.call("GET", "/api/v1/me/security/channels")), "channels"))
-           .GetArray())
+  const auto listed = body_of(me.call("GET", "/api/v1/me/security/channels"));  // outlives the loop
+  for (const auto& c : (*json::member(listed, "channels")).GetArray())
     if (json::get_string(c, "name") == "hook") hook_id = json::get_string(c, "id");
   ASSERT_FALSE(hook_id.empty());
   auto test = me.call("POST", "/api/v1/me/security/channels/" + hook_id + "/test");
