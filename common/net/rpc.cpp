@@ -122,11 +122,12 @@ struct RpcServer::Impl {
         r = Error(errc::internal, "The " + opts.name + " handler for '" + t.method + "' failed.",
                   500);
       }
+      // Counted before the reply leaves: a caller that has its answer must see it counted.
+      served->fetch_add(1);
       if (r.ok())
         send_reply(push, t.envelope, t.id, "ok", r.value());
       else
         send_reply(push, t.envelope, t.id, "err", error_payload(r.error()));
-      served->fetch_add(1);
       {
         std::lock_guard<std::mutex> l(mu);
         --in_flight;

@@ -96,6 +96,8 @@ class RpcServer {
   const std::string& endpoint() const { return endpoint_; }
   // Stops accepting, finishes in-flight requests (up to drain_ms), closes.
   void stop(int drain_ms = 3000);
+  // Requests whose handler has returned; counted before the reply is sent, so a client
+  // that holds an answer always sees its request counted here.
   uint64_t served() const { return served_.load(); }
 
  private:
