@@ -33,6 +33,7 @@ std::map<std::string, std::string> to_fields(const Connection& c) {
           {"created_ms", std::to_string(c.created_ms)},
           {"last_check_ms", std::to_string(c.last_check_ms)},
           {"next_check_ms", std::to_string(c.next_check_ms)},
+          {"info_checked_ms", std::to_string(c.info_checked_ms)},
           {"failures", std::to_string(c.failures)},
           {"qc_code", c.qc_code},
           {"qc_expires_ms", std::to_string(c.qc_expires_ms)},
@@ -65,6 +66,7 @@ Connection from_fields(const std::map<std::string, std::string>& f) {
   c.created_ms = i("created_ms");
   c.last_check_ms = i("last_check_ms");
   c.next_check_ms = i("next_check_ms");
+  c.info_checked_ms = i("info_checked_ms");
   c.failures = static_cast<int>(i("failures"));
   c.qc_code = s("qc_code");
   c.qc_expires_ms = i("qc_expires_ms");

@@ -29,13 +29,14 @@ bool ConnectionStore::valid_id(const std::string& id) {
   return id.size() == 32 && text::is_hex(id);
 }
 
-Status ConnectionStore::save(const Connection& c) {
+Status ConnectionStore::save(const Connection& c, std::vector<RedisArgv> also) {
   std::vector<RedisArgv> cmds{hset_argv(key(c.id), to_fields(c)),
                               {"SADD", owner_set(c.owner), c.id}};
   if (c.next_check_ms > 0)
     cmds.push_back({"ZADD", kDue, std::to_string(c.next_check_ms), c.id});
   else
     cmds.push_back({"ZREM", kDue, c.id});  // nothing left to check
+  for (auto& a : also) cmds.push_back(std::move(a));
   auto r = redis_.pipeline(cmds);
   if (!r.ok()) return r.error();
   for (const auto& x : *r)

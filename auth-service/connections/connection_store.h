@@ -25,8 +25,9 @@ class ConnectionStore {
   explicit ConnectionStore(RedisPool& redis) : redis_(redis) {}
 
   // Writes the connection; it is on the due list for checks exactly when
-  // next_check_ms > 0.
-  Status save(const Connection& c);
+  // next_check_ms > 0. `also`: further commands sent in the same pipeline (one
+  // round trip), e.g. the keys that point at the connection.
+  Status save(const Connection& c, std::vector<RedisArgv> also = {});
   Result<std::optional<Connection>> get(const std::string& id);
   // Only when owned by `owner` (another user's id looks exactly like an unknown one).
   Result<std::optional<Connection>> get_owned(const std::string& id, const std::string& owner);

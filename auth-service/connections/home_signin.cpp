@@ -20,20 +20,26 @@ std::string HomeSignInService::login_key(const std::string& username) {
 Result<HomeSignIn> HomeSignInService::upsert(const std::string& home_url,
                                              const std::string& device_id,
                                              const std::string& method, const jf::AuthResult& auth,
-                                             const std::string& login_key) {
+                                             const std::string& login_key,
+                                             const std::optional<Connection>& known) {
   int64_t now = timeutil::now_unix_ms();
   // The user's home connection, if there is one already (one per user and server).
   std::string home_key = home_connection_key(auth.user.id);
-  auto existing_id = redis_.command({"GET", home_key});
-  if (!existing_id.ok()) return existing_id.error();
   Connection c;
   bool found = false;
-  if (existing_id->is_string()) {
-    auto e = store_.get_owned(existing_id->str, auth.user.id);
-    if (!e.ok()) return e.error();
-    if (e->has_value()) {
-      c = **e;
-      found = true;
+  if (known && known->home && known->owner == auth.user.id) {
+    c = *known;
+    found = true;
+  } else {
+    auto existing_id = redis_.command({"GET", home_key});
+    if (!existing_id.ok()) return existing_id.error();
+    if (existing_id->is_string()) {
+      auto e = store_.get_owned(existing_id->str, auth.user.id);
+      if (!e.ok()) return e.error();
+      if (e->has_value()) {
+        c = **e;
+        found = true;
+      }
     }
   }
   if (!found) {
@@ -48,14 +54,20 @@ Result<HomeSignIn> HomeSignInService::upsert(const std::string& home_url,
       log::best_effort(jf_.client(c.server_url, c.device_id, *old).logout(),
                        "signing the replaced home token out");
   }
-  auto client = jf_.client(home_url, device_id, auth.access_token);
-  auto info = client.public_info();
-  if (info.ok()) {
-    c.server_id = info->server_id;
-    c.server_name = info->server_name;
-    c.server_version = info->version;
-  } else {
-    c.server_id = auth.server_id;
+  // The server's name and version: asked again only when they may have changed.
+  const bool info_stale = !found || c.server_name.empty() || c.server_id != auth.server_id ||
+                          c.server_url != home_url ||
+                          now - c.info_checked_ms >= t_.home_check_interval_ms;
+  if (info_stale) {
+    auto info = jf_.client(home_url, device_id, auth.access_token).public_info();
+    if (info.ok()) {
+      c.server_id = info->server_id;
+      c.server_name = info->server_name;
+      c.server_version = info->version;
+      c.info_checked_ms = now;
+    } else {
+      c.server_id = auth.server_id;
+    }
   }
   auto sealed = vault_.seal(c.id, auth.access_token);
   if (!sealed.ok()) return sealed.error();
@@ -72,10 +84,9 @@ Result<HomeSignIn> HomeSignInService::upsert(const std::string& home_url,
   c.last_error.clear();
   c.last_check_ms = now;
   c.next_check_ms = now + t_.home_check_interval_ms;  // the account is checked this often
-  if (auto s = store_.save(c); !s.ok()) return s.error();
-  std::vector<RedisArgv> cmds{{"SET", home_key, c.id}};
-  if (!login_key.empty()) cmds.push_back({"SET", login_key, c.id});
-  if (auto r = redis_.pipeline(cmds); !r.ok()) return r.error();
+  std::vector<RedisArgv> keys{{"SET", home_key, c.id}};
+  if (!login_key.empty()) keys.push_back({"SET", login_key, c.id});
+  if (auto s = store_.save(c, std::move(keys)); !s.ok()) return s.error();
   return HomeSignIn{auth.user, c};
 }
 
@@ -94,11 +105,15 @@ Result<HomeSignIn> HomeSignInService::sign_in(const std::string& home_url,
   // replaces our own previous token instead of piling up tokens.
   std::string login_key = HomeSignInService::login_key(username);
   std::string device_id;
+  std::optional<Connection> known;
   auto prev = redis_.command({"GET", login_key});
   if (!prev.ok()) return prev.error();
   if (prev->is_string()) {
     auto c = store_.get(prev->str);
-    if (c.ok() && c->has_value()) device_id = (*c)->device_id;
+    if (c.ok() && c->has_value()) {
+      known = **c;
+      device_id = known->device_id;
+    }
   }
   if (device_id.empty()) device_id = rnd::id128();
   auto client = jf_.client(home_url, device_id);
@@ -109,7 +124,7 @@ Result<HomeSignIn> HomeSignInService::sign_in(const std::string& home_url,
                      "signing out a token issued to a user without remote access");
     return a.error();
   }
-  return upsert(home_url, device_id, "password", *auth, login_key);
+  return upsert(home_url, device_id, "password", *auth, login_key, known);
 }
 
 Result<HomeSignIn> HomeSignInService::adopt_token(const std::string& home_url,

@@ -8,6 +8,12 @@
 //   jb:home:login:<sha256(lower name)> str  the home connection a user name last signed in with
 //                                           (its DeviceId is reused before the user id is known)
 //
+// Per sign-in work: the connection is read once (through the login key) and
+// written with both keys in one pipeline; the server's public info (name,
+// version) is asked again only when the server id changed or
+// JB_HOME_CHECK_INTERVAL_S has passed since it was last asked, so a sign-in
+// costs the home server one request (AuthenticateByName).
+//
 // Remote access: Jellyfin sees only the suite's address, so the suite applies
 // the user's Policy.EnableRemoteAccess itself. With a LAN set (JB_LAN_CIDRS),
 // a user without remote access who signs in from outside it gets 403
@@ -68,9 +74,12 @@ class HomeSignInService {
   static std::string login_key(const std::string& username);
 
  private:
+  // `known`: the connection the user name last signed in with, when already
+  // read (saves reading it again when it is this user's home connection).
   Result<HomeSignIn> upsert(const std::string& home_url, const std::string& device_id,
                             const std::string& method, const jf::AuthResult& auth,
-                            const std::string& login_key);
+                            const std::string& login_key,
+                            const std::optional<Connection>& known = std::nullopt);
   RedisPool& redis_;
   ConnectionStore& store_;
   const Vault& vault_;
