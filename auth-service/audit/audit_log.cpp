@@ -7,6 +7,7 @@
 
 #include "auth-service/audit/audit_chain.h"
 #include "common/core/log.h"
+#include "common/core/time.h"
 #include "common/redis/script.h"
 
 namespace jb::auth {
@@ -17,6 +18,7 @@ constexpr int64_t kPage = 500;        // entries read per Redis round trip
 constexpr int64_t kTrimBatch = 1000;  // entries removed per trim script
 constexpr int64_t kMaxScan = 200000;  // entries one query looks at, at most
 constexpr int64_t kDayMs = 86400LL * 1000;
+constexpr int64_t kResyncMs = 60000;  // the known head and clock offset are read again this often
 
 // KEYS[1] log, KEYS[2] head, [KEYS[3] user index]; ARGV expected seq ("0" when
 // no head), expected hash ("" when no head), new id, new seq, new hash, new ts,
@@ -149,14 +151,20 @@ Result<AuditEntry> AuditLog::append(const AuditEvent& e) {
   std::lock_guard turn(append_mu_);  // before the connection: waiters hold none
   auto c = redis_.acquire();
   for (int attempt = 0; attempt < std::max(1, opts_.max_append_attempts); ++attempt) {
-    auto rs = c->pipeline({{"HMGET", head_key, "seq", "hash", "id", "ts"}, {"TIME"}});
-    if (!rs.ok()) return rs.error();
-    if (rs->size() != 2 || (*rs)[0].is_error()) return unexpected("HMGET");
-    Mark head = read_mark((*rs)[0]);
-    auto now = redis_time_ms((*rs)[1]);
-    if (!now.ok()) return now.error();
+    const int64_t local_ms = timeutil::now_unix_ms();
+    if (!head_.known || local_ms - head_.read_at_ms >= kResyncMs ||
+        local_ms < head_.read_at_ms) {
+      auto rs = c->pipeline({{"HMGET", head_key, "seq", "hash", "id", "ts"}, {"TIME"}});
+      if (!rs.ok()) return rs.error();
+      if (rs->size() != 2 || (*rs)[0].is_error()) return unexpected("HMGET");
+      const Mark m = read_mark((*rs)[0]);
+      auto now = redis_time_ms((*rs)[1]);
+      if (!now.ok()) return now.error();
+      head_ = KnownHead{true, m.present, m.seq, m.ts, m.hash, *now - local_ms, local_ms};
+    }
+    const KnownHead& head = head_;
     x.seq = head.seq + 1;
-    x.ts_ms = std::max(*now, head.ts);
+    x.ts_ms = std::max(local_ms + head.clock_offset_ms, head.ts_ms);
     x.prev = head.present ? head.hash : kAuditGenesis;
     x.id = audit_entry_id(x.ts_ms, x.seq);
     x.hash = audit_hash(x);
@@ -170,9 +178,17 @@ Result<AuditEntry> AuditLog::append(const AuditEvent& e) {
       args.push_back(std::move(f));
       args.push_back(std::move(v));
     }
+    head_.known = false;  // until the script says the chain moved to `x`
     auto r = kAppend.run(*c, keys, args);
     if (!r.ok()) return r.error();
-    if (r->is_integer() && r->integer == 1) return x;
+    if (r->is_integer() && r->integer == 1) {
+      head_.known = true;
+      head_.present = true;
+      head_.seq = x.seq;
+      head_.ts_ms = x.ts_ms;
+      head_.hash = x.hash;
+      return x;
+    }
   }
   return Error(errc::audit_conflict,
                "The audit log's head kept moving; the event could not be appended.", 503);

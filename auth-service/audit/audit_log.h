@@ -13,9 +13,16 @@
 // (another replica appended first) it re-reads the head and tries again, so
 // any number of auth-service replicas keep one linear chain with no lost entry.
 //
-// Time is Redis server time (TIME, read with the head), never made to go back:
-// ts_ms = max(Redis time, the head's ts_ms). So entry ids, "<ts_ms>-<seq>",
-// are strictly increasing and time order is chain order on every replica.
+// Time is Redis server time, never made to go back: ts_ms = max(Redis time,
+// the head's ts_ms). So entry ids, "<ts_ms>-<seq>", are strictly increasing
+// and time order is chain order on every replica.
+//
+// One round trip per append: each process remembers the head it appended last
+// and the offset of Redis's clock from its own (read with TIME together with
+// the head), so an append normally is the compare-and-append script alone.
+// The head and the offset are read again after a conflict or an error, and at
+// least once a minute, so "Redis time" is Redis's TIME within a round
+// trip and a minute's drift.
 //
 // Redis keys (built only by AuditLog::key()):
 //   jb:audit:log           stream; entry id "<ts_ms>-<seq>", fields (audit_chain.h):
@@ -150,6 +157,16 @@ class AuditLog {
   // otherwise race for the chain head and spend their round trips on conflicts
   // (compare-and-append then only ever conflicts with another replica).
   std::mutex append_mu_;
+  // The head this process appended last, and Redis's clock (guarded by append_mu_).
+  struct KnownHead {
+    bool known = false;    // false: read it (and the clock) from Redis first
+    bool present = false;  // the chain has a head
+    int64_t seq = 0, ts_ms = 0;
+    std::string hash;
+    int64_t clock_offset_ms = 0;  // Redis TIME minus our clock, when last read
+    int64_t read_at_ms = 0;       // our clock then
+  };
+  KnownHead head_;
   std::function<void(const AuditEvent&)> observer_;
 };
 

@@ -90,6 +90,14 @@ Result<HomeSignIn> HomeSignInService::upsert(const std::string& home_url,
   return HomeSignIn{auth.user, c};
 }
 
+std::string HomeSignInService::known_user_id(const std::string& username) {
+  auto id = redis_.command({"GET", login_key(username)});
+  if (!id.ok() || !id->is_string()) return "";
+  auto c = store_.get(id->str);
+  if (!c.ok() || !c->has_value() || !(*c)->home) return "";
+  return (*c)->owner;
+}
+
 Status HomeSignInService::admit(const jf::User& user, const std::string& client_ip) const {
   if (!lan_ || user.remote_access || lan_->contains(std::string_view(client_ip)))
     return Status::Ok();

@@ -70,6 +70,9 @@ class HomeSignInService {
   // "remote_access_denied" when `user` may not sign in from `client_ip`.
   Status admit(const jf::User& user, const std::string& client_ip) const;
 
+  // The suite user id `username` last signed in as here ("" when never; errors too).
+  std::string known_user_id(const std::string& username);
+
   static std::string home_connection_key(const std::string& jellyfin_user_id);
   static std::string login_key(const std::string& username);
 

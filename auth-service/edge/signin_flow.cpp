@@ -2,6 +2,7 @@
 #include "auth-service/edge/signin_flow.h"
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "common/core/log.h"
@@ -26,9 +27,10 @@ int64_t steady_ms() {
 
 }  // namespace
 
-Result<HomeSignIn> guarded_sign_in(SignInGuard* guard, AuditLog* audit, const std::string& ip,
-                                   const std::string& username,
-                                   const std::function<Result<HomeSignIn>()>& sign_in) {
+Result<HomeSignIn> guarded_sign_in(
+    SignInGuard* guard, AuditLog* audit, const std::string& ip, const std::string& username,
+    const std::function<Result<HomeSignIn>()>& sign_in, const std::string& device,
+    const std::function<std::string(const std::string& username)>& known_user) {
   const int64_t started = steady_ms();
   const std::string name = account_name(username);
   SignInAttempt attempt;
@@ -48,7 +50,10 @@ Result<HomeSignIn> guarded_sign_in(SignInGuard* guard, AuditLog* audit, const st
   if (home.ok()) {
     if (guard != nullptr)
       log::best_effort(guard->settle_success(attempt), "clearing an account's sign-in failures");
-    audit_best_effort(audit, event("signin.success", home->user.id, home->user.name, ip, "ok"));
+    std::vector<std::pair<std::string, std::string>> detail{{"method", "password"}};
+    if (!device.empty()) detail.emplace_back("device", device);
+    audit_best_effort(audit, event("signin.success", home->user.id, home->user.name, ip, "ok",
+                                   std::move(detail)));
     return home;
   }
 
@@ -66,10 +71,16 @@ Result<HomeSignIn> guarded_sign_in(SignInGuard* guard, AuditLog* audit, const st
   log::info("sign-in failed", {{"reason", *reason}});
   audit_best_effort(audit, event("signin.failure", "", name, ip, "fail", {{"reason", *reason}}));
   if (guard != nullptr) {
+    // Whose account this is, asked once and only when there is something to tell them.
+    std::optional<std::string> owner;
+    auto owner_id = [&]() -> const std::string& {
+      if (!owner) owner = known_user ? known_user(username) : std::string();
+      return *owner;
+    };
     if (attempt.locked_account) {
       log::warn("account locked after repeated failed sign-ins", {{"ip", ip}});
       audit_best_effort(audit,
-                        event("lockout", "", name, ip, "info",
+                        event("lockout", owner_id(), name, ip, "info",
                               {{"failures", std::to_string(guard->policy().lockout_failures)},
                                {"duration_s", std::to_string(guard->policy().lockout_ms / 1000)}}));
     }
@@ -79,7 +90,7 @@ Result<HomeSignIn> guarded_sign_in(SignInGuard* guard, AuditLog* audit, const st
     } else if (fx->banned_now) {
       log::warn("address banned after repeated failed sign-ins", {{"ip", attempt.ip_key}});
       audit_best_effort(audit,
-                        event("ban", "", name, ip, "info",
+                        event("ban", owner_id(), name, ip, "info",
                               {{"banned_ip", attempt.ip_key},
                                {"failures", std::to_string(fx->ip_failures)},
                                {"duration_s", std::to_string(guard->policy().ban_ms / 1000)}}));

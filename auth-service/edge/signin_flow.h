@@ -9,6 +9,11 @@
 // EdgePolicy::failure_min_ms after the sign-in began (the precise reason only
 // goes to the audit log and the debug log).
 //
+// The audited events carry what security notifications need
+// (auth-service/notify/outbox.h): signin.success the client's device label
+// (detail "device"), and lockout and ban the user id the typed name last
+// signed in as (`known_user`), so the account's owner hears of them.
+//
 // Thread-safety: thread-safe (the guard and the audit log are).
 #pragma once
 
@@ -24,9 +29,13 @@ namespace jb::auth {
 // `sign_in` asks Jellyfin. A null guard only makes the failures uniform; a null
 // audit log records nothing. Errors other than the edge's own and the uniform
 // sign_in_failed are Jellyfin's (home_error() words them for the API).
-Result<HomeSignIn> guarded_sign_in(SignInGuard* guard, AuditLog* audit, const std::string& ip,
-                                   const std::string& username,
-                                   const std::function<Result<HomeSignIn>()>& sign_in);
+// `device`: the client's device label (common/core/user_agent.h), "" if none.
+// `known_user`: the suite user id a user name signed in as before ("" when
+// unknown or on error); only asked when an account is locked or an address banned.
+Result<HomeSignIn> guarded_sign_in(
+    SignInGuard* guard, AuditLog* audit, const std::string& ip, const std::string& username,
+    const std::function<Result<HomeSignIn>()>& sign_in, const std::string& device = "",
+    const std::function<std::string(const std::string& username)>& known_user = nullptr);
 
 // Quick Connect start from `ip`: the Error to answer (403 ip_banned, 429
 // rate_limited), or nullopt to go ahead. A null guard never refuses.

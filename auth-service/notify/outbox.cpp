@@ -16,14 +16,22 @@ namespace jb::auth {
 
 namespace {
 
-// KEYS[1] routes hash, KEYS[2] seen set, KEYS[3] stream;
-// ARGV[1] event, ARGV[2] seen block ("" = always), ARGV[3] notification JSON, ARGV[4] user id
-// → the number of items enqueued.
+// KEYS[1] routes hash, KEYS[2] seen blocks, KEYS[3] stream, KEYS[4] seen devices;
+// ARGV[1] event, ARGV[2] seen block, ARGV[3] notification JSON, ARGV[4] user id,
+// ARGV[5] seen device (ARGV[2] and ARGV[5] both "" = always)
+// → the number of items enqueued. A set seen for the first time only records.
 const RedisScript kPublish(R"lua(
-if ARGV[2] ~= '' then
-  local first = redis.call('EXISTS', KEYS[2]) == 0
-  if redis.call('SADD', KEYS[2], ARGV[2]) == 0 or first then return 0 end
-  if redis.call('SCARD', KEYS[2]) > 100 then redis.call('SPOP', KEYS[2]) end
+local function new_in(set, member)
+  if member == '' then return false end
+  local first = redis.call('EXISTS', set) == 0
+  local added = redis.call('SADD', set, member) == 1
+  if redis.call('SCARD', set) > 100 then redis.call('SPOP', set) end
+  return added and not first
+end
+if ARGV[2] ~= '' or ARGV[5] ~= '' then
+  local new_block = new_in(KEYS[2], ARGV[2])
+  local new_device = new_in(KEYS[4], ARGV[5])
+  if not new_block and not new_device then return 0 end
 end
 local routes = redis.call('HGETALL', KEYS[1])
 local n = 0
@@ -74,12 +82,18 @@ std::string NotificationOutbox::seen_key(const std::string& user_id) {
   return "jb:notify:seen:" + user_id;
 }
 
+std::string NotificationOutbox::seen_devices_key(const std::string& user_id) {
+  return "jb:notify:devices:" + user_id;
+}
+
 Result<int64_t> NotificationOutbox::publish(const notify::Notification& n,
-                                            const std::string& seen_block) {
+                                            const std::string& seen_block,
+                                            const std::string& seen_device) {
   auto c = redis_.acquire();
-  auto r = kPublish.run(
-      *c, {ChannelStore::routes_key(n.user_id), seen_key(n.user_id), keys::work_urgent_stream()},
-      {n.event, seen_block, notify::to_json(n), n.user_id});
+  auto r = kPublish.run(*c,
+                        {ChannelStore::routes_key(n.user_id), seen_key(n.user_id),
+                         keys::work_urgent_stream(), seen_devices_key(n.user_id)},
+                        {n.event, seen_block, notify::to_json(n), n.user_id, seen_device});
   if (!r.ok()) return r.error();
   return r->integer;
 }
@@ -98,20 +112,27 @@ void NotificationOutbox::on_audit(const AuditEvent& e) noexcept {
   try {
     if (e.user_id.empty()) return;
     notify::Notification n{"", e.user_id, e.user_name, e.ip, timeutil::now_unix_s(), {}};
-    std::string seen;
+    std::string seen, device;
     if (e.type == "signin.success" && e.outcome == "ok") {
       n.event = "signin.new_device";
       seen = address_block(e.ip);
-      for (const auto& [k, v] : e.detail)
+      for (const auto& [k, v] : e.detail) {
         if (k == "method" || k == "device") n.detail.emplace_back(k, v);
+        if (k == "device") device = v;
+      }
     } else if (auto it = event_map().find(e.type); it != event_map().end()) {
       if (e.outcome == "fail") return;
       n.event = it->second;
-      n.detail.emplace_back("change", e.type);
+      if (e.type == "lockout" || e.type == "ban") {
+        for (const auto& [k, v] : e.detail)
+          if (k == "failures" || k == "duration_s") n.detail.emplace_back(k, v);
+      } else {
+        n.detail.emplace_back("change", e.type);
+      }
     } else {
       return;
     }
-    log::best_effort(publish(n, seen), "enqueueing a security notification");
+    log::best_effort(publish(n, seen, device), "enqueueing a security notification");
   } catch (const std::exception& x) {
     log::warn("enqueueing a security notification failed", {{"error", x.what()}});
   }

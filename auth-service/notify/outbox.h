@@ -6,11 +6,14 @@
 // It observes the audit log (AuditLog::set_observer): every audited event
 // passes through on_audit(), which maps it to a notification event:
 //   signin.success                 → signin.new_device, only when the address
-//                                    block (/24 for IPv4, /64 for IPv6) is new
-//                                    for the user (jb:notify:seen:<uid>, a set
-//                                    of at most 100 blocks; the first sign-in
-//                                    seen only records the block)
-//   lockout, ban                   → lockout, ban (when the user is identified)
+//                                    block (/24 for IPv4, /64 for IPv6) or the
+//                                    device (its label, detail "device": "Firefox
+//                                    on Linux") is new for the user
+//                                    (jb:notify:seen:<uid> and
+//                                    jb:notify:devices:<uid>, sets of at most 100;
+//                                    the first sign-in seen only records them)
+//   lockout, ban                   → lockout, ban (the account's owner, when the
+//                                    typed name has signed in before)
 //   security.totp_enabled, security.totp_disabled, security.recovery_codes,
 //   admin.second_factor_reset      → second_factor
 //   security.app_password_created  → app_password
@@ -40,12 +43,15 @@ class NotificationOutbox {
   // The notification an audited event leads to, enqueued (no-op for other events).
   void on_audit(const AuditEvent& e) noexcept;
   // Enqueues `n` for every channel of n.user_id subscribed to n.event; answers how many.
-  // seen_block: when not "", only if it is new for the user (and it is recorded).
-  Result<int64_t> publish(const notify::Notification& n, const std::string& seen_block = "");
+  // seen_block, seen_device: when either is not "", only if one of them is new for
+  // the user (both are recorded).
+  Result<int64_t> publish(const notify::Notification& n, const std::string& seen_block = "",
+                          const std::string& seen_device = "");
   // Enqueues `n` for one channel (the channel's test).
   Result<std::string> publish_to(const notify::Notification& n, const std::string& channel_id);
 
   static std::string seen_key(const std::string& user_id);
+  static std::string seen_devices_key(const std::string& user_id);
 
  private:
   RedisPool& redis_;

@@ -6,6 +6,7 @@
 #include "auth-service/sessions/sign_in_body.h"
 #include "common/core/log.h"
 #include "common/core/time.h"
+#include "common/core/user_agent.h"
 
 namespace jb::auth {
 
@@ -73,9 +74,13 @@ void register_auth_routes(http::Server& server, SignInDeps& deps) {
                         "App passwords work only as a Bearer credential for the API; sign in with "
                         "your Jellyfin password.",
                         400));
-    auto home = guarded_sign_in(deps.guard, deps.audit, r.client_ip, body->username, [&] {
-      return deps.home->sign_in(deps.home_url, body->username, body->password, r.client_ip);
-    });
+    auto home = guarded_sign_in(
+        deps.guard, deps.audit, r.client_ip, body->username,
+        [&] {
+          return deps.home->sign_in(deps.home_url, body->username, body->password, r.client_ip);
+        },
+        ua::device_label(r.header("User-Agent")),
+        [&deps](const std::string& name) { return deps.home->known_user_id(name); });
     if (!home.ok()) {
       log::info("sign-in refused", {{"code", home.error().code}});
       return fail(home_error(home.error(), deps.home_url));

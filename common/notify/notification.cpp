@@ -117,6 +117,8 @@ std::string message(const Notification& n) {
   if (!n.ip.empty()) m += " from " + n.ip;
   if (auto d = detail_value(n, "device"); !d.empty()) m += " (" + d + ")";
   if (auto c = detail_value(n, "change"); !c.empty()) m += ": " + c;
+  if (auto f = detail_value(n, "failures"); !f.empty()) m += " after " + f + " failed sign-ins";
+  if (auto d = detail_value(n, "duration_s"); !d.empty()) m += ", for " + d + " seconds";
   m += " at " + timeutil::format_rfc3339(n.at * 1000000) + ".";
   if (n.event != "test") m += " If this was not you, change your password.";
   return m;

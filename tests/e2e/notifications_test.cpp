@@ -7,11 +7,15 @@
 // gets it once it is up, while the sign-in was answered before it ever got it;
 // a receiver answering 404 ends in the dead letters; the same address block
 // again notifies nobody; the channels' secrets are neither in Redis nor in the logs.
+// A sign-in from a new device (its User-Agent's label) notifies, the same one
+// again does not; a locked account and a banned address notify the owner of
+// the account whose name was typed.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -106,13 +110,16 @@ struct Env {
   Receiver receiver;
   std::string session;
 
-  // outbound_allow: the worker's JB_OUTBOUND_ALLOW (the stack's default also allows loopback).
-  explicit Env(const std::string& outbound_allow = "127.0.0.1/32") {
+  // outbound_allow: the worker's JB_OUTBOUND_ALLOW (the stack's default also allows loopback);
+  // auth_env: more settings of auth-service.
+  explicit Env(const std::string& outbound_allow = "127.0.0.1/32",
+               std::map<std::string, std::string> auth_env = {}) {
     EXPECT_TRUE(stack.redis.ok());
     EXPECT_TRUE(home.ok());
     EXPECT_TRUE(receiver.ok());
-    EXPECT_TRUE(stack.start_auth(
-        {{"JB_JELLYFIN_URL", home.url()}, {"JB_TRUSTED_PROXIES", "127.0.0.1/32"}}));
+    auth_env["JB_JELLYFIN_URL"] = home.url();
+    auth_env["JB_TRUSTED_PROXIES"] = "127.0.0.1/32";
+    EXPECT_TRUE(stack.start_auth(auth_env));
     EXPECT_TRUE(stack.start_worker(
         "notifier", {{"JB_WORK_MAX_DELIVERIES", "20"}, {"JB_OUTBOUND_ALLOW", outbound_allow}}));
     // The first sign-in only records its address block (127.0.0.0/24).
@@ -320,4 +327,82 @@ TEST(Notifications, ReceiversOnLoopbackNeedTheAdministratorsAllowance) {
     return false;
   }));
   EXPECT_TRUE(e.receiver.at("/hook").empty());
+}
+
+// The events of one user's webhook, as parsed bodies.
+std::vector<json::Document> events_at(Receiver& r, const std::string& path,
+                                      const std::string& event) {
+  std::vector<json::Document> out;
+  for (const auto& got : r.at(path)) {
+    auto d = json::parse(got.body);
+    if (d.ok() && json::get_string(*d, "event") == event) out.push_back(std::move(*d));
+  }
+  return out;
+}
+
+const char* kFirefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+const char* kChrome =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36";
+
+TEST(Notifications, ANewDeviceFromAKnownAddressNotifiesOnce) {
+  Env e;
+  std::string hook = e.channel(e.hook_body("hook", "/hook"));
+  // The Env's first sign-in (the test client's own User-Agent) only recorded its
+  // device; two others from the same address are new.
+  ASSERT_FALSE(e.sign_in({{"User-Agent", kFirefox}}).empty());
+  ASSERT_FALSE(e.sign_in({{"User-Agent", kChrome}}).empty());
+  ASSERT_TRUE(
+      eventually([&] { return events_at(e.receiver, "/hook", "signin.new_device").size() == 2; }));
+  // Both devices again, then a test notification behind them on the same lane.
+  ASSERT_FALSE(e.sign_in({{"User-Agent", kFirefox}}).empty());
+  ASSERT_FALSE(e.sign_in({{"User-Agent", kChrome}}).empty());
+  ApiClient me{e.stack.api(""), e.session};
+  auto test = me.call("POST", "/api/v1/me/security/channels/" + hook + "/test");
+  ASSERT_TRUE(test.ok());
+  ASSERT_TRUE(eventually([&] { return !events_at(e.receiver, "/hook", "test").empty(); }));
+  const auto got = events_at(e.receiver, "/hook", "signin.new_device");
+  ASSERT_EQ(got.size(), 2u);
+  std::set<std::string> devices;
+  for (const auto& d : got) {
+    const auto* detail = json::member(d, "detail");
+    ASSERT_NE(detail, nullptr);
+    devices.insert(json::get_string(*detail, "device"));
+    EXPECT_EQ(json::get_string(*detail, "ip"), "127.0.0.1");
+  }
+  EXPECT_EQ(devices, (std::set<std::string>{"Firefox on Linux", "Chrome on Windows"}));
+}
+
+TEST(Notifications, ABannedAddressAndALockedAccountNotifyTheAccountsOwner) {
+  Env e(
+      "127.0.0.1/32",
+      {{"JB_LOCKOUT_FAILURES", "3"}, {"JB_BAN_FAILURES", "5"}, {"JB_SIGNIN_FAILURE_MIN_MS", "0"}});
+  e.channel(e.hook_body("hook", "/hook"));
+  ApiClient anyone{e.stack.api(""), ""};
+  auto wrong = [&](const std::string& name, const std::string& ip) {
+    auto r = anyone.call("POST", "/api/v1/auth/login", login_body(name, "not-the-password"),
+                         {{"X-Forwarded-For", ip}});
+    return r.ok() ? r->status : 0;
+  };
+  // Names that never signed in here: their failures count towards the address's
+  // ban, but there is nobody to tell.
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(wrong("nobody-" + std::to_string(i), "198.51.100.20"), 401);
+  // The fifth failure from that address bans it; it was a try at demo's name
+  // (any case): demo hears of it.
+  EXPECT_EQ(wrong("Demo", "198.51.100.20"), 401);
+  ASSERT_TRUE(eventually([&] { return !events_at(e.receiver, "/hook", "ban").empty(); }));
+  const auto banned = events_at(e.receiver, "/hook", "ban");
+  ASSERT_EQ(banned.size(), 1u);
+  EXPECT_EQ(json::get_string(*json::member(banned[0], "user"), "name"), "demo");
+  EXPECT_EQ(json::get_string(*json::member(banned[0], "detail"), "ip"), "198.51.100.20");
+  EXPECT_EQ(json::get_string(*json::member(banned[0], "detail"), "failures"), "5");
+  // Two more wrong passwords for demo (three in all) lock the account.
+  EXPECT_EQ(wrong("demo", "203.0.113.5"), 401);
+  EXPECT_EQ(wrong("demo", "203.0.113.5"), 401);
+  ASSERT_TRUE(eventually([&] { return !events_at(e.receiver, "/hook", "lockout").empty(); }));
+  const auto locked = events_at(e.receiver, "/hook", "lockout");
+  ASSERT_EQ(locked.size(), 1u);
+  EXPECT_EQ(json::get_string(*json::member(locked[0], "user"), "name"), "demo");
+  EXPECT_EQ(json::get_string(*json::member(locked[0], "detail"), "ip"), "203.0.113.5");
+  EXPECT_EQ(json::get_string(*json::member(locked[0], "detail"), "failures"), "3");
 }

@@ -1,6 +1,7 @@
 // Integration tests of auth-service's audit log (auth-service/audit/audit_log.h)
 // against a real redis-server: appends and verification, concurrent appends
-// from several threads and two AuditLog instances keeping one chain, detection
+// from several threads and two AuditLog instances keeping one chain, one round
+// trip per append once the head is known (and a moved head read again), detection
 // of an edited and of a removed entry, retention trims that keep the chain
 // verifiable, and filtered, paged queries.
 #include "auth-service/audit/audit_log.h"
@@ -136,6 +137,51 @@ TEST(AuditLog, ConcurrentAppendsFromTwoInstancesKeepOneChainWithNoLostEntry) {
   ASSERT_TRUE(rep.ok());
   EXPECT_TRUE(rep->ok) << rep->first_broken->reason;
   EXPECT_EQ(rep->checked, kThreads * kEach);
+}
+
+// How often Redis ran `command` so far (INFO commandstats; commands inside scripts count too).
+int64_t calls(RedisPool& redis, const std::string& command) {
+  auto r = redis.command({"INFO", "commandstats"});
+  if (!r.ok()) return -1;
+  const std::string key = "cmdstat_" + command + ":calls=";
+  const auto at = r->str.find(key);
+  return at == std::string::npos ? 0 : std::atoll(r->str.c_str() + at + key.size());
+}
+
+TEST(AuditLog, AnAppendIsOneRoundTripOnceTheHeadIsKnownAndAMovedHeadIsReadAgain) {
+  RedisServer srv;
+  ASSERT_TRUE(srv.ok());
+  RedisPool redis = pool_for(srv);
+  AuditLog log(redis, AuditOptions{});
+  ASSERT_TRUE(log.append(event("pair.created", "u1", "10.0.0.1", "ok", "first")).ok());
+  // The head and Redis's clock were read once (TIME); the next appends only run the script.
+  const int64_t time_calls = calls(redis, "time"), evals = calls(redis, "evalsha");
+  ASSERT_GE(time_calls, 1);
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(log.append(event("pair.created", "u1", "10.0.0.1", "ok", std::to_string(i))).ok());
+  EXPECT_EQ(calls(redis, "time"), time_calls);
+  EXPECT_EQ(calls(redis, "evalsha"), evals + 10);
+  // Another replica appends: this one's known head is stale, the script refuses,
+  // the head is read again and the entry chains after the other's.
+  RedisPool other_pool = pool_for(srv);
+  AuditLog other(other_pool, AuditOptions{});
+  auto theirs = other.append(event("pair.created", "u2", "10.0.0.2", "ok", "theirs"));
+  ASSERT_TRUE(theirs.ok());
+  auto mine = log.append(event("pair.created", "u1", "10.0.0.1", "ok", "mine"));
+  ASSERT_TRUE(mine.ok());
+  EXPECT_EQ(mine->seq, theirs->seq + 1);
+  EXPECT_EQ(mine->prev, theirs->hash);
+  EXPECT_GE(mine->ts_ms, theirs->ts_ms);
+  // The log wiped behind its back: a fresh chain, not a link to a vanished head.
+  ASSERT_TRUE(redis.command({"DEL", AuditLog::key("log"), AuditLog::key("head")}).ok());
+  auto fresh = log.append(event("pair.created", "u1", "10.0.0.1", "ok", "fresh"));
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->seq, 1);
+  EXPECT_EQ(fresh->prev, kAuditGenesis);
+  auto rep = log.verify();
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->ok);
+  EXPECT_EQ(rep->checked, 1);
 }
 
 TEST(AuditLog, AnEditedEntryIsTheFirstBrokenLink) {
