@@ -159,6 +159,10 @@ int main(int argc, char** argv) {
   // audited events into notify.send work items (auth-service/notify/outbox.h).
   jb::auth::ChannelStore channels(redis, *cfg.vault, 10);
   vault_rpc.set_channels(&channels);
+  // The users' email addresses (security/email_store.h): email channels deliver
+  // to the confirmed one, looked up by the vault RPC at each delivery.
+  jb::auth::EmailStore emails(redis);
+  vault_rpc.set_emails(&emails);
   jb::auth::NotificationOutbox outbox(redis);
   audit.set_observer([&outbox](const jb::auth::AuditEvent& e) { outbox.on_audit(e); });
   jb::RpcServerOptions vo;
@@ -194,7 +198,6 @@ int main(int argc, char** argv) {
   security.grace_ms = cfg.second_factor_grace_s * 1000;
   if (cfg.trusted_browser_ttl_s > 0) security.trusted = &trusted_browsers;
   // Email codes: with JB_SMTP_URL set, a confirmed address is a further method.
-  jb::auth::EmailStore emails(redis);
   jb::SmtpClient smtp(cfg.smtp);
   if (cfg.smtp.enabled()) {
     security.email = &emails;
@@ -219,6 +222,7 @@ int main(int argc, char** argv) {
   deps.audit = &audit;
   deps.pairing = &pairing;
   jb::auth::ChannelDeps channel_deps{&authenticator, &channels, &outbox, &audit};
+  if (cfg.smtp.enabled()) channel_deps.email = &emails;  // email channels need JB_SMTP_URL
   deps.channels = &channel_deps;
   deps.max_pairs_per_user = cfg.caps.max_pairs;
 

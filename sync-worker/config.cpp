@@ -36,6 +36,7 @@ Config load_config(ConfigReader& r) {
   c.notify_http.max_response_bytes = 64 << 10;
   c.notify_http.user_agent = "Jellybridge-Notifications/0.1";
   c.notify_http.outbound = load_outbound_policy(r, "");
+  c.smtp = load_smtp_options(r);
   c.budget = load_server_budget(r);
   c.sync.page_size = static_cast<int>(r.integer("JB_SYNC_PAGE_SIZE", c.sync.page_size, 10, 1000));
   c.sync.list_pages_at_once =

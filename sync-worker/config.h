@@ -10,6 +10,7 @@
 #include "common/jellyfin/vault_client.h"
 #include "common/net/bus_config.h"
 #include "common/net/events.h"
+#include "common/net/smtp_client.h"
 #include "common/service/config.h"
 #include "sync-worker/sync_context.h"
 
@@ -34,6 +35,10 @@ struct Config {
   // Security notifications' receivers (notify_step.h): JB_NOTIFY_TIMEOUT_MS, and
   // the outbound policy without the home server pinned (JB_OUTBOUND_ALLOW/_DENY).
   HttpClientOptions notify_http;
+  // Email notification channels' mail server: JB_SMTP_* (common/net/smtp_client.h),
+  // the same settings as auth-service's; empty JB_SMTP_URL: email deliveries are
+  // dead-lettered.
+  SmtpOptions smtp;
   ServerBudgetOptions budget;   // JB_SERVER_CONCURRENCY
   SyncOptions sync;             // JB_SYNC_*
   int schedule_tick_ms = 5000;  // JB_SCHEDULE_TICK_MS

@@ -13,6 +13,7 @@
 #include "common/net/events.h"
 #include "common/net/http_server.h"
 #include "common/net/rpc_pool.h"
+#include "common/net/smtp_client.h"
 #include "common/service/admin_routes.h"
 #include "common/service/signals.h"
 #include "common/sync/store.h"
@@ -82,7 +83,9 @@ int main() {
                                       cfg.worker_id, cfg.sync);
 
   // Security notifications (notify.send, enqueued on the urgent lane by auth-service).
-  const jb::worker::NotifyDeps notify{&vault, cfg.notify_http};
+  // Email channels go through the mail server of JB_SMTP_URL (none: dead-lettered).
+  const jb::SmtpClient smtp(cfg.smtp);
+  const jb::worker::NotifyDeps notify{&vault, cfg.notify_http, &smtp};
 
   jb::worker::ConsumerOptions co;
   co.consumer = cfg.worker_id;

@@ -15,6 +15,36 @@ bool permanent(const Error& e) {
   return e.code == errc::outbound_refused || e.code == errc::invalid_url;
 }
 
+// Delivers `n` to an email target (Target.url = "mailto:<address>").
+Status send_mail(const NotifyDeps& deps, const notify::Target& target,
+                 const notify::Notification& n, const log::Fields& where) {
+  if (deps.smtp == nullptr || !deps.smtp->options().enabled()) {
+    log::warn("notification not delivered: email is not configured in this worker (JB_SMTP_URL)",
+              where);
+    return Error(errc::notify_email_unavailable,
+                 "an email notification needs JB_SMTP_URL in sync-worker");
+  }
+  auto mail = notify::build_mail(target, n);
+  log::Fields f = where;
+  f.push_back({"to", masked_mail_addr(mail.ok() ? mail->to : "")});
+  if (!mail.ok()) {
+    f.push_back({"error", mail.error().code});
+    log::warn("notification not delivered: no email could be made", f);
+    return mail.error();
+  }
+  auto sent = deps.smtp->send(*mail);
+  if (sent.ok()) {
+    log::info("notification delivered", f);
+    return Status::Ok();
+  }
+  f.push_back({"error", sent.error().code});
+  log::info("notification not delivered", f);
+  // The client's messages name the mail server, never the password; not the address either.
+  if (sent.error().code == errc::smtp_invalid_message)
+    return Error(errc::smtp_invalid_message, "the email was refused before sending");
+  return Error(errc::retry, "mail server: " + sent.error().code);
+}
+
 }  // namespace
 
 Status notify_step(const NotifyDeps& deps, const workq::Item& item, const WorkControl& ctl) {
@@ -27,19 +57,26 @@ Status notify_step(const NotifyDeps& deps, const workq::Item& item, const WorkCo
   auto target = deps.vault->notify_channel(n->user_id, channel);
   if (!target.ok()) {
     if (target.error().code == errc::channel_not_found) {
-      log::info("notification dropped: its channel was deleted", {{"channel", channel}});
+      log::info(
+          "notification dropped: its channel was deleted (or, for email, has no "
+          "confirmed address)",
+          {{"channel", channel}});
       return Status::Ok();
     }
     return Error(errc::retry, "the vault: " + target.error().message);
+  }
+  const log::Fields where{{"channel", channel},
+                          {"channel_type", target->type},
+                          {"event", n->event},
+                          {"entry", item.id}};
+  if (target->type == "email") {
+    if (auto s = ctl.check(); !s.ok()) return s;
+    return send_mail(deps, *target, *n, where);
   }
   auto req = notify::build_request(*target, *n, item.id, timeutil::now_unix_s());
   if (!req.ok()) return req.error();
   req->before_send = [&ctl] { return ctl.check(); };
   HttpClient client(deps.http);
-  const log::Fields where{{"channel", channel},
-                          {"channel_type", target->type},
-                          {"event", n->event},
-                          {"entry", item.id}};
   auto res = client.send(*req);
   if (!res.ok()) {
     if (res.error().code == errc::lease_lost || res.error().code == errc::interrupted)

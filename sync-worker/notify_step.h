@@ -18,14 +18,26 @@
 //   other 4xx, a refused address, a bad
 //   URL or item                           → dead letter, with the reason logged
 //   the channel deleted meanwhile         → done (nothing to deliver)
-// Logs name the channel id and type, never its URL or secret.
+// An email channel (the target is "mailto:<the user's confirmed address>",
+// looked up by the vault RPC at delivery) is sent as notify::build_mail()
+// makes it, through the SmtpClient (JB_SMTP_*):
+//   sent                                  → done
+//   smtp_failed, transport errors         → "retry" (as above)
+//   smtp_invalid_message, no JB_SMTP_URL
+//   in this worker                        → dead letter, with the reason logged
+//   no confirmed address any more         → done (the vault answers as for a
+//                                           deleted channel)
+// Logs name the channel id and type, never its URL or secret; an email
+// address only masked ("d***@example.org").
 //
-// Thread-safety: stateless apart from the deps, which are thread-safe; each
-// call makes its own HttpClient.
+// Thread-safety: stateless apart from the deps, which are thread-safe (the
+// SmtpClient's send() runs on many threads at once); each call makes its own
+// HttpClient.
 #pragma once
 
 #include "common/jellyfin/vault_client.h"
 #include "common/net/http_client.h"
+#include "common/net/smtp_client.h"
 #include "common/redis/work_queue.h"
 #include "sync-worker/lease_keeper.h"
 
@@ -33,7 +45,8 @@ namespace jb::worker {
 
 struct NotifyDeps {
   VaultClient* vault = nullptr;
-  HttpClientOptions http;  // with the outbound policy
+  HttpClientOptions http;            // with the outbound policy
+  const SmtpClient* smtp = nullptr;  // null or not enabled: email is not delivered
 };
 
 Status notify_step(const NotifyDeps& deps, const workq::Item& item, const WorkControl& ctl);

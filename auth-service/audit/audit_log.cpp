@@ -152,8 +152,7 @@ Result<AuditEntry> AuditLog::append(const AuditEvent& e) {
   auto c = redis_.acquire();
   for (int attempt = 0; attempt < std::max(1, opts_.max_append_attempts); ++attempt) {
     const int64_t local_ms = timeutil::now_unix_ms();
-    if (!head_.known || local_ms - head_.read_at_ms >= kResyncMs ||
-        local_ms < head_.read_at_ms) {
+    if (!head_.known || local_ms - head_.read_at_ms >= kResyncMs || local_ms < head_.read_at_ms) {
       auto rs = c->pipeline({{"HMGET", head_key, "seq", "hash", "id", "ts"}, {"TIME"}});
       if (!rs.ok()) return rs.error();
       if (rs->size() != 2 || (*rs)[0].is_error()) return unexpected("HMGET");

@@ -24,7 +24,7 @@ struct Connection {
   std::string last_error_code, last_error;
   int64_t created_ms = 0, last_check_ms = 0, next_check_ms = 0;
   int64_t info_checked_ms = 0;  // when server_name/server_version were last asked (home sign-in)
-  int failures = 0;  // consecutive failed checks (backoff)
+  int failures = 0;             // consecutive failed checks (backoff)
   std::string qc_code;
   int64_t qc_expires_ms = 0;
   // Sealed secrets (vault format); empty when absent.

@@ -1,6 +1,9 @@
 // channel_handlers.cpp — see channel_handlers.h.
 #include "auth-service/notify/channel_handlers.h"
 
+#include <optional>
+
+#include "auth-service/security/email_handlers.h"
 #include "common/core/random.h"
 #include "common/core/time.h"
 
@@ -22,6 +25,25 @@ void channel_json(json::Writer& w, const NotifyChannel& c) {
   w.end_array();
 }
 
+// Why `u` cannot have an email channel, if they cannot: email is not
+// configured (503), or they have no confirmed address (400, naming the field).
+std::optional<http::Response> email_channel_refused(ChannelDeps& deps, const SessionUser& u) {
+  if (deps.email == nullptr)
+    return fail(Error(errc::email_not_available,
+                      "Email notifications are not available: this server has no mail server "
+                      "configured (JB_SMTP_URL). Use another channel type.",
+                      503));
+  auto a = deps.email->get(u.id);
+  if (!a.ok()) return fail(a.error());
+  if (*a && (*a)->confirmed) return std::nullopt;
+  return answer(BodyProblem{
+      Error(errc::invalid_request,
+            "An email channel sends to your confirmed email address, and you have none.", 400),
+      {{"type",
+        "an email channel needs a confirmed email address: set one (PUT "
+        "/api/v1/me/security/email) and follow the link mailed to it first"}}});
+}
+
 }  // namespace
 
 BodyResult<notify::ChannelInput> parse_channel_body(const http::Request& r) {
@@ -32,10 +54,20 @@ BodyResult<notify::ChannelInput> parse_channel_body(const http::Request& r) {
   notify::ChannelInput in;
   in.type = f.string("type", true, 16).value_or("");
   in.name = f.string("name", true, 64).value_or("");
-  in.url = f.string("url", true, 2048).value_or("");
+  const bool email = in.type == "email";
+  auto url = f.string("url", !email, 2048);
+  in.url = url.value_or("");
   auto token = f.string("token", false, 512);
   auto secret = f.string("secret", false, 512);
   if (token && secret) f.add_problem("secret", "give either token or secret, not both");
+  if (email) {
+    // Mail goes to the user's confirmed address only, never to one given here.
+    if (url)
+      f.add_problem("url",
+                    "an email channel has no url: it always goes to your confirmed email address");
+    if (token) f.add_problem("token", "an email channel has no token");
+    if (secret) f.add_problem("secret", "an email channel has no secret");
+  }
   in.secret = token.value_or(secret.value_or(""));
   if (const json::Value* ev = f.array("events", false)) {
     for (const auto& e : ev->GetArray()) {
@@ -75,6 +107,9 @@ void register_channel_routes(http::Server& server, ChannelDeps& deps) {
                  auto parsed = parse_channel_body(r);
                  if (!parsed.ok()) return answer(parsed.problem());
                  notify::ChannelInput in = *parsed;
+                 if (in.type == "email") {
+                   if (auto no = email_channel_refused(deps, u)) return *no;
+                 }
                  bool generated = in.type == "webhook" && in.secret.empty();
                  if (generated) in.secret = rnd::hex(32);
                  auto made = deps.channels->create(u.id, in);

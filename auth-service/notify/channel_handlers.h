@@ -3,7 +3,11 @@
 //   GET    /api/v1/me/security/channels            the channels (never their secrets)
 //   POST   /api/v1/me/security/channels            {type, name, url, token?, secret?, events?}
 //                                                  a webhook without a secret gets one,
-//                                                  shown once; at most 10 channels
+//                                                  shown once; at most 10 channels.
+//                                                  {type: "email", name, events?}: no url,
+//                                                  no secret; mail goes to the user's
+//                                                  confirmed address (400 without one,
+//                                                  503 email_not_available without SMTP)
 //   DELETE /api/v1/me/security/channels/{id}       delete one
 //   POST   /api/v1/me/security/channels/{id}/test  enqueue a test notification (202)
 // and parse_channel_body(), the pure body parser (fuzzable).
@@ -15,6 +19,7 @@
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/notify/channel_store.h"
 #include "auth-service/notify/outbox.h"
+#include "auth-service/security/email_store.h"
 #include "auth-service/sessions/authenticator.h"
 #include "common/net/http_server.h"
 
@@ -25,10 +30,14 @@ struct ChannelDeps {
   ChannelStore* channels = nullptr;
   NotificationOutbox* outbox = nullptr;
   AuditLog* audit = nullptr;  // null: not recorded
+  // The users' addresses: set when email is configured (JB_SMTP_URL); null:
+  // email channels are refused (email_not_available).
+  EmailStore* email = nullptr;
 };
 
 // The body of POST …/channels, validated (notify::validate); `token` and
-// `secret` are the same setting under the name each service uses.
+// `secret` are the same setting under the name each service uses. An email
+// channel with a url, token or secret is refused, each named.
 BodyResult<notify::ChannelInput> parse_channel_body(const http::Request& r);
 
 void register_channel_routes(http::Server& server, ChannelDeps& deps);

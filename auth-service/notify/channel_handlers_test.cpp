@@ -1,5 +1,6 @@
-// Unit tests for the notification channels' body parser and the outbox's
-// address blocks (what "a new device or address" compares).
+// Unit tests for the notification channels' body parser (email channels
+// included) and the outbox's address blocks (what "a new device or address"
+// compares).
 #include "auth-service/notify/channel_handlers.h"
 
 #include <gtest/gtest.h>
@@ -57,6 +58,33 @@ TEST(NotifyChannels, BadBodiesNameTheirFields) {
   auto gotify = parse_channel_body(post(R"({"type":"gotify","name":"G","url":"https://g.org"})"));
   ASSERT_FALSE(gotify.ok());
   EXPECT_TRUE(names(gotify.problem(), "token"));
+}
+
+TEST(NotifyChannels, EmailChannelsTakeNoUrlTokenOrSecret) {
+  auto mail =
+      parse_channel_body(post(R"({"type":"email","name":"Inbox","events":["app_password"]})"));
+  ASSERT_TRUE(mail.ok());
+  EXPECT_EQ(mail->type, "email");
+  EXPECT_TRUE(mail->url.empty());
+  EXPECT_TRUE(mail->secret.empty());
+  EXPECT_EQ(mail->events, std::vector<std::string>{"app_password"});
+  auto to = parse_channel_body(
+      post(R"({"type":"email","name":"Inbox","url":"mailto:stranger@example.org"})"));
+  ASSERT_FALSE(to.ok());
+  EXPECT_TRUE(names(to.problem(), "url"));
+  EXPECT_EQ(to.problem().error.http_status, 400);
+  auto empty_url = parse_channel_body(post(R"({"type":"email","name":"Inbox","url":""})"));
+  ASSERT_FALSE(empty_url.ok());
+  EXPECT_TRUE(names(empty_url.problem(), "url"));
+  auto token = parse_channel_body(post(R"({"type":"email","name":"Inbox","token":"t"})"));
+  ASSERT_FALSE(token.ok());
+  EXPECT_TRUE(names(token.problem(), "token"));
+  auto secret = parse_channel_body(post(R"({"type":"email","name":"Inbox","secret":"s"})"));
+  ASSERT_FALSE(secret.ok());
+  EXPECT_TRUE(names(secret.problem(), "secret"));
+  auto hook = parse_channel_body(post(R"({"type":"webhook","name":"H"})"));
+  ASSERT_FALSE(hook.ok()) << "the other types still need their url";
+  EXPECT_TRUE(names(hook.problem(), "url"));
 }
 
 TEST(NotifyChannels, AddressBlocksAreSlash24AndSlash64) {

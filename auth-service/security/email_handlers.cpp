@@ -22,9 +22,7 @@ Error not_configured() {
 
 // "d***@example.org": enough for the user to recognise, little for anyone else.
 std::string masked(const std::string& address) {
-  auto at = address.rfind('@');
-  if (at == std::string::npos || at == 0) return "***";
-  return address.substr(0, 1) + "***" + address.substr(at);
+  return masked_mail_addr(address);
 }
 
 // The edge's limits for an email to `address`: the refusal to answer, if any (audited).

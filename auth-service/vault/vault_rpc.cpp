@@ -48,9 +48,28 @@ Result<std::string> VaultRpc::credentials(const std::string& payload) {
 Result<std::string> VaultRpc::notify_channel(const std::string& payload) {
   auto d = json::parse(payload);
   if (!d.ok()) return d.error();
-  auto t = channels_->target(json::get_string(*d, "user_id"), json::get_string(*d, "channel_id"));
+  const std::string user_id = json::get_string(*d, "user_id");
+  const std::string channel_id = json::get_string(*d, "channel_id");
+  auto t = channels_->target(user_id, channel_id);
   if (!t.ok()) return t.error();
   if (!t->has_value()) return Error(errc::channel_not_found, "No such notification channel.", 404);
+  if ((*t)->type == "email") {
+    // Always the address confirmed now, never one stored with the channel.
+    std::optional<EmailAddress> a;
+    if (emails_ != nullptr) {
+      auto got = emails_->get(user_id);
+      if (!got.ok()) return got.error();
+      a = *got;
+    }
+    if (!a || !a->confirmed || a->address.empty()) {
+      log::info("vault: email channel has no confirmed address to deliver to",
+                {{"user_id", user_id}, {"channel_id", channel_id}});
+      return Error(errc::channel_not_found,
+                   "The notification channel's owner has no confirmed email address.", 404);
+    }
+    (*t)->url = "mailto:" + a->address;
+    (*t)->secret.clear();
+  }
   json::Writer w;
   w.begin_object()
       .kv("type", (*t)->type)

@@ -11,7 +11,11 @@
 //               404 unknown; 409 when the connection is not usable (pending/expired)
 //   notify_channel {"user_id","channel_id"} → {"type","url","secret"}: a
 //               notification channel with its secret opened (sync-worker's
-//               delivery, notify_step.h); 404 when the channel is gone
+//               delivery, notify_step.h); 404 when the channel is gone. An
+//               email channel answers url "mailto:<the user's confirmed
+//               address>", looked up now; without a confirmed address (removed
+//               or changed since) it answers 404 as for a deleted channel, so
+//               the worker drops the notification (logged, address masked)
 //
 // Thread-safety: dispatch() is called concurrently from RPC pool threads.
 #pragma once
@@ -20,6 +24,7 @@
 
 #include "auth-service/connections/connection_store.h"
 #include "auth-service/notify/channel_store.h"
+#include "auth-service/security/email_store.h"
 #include "auth-service/vault/vault.h"
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
@@ -35,12 +40,15 @@ class VaultRpc {
   Result<std::string> dispatch(const std::string& method, const std::string& payload);
   // Serves notify_channel from these channels (set before serving; null: not served).
   void set_channels(ChannelStore* channels) { channels_ = channels; }
+  // Where email channels deliver (set before serving; null: they are dropped).
+  void set_emails(EmailStore* emails) { emails_ = emails; }
 
  private:
   Result<std::string> credentials(const std::string& payload);
   Result<std::string> notify_channel(const std::string& payload);
   ConnectionStore& store_;
   ChannelStore* channels_ = nullptr;
+  EmailStore* emails_ = nullptr;
   const Vault& vault_;
 };
 

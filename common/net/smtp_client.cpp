@@ -91,6 +91,12 @@ bool valid_mail_addr(std::string_view addr) {
          domain.find("..") == std::string_view::npos;
 }
 
+std::string masked_mail_addr(std::string_view addr) {
+  auto at = addr.rfind('@');
+  if (at == std::string_view::npos || at == 0) return "***";
+  return std::string(addr.substr(0, 1)) + "***" + std::string(addr.substr(at));
+}
+
 Result<MailAddress> parse_mail_address(std::string_view s) {
   if (has_control(s)) return invalid("an address contains a line break or control character");
   std::string t(text::trim(s));

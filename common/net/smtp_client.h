@@ -71,6 +71,9 @@ struct MailAddress {
 Result<MailAddress> parse_mail_address(std::string_view s);
 // Whether `addr` is a plain local@domain address we are willing to send to.
 bool valid_mail_addr(std::string_view addr);
+// An address as logs and answers may show it: "d***@example.org" (enough for
+// its owner to recognise, little for anyone else); "***" when not an address.
+std::string masked_mail_addr(std::string_view addr);
 // The Subject value: as is when printable ASCII, else RFC 2047 encoded-words
 // (UTF-8, base64, at most 75 characters each, folded with CRLF SP).
 std::string encode_header_text(std::string_view text);

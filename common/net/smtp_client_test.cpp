@@ -171,3 +171,9 @@ TEST(SmtpConfig, DefaultsAndParsing) {
   load_smtp_options(r);
   for (const auto& line : r.report()) EXPECT_EQ(line.find("s3cret-pw"), std::string::npos);
 }
+
+TEST(SmtpMessage, AddressesAreMaskedForLogs) {
+  EXPECT_EQ(masked_mail_addr("demo@example.org"), "d***@example.org");
+  EXPECT_EQ(masked_mail_addr("@example.org"), "***");
+  EXPECT_EQ(masked_mail_addr("not an address"), "***");
+}

@@ -54,13 +54,20 @@ bool is_event(std::string_view name) {
 
 std::vector<std::pair<std::string, std::string>> validate(const ChannelInput& in) {
   std::vector<std::pair<std::string, std::string>> p;
-  if (in.type != "ntfy" && in.type != "gotify" && in.type != "webhook")
-    p.emplace_back("type", "must be one of ntfy, gotify, webhook");
+  const bool email = in.type == "email";
+  if (in.type != "ntfy" && in.type != "gotify" && in.type != "webhook" && !email)
+    p.emplace_back("type", "must be one of ntfy, gotify, webhook, email");
   if (in.name.empty() || in.name.size() > kMaxName)
     p.emplace_back("name", "must be 1 to 64 characters");
-  if (in.url.size() > kMaxUrl || !valid_url(in.url))
+  if (email) {
+    if (!in.url.empty())
+      p.emplace_back("url",
+                     "an email channel has no url: it always goes to your confirmed email address");
+    if (!in.secret.empty()) p.emplace_back("secret", "an email channel has no token or secret");
+  } else if (in.url.size() > kMaxUrl || !valid_url(in.url)) {
     p.emplace_back("url",
                    "must be an http:// or https:// URL without user info, at most 2048 characters");
+  }
   if (in.secret.size() > kMaxSecret) p.emplace_back("secret", "must be at most 512 characters");
   if (in.type == "gotify" && in.secret.empty())
     p.emplace_back("token", "a Gotify channel needs its application token");
@@ -183,6 +190,26 @@ Result<HttpRequest> build_request(const Target& t, const Notification& n,
   }
   return Error(errc::channel_type_unsupported,
                "channel type '" + t.type + "' cannot be delivered by this version");
+}
+
+Result<MailMessage> build_mail(const Target& t, const Notification& n) {
+  constexpr std::string_view kScheme = "mailto:";
+  if (t.type != "email" || !std::string_view(t.url).starts_with(kScheme))
+    return Error(errc::smtp_invalid_message, "an email target needs a mailto: address", 400);
+  MailMessage m;
+  m.to = t.url.substr(kScheme.size());
+  if (!valid_mail_addr(m.to))
+    return Error(errc::smtp_invalid_message, "the email target's address is not valid", 400);
+  m.subject = title(n);
+  m.body = message(n) +
+           "\n\n-- \n"
+           "Jellybridge security notification (event: " +
+           n.event +
+           ").\n"
+           "You receive it at your confirmed email address because you added an email "
+           "notification channel. To change or delete your channels, go to your Jellybridge "
+           "security settings (notification channels: /api/v1/me/security/channels).\n";
+  return m;
 }
 
 Outcome classify(long http_status) {

@@ -11,8 +11,13 @@
 //            X-Jellybridge-Timestamp (unix seconds) and X-Jellybridge-Signature:
 //            sha256=<hex HMAC-SHA-256(secret, timestamp + "." + body)>
 //            (how receivers verify it: docs/notifications.md)
-// A channel of type "email" is reserved for the SMTP sender being built
-// separately: it is not accepted yet, and build_request() refuses it.
+//   email    not HTTP: build_mail() makes the message sync-worker sends with
+//            common/net/smtp_client.h. An email channel has no URL and no
+//            secret: it always goes to the user's confirmed address, which
+//            auth-service's vault RPC looks up at delivery and hands over as
+//            the target's url "mailto:<address>" (never an address typed into
+//            the channel, so it cannot mail strangers). build_request()
+//            refuses it.
 //
 // Thread-safety: pure functions over values.
 #pragma once
@@ -25,6 +30,7 @@
 
 #include "common/core/result.h"
 #include "common/net/http_client.h"
+#include "common/net/smtp_client.h"
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
 namespace jb::errc {
@@ -32,6 +38,7 @@ constexpr const char* channel_not_found = "channel_not_found";  // 404 (also fro
 constexpr const char* channel_type_unsupported = "channel_type_unsupported";  // internal
 constexpr const char* notification_invalid = "notification_invalid";          // internal
 constexpr const char* notification_rejected = "notification_rejected";        // internal: 4xx
+constexpr const char* notify_email_unavailable = "notify_email_unavailable";  // internal: no SMTP
 }  // namespace jb::errc
 
 namespace jb::notify {
@@ -42,9 +49,9 @@ bool is_event(std::string_view name);
 
 // What the user configures (the secret is kept sealed by auth-service).
 struct ChannelInput {
-  std::string type;  // "ntfy" | "gotify" | "webhook"
+  std::string type;  // "ntfy" | "gotify" | "webhook" | "email"
   std::string name;
-  std::string url;
+  std::string url;                  // "" for email (it goes to the confirmed address)
   std::string secret;               // ntfy token, Gotify app token or webhook secret ("" = none)
   std::vector<std::string> events;  // empty = every event
 };
@@ -66,7 +73,8 @@ Result<Notification> notification_from_json(std::string_view text);
 std::string title(const Notification& n);
 std::string message(const Notification& n);
 
-// Where and how to deliver: the channel as the vault hands it to the worker.
+// Where and how to deliver: the channel as the vault hands it to the worker
+// (for email: url = "mailto:<the user's confirmed address>", no secret).
 struct Target {
   std::string type, url, secret;
 };
@@ -75,6 +83,13 @@ std::string webhook_signature(std::string_view secret, int64_t timestamp, std::s
 // The request delivering `n` to `t` (delivery_id names this delivery; now = unix seconds).
 Result<HttpRequest> build_request(const Target& t, const Notification& n,
                                   const std::string& delivery_id, int64_t now);
+
+// The email delivering `n` to an email target: To = the target's mailto:
+// address, Subject = title(n), body = message(n) and a footer naming the
+// Jellybridge event and where to change channels; From is left empty (the
+// SmtpClient's configured sender). smtp_invalid_message when the target is
+// not a mailto: with a valid address.
+Result<MailMessage> build_mail(const Target& t, const Notification& n);
 
 // What an answer means for the delivery.
 enum class Outcome { delivered, retry, rejected };

@@ -1,5 +1,6 @@
 // Unit tests for notification.h: channel validation, the webhook signature (a
-// fixed vector) and the request each channel type sends.
+// fixed vector), the request each channel type sends and the email built for
+// an email channel.
 #include "common/notify/notification.h"
 
 #include <gtest/gtest.h>
@@ -91,7 +92,54 @@ TEST(Notify, GotifyRequestFollowsTheMessageApi) {
   EXPECT_EQ(json::get_int(*d, "priority"), 7);
 }
 
-TEST(Notify, EmailIsNotDeliverableYetAndNotificationsRoundTrip) {
+TEST(Notify, EmailChannelsHaveNeitherUrlNorSecret) {
+  EXPECT_TRUE(validate({"email", "Mail", "", "", {}}).empty());
+  EXPECT_TRUE(validate({"email", "Mail", "", "", {"lockout", "app_password"}}).empty());
+  auto with_url = validate({"email", "Mail", "mailto:stranger@example.org", "", {}});
+  ASSERT_EQ(with_url.size(), 1u);
+  EXPECT_EQ(with_url[0].first, "url");
+  auto with_secret = validate({"email", "Mail", "", "s3cret", {}});
+  ASSERT_EQ(with_secret.size(), 1u);
+  EXPECT_EQ(with_secret[0].first, "secret");
+  std::set<std::string> fields;
+  for (const auto& [f, _] : validate({"email", "", "https://x.org", "t", {"nope"}}))
+    fields.insert(f);
+  EXPECT_EQ(fields, (std::set<std::string>{"name", "url", "secret", "events"}));
+}
+
+TEST(Notify, EmailIsBuiltForTheMailtoAddress) {
+  auto m = build_mail({"email", "mailto:alice@example.org", ""}, sample());
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->to, "alice@example.org");
+  EXPECT_TRUE(m->from.empty()) << "the SmtpClient's configured sender";
+  EXPECT_EQ(m->subject, "New sign-in to alice");
+  EXPECT_EQ(m->body.rfind(message(sample()), 0), 0u) << m->body;
+  EXPECT_NE(m->body.find("event: signin.new_device"), std::string::npos) << m->body;
+  EXPECT_NE(m->body.find("/api/v1/me/security/channels"), std::string::npos) << m->body;
+  MailMessage sent = *m;
+  sent.from = "Jellybridge <jb@example.org>";  // what SmtpClient::send fills in
+  auto msg = build_message(sent, 1700000000000, "id@example.org");
+  ASSERT_TRUE(msg.ok()) << msg.error().message;
+  EXPECT_NE(msg->find("\r\nTo: alice@example.org\r\n"), std::string::npos);
+
+  Notification test = sample();
+  test.event = "test";
+  auto t = build_mail({"email", "mailto:alice@example.org", ""}, test);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->subject, "Jellybridge test notification");
+  EXPECT_NE(t->body.find("event: test"), std::string::npos);
+
+  for (const Target& bad :
+       {Target{"email", "alice@example.org", ""}, Target{"email", "mailto:", ""},
+        Target{"email", "mailto:a@b.org\r\nBcc: x@y.org", ""},
+        Target{"email", "mailto:a@b.org,x@y.org", ""}, Target{"webhook", "mailto:a@b.org", ""}}) {
+    auto r = build_mail(bad, sample());
+    ASSERT_FALSE(r.ok()) << bad.url;
+    EXPECT_EQ(r.error().code, errc::smtp_invalid_message);
+  }
+}
+
+TEST(Notify, EmailIsNotAnHttpRequestAndNotificationsRoundTrip) {
   EXPECT_FALSE(build_request({"email", "mailto:a@example.org", ""}, sample(), "d", 1).ok());
   auto back = notification_from_json(to_json(sample()));
   ASSERT_TRUE(back.ok());

@@ -23,45 +23,12 @@
 #include "tests/support/process.h"
 #include "tests/support/redis_dump.h"
 #include "tests/support/refusing_port.h"
+#include "tests/support/smtp_sink.h"
 
 using namespace jb;
 using namespace jb::testing;
 
 namespace {
-
-// The SMTP server: a child process writing each message to `dir`.
-struct SmtpSink {
-  TempDir dir;
-  std::unique_ptr<Process> proc;
-  int port = 0;
-  SmtpSink() {
-    proc = std::make_unique<Process>(
-        std::vector<std::string>{"/usr/bin/python3", source_dir() + "/tests/support/smtp_sink.py",
-                                 dir.path()},
-        std::map<std::string, std::string>{}, "smtp-sink");
-    EXPECT_TRUE(proc->start());
-    auto line =
-        proc->wait_for_line([](const std::string& l) { return l.rfind("port ", 0) == 0; }, 20000);
-    EXPECT_TRUE(line) << "the SMTP sink did not start (scripts/deps.sh installs python3-aiosmtpd)";
-    if (line) port = std::stoi(line->substr(5));
-  }
-  size_t count() {
-    size_t n = 0;
-    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
-      if (e.path().extension() == ".eml") ++n;
-    return n;
-  }
-  // The n-th message (1-based), waiting for it to arrive.
-  std::string message(size_t n) {
-    EXPECT_TRUE(eventually([&] { return count() >= n; }, 20000)) << "no message " << n;
-    char name[32];
-    std::snprintf(name, sizeof name, "/%06zu.eml", n);
-    std::ifstream f(dir.path() + name);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-  }
-};
 
 std::string first_match(const std::string& text, const std::string& re) {
   std::smatch m;
@@ -135,8 +102,8 @@ std::string challenge_id(Env& e) {
 
 TEST(EmailCode, ConfirmedAddressReceivesCodesThatFinishSignInOnceAndCountWhenWrong) {
   SmtpSink sink;
-  ASSERT_GT(sink.port, 0);
-  auto vars = smtp_vars(sink.port);
+  ASSERT_GT(sink.port(), 0);
+  auto vars = smtp_vars(sink.port());
   vars["JB_EMAIL_CODE_TTL_S"] = "300";
   vars["JB_EMAIL_CODE_USER_BURST"] = "10";  // four emails here; the default allows 3 in 10 minutes
   Env e(vars);
@@ -228,8 +195,8 @@ TEST(EmailCode, ConfirmedAddressReceivesCodesThatFinishSignInOnceAndCountWhenWro
 
 TEST(EmailCode, AnExpiredCodeIsRefusedAndTheSendLimitAnswers429) {
   SmtpSink sink;
-  ASSERT_GT(sink.port, 0);
-  auto vars = smtp_vars(sink.port);
+  ASSERT_GT(sink.port(), 0);
+  auto vars = smtp_vars(sink.port());
   vars["JB_EMAIL_CODE_TTL_S"] = "1";
   vars["JB_EMAIL_CODE_USER_BURST"] = "3";
   vars["JB_EMAIL_CODE_USER_PERIOD_S"] = "3600";
@@ -258,11 +225,11 @@ TEST(EmailCode, AnExpiredCodeIsRefusedAndTheSendLimitAnswers429) {
 
 TEST(EmailCode, AMailServerThatIsDownGivesAClearProblemAndTotpStillFinishesTheSignIn) {
   SmtpSink sink;
-  ASSERT_GT(sink.port, 0);
+  ASSERT_GT(sink.port(), 0);
   RefusingPort down;
   // Two stacks would be slow: the address is confirmed through the sink, then the
   // auth-service replica B (configured with the refusing port) is asked to send.
-  auto vars = smtp_vars(sink.port);
+  auto vars = smtp_vars(sink.port());
   Env e(vars);
   Client me{e.base_a, json::get_string(*json::member(e.login(e.base_a), "session"), "token")};
   const std::string secret = prepare(e, me, &sink, "demo@example.org");

@@ -6,10 +6,11 @@
 // Gotify in their documented shapes; a receiver that is down is retried and
 // gets it once it is up, while the sign-in was answered before it ever got it;
 // a receiver answering 404 ends in the dead letters; the same address block
-// again notifies nobody; the channels' secrets are neither in Redis nor in the logs.
-// A sign-in from a new device (its User-Agent's label) notifies, the same one
-// again does not; a locked account and a banned address notify the owner of
-// the account whose name was typed.
+// again notifies nobody; the channels' secrets are neither in Redis nor in the logs;
+// without a mail server, email channels are refused (email_not_available). Email
+// deliveries themselves: email_notifications_test.cpp. A sign-in from a new device
+// (its User-Agent's label) notifies, the same one again does not; a locked account
+// and a banned address notify the owner of the account whose name was typed.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -297,6 +298,11 @@ TEST(Notifications, ChannelsAreValidatedCappedAndDeletable) {
   ASSERT_TRUE(bad.ok());
   EXPECT_EQ(bad->status, 400);
   EXPECT_EQ(problem_type(bad), "invalid_request");
+  // This auth-service has no mail server (JB_SMTP_URL): no email channels.
+  auto email = me.call("POST", "/api/v1/me/security/channels", R"({"type":"email","name":"m"})");
+  ASSERT_TRUE(email.ok());
+  EXPECT_EQ(email->status, 503) << email->body;
+  EXPECT_EQ(problem_type(email), "email_not_available");
   std::string first;
   for (int i = 0; i < 10; ++i) {
     std::string id = e.channel(e.hook_body("h" + std::to_string(i), "/hook"));
