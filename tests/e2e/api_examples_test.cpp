@@ -39,6 +39,13 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 
+// Examples that need a mail server (this stack has none; e2e_email_notifications_test
+// has one): understood — answered with the problem about the missing mail
+// server, never invalid_request. Keyed by "METHOD path example-name".
+const std::map<std::string, std::string> kNeedsMail{
+    {"POST /api/v1/me/security/channels email", "email_not_available"},
+};
+
 struct Example {
   std::string method, path, name, body;
 };
@@ -141,6 +148,12 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
     }
     auto r = e.call(ex.method, path, body);
     ASSERT_TRUE(r.ok());
+    if (auto mail = kNeedsMail.find(ex.method + " " + ex.path + " " + ex.name);
+        mail != kNeedsMail.end()) {
+      EXPECT_EQ(problem_type(r), mail->second) << body << " → " << r->body;
+      ++sent;
+      continue;
+    }
     if (auto one_time = kOneTimeCode.find(ex.method + " " + ex.path);
         one_time != kOneTimeCode.end()) {
       EXPECT_TRUE(one_time->second.count(problem_type(r))) << body << " → " << r->body;
