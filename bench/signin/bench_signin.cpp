@@ -21,7 +21,12 @@
 // (the RFC 6238 implementation the tests check against oathtool); each user's
 // code works once per 30-second step, so the TOTP phase uses many users.
 //
+// A second run does the same with Jellyfin's real password hashing in the
+// stand-in (PBKDF2-SHA512, 210,000 iterations): the stand-in's own rate and
+// the TOTP sign-in rate through the suite, and their ratio (real_hashing.*).
+//
 //   build/bench/signin/bench_signin [--clients N] [--users N] [--latency-ms N]
+//                                   [--real-users N (0 = skip the second run)]
 #include <unistd.h>
 
 #include <algorithm>
@@ -164,47 +169,38 @@ void print(const char* name, const Phase& p) {
               name, p.per_s, name, p.p50_ms, name, p.p99_ms, name, p.ok, name, p.failed);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  int clients = 50, users = 300, latency_ms = 5;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (!std::strcmp(argv[i], "--clients")) clients = std::atoi(argv[++i]);
-    if (!std::strcmp(argv[i], "--users")) users = std::atoi(argv[++i]);
-    if (!std::strcmp(argv[i], "--latency-ms")) latency_ms = std::atoi(argv[++i]);
-  }
-  Standin home;
-  Stack stack;
+// auth-service on its own Redis, signing in at `home`, limits out of the way.
+bool start_stack(Stack& stack, Standin& home) {
   const std::string many = "1000000";
-  if (!home.ok() || !stack.redis.ok() ||
-      !stack.start_auth({{"JB_JELLYFIN_URL", home.url()},
-                         {"JB_LOG_LEVEL", "warn"},
-                         {"JB_SIGNIN_IP_BURST", many},
-                         {"JB_SIGNIN_USER_BURST", many},
-                         {"JB_SECOND_FACTOR_BURST", many},
-                         {"JB_LOCKOUT_FAILURES", "1000"},
-                         {"JB_HANDLER_THREADS", "32"}})) {
-    std::fprintf(stderr, "could not start the stack\n");
-    return 1;
+  return home.ok() && stack.redis.ok() &&
+         stack.start_auth({{"JB_JELLYFIN_URL", home.url()},
+                           {"JB_LOG_LEVEL", "warn"},
+                           {"JB_SIGNIN_IP_BURST", many},
+                           {"JB_SIGNIN_USER_BURST", many},
+                           {"JB_SECOND_FACTOR_BURST", many},
+                           {"JB_LOCKOUT_FAILURES", "1000"},
+                           {"JB_HANDLER_THREADS", "32"}});
+}
+
+std::vector<std::string> make_users(Standin& home, const std::string& prefix, int n) {
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) {
+    out.push_back(prefix + std::to_string(i));
+    if (!home.create_user(out.back(), "bench-password").ok()) {
+      std::fprintf(stderr, "could not create %s\n", out.back().c_str());
+      return {};
+    }
   }
-  // Users: `users` with an authenticator, `clients` without.
-  std::vector<std::string> totp_users, plain_users;
-  for (int i = 0; i < users; ++i) totp_users.push_back("bench-totp-" + std::to_string(i));
-  for (int i = 0; i < clients; ++i) plain_users.push_back("bench-plain-" + std::to_string(i));
-  for (const auto* list : {&totp_users, &plain_users})
-    for (const auto& u : *list)
-      if (!home.create_user(u, "bench-password").ok()) {
-        std::fprintf(stderr, "could not create %s\n", u.c_str());
-        return 1;
-      }
-  // Enrolment (its recovery codes are Argon2id hashes: this takes a while). The
-  // confirming code is the previous step's, so this step's and the next one's
-  // remain for the measured sign-ins.
-  std::vector<std::string> keys(totp_users.size());
-  std::printf("# bench/signin: enrolling %d users…\n", users);
-  std::fflush(stdout);
-  Phase enrol = run_phase(8, users, [&](HttpClient& http, int i) {
-    auto in = http.post_json(stack.api("/api/v1/auth/login"), credentials(totp_users[i]));
+  return out;
+}
+
+// Turns on TOTP for every user; answers their secrets ("" for a failure). The
+// confirming code is the previous step's, so this step's and the next one's
+// remain for the measured sign-ins. (Recovery codes are Argon2id hashes: slow.)
+std::vector<std::string> enrol(Stack& stack, const std::vector<std::string>& users) {
+  std::vector<std::string> keys(users.size());
+  run_phase(8, static_cast<int>(users.size()), [&](HttpClient& http, int i) {
+    auto in = http.post_json(stack.api("/api/v1/auth/login"), credentials(users[i]));
     const std::string token = body_field(in, "session", "token");
     HttpRequest b;
     b.method = "POST";
@@ -214,15 +210,89 @@ int main(int argc, char** argv) {
     if (!en.ok() || en->status != 201) return false;
     auto secret = base32::decode(json::get_string(*json::parse(en->body), "secret"));
     if (!secret.ok()) return false;
-    keys[i] = *secret;
     const int64_t now = timeutil::now_unix_ms() / 1000;
     auto ok = http.post_json(stack.api("/api/v1/me/security/totp/confirm"),
-                             R"({"code":")" + otp::totp(keys[i], now - 30) + R"("})",
+                             R"({"code":")" + otp::totp(*secret, now - 30) + R"("})",
                              {{"Authorization", "Bearer " + token}});
-    return ok.ok() && ok->status == 200;
+    if (!ok.ok() || ok->status != 200) return false;
+    keys[i] = *secret;
+    return true;
   });
-  if (enrol.failed > 0) {
-    std::fprintf(stderr, "%d enrolments failed\n", enrol.failed);
+  return keys;
+}
+
+// The stand-in's own AuthenticateByName, `jobs` times over `users`.
+Phase direct_phase(Standin& home, const std::vector<std::string>& users, int clients, int jobs) {
+  return run_phase(clients, jobs, [&](HttpClient& http, int i) {
+    const size_t u = static_cast<size_t>(i) % users.size();
+    HttpRequest r;
+    r.method = "POST";
+    r.url = home.url() + "/Users/AuthenticateByName";
+    r.body = R"({"Username":")" + users[u] + R"(","Pw":"bench-password"})";
+    r.headers = {
+        {"Content-Type", "application/json"},
+        {"Authorization", "MediaBrowser Client=\"bench\", Device=\"bench\", DeviceId=\"bench-" +
+                              std::to_string(u) + "\", Version=\"1\""}};
+    auto a = http.send(r);
+    return a.ok() && a->status == 200;
+  });
+}
+
+// Password + TOTP through the suite: each user twice (this step's code, then the next step's).
+Phase totp_phase(Stack& stack, const std::vector<std::string>& users,
+                 const std::vector<std::string>& keys, int clients) {
+  const int n = static_cast<int>(users.size());
+  const int64_t step0 = otp::time_step(timeutil::now_unix_ms() / 1000);
+  std::vector<std::atomic<int64_t>> used(users.size());
+  for (auto& u : used) u = step0 - 1;
+  return run_phase(clients, 2 * n, [&](HttpClient& http, int i) {
+    const size_t u = static_cast<size_t>(i % n);
+    auto in = http.post_json(stack.api("/api/v1/auth/login"), credentials(users[u]));
+    const std::string id = body_field(in, "challenge", "id");
+    if (id.empty()) return false;
+    // The next step above the user's floor that is still inside the ±1 window.
+    const int64_t cur = otp::time_step(timeutil::now_unix_ms() / 1000);
+    const int64_t step = std::max(used[u].load() + 1, cur - 1);
+    if (step > cur + 1) return false;
+    used[u] = step;
+    auto done =
+        http.post_json(stack.api("/api/v1/auth/challenge/" + id),
+                       R"({"method":"totp","code":")" + otp::totp(keys[u], step * 30) + R"("})");
+    return !body_field(done, "session", "token").empty();
+  });
+}
+
+bool all_enrolled(const std::vector<std::string>& keys) {
+  for (const auto& k : keys)
+    if (k.empty()) return false;
+  return !keys.empty();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int clients = 50, users = 300, latency_ms = 5, real_users = 50;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (!std::strcmp(argv[i], "--clients")) clients = std::atoi(argv[++i]);
+    if (!std::strcmp(argv[i], "--users")) users = std::atoi(argv[++i]);
+    if (!std::strcmp(argv[i], "--latency-ms")) latency_ms = std::atoi(argv[++i]);
+    if (!std::strcmp(argv[i], "--real-users")) real_users = std::atoi(argv[++i]);
+  }
+  Standin home;
+  Stack stack;
+  if (!start_stack(stack, home)) {
+    std::fprintf(stderr, "could not start the stack\n");
+    return 1;
+  }
+  // Users: `users` with an authenticator, `clients` without.
+  const auto totp_users = make_users(home, "bench-totp-", users);
+  const auto plain_users = make_users(home, "bench-plain-", clients);
+  if (totp_users.empty() || plain_users.empty()) return 1;
+  std::printf("# bench/signin: enrolling %d users…\n", users);
+  std::fflush(stdout);
+  const auto keys = enrol(stack, totp_users);
+  if (!all_enrolled(keys)) {
+    std::fprintf(stderr, "enrolments failed\n");
     return 1;
   }
   // From here on Jellyfin answers after latency_ms.
@@ -237,19 +307,7 @@ int main(int argc, char** argv) {
   // The ceiling: the stand-in's own AuthenticateByName at the same concurrency.
   const int direct_jobs = std::max(1000, 4 * users);
   const Usage u0 = usage(stack, home);
-  Phase direct = run_phase(clients, direct_jobs, [&](HttpClient& http, int i) {
-    HttpRequest r;
-    r.method = "POST";
-    r.url = home.url() + "/Users/AuthenticateByName";
-    r.body = R"({"Username":")" + plain_users[static_cast<size_t>(i % clients)] +
-             R"(","Pw":"bench-password"})";
-    r.headers = {
-        {"Content-Type", "application/json"},
-        {"Authorization", "MediaBrowser Client=\"bench\", Device=\"bench\", DeviceId=\"bench-" +
-                              std::to_string(i % clients) + "\", Version=\"1\""}};
-    auto a = http.send(r);
-    return a.ok() && a->status == 200;
-  });
+  Phase direct = direct_phase(home, plain_users, clients, direct_jobs);
   const Usage u1 = usage(stack, home);
   // Password only (users without a second factor).
   Phase password = run_phase(clients, direct_jobs, [&](HttpClient& http, int i) {
@@ -258,27 +316,9 @@ int main(int argc, char** argv) {
     return !body_field(in, "session", "token").empty();
   });
   const Usage u2 = usage(stack, home);
-  // Password + TOTP: each user twice (this step's code, then the next step's).
-  const int64_t step0 = otp::time_step(timeutil::now_unix_ms() / 1000);
-  std::vector<std::atomic<int64_t>> used(totp_users.size());
-  for (auto& u : used) u = step0 - 1;
-  Phase totp = run_phase(clients, 2 * users, [&](HttpClient& http, int i) {
-    const size_t u = static_cast<size_t>(i % users);
-    auto in = http.post_json(stack.api("/api/v1/auth/login"), credentials(totp_users[u]));
-    const std::string id = body_field(in, "challenge", "id");
-    if (id.empty()) return false;
-    // The next step above the user's floor that is still inside the ±1 window.
-    const int64_t cur = otp::time_step(timeutil::now_unix_ms() / 1000);
-    const int64_t step = std::max(used[u].load() + 1, cur - 1);
-    if (step > cur + 1) return false;
-    used[u] = step;
-    auto done =
-        http.post_json(stack.api("/api/v1/auth/challenge/" + id),
-                       R"({"method":"totp","code":")" + otp::totp(keys[u], step * 30) + R"("})");
-    return !body_field(done, "session", "token").empty();
-  });
-
+  Phase totp = totp_phase(stack, totp_users, keys, clients);
   const Usage u3 = usage(stack, home);
+
   const Work direct_work = per_signin(u0, u1, direct.ok + direct.failed);
   const Work password_work = per_signin(u1, u2, password.ok + password.failed);
   const Work totp_work = per_signin(u2, u3, totp.ok + totp.failed);
@@ -297,5 +337,49 @@ int main(int argc, char** argv) {
   };
   std::printf("suite_cpu_vs_standin.password=%.2f\nsuite_cpu_vs_standin.totp=%.2f\n",
               vs(password_work), vs(totp_work));
-  return totp.failed == 0 && password.failed == 0 ? 0 : 1;
+
+  // The same with Jellyfin's own password hashing (PBKDF2-SHA512, 210,000
+  // iterations, as a real server does): then Jellyfin's work dominates, and the
+  // suite, TOTP on, must sign people in at the rate the server itself allows.
+  bool real_ok = true;
+  if (real_users > 0) {
+    Standin real({"--demo", "--pbkdf2-iterations", "210000"});
+    Stack real_stack;
+    if (!start_stack(real_stack, real)) {
+      std::fprintf(stderr, "could not start the second stack\n");
+      return 1;
+    }
+    const auto real_totp = make_users(real, "bench-real-", real_users);
+    if (real_totp.empty()) return 1;
+    std::printf("# real hashing: enrolling %d users…\n", real_users);
+    std::fflush(stdout);
+    const auto real_keys = enrol(real_stack, real_totp);
+    if (!all_enrolled(real_keys) ||
+        !real.control("POST", "/__standin/latency",
+                      R"({"GlobalMs":)" + std::to_string(latency_ms) + "}")
+             .ok()) {
+      std::fprintf(stderr, "enrolments failed (real hashing)\n");
+      return 1;
+    }
+    const Usage r0 = usage(real_stack, real);
+    Phase real_direct = direct_phase(real, real_totp, clients, 2 * real_users);
+    const Usage r1 = usage(real_stack, real);
+    Phase real_totp_phase = totp_phase(real_stack, real_totp, real_keys, clients);
+    const Usage r2 = usage(real_stack, real);
+    const Work real_direct_work = per_signin(r0, r1, real_direct.ok + real_direct.failed);
+    const Work real_totp_work = per_signin(r1, r2, real_totp_phase.ok + real_totp_phase.failed);
+    print("real_hashing.standin_direct", real_direct);
+    print_work("real_hashing.standin_direct", real_direct_work);
+    print("real_hashing.totp", real_totp_phase);
+    print_work("real_hashing.totp", real_totp_work);
+    std::printf("real_hashing.totp_vs_standin=%.2f\n",
+                real_direct.per_s > 0 ? real_totp_phase.per_s / real_direct.per_s : 0);
+    std::printf("real_hashing.suite_cpu_vs_standin.totp=%.3f\n",
+                real_direct_work.standin_cpu_ms > 0
+                    ? (real_totp_work.auth_cpu_ms + real_totp_work.redis_cpu_ms) /
+                          real_direct_work.standin_cpu_ms
+                    : 0);
+    real_ok = real_totp_phase.failed == 0 && real_direct.failed == 0;
+  }
+  return totp.failed == 0 && password.failed == 0 && real_ok ? 0 : 1;
 }
