@@ -120,6 +120,23 @@ void NotificationOutbox::on_audit(const AuditEvent& e) noexcept {
         if (k == "method" || k == "device") n.detail.emplace_back(k, v);
         if (k == "device") device = v;
       }
+    } else if (e.type == "signin.second_factor") {
+      // The password was right: a burned challenge or a recovery code is news to the owner.
+      auto value = [&e](const std::string& key) {
+        for (const auto& [k, v] : e.detail)
+          if (k == key) return v;
+        return std::string();
+      };
+      if (e.outcome == "fail" && value("attempts_left") == "0") {
+        n.event = "second_factor_failed";
+        n.detail.emplace_back("method", value("method"));
+      } else if (e.outcome == "ok" && value("method") == "recovery") {
+        n.event = "recovery_code_used";
+        if (auto left = value("recovery_codes_left"); !left.empty())
+          n.detail.emplace_back("recovery_codes_left", left);
+      } else {
+        return;
+      }
     } else if (auto it = event_map().find(e.type); it != event_map().end()) {
       if (e.outcome == "fail") return;
       n.event = it->second;

@@ -14,6 +14,10 @@
 //                                    the first sign-in seen only records them)
 //   lockout, ban                   → lockout, ban (the account's owner, when the
 //                                    typed name has signed in before)
+//   signin.second_factor, failed
+//   with no attempts left          → second_factor_failed (the password was right)
+//   signin.second_factor, ok, by
+//   a recovery code                → recovery_code_used (with the codes left)
 //   security.totp_enabled, security.totp_disabled, security.recovery_codes,
 //   admin.second_factor_reset      → second_factor
 //   security.app_password_created  → app_password

@@ -42,8 +42,9 @@ std::string who(const Notification& n) {
 }  // namespace
 
 const std::vector<std::string>& event_names() {
-  static const std::vector<std::string> names{"signin.new_device", "lockout",      "ban",
-                                              "second_factor",     "app_password", "device_paired"};
+  static const std::vector<std::string> names{
+      "signin.new_device", "second_factor_failed", "lockout",      "ban",
+      "second_factor",     "recovery_code_used",   "app_password", "device_paired"};
   return names;
 }
 
@@ -112,7 +113,10 @@ std::string title(const Notification& n) {
   if (n.event == "signin.new_device") return "New sign-in to " + who(n);
   if (n.event == "lockout") return "Sign-ins to " + who(n) + " locked";
   if (n.event == "ban") return "Address banned after failed sign-ins to " + who(n);
+  if (n.event == "second_factor_failed")
+    return "Right password, wrong second-factor codes for " + who(n);
   if (n.event == "second_factor") return "Second factor changed for " + who(n);
+  if (n.event == "recovery_code_used") return "Recovery code used to sign in to " + who(n);
   if (n.event == "app_password") return "New app password for " + who(n);
   if (n.event == "device_paired") return "Device paired with " + who(n);
   if (n.event == "test") return "Jellybridge test notification";
@@ -126,6 +130,11 @@ std::string message(const Notification& n) {
   if (auto c = detail_value(n, "change"); !c.empty()) m += ": " + c;
   if (auto f = detail_value(n, "failures"); !f.empty()) m += " after " + f + " failed sign-ins";
   if (auto d = detail_value(n, "duration_s"); !d.empty()) m += ", for " + d + " seconds";
+  if (auto l = detail_value(n, "recovery_codes_left"); !l.empty())
+    m += " (" + l + " recovery codes left)";
+  if (n.event == "second_factor_failed")
+    m += ": the sign-in was refused after too many wrong codes, so someone may know your "
+         "Jellyfin password";
   m += " at " + timeutil::format_rfc3339(n.at * 1000000) + ".";
   if (n.event != "test") m += " If this was not you, change your password.";
   return m;

@@ -10,7 +10,8 @@
 // without a mail server, email channels are refused (email_not_available). Email
 // deliveries themselves: email_notifications_test.cpp. A sign-in from a new device
 // (its User-Agent's label) notifies, the same one again does not; a locked account
-// and a banned address notify the owner of the account whose name was typed.
+// and a banned address notify the owner of the account whose name was typed; a
+// challenge burned by wrong codes and a sign-in with a recovery code notify the user.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -24,11 +25,13 @@
 #include "common/core/json.h"
 #include "common/core/metrics.h"
 #include "common/core/text.h"
+#include "common/core/time.h"
 #include "common/net/http_server.h"
 #include "common/redis/work_queue.h"
 #include "tests/support/answers.h"
 #include "tests/support/api_client.h"
 #include "tests/support/eventually.h"
+#include "tests/support/oathtool.h"
 #include "tests/support/redis_dump.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
@@ -411,4 +414,55 @@ TEST(Notifications, ABannedAddressAndALockedAccountNotifyTheAccountsOwner) {
   EXPECT_EQ(json::get_string(*json::member(locked[0], "user"), "name"), "demo");
   EXPECT_EQ(json::get_string(*json::member(locked[0], "detail"), "ip"), "203.0.113.5");
   EXPECT_EQ(json::get_string(*json::member(locked[0], "detail"), "failures"), "3");
+}
+
+TEST(Notifications, ABurnedChallengeAndARecoveryCodeNotifyTheUser) {
+  Env e;
+  e.channel(e.hook_body("hook", "/hook"));
+  ApiClient me{e.stack.api(""), e.session};
+  const std::string secret =
+      json::get_string(body_of(me.call("POST", "/api/v1/me/security/totp")), "secret");
+  const std::string totp = oathtool(secret, timeutil::now_unix_ms() / 1000);
+  ASSERT_EQ(totp.size(), 6u) << "oathtool did not run (scripts/deps.sh installs it)";
+  auto confirmed =
+      me.call("POST", "/api/v1/me/security/totp/confirm", R"({"code":")" + totp + R"("})");
+  ASSERT_TRUE(confirmed.ok());
+  ASSERT_EQ(confirmed->status, 200) << confirmed->body;
+  const auto codes = body_of(confirmed);
+  const std::string recovery = (*json::member(codes, "recovery_codes"))[0].GetString();
+
+  ApiClient anyone{e.stack.api(""), ""};
+  auto challenge = [&] {
+    auto in =
+        body_of(anyone.call("POST", "/api/v1/auth/login", login_body("demo", "demo-password")));
+    const auto* c = json::member(in, "challenge");
+    return c ? json::get_string(*c, "id") : std::string();
+  };
+  // The right password, then five wrong codes: the challenge is burned.
+  const std::string burned = challenge();
+  ASSERT_FALSE(burned.empty());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(anyone
+                    .call("POST", "/api/v1/auth/challenge/" + burned,
+                          R"({"method":"recovery","code":"AAAAA-AAAAA"})")
+                    .ok());
+  ASSERT_TRUE(
+      eventually([&] { return !events_at(e.receiver, "/hook", "second_factor_failed").empty(); }));
+  const auto failed = events_at(e.receiver, "/hook", "second_factor_failed");
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(json::get_string(*json::member(failed[0], "detail"), "method"), "recovery");
+  // A recovery code signs in, and says how many are left.
+  const std::string used = challenge();
+  ASSERT_FALSE(used.empty());
+  auto in = anyone.call("POST", "/api/v1/auth/challenge/" + used,
+                        R"({"method":"recovery","code":")" + recovery + R"("})");
+  ASSERT_TRUE(in.ok());
+  ASSERT_EQ(in->status, 200) << in->body;
+  ASSERT_TRUE(
+      eventually([&] { return !events_at(e.receiver, "/hook", "recovery_code_used").empty(); }));
+  const auto recovered = events_at(e.receiver, "/hook", "recovery_code_used");
+  ASSERT_EQ(recovered.size(), 1u);
+  EXPECT_EQ(json::get_string(*json::member(recovered[0], "detail"), "recovery_codes_left"), "9");
+  for (const auto& got : e.receiver.at("/hook"))  // the code itself is never sent
+    EXPECT_EQ(got.body.find(recovery), std::string::npos) << got.body;
 }
