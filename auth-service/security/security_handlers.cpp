@@ -92,6 +92,21 @@ std::optional<http::Response> needs_current_code(SecurityDeps& deps, const http:
   return fail(Error(errc::wrong_code, "That code does not match.", 400));
 }
 
+// The start of a change to an authenticator that is set up (turning it off, new
+// recovery codes): the body's code, checked by needs_current_code(). nullopt: go
+// ahead; else the answer (a bad body, 409 totp_not_enabled with `none`, a
+// refused or wrong code).
+std::optional<http::Response> change_with_current_code(SecurityDeps& deps, const http::Request& r,
+                                                       const SessionUser& u, const char* none,
+                                                       const char* what) {
+  auto body = parse_code_body(r, false, true);
+  if (!body.ok()) return answer(body.problem());
+  auto on = deps.totp->enabled(u.id);
+  if (!on.ok()) return fail(on.error());
+  if (!*on) return fail(Error(errc::totp_not_enabled, none, 409));
+  return needs_current_code(deps, r, u, body->code, what);
+}
+
 std::string enrolment_json(const TotpEnrolment& e) {
   json::Writer w;
   w.begin_object()
@@ -327,13 +342,8 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
   server.route("DELETE", "/api/v1/me/security/totp",
                require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
                  const SessionUser& u = ctx.session.user;
-                 auto body = parse_code_body(r, false, true);
-                 if (!body.ok()) return answer(body.problem());
-                 auto on = deps.totp->enabled(u.id);
-                 if (!on.ok()) return fail(on.error());
-                 if (!*on)
-                   return fail(Error(errc::totp_not_enabled, "No authenticator is set up.", 409));
-                 if (auto no = needs_current_code(deps, r, u, body->code, "security.totp_disabled"))
+                 if (auto no = change_with_current_code(deps, r, u, "No authenticator is set up.",
+                                                        "security.totp_disabled"))
                    return *no;
                  if (auto s = deps.totp->disable(u.id); !s.ok()) return fail(s.error());
                  // Remembered browsers skipped a factor that is gone; they go with it.
@@ -345,25 +355,20 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                  return http::Response::no_content();
                }));
 
-  server.route(
-      "POST", "/api/v1/me/security/recovery-codes",
-      require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
-        const SessionUser& u = ctx.session.user;
-        auto body = parse_code_body(r, false, true);
-        if (!body.ok()) return answer(body.problem());
-        auto on = deps.totp->enabled(u.id);
-        if (!on.ok()) return fail(on.error());
-        if (!*on)
-          return fail(Error(errc::totp_not_enabled,
-                            "Recovery codes come with an authenticator; set one up first.", 409));
-        if (auto no = needs_current_code(deps, r, u, body->code, "security.recovery_codes"))
-          return *no;
-        auto codes = recovery::generate();
-        if (auto s = deps.factors->set_recovery_codes(u.id, codes); !s.ok()) return fail(s.error());
-        audit_best_effort(deps.audit,
-                          security_event("security.recovery_codes", u, r.client_ip, "ok"));
-        return ok_json(codes_json(codes));
-      }));
+  server.route("POST", "/api/v1/me/security/recovery-codes",
+               require_session(*deps.auth, [&deps](http::Request& r, AuthContext& ctx) {
+                 const SessionUser& u = ctx.session.user;
+                 if (auto no = change_with_current_code(
+                         deps, r, u, "Recovery codes come with an authenticator; set one up first.",
+                         "security.recovery_codes"))
+                   return *no;
+                 auto codes = recovery::generate();
+                 if (auto s = deps.factors->set_recovery_codes(u.id, codes); !s.ok())
+                   return fail(s.error());
+                 audit_best_effort(deps.audit,
+                                   security_event("security.recovery_codes", u, r.client_ip, "ok"));
+                 return ok_json(codes_json(codes));
+               }));
 
   server.route("GET", "/api/v1/me/security/app-passwords",
                require_session(*deps.auth, [&deps](http::Request&, AuthContext& ctx) {
