@@ -42,6 +42,45 @@ int rotate_vault() {
   return 0;
 }
 
+// generate-curve-keypair [--count N] [--without CHARS]: N pairs (1..100), each
+// drawn again while either key holds one of CHARS (at most 1000 draws a pair).
+int generate_curve_keypairs(int argc, char** argv) {
+  long count = 1;
+  std::string without;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--count" && i + 1 < argc) {
+      char* end = nullptr;
+      count = std::strtol(argv[++i], &end, 10);
+      if (end == nullptr || *end != '\0' || count < 1 || count > 100) {
+        std::fprintf(stderr, "auth-service: --count takes a number from 1 to 100\n");
+        return 2;
+      }
+    } else if (a == "--without" && i + 1 < argc) {
+      without = argv[++i];
+    } else {
+      std::fprintf(stderr, "auth-service: generate-curve-keypair: unknown argument '%s'\n",
+                   a.c_str());
+      return 2;
+    }
+  }
+  for (long n = 0; n < count; ++n) {
+    bool drawn = false;
+    for (int draw = 0; draw < 1000 && !drawn; ++draw) {
+      auto kp = curve_keypair();
+      if ((kp.public_z85 + kp.secret_z85).find_first_of(without) != std::string::npos) continue;
+      std::printf("%s %s\n", kp.public_z85.c_str(), kp.secret_z85.c_str());
+      drawn = true;
+    }
+    if (!drawn) {
+      std::fprintf(stderr, "auth-service: no CURVE key pair without '%s' in 1000 draws\n",
+                   without.c_str());
+      return 1;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::optional<int> run_cli(int argc, char** argv) {
@@ -52,18 +91,16 @@ std::optional<int> run_cli(int argc, char** argv) {
     std::printf("%s\n", crypto::KeyRing::format(crypto::KeyRing::generate(id)).c_str());
     return 0;
   }
-  if (cmd == "generate-curve-keypair") {
-    auto kp = curve_keypair();
-    std::printf("%s %s\n", kp.public_z85.c_str(), kp.secret_z85.c_str());
-    return 0;
-  }
+  if (cmd == "generate-curve-keypair") return generate_curve_keypairs(argc, argv);
   if (cmd == "rotate-vault") return rotate_vault();
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::printf(
         "usage: auth-service                         serve the API (configuration: JB_* variables, "
         "see README)\n"
         "       auth-service generate-key [id]       print a new vault master key (id:base64)\n"
-        "       auth-service generate-curve-keypair  print a CURVE key pair (public secret)\n"
+        "       auth-service generate-curve-keypair [--count N] [--without CHARS]\n"
+        "                                            print N CURVE key pairs (public secret), "
+        "none holding any of CHARS\n"
         "       auth-service rotate-vault            re-seal stored secrets with the primary "
         "key\n");
     return 0;

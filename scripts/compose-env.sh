@@ -80,15 +80,15 @@ chmod 600 "$TMP"
   [ -n "$PUBLIC_URL" ] && echo "JB_PUBLIC_URL=$(quote "$PUBLIC_URL")"
   echo "JB_REDIS_PASSWORD=$(quote "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')")"
   echo "JB_MASTER_KEY=$(quote "$(key generate-key)")"
+  # Z85 keys may contain `$`: Compose v1 expands `${…}` inside .env values even when
+  # single-quoted, so the key tool draws pairs without one (all six in one run: with
+  # Docker, each run of the tool is a container start).
+  PAIRS=$(key generate-curve-keypair --count 6 --without '$') || { echo "compose-env: the key tool failed" >&2; exit 1; }
   for name in VAULT LIBRARY WORKER AUTH LIBRARY_RPC EVENTS; do
-    # Z85 keys may contain `$`: Compose v1 expands `${…}` inside .env values even when
-    # single-quoted, so a pair with a `$` is drawn again (about 2.5 draws on average).
-    for _ in $(seq 1 100); do
-      read -r pub sec < <(key generate-curve-keypair)
-      case "$pub$sec" in *'$'*) continue ;; *) break ;; esac
-    done
+    read -r pub sec <<<"$(sed -n 1p <<<"$PAIRS")"
+    PAIRS=$(sed 1d <<<"$PAIRS")
     [ ${#pub} = 40 ] && [ ${#sec} = 40 ] || { echo "compose-env: the key tool gave no CURVE key pair" >&2; exit 1; }
-    case "$pub$sec" in *'$'*) echo "compose-env: no CURVE key pair without '\$' in 100 draws" >&2; exit 1 ;; esac
+    case "$pub$sec" in *'$'*) echo "compose-env: the key tool gave a CURVE key pair with a '\$'" >&2; exit 1 ;; esac
     echo "JB_${name}_PUBLIC_KEY=$(quote "$pub")"
     echo "JB_${name}_SECRET_KEY=$(quote "$sec")"
   done

@@ -2,7 +2,8 @@
 // scripts/compose-env.sh writes survives Docker Compose v2's env-file rules
 // (tests/support/dotenv.h) and Debian's Compose v1 unchanged — every CURVE key
 // pair still matches, the master key still parses — while the same values
-// written unquoted would have been mangled. compose_check.sh covers the rest
+// written unquoted would have been mangled; the key tool draws all six pairs in
+// one run, none holding the characters asked for. compose_check.sh covers the rest
 // (build contexts, .dockerignore, required settings).
 #include <gtest/gtest.h>
 
@@ -173,4 +174,24 @@ TEST(ComposeEnv, NeverEmptiesAnExistingFileAndNeedsTheJellyfinUrl) {
   for (const auto& e : std::filesystem::directory_iterator(dir.path()))
     files += e.is_regular_file();
   EXPECT_EQ(files, 2) << ".env and .env.bak only";
+}
+
+TEST(ComposeEnv, TheKeyToolDrawsManyPairsWithoutTheCharactersAskedFor) {
+  auto [rc, out] = run({service_binary("auth-service"), "generate-curve-keypair", "--count", "5",
+                        "--without", "$#"});
+  ASSERT_EQ(rc, 0) << out;
+  auto lines = text::split(out, '\n');
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  ASSERT_EQ(lines.size(), 5u) << out;
+  for (const auto& l : lines) {
+    ASSERT_EQ(l.size(), 81u) << l;
+    const std::string pub = l.substr(0, 40), sec = l.substr(41);
+    EXPECT_EQ(curve_public_from_secret(sec), pub);
+    EXPECT_EQ(l.find_first_of("$#"), std::string::npos) << l;
+  }
+  for (const char* bad : {"0", "101", "x"}) {
+    auto [brc, bout] =
+        run({service_binary("auth-service"), "generate-curve-keypair", "--count", bad});
+    EXPECT_EQ(brc, 2) << bad << ": " << bout;
+  }
 }
