@@ -143,7 +143,8 @@ Work per_signin(const Usage& a, const Usage& b, int signins) {
           (b.jellyfin_requests - a.jellyfin_requests) / n};
 }
 
-void print_work(const char* name, const Work& w) {
+void print_work(const std::string& label, const Work& w) {
+  const char* name = label.c_str();
   std::printf(
       "%s.auth_cpu_ms_per_signin=%.3f\n%s.redis_cpu_ms_per_signin=%.3f\n"
       "%s.standin_cpu_ms_per_signin=%.3f\n%s.redis_commands_per_signin=%.1f\n"
@@ -164,7 +165,8 @@ std::string credentials(const std::string& user) {
   return R"({"username":")" + user + R"(","password":"bench-password"})";
 }
 
-void print(const char* name, const Phase& p) {
+void print(const std::string& label, const Phase& p) {
+  const char* name = label.c_str();
   std::printf("%s.signins_per_s=%.0f\n%s.p50_ms=%.1f\n%s.p99_ms=%.1f\n%s.ok=%d\n%s.failed=%d\n",
               name, p.per_s, name, p.p50_ms, name, p.p99_ms, name, p.ok, name, p.failed);
 }
@@ -268,6 +270,29 @@ bool all_enrolled(const std::vector<std::string>& keys) {
   return !keys.empty();
 }
 
+// A phase and the work it cost per sign-in, from snapshots taken around it.
+struct Measured {
+  Phase phase;
+  Work work;
+};
+template <typename F>
+Measured measure(Stack& stack, Standin& home, F run) {
+  const Usage before = usage(stack, home);
+  Phase p = run();
+  const Usage after = usage(stack, home);
+  return {p, per_signin(before, after, p.ok + p.failed)};
+}
+void report(const std::string& name, const Measured& m) {
+  print(name, m.phase);
+  print_work(name, m.work);
+}
+// auth-service + Redis CPU per sign-in over the stand-in's per AuthenticateByName.
+double suite_vs_standin(const Work& suite, const Work& standin_direct) {
+  return standin_direct.standin_cpu_ms > 0
+             ? (suite.auth_cpu_ms + suite.redis_cpu_ms) / standin_direct.standin_cpu_ms
+             : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -306,37 +331,30 @@ int main(int argc, char** argv) {
 
   // The ceiling: the stand-in's own AuthenticateByName at the same concurrency.
   const int direct_jobs = std::max(1000, 4 * users);
-  const Usage u0 = usage(stack, home);
-  Phase direct = direct_phase(home, plain_users, clients, direct_jobs);
-  const Usage u1 = usage(stack, home);
+  const Measured direct =
+      measure(stack, home, [&] { return direct_phase(home, plain_users, clients, direct_jobs); });
   // Password only (users without a second factor).
-  Phase password = run_phase(clients, direct_jobs, [&](HttpClient& http, int i) {
-    auto in = http.post_json(stack.api("/api/v1/auth/login"),
-                             credentials(plain_users[static_cast<size_t>(i % clients)]));
-    return !body_field(in, "session", "token").empty();
+  const Measured password = measure(stack, home, [&] {
+    return run_phase(clients, direct_jobs, [&](HttpClient& http, int i) {
+      auto in = http.post_json(stack.api("/api/v1/auth/login"),
+                               credentials(plain_users[static_cast<size_t>(i % clients)]));
+      return !body_field(in, "session", "token").empty();
+    });
   });
-  const Usage u2 = usage(stack, home);
-  Phase totp = totp_phase(stack, totp_users, keys, clients);
-  const Usage u3 = usage(stack, home);
-
-  const Work direct_work = per_signin(u0, u1, direct.ok + direct.failed);
-  const Work password_work = per_signin(u1, u2, password.ok + password.failed);
-  const Work totp_work = per_signin(u2, u3, totp.ok + totp.failed);
-  print("standin_direct", direct);
-  print_work("standin_direct", direct_work);
-  print("password", password);
-  print_work("password", password_work);
-  print("totp", totp);
-  print_work("totp", totp_work);
-  std::printf("totp_vs_password=%.2f\n", password.per_s > 0 ? totp.per_s / password.per_s : 0);
-  std::printf("password_vs_standin=%.2f\n", direct.per_s > 0 ? password.per_s / direct.per_s : 0);
-  std::printf("standin_bound_per_s=%.0f\n", 1000.0 * clients / std::max(1, latency_ms));
-  const double standin_per_auth = direct_work.standin_cpu_ms;
-  auto vs = [&](const Work& w) {
-    return standin_per_auth > 0 ? (w.auth_cpu_ms + w.redis_cpu_ms) / standin_per_auth : 0;
+  const Measured totp =
+      measure(stack, home, [&] { return totp_phase(stack, totp_users, keys, clients); });
+  report("standin_direct", direct);
+  report("password", password);
+  report("totp", totp);
+  auto rate = [](const Measured& a, const Measured& b) {
+    return b.phase.per_s > 0 ? a.phase.per_s / b.phase.per_s : 0;
   };
+  std::printf("totp_vs_password=%.2f\n", rate(totp, password));
+  std::printf("password_vs_standin=%.2f\n", rate(password, direct));
+  std::printf("standin_bound_per_s=%.0f\n", 1000.0 * clients / std::max(1, latency_ms));
   std::printf("suite_cpu_vs_standin.password=%.2f\nsuite_cpu_vs_standin.totp=%.2f\n",
-              vs(password_work), vs(totp_work));
+              suite_vs_standin(password.work, direct.work),
+              suite_vs_standin(totp.work, direct.work));
 
   // The same with Jellyfin's own password hashing (PBKDF2-SHA512, 210,000
   // iterations, as a real server does): then Jellyfin's work dominates, and the
@@ -361,25 +379,16 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "enrolments failed (real hashing)\n");
       return 1;
     }
-    const Usage r0 = usage(real_stack, real);
-    Phase real_direct = direct_phase(real, real_totp, clients, 2 * real_users);
-    const Usage r1 = usage(real_stack, real);
-    Phase real_totp_phase = totp_phase(real_stack, real_totp, real_keys, clients);
-    const Usage r2 = usage(real_stack, real);
-    const Work real_direct_work = per_signin(r0, r1, real_direct.ok + real_direct.failed);
-    const Work real_totp_work = per_signin(r1, r2, real_totp_phase.ok + real_totp_phase.failed);
-    print("real_hashing.standin_direct", real_direct);
-    print_work("real_hashing.standin_direct", real_direct_work);
-    print("real_hashing.totp", real_totp_phase);
-    print_work("real_hashing.totp", real_totp_work);
-    std::printf("real_hashing.totp_vs_standin=%.2f\n",
-                real_direct.per_s > 0 ? real_totp_phase.per_s / real_direct.per_s : 0);
+    const Measured real_direct = measure(
+        real_stack, real, [&] { return direct_phase(real, real_totp, clients, 2 * real_users); });
+    const Measured real_signin = measure(
+        real_stack, real, [&] { return totp_phase(real_stack, real_totp, real_keys, clients); });
+    report("real_hashing.standin_direct", real_direct);
+    report("real_hashing.totp", real_signin);
+    std::printf("real_hashing.totp_vs_standin=%.2f\n", rate(real_signin, real_direct));
     std::printf("real_hashing.suite_cpu_vs_standin.totp=%.3f\n",
-                real_direct_work.standin_cpu_ms > 0
-                    ? (real_totp_work.auth_cpu_ms + real_totp_work.redis_cpu_ms) /
-                          real_direct_work.standin_cpu_ms
-                    : 0);
-    real_ok = real_totp_phase.failed == 0 && real_direct.failed == 0;
+                suite_vs_standin(real_signin.work, real_direct.work));
+    real_ok = real_signin.phase.failed == 0 && real_direct.phase.failed == 0;
   }
-  return totp.failed == 0 && password.failed == 0 && real_ok ? 0 : 1;
+  return totp.phase.failed == 0 && password.phase.failed == 0 && real_ok ? 0 : 1;
 }
