@@ -28,11 +28,7 @@ void channel_json(json::Writer& w, const NotifyChannel& c) {
 // Why `u` cannot have an email channel, if they cannot: email is not
 // configured (503), or they have no confirmed address (400, naming the field).
 std::optional<http::Response> email_channel_refused(ChannelDeps& deps, const SessionUser& u) {
-  if (deps.email == nullptr)
-    return fail(Error(errc::email_not_available,
-                      "Email notifications are not available: this server has no mail server "
-                      "configured (JB_SMTP_URL). Use another channel type.",
-                      503));
+  if (deps.email == nullptr) return fail(email_not_configured());
   auto a = deps.email->get(u.id);
   if (!a.ok()) return fail(a.error());
   if (*a && (*a)->confirmed) return std::nullopt;

@@ -15,11 +15,6 @@ bool email_on(const SecurityDeps& deps) {
   return deps.email != nullptr && deps.smtp != nullptr;
 }
 
-Error not_configured() {
-  return Error(errc::email_not_available,
-               "Email is not configured on this server (JB_SMTP_URL); use another method.", 503);
-}
-
 // "d***@example.org": enough for the user to recognise, little for anyone else.
 std::string masked(const std::string& address) {
   return masked_mail_addr(address);
@@ -101,6 +96,11 @@ http::Response confirm(SecurityDeps& deps, const http::Request& r, const std::st
 
 }  // namespace
 
+Error email_not_configured() {
+  return Error(errc::email_not_available,
+               "Email is not configured on this server (JB_SMTP_URL); use another method.", 503);
+}
+
 Result<bool> email_factor_ready(SecurityDeps& deps, const std::string& user_id) {
   if (!email_on(deps)) return false;
   auto a = deps.email->get(user_id);
@@ -115,7 +115,7 @@ void register_email_routes(http::Server& server, SecurityDeps& deps) {
         const SessionUser& u = ctx.session.user;
         auto body = parse_address_body(r);
         if (!body.ok()) return answer(body.problem());
-        if (!email_on(deps)) return fail(not_configured());
+        if (!email_on(deps)) return fail(email_not_configured());
         const std::string* address = &body->address;
         if (auto no = needs_code_if_enrolled(deps, r, u, body->code, "security.email_set"))
           return *no;
@@ -151,11 +151,11 @@ void register_email_routes(http::Server& server, SecurityDeps& deps) {
       }));
 
   server.route("GET", "/api/v1/me/security/email/confirm", [&deps](http::Request& r) {
-    if (deps.email == nullptr) return fail(not_configured());
+    if (deps.email == nullptr) return fail(email_not_configured());
     return confirm(deps, r, r.query_param("token").value_or(""));
   });
   server.route("POST", "/api/v1/me/security/email/confirm", [&deps](http::Request& r) {
-    if (deps.email == nullptr) return fail(not_configured());
+    if (deps.email == nullptr) return fail(email_not_configured());
     auto body = read_json_body(r);
     if (!body.ok()) return answer(body_problem(body.error()));
     json::Fields f(*body);

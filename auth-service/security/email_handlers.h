@@ -40,6 +40,10 @@ constexpr const char* email_token_invalid = "email_token_invalid";  // 400: bad 
 namespace jb::auth {
 
 void register_email_routes(http::Server& server, SecurityDeps& deps);
+
+// 503 email_not_available: no mail server is configured (JB_SMTP_URL); also
+// what an email notification channel answers then.
+Error email_not_configured();
 // Whether the user may receive sign-in codes: email is configured and the
 // user's address is confirmed.
 Result<bool> email_factor_ready(SecurityDeps& deps, const std::string& user_id);
