@@ -1,0 +1,81 @@
+// main.js — entry point and route table: applies the stored theme, asks the
+// server who is signed in, then renders the sign-in page or the signed-in
+// layout around the page for the hash route. The dashboard is imported
+// statically (it is the first page after sign-in); every other page is
+// loaded on demand with import(), so the first load stays small.
+import { html, render, useEffect, useState, PageHeader, Empty, Loading, ErrorText } from './lib/ui.js';
+import { loadSession, useSession } from './lib/api.js';
+import { applyStoredTheme, useRoute, navigate, Layout } from './lib/shell.js';
+import { DashboardPage } from './pages/dashboard.js';
+
+const lazyPages = {
+  signin: () => import('./pages/signin.js').then((m) => m.SignInPage),
+  connections: () => import('./pages/connections.js').then((m) => m.ConnectionsPage),
+  libraries: () => import('./pages/libraries.js').then((m) => m.LibrariesPage),
+  pairs: () => import('./pages/pairs.js').then((m) => m.PairsPage),
+  pair: () => import('./pages/pair.js').then((m) => m.PairPage),
+  run: () => import('./pages/run.js').then((m) => m.RunPage),
+  security: () => import('./pages/security.js').then((m) => m.SecurityPage),
+  sessions: () => import('./pages/sessions.js').then((m) => m.SessionsPage),
+  admin: () => import('./pages/admin.js').then((m) => m.AdminPage),
+};
+const loaded = {};
+
+/** Renders a page module loaded on demand. */
+function Lazy({ name, props }) {
+  const [, setTick] = useState(0);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    if (loaded[name]) return;
+    lazyPages[name]().then((c) => { loaded[name] = c; setTick((t) => t + 1); }, setError);
+  }, [name]);
+  if (error) return html`<${ErrorText} error="This page could not be loaded. Reload the browser tab to try again." />`;
+  const C = loaded[name];
+  return C ? html`<${C} ...${props} />` : html`<${Loading} what="Loading the page" />`;
+}
+
+function pageFor(route, user) {
+  const [first, second] = route.parts;
+  switch (first) {
+    case undefined:
+    case 'dashboard': return ['/dashboard', html`<${DashboardPage} />`];
+    case 'connections': return ['/connections', html`<${Lazy} name="connections" props=${{}} />`];
+    case 'libraries': return ['/libraries', html`<${Lazy} name="libraries" props=${{ connectionId: second || '' }} />`];
+    case 'pairs': return ['/pairs', second
+      ? html`<${Lazy} name="pair" props=${{ id: second }} key=${second} />`
+      : html`<${Lazy} name="pairs" props=${{}} />`];
+    case 'runs': return ['/pairs', html`<${Lazy} name="run" props=${{ id: second }} key=${second} />`];
+    case 'security': return ['/security', html`<${Lazy} name="security" props=${{}} />`];
+    case 'sessions': return ['/sessions', html`<${Lazy} name="sessions" props=${{}} />`];
+    case 'admin':
+      if (user.is_admin) return ['/admin', html`<${Lazy} name="admin" props=${{}} />`];
+      return ['', html`<${PageHeader} title="Administration" /><${Empty}>Only Jellyfin administrators can open this page.</${Empty}>`];
+    default:
+      return ['', html`<${PageHeader} title="Page not found" /><${Empty}>There is no page at this address. <a href="#/dashboard">Go to the dashboard</a>.</${Empty}>`];
+  }
+}
+
+const TITLES = { signin: 'Sign in', pairs: 'Pairs', runs: 'Run', admin: 'Administration' };
+
+function App() {
+  const session = useSession();
+  const route = useRoute();
+
+  useEffect(() => {
+    if (session.ready && session.user && route.parts[0] === 'signin') navigate('/dashboard');
+  }, [session.ready, session.user, route.path]);
+
+  useEffect(() => {
+    const name = session.ready && !session.user ? 'signin' : (route.parts[0] || 'dashboard');
+    document.title = `${TITLES[name] || name[0].toUpperCase() + name.slice(1)} · Jellybridge`;
+  }, [route.path, session.user, session.ready]);
+
+  if (!session.ready) return html`<main id="main" class="boot"><${Loading} what="Starting Jellybridge" /></main>`;
+  if (!session.user) return html`<${Lazy} name="signin" props=${{}} />`;
+  const [section, page] = pageFor(route, session.user);
+  return html`<${Layout} user=${session.user} section=${section}>${page}</${Layout}>`;
+}
+
+applyStoredTheme();
+loadSession();
+render(html`<${App} />`, document.getElementById('app'));
