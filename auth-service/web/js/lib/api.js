@@ -100,18 +100,31 @@ function set(next) {
 export function getSession() { return state; }
 
 /** Takes a sign-in success ({user, session, recovery_codes?}). */
+// A hint (not a secret) that this browser has a session cookie, so that a
+// first visit shows the sign-in page without a 401 from GET /api/v1/me.
+const HINT = 'jb-signed-in';
+function hint(on) {
+  try { if (on) localStorage.setItem(HINT, '1'); else localStorage.removeItem(HINT); } catch { /* storage off */ }
+}
+function hinted() {
+  try { return localStorage.getItem(HINT) === '1'; } catch { return true; }
+}
+
 export function signedIn(result) {
+  hint(true);
   setCsrf(result.session && result.session.csrf_token);
   set({ ready: true, user: result.user, session: result.session });
 }
 
 export function signedOut() {
+  hint(false);
   setCsrf('');
   set({ ready: true, user: null, session: null });
 }
 
 /** First load: asks the server whether the cookie is a live session. */
 export async function loadSession() {
+  if (!hinted()) { signedOut(); return; }
   try {
     const me = await api.get('/api/v1/me', { silent401: true });
     signedIn(me);

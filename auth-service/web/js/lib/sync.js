@@ -29,7 +29,10 @@ export const featureLabel = (k) => (FEATURES.find((f) => f.key === k) || { label
 export function connectionLabel(c) {
   if (!c) return 'a deleted connection';
   const user = (c.user && c.user.name) || 'no user chosen';
-  const server = (c.server && (c.server.name || c.server.url)) || 'unknown server';
+  const s = c.server || {};
+  let host = '';
+  try { host = s.url ? new URL(s.url).host : ''; } catch { host = s.url || ''; }
+  const server = s.name ? (host ? `${s.name} (${host})` : s.name) : (host || 'unknown server');
   return `${user} on ${server}`;
 }
 
