@@ -123,7 +123,7 @@ function Held({ run, onConfirmed }) {
   const [left, setLeft] = useState(false);
   const act = useAction(async () => onConfirmed(await api.post(`/api/v1/runs/${seg(run.id)}/confirm`)));
   return html`<${Section} title="This run is held" className="attention">
-    <p>${run.held_reason || 'It would remove more than usual.'} Nothing has been written yet.</p>
+    <p>${(run.held_reason || 'It would remove more than usual').replace(/[.!]?$/, '.')} Nothing has been written yet.</p>
     <h3>What it would remove${run.removals != null ? ` (${run.removals})` : ''}</h3>
     <${Loaded} load=${items} what="Loading what it would remove">${(list) => {
       const rem = list.filter((i) => i.removal);
