@@ -67,6 +67,7 @@ test('every page: accessible, screenshotted, no console errors, CSP everywhere',
   await axeCheck(page, 'not-found');
   // Keyboard: the skip link is the first stop and moves focus to <main>.
   await page.goto(config().ui + '#/dashboard');
+  await page.reload();
   await waitForDashboard(page);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');

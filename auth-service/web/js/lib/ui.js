@@ -164,10 +164,17 @@ export function Check({ label, hint, checked, onChange, disabled, id, className 
   </div>`;
 }
 
+// The first page after a load keeps the browser's focus (so Tab reaches the
+// skip link first); later pages move focus to their heading.
+let firstHeading = true;
+
 /** The page's h1; focused on navigation so screen readers announce it. */
 export function PageHeader({ title, children }) {
   const ref = useRef(null);
-  useEffect(() => { if (ref.current) ref.current.focus({ preventScroll: true }); }, [title]);
+  useEffect(() => {
+    if (firstHeading) { firstHeading = false; return; }
+    if (ref.current) ref.current.focus({ preventScroll: true });
+  }, [title]);
   return html`<div class="page-header">
     <h1 tabindex="-1" ref=${ref}>${title}</h1>
     ${children ? html`<div class="page-actions">${children}</div>` : null}
