@@ -31,7 +31,7 @@ function PairRow({ pair, connections }) {
     <p class="muted small">${pair.mode} · ${scheduleText(pair.schedule)}${pair.dry_run ? ' · dry run' : ''} ·
       last run ${pair.last_run ? html`<a href=${'#/runs/' + pair.last_run.id}>${relative(pair.last_run.created_at)}</a>` : 'never'} · next: ${nextRunText(pair)}</p>
     <div class="row">
-      <${Button} pending=${run.pending} onClick=${() => run.run()} aria-label=${'Run ' + (pair.name || 'pair') + ' now'}>Run now</${Button}>
+      <${Button} pending=${run.pending} onClick=${() => run.run()} aria-label=${'Run now: ' + (pair.name || 'pair')}>Run now</${Button}>
       <a class="btn btn-secondary" href=${'#/pairs/' + pair.id}>Edit and runs</a>
     </div>
     <${ErrorText} error=${run.error} />

@@ -57,7 +57,7 @@ function ChannelRow({ ch, onDeleted }) {
   const del = useAction(async () => { await api.del(`${BASE}/${seg(ch.id)}`); onDeleted(ch.id); });
   return html`<li>
     <div class="spread"><span><strong>${ch.name}</strong> <span class="muted small">${ch.type}${ch.url ? ' · ' + ch.url : ''}</span></span>
-      <div class="row"><${Button} kind="secondary" pending=${test.pending} onClick=${() => test.run()} aria-label=${'Send a test to ' + ch.name}>Test</${Button}>
+      <div class="row"><${Button} kind="secondary" pending=${test.pending} onClick=${() => test.run()} aria-label=${'Test channel ' + ch.name}>Test</${Button}>
       <${Button} kind="danger" pending=${del.pending} onClick=${() => del.run()} aria-label=${'Delete channel ' + ch.name}>Delete</${Button}></div></div>
     <p class="muted small">${(ch.events || []).map((e) => EVENT_TEXT[e] || e).join(', ') || 'No events'}</p>
     <${ErrorText} error=${test.error || del.error} />

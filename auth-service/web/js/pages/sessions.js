@@ -23,7 +23,7 @@ export function SessionsPage() {
         <ul class="list">${list.map((s) => html`<li key=${s.id}>
           <div class="spread"><span>${s.user_agent || 'Unknown client'} ${s.current ? html`<${Badge} state="ok">this browser</${Badge}>` : null}</span>
           <${Button} kind=${s.current ? 'secondary' : 'danger'} pending=${end.pending} onClick=${() => end.run(s)}
-            aria-label=${s.current ? 'Sign out of this browser' : 'End session from ' + (s.ip || '') + ' ' + relative(s.last_used_at)}>${s.current ? 'Sign out here' : 'End'}</${Button}></div>
+            aria-label=${s.current ? 'Sign out here (this browser)' : 'End session from ' + (s.ip || '') + ' ' + relative(s.last_used_at)}>${s.current ? 'Sign out here' : 'End'}</${Button}></div>
           <p class="muted small">${s.ip} · signed in ${dateTime(s.created_at)} · last used ${relative(s.last_used_at)} · expires ${dateTime(s.expires_at)}</p>
         </li>`)}</ul>
         ${list.length > 1 ? html`<${Button} kind="danger" pending=${others.pending} onClick=${() => others.run()}>Sign out everywhere else</${Button}>` : null}`
