@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { measureFirstLoad } from './first_load.mjs';
 import { config, launch, openPage, signInWithPassword, waitForDashboard, signOut, goTo, screenshots, axeCheck } from './support.mjs';
 
 let browser;
@@ -82,27 +83,12 @@ test('every page: accessible, screenshotted, no console errors, CSP everywhere',
   await page.getByRole('button', { name: 'Dark theme' }).click();
 
   // First load of the dashboard: a fresh context (empty cache) with the session.
-  const state = await context.storageState();
-  const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 }, storageState: state });
-  const p2 = await fresh.newPage();
-  const cdp = await fresh.newCDPSession(p2);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  let bytes = 0;
-  let requests = 0;
-  cdp.on('Network.requestWillBeSent', () => { requests += 1; });
-  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
-  await p2.goto(config().ui + '#/dashboard');
-  await waitForDashboard(p2);
-  await p2.locator('.loading').first().waitFor({ state: 'detached' });
-  const tti = Math.round(await p2.evaluate(() => performance.now()));
-  await p2.waitForLoadState('networkidle');
-  const lines = [`ui.first_load_bytes=${bytes}`, `ui.first_load_requests=${requests}`, `ui.time_to_interactive_ms=${tti}`];
+  const { bytes, requests, ttiMs } = await measureFirstLoad(browser, await context.storageState(), config().ui);
+  const lines = [`ui.first_load_bytes=${bytes}`, `ui.first_load_requests=${requests}`, `ui.time_to_interactive_ms=${ttiMs}`];
   console.log(lines.join('\n'));
   fs.writeFileSync(path.join(config().artifacts, 'first_load.txt'), lines.join('\n') + '\n');
   assert.ok(bytes < 200 * 1024, `first load ${bytes} bytes (target < 200 KB)`);
   assert.ok(requests < 15, `first load ${requests} requests (target < 15)`);
-  await fresh.close();
 
   await signOut(page);
   guards.check('every page');

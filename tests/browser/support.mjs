@@ -78,8 +78,10 @@ export async function signInWithPassword(page, username, password) {
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
+/** Waits for the dashboard with its data rendered (its "interactive" signal). */
 export async function waitForDashboard(page) {
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  await page.locator('body[data-ready="dashboard"]').waitFor();
   await page.getByRole('heading', { level: 2, name: 'Connections' }).waitFor();
 }
 

@@ -110,6 +110,25 @@ function hinted() {
   try { return localStorage.getItem(HINT) === '1'; } catch { return true; }
 }
 
+/**
+ * This browser's stable device id (sent at login: a remembered browser is
+ * bound to it). Random, kept in localStorage; not a secret.
+ */
+export function deviceId() {
+  const KEY = 'jb-device-id';
+  try {
+    let id = localStorage.getItem(KEY);
+    if (!id) {
+      const b = crypto.getRandomValues(new Uint8Array(16));
+      id = 'web-' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+      localStorage.setItem(KEY, id);
+    }
+    return id;
+  } catch {
+    return undefined;
+  }
+}
+
 export function signedIn(result) {
   hint(true);
   setCsrf(result.session && result.session.csrf_token);

@@ -47,7 +47,22 @@ function attentionItems({ connections, pairs }, quarantined) {
   return out;
 }
 
+/**
+ * The "interactive" signal (tests and the first-load benchmark wait on it):
+ * once the dashboard's data is rendered, <body data-ready="dashboard"
+ * data-ready-at="ms since navigation start">; removed when it goes.
+ */
+function useReadySignal() {
+  useEffect(() => {
+    const b = document.body.dataset;
+    b.readyAt = String(Math.round(performance.now()));
+    b.ready = 'dashboard';
+    return () => { delete b.ready; delete b.readyAt; };
+  }, []);
+}
+
 function Dashboard({ data }) {
+  useReadySignal();
   const quarantined = useQuarantined(data.pairs);
   const attention = attentionItems(data, quarantined);
   return html`

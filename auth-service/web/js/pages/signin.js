@@ -3,7 +3,7 @@
 // explained) or a passkey instead of the password; then the second-factor
 // challenge when the server asks for one (see challenge.js).
 import { html, useEffect, useRef, useState, Field, Button, ErrorText, Status, useAction, RecoveryCodes } from '../lib/ui.js';
-import { api, seg, signedIn } from '../lib/api.js';
+import { api, seg, signedIn, deviceId } from '../lib/api.js';
 import { Logo, ThemeToggle } from '../lib/shell.js';
 import { passkeysSupported, getPasskey } from '../lib/webauthn.js';
 import { Challenge } from './challenge.js';
@@ -11,7 +11,7 @@ import { Challenge } from './challenge.js';
 function PasswordForm({ onResult }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const act = useAction(async () => onResult(await api.post('/api/v1/auth/login', { username, password })));
+  const act = useAction(async () => onResult(await api.post('/api/v1/auth/login', { username, password, device_id: deviceId() })));
   const err = act.error;
   return html`<form class="stack" onSubmit=${(e) => { e.preventDefault(); act.run(); }} aria-describedby=${err ? 'signin-error' : undefined}>
     <${Field} label="User name" value=${username} onInput=${setUsername} autocomplete="username" required
@@ -103,7 +103,8 @@ export function SignInPage() {
   const tabs = passkeysSupported() ? TABS : TABS.slice(0, 2);
 
   const onResult = (r) => {
-    if (r && r.state === 'second_factor') { setChallenge(r.challenge); return; }
+    // Login answers {challenge} alone; Quick Connect {state: 'second_factor', challenge}.
+    if (r && r.challenge && !r.session) { setChallenge(r.challenge); return; }
     if (r && r.recovery_codes && r.recovery_codes.length) { setCodes({ codes: r.recovery_codes, result: r }); return; }
     signedIn(r);
   };
