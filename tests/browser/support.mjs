@@ -74,7 +74,8 @@ export async function openPage(browser, { width = 1280, height = 800, colorSchem
 export async function signInWithPassword(page, username, password) {
   await page.goto(config().ui);
   await page.getByLabel('User name').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
+  // By role: the password tab's panel is labelled "Password" too.
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 

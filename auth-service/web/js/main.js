@@ -3,9 +3,8 @@
 // layout around the page for the hash route. The dashboard is imported
 // statically (it is the first page after sign-in); every other page is
 // loaded on demand with import(), so the first load stays small.
-import { html, render, useEffect, useState, PageHeader, Empty, Loading, ErrorText } from './lib/ui.js';
+import { html, render, useEffect, useState, PageHeader, Empty, Loading, ErrorText, applyStoredTheme, useRoute, navigate, Layout } from './lib/ui.js';
 import { loadSession, useSession } from './lib/api.js';
-import { applyStoredTheme, useRoute, navigate, Layout } from './lib/shell.js';
 import { DashboardPage } from './pages/dashboard.js';
 
 const lazyPages = {

@@ -73,7 +73,7 @@ function Audit() {
       <${Button} type="submit" pending=${load.loading}>Apply filters</${Button}>
     </form>
     <${Loaded} load=${load} what="Loading the audit log">${(d) => (d.events || []).length ? html`
-      <div class="table-wrap"><table>
+      <div class="table-wrap" tabindex="0" role="region" aria-label="Audit events table"><table>
         <thead><tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">User</th><th scope="col">Address</th><th scope="col">Outcome</th><th scope="col">Detail</th></tr></thead>
         <tbody>${d.events.map((e) => html`<tr key=${e.id}><td>${dateTime(e.time)}</td><td>${e.type}</td><td>${e.user_name || e.user_id}</td>
           <td>${e.ip || '—'}</td><td><${Badge} state=${e.outcome} /></td><td class="small"><code>${JSON.stringify(e.detail)}</code></td></tr>`)}</tbody>

@@ -79,7 +79,7 @@ export function Challenge({ challenge, onResult, onCancel }) {
     ${methods.length > 1 ? html`<fieldset class="choice">
       <legend>How do you want to confirm?</legend>
       ${methods.map((m) => html`<label class="radio"><input type="radio" name="method" value=${m}
-        checked=${method === m} onChange=${() => setMethod(m)} /> ${LABELS[m] || m}</label>`)}
+        checked=${method === m} onChange=${() => setMethod(m)} />${LABELS[m] || m}</label>`)}
     </fieldset>` : null}
     ${method === 'passkey' ? html`<${PasskeyStep} challenge=${challenge} remember=${remember} onResult=${onResult} />`
       : method === 'enrol_totp' ? html`<${EnrolStep} challenge=${challenge} remember=${remember} onResult=${onResult} />`

@@ -39,7 +39,7 @@ function AddConnection({ onAdded }) {
     <fieldset class="choice">
       <legend>How to sign in to that server</legend>
       ${[['password', 'User name and password'], ['api_key', 'API key (then choose the user)'], ['quickconnect', 'Quick Connect']].map(([k, l]) =>
-        html`<label class="radio"><input type="radio" name="conn-method" value=${k} checked=${method === k} onChange=${() => setMethod(k)} /> ${l}</label>`)}
+        html`<label class="radio"><input type="radio" name="conn-method" value=${k} checked=${method === k} onChange=${() => setMethod(k)} />${l}</label>`)}
     </fieldset>
     <${Field} label="Server address" type="url" value=${v.server_url} onInput=${set('server_url')} required
       placeholder="https://jellyfin.example.org" hint="The address you open Jellyfin at, with http:// or https://."

@@ -4,7 +4,7 @@
 // and the items it could not match, each with its reason.
 import { html, useEffect, useState, PageHeader, Section, Empty, Loaded, Badge, Button, Select, Check, ErrorText, Status, useLoad, useAction, dateTime, relative, duration } from '../lib/ui.js';
 import { api, seg } from '../lib/api.js';
-import { navigate } from '../lib/shell.js';
+import { navigate } from '../lib/ui.js';
 import { connectionLabel } from '../lib/sync.js';
 
 function Whitelist({ conn }) {
@@ -84,7 +84,7 @@ function Unmatched({ conn }) {
   const um = useLoad(() => api.get(`/api/v1/connections/${seg(conn.id)}/index/unmatched?start=${start}&count=${PAGE}`), [conn.id, start]);
   return html`<${Section} title="Unmatched items">
     <${Loaded} load=${um} what="Loading unmatched items">${(d) => (d.items || []).length ? html`
-      <div class="table-wrap"><table>
+      <div class="table-wrap" tabindex="0" role="region" aria-label="Unmatched items table"><table>
         <caption class="sr-only">Items the index could not match</caption>
         <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Reason</th></tr></thead>
         <tbody>${d.items.map((i) => html`<tr key=${i.id}><td>${i.name || i.id}</td><td>${i.type}</td><td>${i.reason}</td></tr>`)}</tbody>

@@ -57,8 +57,8 @@ export function PairForm({ pair, connections, submitLabel, onSubmit }) {
     <${Select} label="Source" value=${v.source} onChange=${set('source')} options=${opts} error=${fe('source')} />
     <${Select} label="Target" value=${v.target} onChange=${set('target')} options=${opts} error=${fe('target')} />
     <fieldset><legend>Direction</legend>
-      <label class="radio"><input type="radio" name="mode" value="one-way" checked=${v.mode === 'one-way'} onChange=${() => set('mode')('one-way')} /> One-way: changes on the source are copied to the target</label>
-      <label class="radio"><input type="radio" name="mode" value="two-way" checked=${v.mode === 'two-way'} onChange=${() => set('mode')('two-way')} /> Two-way: changes on either side are copied to the other</label>
+      <label class="radio"><input type="radio" name="mode" value="one-way" checked=${v.mode === 'one-way'} onChange=${() => set('mode')('one-way')} />One-way: changes on the source are copied to the target</label>
+      <label class="radio"><input type="radio" name="mode" value="two-way" checked=${v.mode === 'two-way'} onChange=${() => set('mode')('two-way')} />Two-way: changes on either side are copied to the other</label>
       ${fe('mode') ? html`<p class="field-error">${fe('mode')}</p>` : null}
     </fieldset>
     <fieldset><legend>What to sync</legend>
@@ -84,8 +84,8 @@ export function PairForm({ pair, connections, submitLabel, onSubmit }) {
       ${fe('libraries') ? html`<p class="field-error">${fe('libraries')}</p>` : null}
     </fieldset>
     <fieldset><legend>Schedule</legend>
-      <label class="radio"><input type="radio" name="schedule" checked=${!every} onChange=${() => set('schedule')('manual')} /> Only when I start a run</label>
-      <label class="radio"><input type="radio" name="schedule" checked=${!!every} onChange=${() => set('schedule')({ every_minutes: 60 })} /> On a schedule</label>
+      <label class="radio"><input type="radio" name="schedule" checked=${!every} onChange=${() => set('schedule')('manual')} />Only when I start a run</label>
+      <label class="radio"><input type="radio" name="schedule" checked=${!!every} onChange=${() => set('schedule')({ every_minutes: 60 })} />On a schedule</label>
       ${every ? html`<${Field} label="Every how many minutes" type="number" min="15" step="1" value=${String(every)}
         hint="At least 15 minutes." onInput=${(x) => set('schedule')({ every_minutes: parseInt(x, 10) || 0 })}
         error=${fe('schedule.every_minutes') || fe('schedule')} />` : (fe('schedule') ? html`<p class="field-error">${fe('schedule')}</p>` : null)}

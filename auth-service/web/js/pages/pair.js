@@ -2,7 +2,7 @@
 // form (saving lifts quarantined items) and deleting the pair.
 import { html, useState, PageHeader, Section, Empty, Loaded, Button, ErrorText, Status, useLoad, useAction, dateTime } from '../lib/ui.js';
 import { api, seg } from '../lib/api.js';
-import { navigate } from '../lib/shell.js';
+import { navigate } from '../lib/ui.js';
 import { connectionName, RunBadge, totals, nextRunText } from '../lib/sync.js';
 import { PairForm } from './pair-form.js';
 import { startRun } from './pairs.js';
@@ -15,7 +15,7 @@ async function loadPair(id) {
 
 function Runs({ runs }) {
   if (!runs.length) return html`<${Empty}>No runs yet. The first run is a bootstrap: it copies what is missing and removes nothing.</${Empty}>`;
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Runs table"><table>
     <thead><tr><th scope="col">Started</th><th scope="col">State</th><th scope="col">Trigger</th><th class="num" scope="col">Applied</th><th class="num" scope="col">Failed</th><th scope="col"><span class="sr-only">Open</span></th></tr></thead>
     <tbody>${runs.map((r) => { const t = totals(r); return html`<tr key=${r.id}>
       <td>${dateTime(r.started_at || r.created_at)}</td><td><${RunBadge} run=${r} /></td><td>${r.trigger || '—'}${r.bootstrap ? ' (bootstrap)' : ''}</td>

@@ -2,7 +2,7 @@
 // the form to create a new one.
 import { html, useState, PageHeader, Section, Empty, Loaded, Button, ErrorText, useLoad, useAction, relative } from '../lib/ui.js';
 import { api, seg } from '../lib/api.js';
-import { navigate } from '../lib/shell.js';
+import { navigate } from '../lib/ui.js';
 import { connectionName, RunBadge, nextRunText, scheduleText } from '../lib/sync.js';
 import { PairForm } from './pair-form.js';
 

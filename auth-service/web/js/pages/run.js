@@ -66,7 +66,7 @@ function Counters({ run }) {
   const keys = FEATURES.map((f) => f.key).filter((k) => c[k]);
   if (!keys.length) return html`<${Empty}>No counters yet.</${Empty}>`;
   const cols = ['planned', 'applied', 'skipped', 'failed', 'unmatched'];
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Counters table"><table>
     <thead><tr><th scope="col">Feature</th>${cols.map((k) => html`<th scope="col" class="num">${k}</th>`)}</tr></thead>
     <tbody>${keys.map((k) => html`<tr><th scope="row">${featureLabel(k)}</th>${cols.map((n) => html`<td class="num">${c[k][n] || 0}</td>`)}</tr>`)}</tbody>
   </table></div>`;
@@ -89,7 +89,7 @@ const ACTION_TEXT = {
 };
 
 function ItemsTable({ items }) {
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="Items table"><table>
     <thead><tr><th scope="col">Item</th><th scope="col">Feature</th><th scope="col">Action</th><th scope="col">Side</th><th scope="col">Outcome</th><th scope="col">Reason</th></tr></thead>
     <tbody>${items.map((i, n) => html`<tr key=${n}>
       <td>${i.name || i.item || '—'}</td><td>${featureLabel(i.feature)}</td><td>${ACTION_TEXT[i.action] || i.action}${i.removal ? ' (removal)' : ''}</td>

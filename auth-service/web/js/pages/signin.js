@@ -4,7 +4,7 @@
 // challenge when the server asks for one (see challenge.js).
 import { html, useEffect, useRef, useState, Field, Button, ErrorText, Status, useAction, RecoveryCodes } from '../lib/ui.js';
 import { api, seg, signedIn, deviceId } from '../lib/api.js';
-import { Logo, ThemeToggle } from '../lib/shell.js';
+import { Logo, ThemeToggle } from '../lib/ui.js';
 import { passkeysSupported, getPasskey } from '../lib/webauthn.js';
 import { Challenge } from './challenge.js';
 
