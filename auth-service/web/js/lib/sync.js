@@ -66,3 +66,9 @@ export function nextRunText(pair) {
   const next = new Date(base.getTime() + s.every_minutes * 60000);
   return next <= Date.now() ? 'Due now' : `${relative(next.toISOString())} (${dateTime(next.toISOString())})`;
 }
+
+/** The server's held_reason as a sentence: capitalised, one final full stop. */
+export function heldReason(run, fallback = 'It would remove more than usual') {
+  const r = ((run && run.held_reason) || fallback).trim().replace(/[.!\s]+$/, '');
+  return r.charAt(0).toUpperCase() + r.slice(1) + '.';
+}

@@ -75,8 +75,8 @@ function Audit() {
     <${Loaded} load=${load} what="Loading the audit log">${(d) => (d.events || []).length ? html`
       <div class="table-wrap" tabindex="0" role="region" aria-label="Audit events table"><table>
         <thead><tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">User</th><th scope="col">Address</th><th scope="col">Outcome</th><th scope="col">Detail</th></tr></thead>
-        <tbody>${d.events.map((e) => html`<tr key=${e.id}><td>${dateTime(e.time)}</td><td>${e.type}</td><td>${e.user_name || e.user_id}</td>
-          <td>${e.ip || '—'}</td><td><${Badge} state=${e.outcome} /></td><td class="small"><code>${JSON.stringify(e.detail)}</code></td></tr>`)}</tbody>
+        <tbody>${d.events.map((e) => html`<tr key=${e.id}><td class="nowrap">${dateTime(e.time)}</td><td>${e.type}</td><td>${e.user_name || e.user_id}</td>
+          <td>${e.ip || '—'}</td><td><${Badge} state=${e.outcome} /></td><td class="small detail"><code>${JSON.stringify(e.detail)}</code></td></tr>`)}</tbody>
       </table></div>
       <div class="row"><${Button} kind="secondary" disabled=${q.start === 0} onClick=${() => setQ({ ...q, start: Math.max(0, q.start - PAGE) })}>Newer</${Button}>
         <${Button} kind="secondary" disabled=${!d.more} onClick=${() => setQ({ ...q, start: q.start + PAGE })}>Older</${Button}></div>`

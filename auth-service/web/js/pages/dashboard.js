@@ -4,7 +4,7 @@
 // and next run.
 import { html, useEffect, useState, PageHeader, Section, Empty, Loaded, Badge, useLoad, relative, plural } from '../lib/ui.js';
 import { api, seg } from '../lib/api.js';
-import { connectionLabel, connectionName, RunBadge, nextRunText, totals } from '../lib/sync.js';
+import { connectionLabel, connectionName, RunBadge, nextRunText, totals, heldReason } from '../lib/sync.js';
 
 async function loadAll() {
   const [c, p] = await Promise.all([api.get('/api/v1/connections'), api.get('/api/v1/pairs')]);
@@ -39,7 +39,7 @@ function attentionItems({ connections, pairs }, quarantined) {
   for (const p of pairs) {
     const r = p.last_run;
     if (!r) continue;
-    if (r.state === 'held') out.push({ key: 'h' + r.id, badge: 'held', text: `A run of “${p.name || 'pair'}” is held: ${r.held_reason || 'it would remove a lot'}. Review and confirm or leave it.`, href: `#/runs/${r.id}` });
+    if (r.state === 'held') out.push({ key: 'h' + r.id, badge: 'held', text: `A run of “${p.name || 'pair'}” is held. ${heldReason(r)}`, href: `#/runs/${r.id}` });
     else if (r.state === 'failed') out.push({ key: 'f' + r.id, badge: 'failed', text: `The last run of “${p.name || 'pair'}” failed${r.error ? ': ' + r.error : '.'}`, href: `#/runs/${r.id}` });
     else if (totals(r).failed > 0) out.push({ key: 'i' + r.id, badge: 'failed', text: `${plural(totals(r).failed, 'item')} failed in the last run of “${p.name || 'pair'}”.`, href: `#/runs/${r.id}` });
     if (quarantined[r.id] > 0) out.push({ key: 'q' + r.id, badge: 'held', text: `${plural(quarantined[r.id], 'item')} of “${p.name || 'pair'}” ${quarantined[r.id] === 1 ? 'is' : 'are'} quarantined after failing three runs in a row. Editing the pair lifts the quarantine.`, href: `#/runs/${r.id}` });

@@ -4,7 +4,7 @@
 // run's items with filters by feature, action and outcome.
 import { html, useEffect, useMemo, useState, PageHeader, Section, Empty, Loaded, Badge, Button, Select, ErrorText, Status, useLoad, useAction, dateTime } from '../lib/ui.js';
 import { api, seg } from '../lib/api.js';
-import { FEATURES, featureLabel, totals, RunBadge } from '../lib/sync.js';
+import { FEATURES, featureLabel, totals, RunBadge, heldReason } from '../lib/sync.js';
 
 const PHASES = ['scan', 'diff', 'apply'];
 const DONE = new Set(['succeeded', 'failed']);
@@ -123,7 +123,7 @@ function Held({ run, onConfirmed }) {
   const [left, setLeft] = useState(false);
   const act = useAction(async () => onConfirmed(await api.post(`/api/v1/runs/${seg(run.id)}/confirm`)));
   return html`<${Section} title="This run is held" className="attention">
-    <p>${(run.held_reason || 'It would remove more than usual').replace(/[.!]?$/, '.')} Nothing has been written yet.</p>
+    <p>${heldReason(run)} Nothing has been written yet.</p>
     <h3>What it would remove${run.removals != null ? ` (${run.removals})` : ''}</h3>
     <${Loaded} load=${items} what="Loading what it would remove">${(list) => {
       const rem = list.filter((i) => i.removal);
