@@ -54,7 +54,9 @@ test('a passkey as second step, then instead of the password', { timeout: 300000
   // Now instead of the password.
   await goTo(page, 'Security');
   await section.getByRole('button', { name: 'Use instead of password' }).click();
-  await section.getByText('instead of password').first().waitFor();
+  // The passkey's own line says so (not just the button's label).
+  await section.getByText('instead of password', { exact: true }).waitFor();
+  await section.getByRole('button', { name: 'Use only as a second step' }).waitFor();
   await signOut(page);
   await page.getByRole('tab', { name: 'Passkey' }).click();
   await axeCheck(page, 'signin-passkey');

@@ -40,10 +40,23 @@ function AddPasskey({ onAdded }) {
 function PasskeyRow({ pk, onChange, onRemoved }) {
   const [name, setName] = useState(pk.name);
   const [editing, setEditing] = useState(false);
-  const patch = useAction(async (body) => { onChange(await api.patch(`${BASE}/${seg(pk.id)}`, body) || { ...pk, ...body }); setEditing(false); });
+  // PATCH answers {passkey}; changing "instead of password" needs a current
+  // code when an authenticator app is set up (403 code_required).
+  const [code, setCode] = useState('');
+  const [needCode, setNeedCode] = useState(false);
+  const patch = useAction(async (body) => {
+    try {
+      const r = await api.patch(`${BASE}/${seg(pk.id)}`, needCode && code.trim() ? { ...body, code: code.trim() } : body);
+      onChange((r && r.passkey) || { ...pk, ...body });
+      setEditing(false); setNeedCode(false); setCode('');
+    } catch (e) {
+      if (e.code === 'code_required' || e.code === 'wrong_code') setNeedCode(true);
+      throw e;
+    }
+  });
   const del = useAction(async () => { await api.del(`${BASE}/${seg(pk.id)}`); onRemoved(pk.id); });
   return html`<li>
-    <div class="spread"><strong>${pk.name}</strong><span class="muted small">${pk.passwordless ? 'instead of password' : 'second step'}${pk.backed_up ? ' · synced' : ''}</span></div>
+    <div class="spread"><strong>${pk.name}</strong><span class="muted small"><span class="pk-use">${pk.passwordless ? 'instead of password' : 'second step'}</span>${pk.backed_up ? ' · synced' : ''}</span></div>
     <p class="muted small">Added ${dateTime(pk.created_at)} · last used ${pk.last_used_at ? relative(pk.last_used_at) : 'never'}</p>
     ${editing ? html`<form class="row" onSubmit=${(e) => { e.preventDefault(); patch.run({ name: name.trim() }); }}>
         <${Field} label="New name" value=${name} onInput=${setName} required />
@@ -53,6 +66,8 @@ function PasskeyRow({ pk, onChange, onRemoved }) {
         <${Button} kind="secondary" pending=${patch.pending} onClick=${() => patch.run({ passwordless: !pk.passwordless })}>${pk.passwordless ? 'Use only as a second step' : 'Use instead of password'}</${Button}>
         <${Button} kind="danger" pending=${del.pending} onClick=${() => del.run()} aria-label=${'Remove passkey ' + pk.name}>Remove</${Button}>
       </div>`}
+    ${needCode ? html`<${Field} label=${'Current code from your authenticator app (for ' + pk.name + ')'} value=${code} onInput=${setCode}
+      autocomplete="one-time-code" hint="Then press the button again." />` : null}
     <${ErrorText} error=${patch.error || del.error} />
   </li>`;
 }

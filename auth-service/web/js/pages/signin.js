@@ -85,7 +85,7 @@ function PasskeySignIn({ onResult }) {
   const act = useAction(async () => {
     const opts = await api.post('/api/v1/auth/passkey/options', {});
     const credential = await getPasskey(opts.publicKey);
-    onResult(await api.post('/api/v1/auth/passkey', { challenge_id: opts.challenge_id, credential }));
+    onResult(await api.post('/api/v1/auth/passkey', { challenge_id: opts.challenge_id, credential, device_id: deviceId() }));
   });
   return html`<div class="stack">
     <p>Use a passkey you set up as a password replacement in Jellybridge's security settings.</p>
