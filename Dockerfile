@@ -8,7 +8,7 @@ FROM debian:bookworm AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends g++ cmake ninja-build pkg-config make \
       libpistache-dev cppzmq-dev libzmq3-dev rapidjson-dev libhiredis-dev \
-      libcurl4-openssl-dev libsodium-dev libssl-dev libqrencode-dev \
+      libcurl4-openssl-dev libsodium-dev libssl-dev libqrencode-dev zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -23,6 +23,9 @@ RUN apt-get update \
  && useradd --system --uid 10001 --home /var/lib/jellybridge --create-home jellybridge
 COPY --from=build /build/auth-service/auth-service /build/library-service/library-service \
      /build/sync-worker/sync-worker /usr/local/bin/
+# The web front end's files, read by auth-service at start-up (no build step).
+COPY auth-service/web /usr/share/jellybridge/web
+ENV JB_UI_DIR=/usr/share/jellybridge/web
 USER jellybridge
 WORKDIR /var/lib/jellybridge
 # compose.yaml chooses the command (auth-service, library-service or sync-worker).

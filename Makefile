@@ -23,8 +23,11 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # Every test: unit, integration (real redis-server), end-to-end (the real binaries),
-# the stand-in's contract tests, and the static check of compose.yaml.
+# the web front end in Debian's Chromium (node packages from tests/browser's lock
+# file, installed by scripts/browser-deps.sh), the stand-in's contract tests, and the
+# static check of compose.yaml.
 test: build
+	@./scripts/browser-deps.sh
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(CTEST_JOBS) --timeout 600
 
 # Only the fast unit tests (no Redis, no processes): seconds.
@@ -39,12 +42,14 @@ test-asan: deps
 	@cmake -G Ninja -S . -B build-asan -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DJB_SANITIZE=address \
 	  -DJB_BUILD_BENCH=OFF >/dev/null
 	@cmake --build build-asan -j $(JOBS)
+	@./scripts/browser-deps.sh
 	@cd build-asan && ctest --output-on-failure -j $(CTEST_JOBS) --timeout 600
 
 test-tsan: deps
 	@cmake -G Ninja -S . -B build-tsan -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DJB_SANITIZE=thread \
 	  -DJB_BUILD_BENCH=OFF >/dev/null
 	@cmake --build build-tsan -j $(JOBS)
+	@./scripts/browser-deps.sh
 	@cd build-tsan && ctest --output-on-failure -j $(CTEST_JOBS) --timeout 600
 
 # libFuzzer targets (fuzz/README.md): built with clang, ASan and UBSan in build-fuzz/, then each
@@ -67,6 +72,7 @@ run: build
 
 # Benchmarks print their figures (see bench/README.md).
 bench: build
+	@./scripts/browser-deps.sh
 	@./scripts/bench.sh $(BUILD_DIR)
 
 format: deps

@@ -28,6 +28,7 @@ Config load_config(ConfigReader& r) {
                     "config error: JB_JELLYFIN_URL='" + home + "' " + n.error().message);
   }
   c.public_url = r.http_url("JB_PUBLIC_URL", "", true);
+  c.ui_dir = r.str("JB_UI_DIR", "");
   c.trusted_proxies = net::read_cidrs(r, "JB_TRUSTED_PROXIES", "");
   c.lan_cidrs = net::read_cidrs(r, "JB_LAN_CIDRS", net::kLanDefault);
   c.session_idle_s = r.integer("JB_SESSION_IDLE_S", c.session_idle_s, 60, 365LL * 24 * 3600);

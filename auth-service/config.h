@@ -34,6 +34,8 @@ struct Config {
   std::string events_bind = "tcp://127.0.0.1:5557";      // JB_EVENTS_BIND
   std::string home_url;                                  // JB_JELLYFIN_URL (normalised)
   std::string public_url;                                // JB_PUBLIC_URL (https ⇒ Secure cookies)
+  std::string
+      ui_dir;  // JB_UI_DIR: the web front end's files ("" = the source tree's auth-service/web)
   net::CidrSet trusted_proxies;  // JB_TRUSTED_PROXIES (whose X-Forwarded-For counts)
   net::CidrSet lan_cidrs;        // JB_LAN_CIDRS (the local network: remote-access rule, no bans)
   int64_t session_idle_s = 14 * 24 * 3600;  // JB_SESSION_IDLE_S

@@ -28,6 +28,8 @@
 #include "auth-service/sessions/quickconnect_signin.h"
 #include "auth-service/sessions/session_cache.h"
 #include "auth-service/sync_api/event_intake.h"
+#include "auth-service/ui/ui_routes.h"
+#include "auth-service/ui/web_files.h"
 #include "auth-service/vault/vault_rpc.h"
 #include "common/core/json.h"
 #include "common/core/log.h"
@@ -52,6 +54,12 @@ int main(int argc, char** argv) {
   jb::auth::Config cfg = jb::auth::load_config(reader);
   reader.exit_on_error();
   jb::log::set_level(cfg.common.log_level);
+  auto web = jb::ui::load_web_bundle(cfg.ui_dir.empty() ? JB_WEB_DIR_DEFAULT : cfg.ui_dir);
+  if (!web.ok()) {
+    std::string why = web.error().message;
+    jb::log::error("the web front end cannot be served (JB_UI_DIR)", {{"error", why}});
+    return 1;
+  }
 
   auto& registry = jb::metrics::global();
   jb::RedisPool redis(cfg.common.redis, cfg.common.redis_pool);
@@ -239,7 +247,11 @@ int main(int argc, char** argv) {
         "JB_TRUSTED_PROXIES and JB_LAN_CIDRS overlap: a request from such a proxy "
         "without X-Forwarded-For counts as local (never banned, remote access allowed)",
         {{"overlap", both}});
+  ho.default_headers = jb::ui::security_headers();
+  ho.hsts = jb::ui::kHsts;
+  ho.always_https = jb::text::istarts_with(cfg.public_url, "https://");
   jb::http::Server server(ho, registry);
+  deps.web = &*web;
   jb::auth::register_routes(server, deps);
 
   // The ZAP handler first: a CURVE socket that binds before it would admit anyone.

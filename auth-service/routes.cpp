@@ -8,6 +8,7 @@
 #include "auth-service/security/security_handlers.h"
 #include "auth-service/sessions/session_handlers.h"
 #include "auth-service/sync_api/sync_handlers.h"
+#include "auth-service/ui/ui_routes.h"
 
 namespace jb::auth {
 
@@ -29,6 +30,7 @@ void register_routes(http::Server& server, Deps& deps) {
   register_audit_routes(server, *deps.auth, *deps.audit);
   if (deps.signin->guard != nullptr)
     register_edge_routes(server, *deps.auth, *deps.signin->guard, deps.audit);
+  if (deps.web != nullptr) ui::register_ui_routes(server, *deps.web);
 }
 
 }  // namespace jb::auth

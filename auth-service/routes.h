@@ -13,6 +13,7 @@
 #include "auth-service/sessions/auth_handlers.h"
 #include "auth-service/sessions/authenticator.h"
 #include "auth-service/sync_api/event_hub.h"
+#include "auth-service/ui/web_bundle.h"
 #include "common/core/metrics.h"
 #include "common/net/http_server.h"
 #include "common/net/rpc_pool.h"
@@ -33,9 +34,10 @@ struct Deps {
   sync::SyncStore* sync = nullptr;
   RunEventHub* events = nullptr;
   AuditLog* audit = nullptr;
-  PairingDeps* pairing = nullptr;   // device pairing (null: not served)
-  ChannelDeps* channels = nullptr;  // notification channels (null: not served)
-  int64_t max_pairs_per_user = 0;   // JB_MAX_PAIRS_PER_USER (0: no cap)
+  PairingDeps* pairing = nullptr;      // device pairing (null: not served)
+  ChannelDeps* channels = nullptr;     // notification channels (null: not served)
+  int64_t max_pairs_per_user = 0;      // JB_MAX_PAIRS_PER_USER (0: no cap)
+  const ui::WebBundle* web = nullptr;  // the web front end at / (null: not served)
 };
 
 void register_routes(http::Server& server, Deps& deps);

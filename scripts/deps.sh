@@ -11,7 +11,7 @@ PACKAGES=(
   # libraries (see README "Dependencies")
   libpistache-dev cppzmq-dev libzmq3-dev rapidjson-dev libhiredis-dev
   libgtest-dev libgmock-dev libcurl4-openssl-dev libsodium-dev libssl-dev
-  libqrencode-dev
+  libqrencode-dev zlib1g-dev
   # runtime: the local Redis that `make run` and the tests start
   redis-server
   # `make test` validates compose.yaml statically (no Docker engine needed)
@@ -24,11 +24,18 @@ PACKAGES=(
   oathtool
   # a real SMTP server the email-code tests start (tests/support/smtp_sink.py)
   python3-aiosmtpd
+  # the browser tests (tests/browser): Debian's Chromium, driven by playwright-core
+  chromium
   # `make format` / `make format-check`
   clang-format
   # `make fuzz`: clang with libFuzzer and the sanitizer runtimes; llvm-symbolizer for stacks
   clang libclang-rt-14-dev llvm-14
 )
+
+# Node.js and npm run the browser tests; a machine that has them (any origin) keeps them.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -25,7 +25,7 @@
 #
 # Settings (environment): JB_HTTP_PORT (8080), JB_RUN_REDIS_PORT (6380),
 # JB_RUN_LIBRARY_RPC_PORT (5556), JB_RUN_EVENTS_PORT (5557), JB_RUN_VAULT_PORT
-# (5558), JB_RUN_STANDIN_PORT (8096), JB_RUN_STANDIN_B_PORT (8097),
+# (5558), JB_PUBLIC_URL (http://localhost:<JB_HTTP_PORT>), JB_RUN_STANDIN_PORT (8096), JB_RUN_STANDIN_B_PORT (8097),
 # JB_RUN_LIBRARY_ADMIN_PORT (9101), JB_RUN_WORKER_ADMIN_PORT (9102; the
 # second worker uses the next port), JB_RUN_WORKERS (2), JB_RUN_DIR (./var),
 # JB_REDIS_URL (use your Redis), JB_JELLYFIN_URL (use your Jellyfin).
@@ -37,6 +37,8 @@ VAR=${JB_RUN_DIR:-$ROOT/var}
 LOGS="$VAR/logs"
 
 API_PORT=${JB_HTTP_PORT:-8080}
+# The address people open (passkeys are bound to its host name: localhost, not 127.0.0.1).
+PUBLIC_URL=${JB_PUBLIC_URL:-http://localhost:$API_PORT}
 REDIS_PORT=${JB_RUN_REDIS_PORT:-6380}
 LIB_RPC_PORT=${JB_RUN_LIBRARY_RPC_PORT:-5556}
 EVENTS_PORT=${JB_RUN_EVENTS_PORT:-5557}
@@ -250,7 +252,8 @@ svc_auth_service() {
   export JB_EVENTS_BIND="tcp://127.0.0.1:$EVENTS_PORT" JB_HTTP_PORT="$API_PORT" JB_HTTP_HOST=127.0.0.1 \
     JB_VAULT_RPC_BIND="tcp://127.0.0.1:$VAULT_PORT" JB_VAULT_SERVER_SECRET_KEY="$VAULT_SEC" \
     JB_VAULT_CLIENT_KEYS="$LIB_PUB,$WORKER_PUB" JB_LIBRARY_RPC_CLIENT_SECRET_KEY="$AUTH_SEC" \
-    JB_EVENTS_SERVER_SECRET_KEY="$EVENTS_SEC" JB_EVENTS_CLIENT_KEYS="$LIB_PUB,$WORKER_PUB"
+    JB_EVENTS_SERVER_SECRET_KEY="$EVENTS_SEC" JB_EVENTS_CLIENT_KEYS="$LIB_PUB,$WORKER_PUB" \
+    JB_PUBLIC_URL="$PUBLIC_URL"
   exec setsid "$AUTH_BIN"
 }
 svc_library_service() {
@@ -274,6 +277,7 @@ wait_ready auth-service "auth-service" answers_as "http://127.0.0.1:$API_PORT/he
 cat <<MSG
 
 Jellybridge is running.
+  Open:       ${PUBLIC_URL%/}/   (the web front end; sign in with a demo user below)
   API:        http://127.0.0.1:$API_PORT/api/v1
   Health:     curl -s http://127.0.0.1:$API_PORT/api/v1/health
   Sign in:    curl -s -X POST http://127.0.0.1:$API_PORT/api/v1/auth/login \\

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -98,6 +99,11 @@ struct Responder::State {
   bool access_log = true;
   metrics::Registry* registry = nullptr;
   std::string server_name;
+  // Headers every answer carries unless the response sets the same name
+  // (ServerOptions::default_headers, plus Strict-Transport-Security for https).
+  std::shared_ptr<const std::vector<std::pair<std::string, std::string>>> default_headers;
+  bool https = false;
+  std::string hsts;
   // route_stream() routes only: the duplicated socket, until stream() takes it.
   std::shared_ptr<EventStream::Core> stream_core;
 };
@@ -375,14 +381,26 @@ void access_log(const Responder::State& st, int status, double secs, bool stream
   log::info("http", f);
 }
 
-// The headers every answer carries, then the response's own.
+// The headers every answer carries, then the response's own; a default the
+// response sets itself (Cache-Control for a cacheable asset, a page's own
+// Content-Security-Policy) is replaced by the response's value.
 std::vector<std::pair<std::string, std::string>> answer_headers(const Responder::State& st,
                                                                 const Response& r) {
+  auto set_by_response = [&r](std::string_view name) {
+    return std::any_of(r.headers.begin(), r.headers.end(),
+                       [name](const auto& h) { return text::iequals(h.first, name); });
+  };
   std::vector<std::pair<std::string, std::string>> h;
   if (!r.content_type.empty() && r.status != 204) h.emplace_back("Content-Type", r.content_type);
   h.emplace_back("X-Request-Id", st.request_id);
-  h.emplace_back("Cache-Control", "no-store");
-  h.emplace_back("X-Content-Type-Options", "nosniff");
+  auto add_default = [&](const std::string& k, const std::string& v) {
+    if (!set_by_response(k)) h.emplace_back(k, v);
+  };
+  add_default("Cache-Control", "no-store");
+  add_default("X-Content-Type-Options", "nosniff");
+  if (st.default_headers)
+    for (const auto& [k, v] : *st.default_headers) add_default(k, v);
+  if (st.https && !st.hsts.empty()) add_default("Strict-Transport-Security", st.hsts);
   h.insert(h.end(), r.headers.begin(), r.headers.end());
   return h;
 }
@@ -492,6 +510,9 @@ struct Server::Impl {
   std::atomic<bool> running{false};
   // Shared with the Pistache handlers, which report disconnections.
   std::shared_ptr<StreamRegistry> streams = std::make_shared<StreamRegistry>();
+  std::shared_ptr<const std::vector<std::pair<std::string, std::string>>> default_headers =
+      std::make_shared<const std::vector<std::pair<std::string, std::string>>>(
+          opts.default_headers);
   // Last, so it is destroyed first: Endpoint::shutdown() only signals the
   // reactor threads; destroying the endpoint joins them, and until then they
   // may still dispatch.
@@ -541,15 +562,28 @@ class PHandler : public P::Http::Handler {
 namespace {
 bool match_segments(const std::vector<std::string>& ps, const std::vector<std::string>& xs,
                     std::map<std::string, std::string>& params) {
-  if (ps.size() != xs.size()) return false;
+  // A last pattern segment "{name*}" takes the rest of the path (one segment or more,
+  // each decoded, joined with '/').
+  bool tail =
+      !ps.empty() && ps.back().size() > 3 && ps.back().front() == '{' && ps.back().ends_with("*}");
+  if (tail ? xs.size() < ps.size() : ps.size() != xs.size()) return false;
   std::map<std::string, std::string> out;
-  for (size_t i = 0; i < ps.size(); ++i) {
+  size_t fixed = tail ? ps.size() - 1 : ps.size();
+  for (size_t i = 0; i < fixed; ++i) {
     const auto& p = ps[i];
     if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
       out[p.substr(1, p.size() - 2)] = text::url_decode(xs[i]);
     } else if (p != xs[i]) {
       return false;
     }
+  }
+  if (tail) {
+    std::string rest;
+    for (size_t i = fixed; i < xs.size(); ++i) {
+      if (i > fixed) rest += '/';
+      rest += text::url_decode(xs[i]);
+    }
+    out[ps.back().substr(1, ps.back().size() - 3)] = std::move(rest);
   }
   params = std::move(out);
   return true;
@@ -624,6 +658,9 @@ void Server::Impl::dispatch(const P::Http::Request& preq, P::Http::ResponseWrite
   st->request_id = req->request_id;
   st->peer_ip = req->peer_ip;
   st->client_ip = req->client_ip;
+  st->https = req->https || opts.always_https;
+  st->hsts = opts.hsts;
+  st->default_headers = default_headers;
   st->route = "(unmatched)";
   Responder responder(st);
 

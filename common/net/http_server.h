@@ -204,6 +204,14 @@ struct ServerOptions {
       1u << 20;  // an EventStream's unsent bytes before it is dropped as too slow
   // Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (client_address.h).
   net::CidrSet trusted_proxies;
+  // Headers every answer carries (after Cache-Control: no-store and
+  // X-Content-Type-Options: nosniff) unless the response sets the same name itself:
+  // a service's security headers (Content-Security-Policy, Referrer-Policy, …).
+  std::vector<std::pair<std::string, std::string>> default_headers;
+  // Strict-Transport-Security value ("" = never sent), sent on answers to requests that
+  // came over TLS: X-Forwarded-Proto: https from a trusted proxy, or always_https.
+  std::string hsts;
+  bool always_https = false;  // the service is only reached over TLS (an https public URL)
 };
 
 enum class Exec { pool, inline_ };
@@ -236,7 +244,8 @@ class Server {
   // EventStreams open now.
   size_t open_streams() const;
 
-  // Pattern matching, exposed for tests: "/a/{id}/b" vs "/a/42/b" → {id: 42}.
+  // Pattern matching, exposed for tests: "/a/{id}/b" vs "/a/42/b" → {id: 42}; a last
+  // segment "{rest*}" takes one segment or more: "/f/{p*}" vs "/f/a/b.js" → {p: "a/b.js"}.
   static bool match(const std::string& pattern, const std::string& path,
                     std::map<std::string, std::string>& params);
 

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/core/json.h"
+#include "common/core/text.h"
 #include "common/core/time.h"
 #include "common/net/http_client.h"
 
@@ -417,6 +418,63 @@ TEST(ServerMatch, Patterns) {
   EXPECT_FALSE(http::Server::match("/a/{id}/b", "/a/42/c", p));
   EXPECT_FALSE(http::Server::match("/a/{id}", "/a/42/b", p));
   EXPECT_TRUE(http::Server::match("/a", "/a/", p));
+  // A last "{name*}" segment takes the rest of the path, one segment or more.
+  EXPECT_TRUE(http::Server::match("/f/{p*}", "/f/js/pages/x.js", p));
+  EXPECT_EQ(p["p"], "js/pages/x.js");
+  EXPECT_TRUE(http::Server::match("/f/{p*}", "/f/a%20b", p));
+  EXPECT_EQ(p["p"], "a b");
+  EXPECT_FALSE(http::Server::match("/f/{p*}", "/f", p));
+  EXPECT_FALSE(http::Server::match("/f/{p*}", "/g/x", p));
+}
+
+// Default headers go on every answer, errors included; a response's own header of
+// the same name replaces the default; HSTS only over TLS.
+TEST(ServerDefaultHeaders, EveryAnswerCarriesThemUnlessTheResponseSetsItsOwn) {
+  metrics::Registry registry;
+  http::ServerOptions o;
+  o.port = 0;
+  o.access_log = false;
+  o.default_headers = {{"Content-Security-Policy", "default-src 'none'"},
+                       {"X-Frame-Options", "DENY"}};
+  o.hsts = "max-age=60";
+  o.trusted_proxies = *net::CidrSet::parse("127.0.0.1/32");
+  http::Server server(o, registry);
+  server.route("GET", "/plain", [](http::Request&) { return http::Response::json(200, "{}"); });
+  server.route("GET", "/own", [](http::Request&) {
+    http::Response r = http::Response::text(200, "page");
+    r.headers.emplace_back("Content-Security-Policy", "default-src 'self'");
+    r.headers.emplace_back("Cache-Control", "public, max-age=60");
+    return r;
+  });
+  ASSERT_TRUE(server.start().ok());
+  HttpClient c;
+  auto url = [&server](const std::string& p) {
+    return "http://127.0.0.1:" + std::to_string(server.port()) + p;
+  };
+  auto count = [](const HttpResponse& r, const std::string& name) {
+    int n = 0;
+    for (const auto& [k, v] : r.headers) n += text::iequals(k, name) ? 1 : 0;
+    return n;
+  };
+  for (const char* path : {"/plain", "/nowhere"}) {
+    auto r = c.get(url(path));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->header("Content-Security-Policy"), "default-src 'none'") << path;
+    EXPECT_EQ(r->header("X-Frame-Options"), "DENY") << path;
+    EXPECT_EQ(r->header("Cache-Control"), "no-store") << path;
+    EXPECT_EQ(count(*r, "Strict-Transport-Security"), 0) << "plain HTTP gets no HSTS";
+  }
+  auto own = c.get(url("/own"));
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->header("Content-Security-Policy"), "default-src 'self'");
+  EXPECT_EQ(count(*own, "Content-Security-Policy"), 1);
+  EXPECT_EQ(own->header("Cache-Control"), "public, max-age=60");
+  EXPECT_EQ(count(*own, "Cache-Control"), 1);
+  EXPECT_EQ(own->header("X-Frame-Options"), "DENY");
+  auto tls = c.get(url("/plain"), {{"X-Forwarded-Proto", "https"}});
+  ASSERT_TRUE(tls.ok());
+  EXPECT_EQ(tls->header("Strict-Transport-Security"), "max-age=60");
+  server.stop();
 }
 
 // The client address handlers see: the TCP peer, unless the peer is a trusted

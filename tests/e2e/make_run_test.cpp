@@ -156,6 +156,19 @@ TEST(MakeRun, AWorkerThatDiesIsRestartedAndTheRunStillSucceeds) {
   TempDir dir;
   Suite suite(dir.path(), {{"JB_WORK_LEASE_MS", "3000"}, {"JB_SYNC_APPLY_BATCH", "10"}});
   ASSERT_TRUE(suite.start()) << suite.output();
+  // The first address it prints is the web front end's, which answers there.
+  std::string banner = suite.output();
+  size_t open = banner.find("Open:       http://localhost:8080/");
+  ASSERT_NE(open, std::string::npos) << banner;
+  EXPECT_LT(open, banner.find("API:")) << banner;
+  {
+    HttpClient http;
+    auto page = http.get("http://127.0.0.1:8080/");
+    ASSERT_TRUE(page.ok());
+    EXPECT_EQ(page->status, 200);
+    EXPECT_EQ(page->header("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_NE(page->body.find("<script type=\"importmap\">"), std::string::npos) << page->body;
+  }
   Api api;
   ASSERT_TRUE(api.sign_in());
   auto conns = api.json("GET", "/api/v1/connections");
