@@ -4,8 +4,8 @@
 // statically (it is the first page after sign-in); every other page is
 // loaded on demand with import(), so the first load stays small.
 import { html, render, useEffect, useState, PageHeader, Empty, Loading, ErrorText, applyStoredTheme, useRoute, navigate, Layout } from './lib/ui.js';
-import { loadSession, useSession } from './lib/api.js';
-import { DashboardPage } from './pages/dashboard.js';
+import { loadSession, useSession, hinted } from './lib/api.js';
+import { DashboardPage, primeDashboard } from './pages/dashboard.js';
 
 const lazyPages = {
   signin: () => import('./pages/signin.js').then((m) => m.SignInPage),
@@ -76,5 +76,6 @@ function App() {
 }
 
 applyStoredTheme();
+if (hinted() && ['', '#', '#/', '#/dashboard'].includes(location.hash)) primeDashboard();
 loadSession();
 render(html`<${App} />`, document.getElementById('app'));

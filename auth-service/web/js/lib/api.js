@@ -106,7 +106,7 @@ const HINT = 'jb-signed-in';
 function hint(on) {
   try { if (on) localStorage.setItem(HINT, '1'); else localStorage.removeItem(HINT); } catch { /* storage off */ }
 }
-function hinted() {
+export function hinted() {
   try { return localStorage.getItem(HINT) === '1'; } catch { return true; }
 }
 
