@@ -8,9 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "common/core/base64url.h"
 #include "common/core/json.h"
+#include "common/core/time.h"
 #include "tests/e2e/second_factor_env.h"
 #include "tests/support/answers.h"
 #include "tests/support/soft_authenticator.h"
@@ -374,4 +376,57 @@ TEST(Passkeys, UnavailableWithoutAPublicUrl) {
   auto first = e.login(e.base_a, &status);
   EXPECT_EQ(status, 200);
   EXPECT_NE(json::member(first, "session"), nullptr);
+}
+
+TEST(Passkeys, WithAnAuthenticatorAppRegisteringNeedsACodeAndBothAnswerChallenges) {
+  Env e(with_public_url());
+  Client me = signed_in(e.base_a, "demo", "demo-password");
+  auto begin = body_of(me.call("POST", "/api/v1/me/security/totp"));
+  const std::string secret = json::get_string(begin, "secret");
+  const int64_t now = timeutil::now_unix_ms() / 1000;
+  ASSERT_EQ(
+      me.call("POST", "/api/v1/me/security/totp/confirm", code_body(oathtool(secret, now)))->status,
+      200);
+
+  // A new way to sign in: a current code is required, a wrong one refused.
+  auto no_code = me.call("POST", "/api/v1/me/security/passkeys/options", "{}");
+  EXPECT_EQ(no_code->status, 403) << no_code->body;
+  EXPECT_EQ(problem_type(no_code), "code_required");
+  auto wrong = me.call("POST", "/api/v1/me/security/passkeys/options",
+                       R"({"code":")" + never_valid(secret, now) + R"("})");
+  EXPECT_EQ(problem_type(wrong), "wrong_code");
+  auto opts = me.call("POST", "/api/v1/me/security/passkeys/options",
+                      R"({"code":")" + oathtool(secret, now + 30) + R"("})");
+  ASSERT_EQ(opts->status, 200) << opts->body;
+  auto o = body_of(opts);
+  SoftAuthenticator phone;
+  auto made =
+      me.call("POST", "/api/v1/me/security/passkeys",
+              register_body(
+                  json::get_string(o, "challenge_id"),
+                  phone.registration_json(phone.make_credential(ceremony(challenge_of(o), kUP)))));
+  ASSERT_EQ(made->status, 201) << made->body;
+  const std::string id = json::get_string(*json::member(body_of(made), "passkey"), "id");
+  // Turning passwordless on later needs a code too; renaming does not.
+  auto pwl = me.call("PATCH", "/api/v1/me/security/passkeys/" + id, R"({"passwordless":true})");
+  EXPECT_EQ(problem_type(pwl), "code_required") << pwl->body;
+  EXPECT_EQ(me.call("PATCH", "/api/v1/me/security/passkeys/" + id, R"({"name":"Phone"})")->status,
+            200);
+
+  // A sign-in challenge takes either.
+  auto first = e.login(e.base_a);
+  const auto* ch = json::member(first, "challenge");
+  ASSERT_NE(ch, nullptr);
+  std::vector<std::string> methods;
+  for (const auto& m : json::member(*ch, "methods")->GetArray())
+    methods.emplace_back(m.GetString());
+  EXPECT_EQ(methods, (std::vector<std::string>{"totp", "recovery", "passkey"}));
+  const std::string cid = json::get_string(*ch, "id");
+  Client anon{e.base_a, ""};
+  auto popts = body_of(anon.call("POST", "/api/v1/auth/challenge/" + cid + "/passkey"));
+  auto done = anon.call(
+      "POST", "/api/v1/auth/challenge/" + cid,
+      R"({"method":"passkey","credential":)" +
+          phone.assertion_json(phone.get_assertion(ceremony(challenge_of(popts), kUP))) + "}");
+  EXPECT_EQ(done->status, 200) << done->body;
 }
