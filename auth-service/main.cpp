@@ -15,6 +15,9 @@
 #include "auth-service/connections/connection_service.h"
 #include "auth-service/connections/connection_store.h"
 #include "auth-service/health/health.h"
+#include "auth-service/passkeys/passkey_store.h"
+#include "auth-service/passkeys/webauthn.h"
+#include "auth-service/passkeys/webauthn_challenges.h"
 #include "auth-service/routes.h"
 #include "auth-service/security/app_password_store.h"
 #include "auth-service/security/challenge_store.h"
@@ -212,6 +215,19 @@ int main(int argc, char** argv) {
     security.smtp = &smtp;
   }
   security.public_url = cfg.public_url;
+  // Passkeys: the relying party is JB_PUBLIC_URL (without it the routes answer 503).
+  jb::auth::PasskeyStore passkeys(redis);
+  jb::auth::WebAuthnChallenges webauthn(redis);
+  security.passkeys = &passkeys;
+  security.webauthn = &webauthn;
+  if (!cfg.public_url.empty()) {
+    auto rp = jb::auth::webauthn::relying_party(cfg.public_url);
+    if (rp.ok())
+      security.rp = *rp;
+    else
+      jb::log::warn("passkeys are off: JB_PUBLIC_URL has no usable host",
+                    {{"error", rp.error().message}});
+  }
   security.email_code_ttl_ms = cfg.email_code_ttl_s * 1000;
   if (cfg.second_factor_lan_bypass) {
     security.lan = &cfg.lan_cidrs;

@@ -5,6 +5,7 @@
 #include "auth-service/connections/connection_handlers.h"
 #include "auth-service/edge/edge_handlers.h"
 #include "auth-service/libraries/library_handlers.h"
+#include "auth-service/passkeys/passkey_handlers.h"
 #include "auth-service/security/security_handlers.h"
 #include "auth-service/sessions/session_handlers.h"
 #include "auth-service/sync_api/sync_handlers.h"
@@ -18,7 +19,10 @@ void register_routes(http::Server& server, Deps& deps) {
     return http::Response::json(200, health_json(deps.health->check()));
   });
   register_auth_routes(server, *deps.signin);
-  if (deps.signin->security != nullptr) register_security_routes(server, *deps.signin->security);
+  if (deps.signin->security != nullptr) {
+    register_security_routes(server, *deps.signin->security);
+    register_passkey_routes(server, *deps.signin);
+  }
   if (deps.pairing != nullptr) register_pairing_routes(server, *deps.pairing);
   if (deps.channels != nullptr) register_channel_routes(server, *deps.channels);
   register_session_routes(server, *deps.auth, deps.audit);

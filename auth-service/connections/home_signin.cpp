@@ -105,6 +105,36 @@ Status HomeSignInService::admit(const jf::User& user, const std::string& client_
                "Your Jellyfin account may only sign in from the local network.", 403);
 }
 
+Result<jf::User> HomeSignInService::resume(const std::string& home_url, const std::string& user_id,
+                                           const std::string& client_ip, std::string* why) {
+  auto required = [why](const std::string& reason) {
+    if (why) *why = reason;
+    return Error(errc::home_signin_required,
+                 "Sign in with your Jellyfin password once: the suite holds no valid Jellyfin "
+                 "sign-in for you to continue from.",
+                 401);
+  };
+  auto id = redis_.command({"GET", home_connection_key(user_id)});
+  if (!id.ok()) return id.error();
+  if (!id->is_string()) return required("no_home_connection");
+  auto c = store_.get_owned(id->str, user_id);
+  if (!c.ok()) return c.error();
+  if (!c->has_value() || !(*c)->home || (*c)->token_sealed.empty() || (*c)->server_url != home_url)
+    return required("no_home_connection");
+  const Connection& home = **c;
+  auto token = vault_.open(home.id, home.token_sealed);
+  if (!token.ok()) return required("no_home_connection");
+  auto me = jf_.client(home.server_url, home.device_id, *token).me();
+  if (std::string lost = home_account_lost_reason(me); !lost.empty()) return required(lost);
+  if (!me.ok()) return me.error();
+  if (me->id != user_id) return required("no_home_connection");
+  if (auto a = admit(*me, client_ip); !a.ok()) {
+    if (why) *why = "remote_access_denied";
+    return a.error();
+  }
+  return *me;
+}
+
 Result<HomeSignIn> HomeSignInService::sign_in(const std::string& home_url,
                                               const std::string& username,
                                               const std::string& password,

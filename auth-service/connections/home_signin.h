@@ -20,6 +20,16 @@
 // "remote_access_denied"; the token Jellyfin just issued is signed out again
 // and nothing is stored. An unknown client address ("") counts as remote.
 //
+// A sign-in without the password (a passkey, passkeys/passkey_handlers.h) has
+// no credential to show Jellyfin: resume() asks GET /Users/Me with the token of
+// the user's home connection instead — the same question the home connection's
+// background check asks (home_account.h) — so a revoked token, a disabled or
+// deleted user, or a user without remote access outside the LAN cannot sign in
+// that way; it also gives the user's current name and admin flag for the
+// session. Without a usable home connection (never signed in with the
+// password, token gone, the home server changed) the answer is 401
+// home_signin_required: sign in with the password once.
+//
 // Thread-safety: thread-safe (stateless over Redis, the vault and per-thread
 // Jellyfin clients).
 #pragma once
@@ -39,6 +49,7 @@
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
 namespace jb::errc {
 constexpr const char* remote_access_denied = "remote_access_denied";  // 403
+constexpr const char* home_signin_required = "home_signin_required";  // 401: no usable home token
 }  // namespace jb::errc
 
 namespace jb::auth {
@@ -67,6 +78,12 @@ class HomeSignInService {
   // Adopts the token of a Quick Connect sign-in at the home server.
   Result<HomeSignIn> adopt_token(const std::string& home_url, const std::string& device_id,
                                  const jf::AuthResult& auth, const std::string& client_ip = "");
+  // The account of suite user `user_id` as Jellyfin sees it now, through their
+  // home connection's token: 401 home_signin_required (`why` says why: no home
+  // connection, or home_account_lost_reason()), 403 remote_access_denied, or
+  // Jellyfin's error when it cannot answer.
+  Result<jf::User> resume(const std::string& home_url, const std::string& user_id,
+                          const std::string& client_ip, std::string* why = nullptr);
   // "remote_access_denied" when `user` may not sign in from `client_ip`.
   Status admit(const jf::User& user, const std::string& client_ip) const;
 

@@ -287,6 +287,23 @@ Result<std::optional<Refusal>> SignInGuard::admit_quickconnect(const std::string
   return admit_unbanned(ip, kBucketQuickConnectIp, net::client_key(ip), p_.quickconnect_ip);
 }
 
+Result<std::optional<Refusal>> SignInGuard::admit_passkey_options(const std::string& ip) {
+  return admit_unbanned(ip, kBucketSignInIp, net::client_key(ip), p_.signin_ip);
+}
+
+Result<std::optional<Refusal>> SignInGuard::admit_passkey_answer(const std::string& ip) {
+  if (exempt(ip)) return std::optional<Refusal>();
+  return ban_check(net::client_key(ip));
+}
+
+Result<FailureEffects> SignInGuard::count_address_failure(const std::string& ip) {
+  SignInAttempt a;
+  a.ip = ip;
+  a.ip_key = net::client_key(ip);
+  a.exempt = exempt(ip);
+  return settle_failure(a);
+}
+
 Result<std::optional<Refusal>> SignInGuard::admit_connection_create(const std::string& user_id) {
   return limited(limiter_, kBucketConnectionCreate, user_id, p_.connection_create);
 }

@@ -22,7 +22,10 @@
 // sign_in_failed, no sooner than failure_min_ms after the request began.
 //
 // Quick Connect start and device pairing requests: ban check and the
-// address's bucket. Second-factor codes and pairing codes typed by a signed-in
+// address's bucket. Sign-in with a passkey instead of the password: asking for
+// its options takes from the same address bucket as a password sign-in (one
+// per sign-in: each answer needs fresh options), the answer is refused from a
+// banned address, and a failed answer counts towards the address's ban. Second-factor codes and pairing codes typed by a signed-in
 // user: ban check and the user's bucket. Connection creation: the user's bucket.
 // Emails sent for a user (sign-in codes, address confirmations): ban check, the
 // user's bucket, then the recipient address's bucket.
@@ -145,6 +148,12 @@ class SignInGuard {
 
   // Quick Connect start from `ip`; nullopt = go ahead.
   Result<std::optional<Refusal>> admit_quickconnect(const std::string& ip);
+  // Options for a passkey sign-in from `ip` (ban check, the sign-in address bucket).
+  Result<std::optional<Refusal>> admit_passkey_options(const std::string& ip);
+  // A passkey sign-in's answer from `ip` (ban check).
+  Result<std::optional<Refusal>> admit_passkey_answer(const std::string& ip);
+  // A failed passkey sign-in from `ip`: counts towards the address's ban.
+  Result<FailureEffects> count_address_failure(const std::string& ip);
   // A new connection by `user_id`; nullopt = go ahead.
   Result<std::optional<Refusal>> admit_connection_create(const std::string& user_id);
   // A second-factor code (sign-in challenge, enrolment, turning it off) from `ip`

@@ -54,6 +54,8 @@ const std::map<std::string, std::string>& event_map() {
       {"security.totp_disabled", "second_factor"},
       {"security.recovery_codes", "second_factor"},
       {"admin.second_factor_reset", "second_factor"},
+      {"passkey.added", "second_factor"},
+      {"passkey.removed", "second_factor"},
       {"security.app_password_created", "app_password"},
       {"security.pairing_approved", "device_paired"},
   };

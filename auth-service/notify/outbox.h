@@ -19,7 +19,8 @@
 //   signin.second_factor, ok, by
 //   a recovery code                → recovery_code_used (with the codes left)
 //   security.totp_enabled, security.totp_disabled, security.recovery_codes,
-//   admin.second_factor_reset      → second_factor
+//   admin.second_factor_reset,
+//   passkey.added, passkey.removed → second_factor
 //   security.app_password_created  → app_password
 //   security.pairing_approved (ok) → device_paired
 // The decision, the channel lookup and the enqueueing are one Lua script: one

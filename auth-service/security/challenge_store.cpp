@@ -27,6 +27,13 @@ redis.call('HSET', KEYS[1], 'email_code', ARGV[1], 'email_expires', ARGV[2])
 return 1
 )lua");
 
+// KEYS[1] challenge; ARGV challenge hash, expires → 1, or 0 when the challenge is gone.
+const RedisScript kSetPasskey(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'pk_challenge', ARGV[1], 'pk_expires', ARGV[2])
+return 1
+)lua");
+
 std::string email_code_hash(const std::string& id, const std::string& code) {
   return crypto::sha256_hex(id + ":" + code);
 }
@@ -81,6 +88,8 @@ Result<std::optional<Challenge>> ChallengeStore::get(const std::string& id) {
   text::parse_int64(m["wrong"], c.wrong);
   c.email_code_hash = m["email_code"];
   text::parse_int64(m["email_expires"], c.email_expires_ms);
+  c.passkey_challenge_sha256 = m["pk_challenge"];
+  text::parse_int64(m["pk_expires"], c.passkey_expires_ms);
   return std::optional<Challenge>(std::move(c));
 }
 
@@ -96,6 +105,15 @@ Result<bool> ChallengeStore::set_email_code(const std::string& id, const std::st
   auto lease = redis_.acquire();
   auto r =
       kSetEmailCode.run(*lease, {key(id)}, {email_code_hash(id, code), std::to_string(expires_ms)});
+  if (!r.ok()) return r.error();
+  return r->integer == 1;
+}
+
+Result<bool> ChallengeStore::set_passkey_challenge(const std::string& id,
+                                                   const std::string& challenge_sha256,
+                                                   int64_t expires_ms) {
+  auto lease = redis_.acquire();
+  auto r = kSetPasskey.run(*lease, {key(id)}, {challenge_sha256, std::to_string(expires_ms)});
   if (!r.ok()) return r.error();
   return r->integer == 1;
 }

@@ -9,7 +9,9 @@
 // one challenge yields at most one session; wrong() counts a failed code and
 // burns the challenge at the fifth. An email code (set_email_code) is kept in
 // the same hash (fields email_code, email_expires), so it is bound to the
-// challenge and goes with it.
+// challenge and goes with it. So is a passkey's WebAuthn challenge
+// (set_passkey_challenge; fields pk_challenge, pk_expires: the SHA-256 of its
+// bytes and when it lapses), so the passkey answers this sign-in and no other.
 //
 // Thread-safety: thread-safe (RedisPool).
 #pragma once
@@ -43,6 +45,9 @@ struct Challenge {
   // (so a Redis dump, which never holds the id, cannot be searched for it).
   std::string email_code_hash;
   int64_t email_expires_ms = 0;
+  // The passkey challenge issued for this sign-in, if any: hex SHA-256 of its bytes.
+  std::string passkey_challenge_sha256;
+  int64_t passkey_expires_ms = 0;
 };
 
 class ChallengeStore {
@@ -61,6 +66,10 @@ class ChallengeStore {
   // Binds an email code to the live challenge, replacing any earlier one:
   // false when the challenge is gone.
   Result<bool> set_email_code(const std::string& id, const std::string& code, int64_t expires_ms);
+  // Binds a passkey challenge (hex SHA-256 of its bytes) to the live challenge,
+  // replacing any earlier one: false when the challenge is gone.
+  Result<bool> set_passkey_challenge(const std::string& id, const std::string& challenge_sha256,
+                                     int64_t expires_ms);
   // Whether `code` is the challenge's unexpired email code (constant-time compare).
   static bool email_code_matches(const Challenge& c, const std::string& code, int64_t now_ms);
   // Uses the challenge up: true for exactly one caller.

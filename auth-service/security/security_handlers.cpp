@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "auth-service/api/io.h"
+#include "auth-service/passkeys/passkey_handlers.h"
 #include "auth-service/security/email_handlers.h"
 #include "auth-service/security/lan_bypass.h"
 #include "auth-service/sessions/auth_handlers.h"
@@ -21,16 +22,23 @@ BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, b
   CodeBody out;
   if (!body->IsObject()) return out;
   json::Fields f(*body);
-  auto code = f.string("code", required, 64);
-  if (code) out.code = *code;
   if (with_method) {
     auto m = f.string("method", true, 16);
-    if (m && *m != "totp" && *m != "recovery" && *m != "email")
-      f.add_problem("method", "must be totp, recovery or email");
+    if (m && *m != "totp" && *m != "recovery" && *m != "email" && *m != "passkey")
+      f.add_problem("method", "must be totp, recovery, email or passkey");
     if (m) out.method = *m;
+    if (out.method == "passkey") {
+      out.passkey = read_assertion(f);
+      if (json::member(*body, "code")) f.add_problem("code", "is not used with a passkey");
+    } else {
+      auto code = f.string("code", required, 64);
+      if (code) out.code = *code;
+    }
     out.remember = f.boolean("remember", false).value_or(false);
-    f.reject_unknown({"method", "code", "remember"});
+    f.reject_unknown({"method", "code", "credential", "remember"});
   } else {
+    auto code = f.string("code", required, 64);
+    if (code) out.code = *code;
     f.reject_unknown({"code"});
   }
   if (!f.ok()) return body_problem(f);
@@ -179,13 +187,32 @@ bool has_method(const Challenge& c, const std::string& m) {
   return std::find(c.methods.begin(), c.methods.end(), m) != c.methods.end();
 }
 
+bool passkeys_available(const SecurityDeps& deps) {
+  return deps.passkeys != nullptr && deps.webauthn != nullptr && deps.rp.has_value();
+}
+
+namespace {
+
+// How many passkeys can answer a challenge of the user (0 while passkeys are not available).
+Result<int64_t> usable_passkeys(SecurityDeps& deps, const std::string& user_id) {
+  if (!passkeys_available(deps)) return int64_t{0};
+  auto c = deps.passkeys->counts(user_id);
+  if (!c.ok()) return c.error();
+  return c->count;
+}
+
+}  // namespace
+
 Result<SecondStep> second_step(SecurityDeps& deps, const SessionUser& user, const http::Request& r,
                                const std::string& device_id) {
   SecondStep out;
-  auto on = deps.totp->enabled(user.id);
-  if (!on.ok()) return on.error();
+  auto totp_on = deps.totp->enabled(user.id);
+  if (!totp_on.ok()) return totp_on.error();
+  auto passkeys = usable_passkeys(deps, user.id);
+  if (!passkeys.ok()) return passkeys.error();
+  const bool on = *totp_on || *passkeys > 0;  // a second factor is set up
   const SessionOrigin origin{r.client_ip, r.header("User-Agent")};
-  if (!*on) {
+  if (!on) {
     if (!factor_required(deps.policy, user.is_admin)) return out;
     const int64_t now = timeutil::now_unix_ms();
     auto started = deps.factors->grace_started(user.id, now);
@@ -221,7 +248,9 @@ Result<SecondStep> second_step(SecurityDeps& deps, const SessionUser& user, cons
                                                  {{"skipped_by", out.skipped_by}}));
     return out;
   }
-  std::vector<std::string> methods{"totp", "recovery"};
+  std::vector<std::string> methods;
+  if (*totp_on) methods = {"totp", "recovery"};
+  if (*passkeys > 0) methods.emplace_back("passkey");
   auto by_email = email_factor_ready(deps, user.id);
   if (!by_email.ok()) return by_email.error();
   if (*by_email) methods.emplace_back("email");
@@ -263,10 +292,14 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                          ? deps.trusted->list(uid)
                          : Result<std::vector<TrustedBrowser>>{std::vector<TrustedBrowser>{}};
                  if (!browsers.ok()) return fail(browsers.error());
+                 auto passkeys = deps.passkeys ? deps.passkeys->counts(uid)
+                                               : Result<PasskeyCounts>{PasskeyCounts{}};
+                 if (!passkeys.ok()) return fail(passkeys.error());
+                 const bool passkeys_on = passkeys_available(deps);
                  // What the suite's policy asks of this user (second_factor_policy.h).
                  const bool required = factor_required(deps.policy, ctx.session.user.is_admin);
                  int64_t enrol_by = 0;
-                 if (required && !*on) {
+                 if (required && !*on && !(passkeys_on && passkeys->count > 0)) {
                    auto started = deps.factors->grace_started(uid, timeutil::now_unix_ms());
                    if (!started.ok()) return fail(started.error());
                    enrol_by = *started + deps.grace_ms;
@@ -294,6 +327,12 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                    w.kv_null("address");
                  w.kv("confirmed", *email && (*email)->confirmed)
                      .kv("available", deps.smtp != nullptr && deps.email != nullptr)
+                     .end_object()
+                     .key("passkeys")
+                     .begin_object()
+                     .kv("count", passkeys->count)
+                     .kv("passwordless_count", passkeys->passwordless)
+                     .kv("available", passkeys_on)
                      .end_object()
                      .end_object();
                  return ok_json(w.str());
@@ -487,6 +526,12 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
           if (!n.ok()) return fail(n.error());
           browsers = *n;
         }
+        int64_t passkeys = 0;
+        if (deps.passkeys) {
+          auto n = deps.passkeys->remove_all(uid);
+          if (!n.ok()) return fail(n.error());
+          passkeys = *n;
+        }
         audit_best_effort(deps.audit, AuditEvent{"admin.second_factor_reset",
                                                  uid,
                                                  "",
@@ -495,13 +540,15 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                                                  "ok",
                                                  {{"totp", *had ? "removed" : "none"},
                                                   {"recovery_codes", std::to_string(*codes)},
-                                                  {"trusted_browsers", std::to_string(browsers)}}});
+                                                  {"trusted_browsers", std::to_string(browsers)},
+                                                  {"passkeys", std::to_string(passkeys)}}});
         json::Writer w;
         w.begin_object()
             .kv("user_id", uid)
             .kv("totp_removed", *had)
             .kv("recovery_codes_removed", *codes)
             .kv("trusted_browsers_removed", browsers)
+            .kv("passkeys_removed", passkeys)
             .end_object();
         return ok_json(w.str());
       }));
@@ -550,6 +597,7 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
                         "This sign-in step takes: " + text::join(ch.methods, ", ") + ".", 400));
     if (auto no = refused(deps, r.client_ip, ch.user)) return *no;
     Result<bool> ok = false;
+    std::optional<Error> refusal;        // a passkey's: which rule it failed
     std::vector<std::string> new_codes;  // enrolling: the recovery codes, shown once
     if (enrolling) {
       auto codes = deps.totp->confirm(ch.user.id, body->code, timeutil::now_unix_ms() / 1000);
@@ -567,6 +615,12 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
       ok = deps.totp->verify(ch.user.id, body->code, timeutil::now_unix_ms() / 1000);
     } else if (body->method == "email") {
       ok = ChallengeStore::email_code_matches(ch, body->code, timeutil::now_unix_ms());
+    } else if (body->method == "passkey") {
+      if (!passkeys_available(deps)) return fail(passkeys_not_configured());
+      auto v = passkey_answers(deps, ch, *body->passkey);
+      if (!v.ok()) return fail(v.error());
+      if (v->refusal) refusal = v->refusal;
+      ok = v->passkey.has_value();
     } else {
       ok = deps.factors->consume_recovery_code(ch.user.id, body->code);
     }
@@ -574,13 +628,22 @@ void register_security_routes(http::Server& server, SecurityDeps& deps) {
     if (!*ok) {
       auto left = deps.challenges->wrong(ch.id);
       if (!left.ok()) return fail(left.error());
-      audit_best_effort(
-          deps.audit,
-          security_event("signin.second_factor", ch.user, r.client_ip, "fail",
-                         {{"method", body->method}, {"attempts_left", std::to_string(*left)}}));
+      std::vector<std::pair<std::string, std::string>> detail{
+          {"method", body->method}, {"attempts_left", std::to_string(*left)}};
+      if (refusal) detail.emplace_back("reason", refusal->code);
+      audit_best_effort(deps.audit, security_event("signin.second_factor", ch.user, r.client_ip,
+                                                   "fail", std::move(detail)));
       if (*left == 0) return gone();
+      if (refusal && refusal->code == errc::passkey_counter_regressed) {
+        Error e = *refusal;
+        e.message +=
+            " " + std::to_string(*left) + (*left == 1 ? " attempt is" : " attempts are") + " left.";
+        return fail(e);
+      }
+      const std::string what = refusal ? "That passkey was not accepted (" + refusal->message + ")"
+                                       : std::string("That code does not match");
       return fail(Error(errc::second_factor_failed,
-                        "That code does not match; " + std::to_string(*left) +
+                        what + "; " + std::to_string(*left) +
                             (*left == 1 ? " attempt is" : " attempts are") + " left.",
                         401));
     }

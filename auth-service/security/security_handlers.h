@@ -10,8 +10,12 @@
 //   GET    /api/v1/me/security/trusted-browsers      remembered browsers
 //   DELETE /api/v1/me/security/trusted-browsers[/{id}]  forget one (or all)
 //   DELETE /api/v1/admin/users/{id}/second-factor    an admin resets a user's second factor
-//   POST   /api/v1/auth/challenge/{id}               {method, code, remember?}: the second step
-// (the email address and email codes: email_handlers.h)
+//   POST   /api/v1/auth/challenge/{id}               {method, code | credential, remember?}: the
+//                                                    second step
+// (the email address and email codes: email_handlers.h; passkeys:
+// passkeys/passkey_handlers.h — a passkey is a second factor of its own: a user
+// with one and no authenticator app is asked for it, and "passkey" joins a
+// challenge's methods while JB_PUBLIC_URL makes passkeys available)
 // and second_step(): what sign-in answers when the user has a second factor
 // (a challenge, unless a remembered browser or the LAN bypass lets it skip).
 // Every second-factor attempt passes the edge's limiter (per address and per
@@ -27,6 +31,10 @@
 #include "auth-service/api/io.h"
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/edge/signin_guard.h"
+#include "auth-service/passkeys/passkey_bodies.h"
+#include "auth-service/passkeys/passkey_store.h"
+#include "auth-service/passkeys/webauthn.h"
+#include "auth-service/passkeys/webauthn_challenges.h"
 #include "auth-service/security/app_password_store.h"
 #include "auth-service/security/challenge_store.h"
 #include "auth-service/security/email_store.h"
@@ -62,8 +70,13 @@ struct SecurityDeps {
   // Email codes (email_handlers.h): both set, or email is off.
   EmailStore* email = nullptr;
   const SmtpClient* smtp = nullptr;
-  std::string public_url;                     // JB_PUBLIC_URL: the confirmation link's base
+  std::string public_url{};                   // JB_PUBLIC_URL: the confirmation link's base
   int64_t email_code_ttl_ms = 5 * 60 * 1000;  // JB_EMAIL_CODE_TTL_S
+  // Passkeys (passkeys/passkey_handlers.h): available when all three are set
+  // (rp comes from JB_PUBLIC_URL).
+  PasskeyStore* passkeys = nullptr;
+  WebAuthnChallenges* webauthn = nullptr;
+  std::optional<webauthn::RelyingParty> rp{};
   // Who must have a second factor (second_factor_policy.h).
   FactorPolicy policy = FactorPolicy::kOptional;
   int64_t grace_ms = 7LL * 24 * 3600 * 1000;
@@ -80,12 +93,13 @@ struct SecondStep {
 void register_security_routes(http::Server& server, SecurityDeps& deps);
 
 struct CodeBody {
-  std::string method;  // "totp" | "recovery" | "email" ("" where only a code is asked for)
+  std::string method;  // "totp" | "recovery" | "email" | "passkey" ("" where only a code is asked)
   std::string code;
-  bool remember = false;  // a challenge's answer: trust this browser
+  std::optional<AssertionCredential> passkey;  // method "passkey": the assertion instead of a code
+  bool remember = false;                       // a challenge's answer: trust this browser
 };
-// {code} or, with methods, {method, code, remember?}; a missing code is an error
-// only when required.
+// {code} or, with methods, {method, code | credential, remember?}; a missing
+// code is an error only when required (method "passkey" takes a credential instead).
 BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, bool required);
 
 // After a successful first step of request `r` (device_id: the client's, "" if
@@ -93,6 +107,8 @@ BodyResult<CodeBody> parse_code_body(const http::Request& r, bool with_method, b
 // else the challenge to answer (audited).
 Result<SecondStep> second_step(SecurityDeps& deps, const SessionUser& user, const http::Request& r,
                                const std::string& device_id);
+// Whether passkeys can be used here (JB_PUBLIC_URL is set).
+bool passkeys_available(const SecurityDeps& deps);
 // Whether challenge `c` takes method `m` (a challenge takes only its own methods).
 bool has_method(const Challenge& c, const std::string& m);
 // An audit event about user `u` from `ip` (security.*, signin.*).

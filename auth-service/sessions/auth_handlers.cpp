@@ -30,13 +30,13 @@ void session_json(json::Writer& w, const Session& s, bool with_token) {
       .end_object();
 }
 
+}  // namespace
+
 Error no_home() {
   return Error(errc::home_server_not_configured,
                "No home Jellyfin server is configured (JB_JELLYFIN_URL); sign-in is unavailable.",
                503);
 }
-
-}  // namespace
 
 http::Response signed_in(Authenticator& auth, const http::Request& req, const Session& s,
                          const char* state, const std::function<void(json::Writer&)>& more) {

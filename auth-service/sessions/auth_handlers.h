@@ -43,6 +43,8 @@ http::Response signed_in(Authenticator& auth, const http::Request& req, const Se
                          const char* state = nullptr,
                          const std::function<void(json::Writer&)>& more = nullptr);
 
+// 503 home_server_not_configured: JB_JELLYFIN_URL is not set.
+Error no_home();
 // Sign-in errors: an unreachable home server is a 503 with a clear detail.
 Error home_error(const Error& e, const std::string& home_url);
 
