@@ -3,6 +3,7 @@
 
 #include "common/core/result.h"
 #include "common/core/text.h"
+#include "common/core/time.h"
 #include "common/net/http_server.h"
 
 namespace jb::auth {
@@ -57,6 +58,14 @@ Result<PageQuery> read_page_query(const http::Request& r) {
       s && (!text::parse_int64(*s, p.count) || p.count < 1 || p.count > 1000))
     return Error(errc::invalid_request, "'count' must be between 1 and 1000.", 400);
   return p;
+}
+
+void time_or_null(json::Writer& w, const char* key, int64_t ms) {
+  w.key(key);
+  if (ms > 0)
+    w.value(timeutil::format_rfc3339(ms * 1000));
+  else
+    w.null();
 }
 
 }  // namespace jb::auth

@@ -31,6 +31,9 @@ inline http::Response fail(const Error& e, int fallback = 500) {
   return http::Response::error(e, fallback);
 }
 http::Response not_found(const std::string& what);
+// Writes `key`: the time `ms` (Unix milliseconds) as RFC 3339, or null when it is 0
+// (it never happened: a passkey or app password not used yet).
+void time_or_null(json::Writer& w, const char* key, int64_t ms);
 
 // `?start=&count=` of a paged list: start ≥ 0 (default 0), count 1–1000 (default 100);
 // 400 invalid_request naming the bad parameter.

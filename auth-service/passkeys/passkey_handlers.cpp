@@ -34,14 +34,6 @@ std::string user_handle(const std::string& user_id) {
   return user_id;
 }
 
-void time_or_null(json::Writer& w, const char* key, int64_t ms) {
-  w.key(key);
-  if (ms > 0)
-    w.value(timeutil::format_rfc3339(ms * 1000));
-  else
-    w.null();
-}
-
 void passkey_json(json::Writer& w, const Passkey& p) {
   w.begin_object().kv("id", p.id).kv("name", p.name);
   time_or_null(w, "created_at", p.created_ms);

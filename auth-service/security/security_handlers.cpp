@@ -126,15 +126,6 @@ std::string enrolment_json(const TotpEnrolment& e) {
   return w.str();
 }
 
-// A time as RFC 3339, or null when it never happened.
-void time_or_null(json::Writer& w, const char* key, int64_t ms) {
-  w.key(key);
-  if (ms > 0)
-    w.value(timeutil::format_rfc3339(ms * 1000));
-  else
-    w.null();
-}
-
 void app_password_json(json::Writer& w, const AppPassword& p) {
   w.begin_object().kv("id", p.id).kv("name", p.name);
   time_or_null(w, "created_at", p.created_ms);
