@@ -146,6 +146,22 @@ Error classify_status(const HttpResponse& r, const std::string& base, const std:
                 "The Jellyfin server at " + base + " rejected the request as invalid.", 400);
       break;
     case 401:
+      if (context == "quickconnect_authorize") {
+        // Jellyfin answers Unauthorized("Quick connect is disabled") when it is off;
+        // any other 401 is its authentication refusing the token.
+        e = text::to_lower(r.body).find("quick connect is disabled") != std::string::npos
+                ? Error(errc::quickconnect_disabled,
+                        "Quick Connect is disabled on the Jellyfin server at " + base +
+                            ". An administrator can enable it in the Jellyfin dashboard (General "
+                            "→ Quick Connect).",
+                        409)
+                : Error(errc::token_rejected,
+                        "The Jellyfin server at " + base +
+                            " no longer accepts the stored credentials; sign in to this server "
+                            "again.",
+                        401);
+        break;
+      }
       e = context == "signin" ? Error(errc::bad_credentials,
                                       "Jellyfin did not accept that user name and password.", 401)
           : context == "quickconnect"
@@ -170,6 +186,14 @@ Error classify_status(const HttpResponse& r, const std::string& base, const std:
                       "The Jellyfin account is not allowed to do this on " + base + ".", 403);
       break;
     case 404:
+      if (context == "quickconnect_authorize") {
+        e = Error(errc::quickconnect_code_unknown,
+                  "The Jellyfin server at " + base +
+                      " has no device waiting with that code: it is mistyped, or it expired "
+                      "(codes last 10 minutes). Start Quick Connect on the device again.",
+                  404);
+        break;
+      }
       e = Error(errc::not_found,
                 "The Jellyfin server at " + base + " does not know that item or user.", 404);
       break;
@@ -187,7 +211,13 @@ Error classify_status(const HttpResponse& r, const std::string& base, const std:
                 503);
       break;
     default:
-      if (r.status >= 500)
+      if (r.status == 500 && context == "quickconnect_authorize")  // InvalidOperationException
+        e = Error(errc::quickconnect_code_used,
+                  "That code has already been authorised on the Jellyfin server at " + base +
+                      "; the device is signed in, or can start Quick Connect again for a new "
+                      "code.",
+                  409);
+      else if (r.status >= 500)
         e = Error(errc::server_error,
                   "The Jellyfin server at " + base + " failed with HTTP " +
                       std::to_string(r.status) + ".",
@@ -339,6 +369,14 @@ Result<AuthResult> Client::authenticate_with_quick_connect(const std::string& se
   auto r = request("POST", "/Users/AuthenticateWithQuickConnect", w.str(), "quickconnect");
   if (!r.ok()) return r.error();
   return parse_auth(*r, base_);
+}
+
+Status Client::quick_connect_authorize(const std::string& code, const std::string& user_id) {
+  std::string path = "/QuickConnect/Authorize?code=" + text::url_encode(code);
+  if (!user_id.empty()) path += "&userId=" + text::url_encode(user_id);
+  auto r = request("POST", path, "", "quickconnect_authorize");
+  if (!r.ok()) return r.error();
+  return Status::Ok();
 }
 
 Result<std::vector<User>> Client::users() {

@@ -21,6 +21,8 @@
 //   jellyfin_server_error        other 5xx (502)
 //   not_jellyfin                 something answered, but not Jellyfin (502)
 //   quickconnect_disabled        Quick Connect is off on that server (409)
+//   quickconnect_code_unknown    authorising: no pending request has that code (404)
+//   quickconnect_code_used       authorising: the code is already authorised (Jellyfin 500) (409)
 //
 // GETs are retried with exponential backoff on timeouts, 5xx and 503/429
 // (honouring Retry-After up to RetryPolicy::max_wait_ms); writes are not
@@ -97,7 +99,10 @@ struct Library {
 
 // Maps a transport error or an HTTP status to the codes above. `context` is
 // "signin" for AuthenticateByName/QuickConnect (401/403 mean credentials/user),
-// anything else for token calls.
+// "quickconnect" for the device's own Quick Connect calls (401 = disabled),
+// "quickconnect_authorize" for approving a code with a token (401 = disabled when
+// the body says "Quick connect is disabled", else the token is rejected; 404 = the
+// code is unknown or expired; 500 = already authorised), anything else for token calls.
 Error classify_transport(const Error& e, const std::string& base_url);
 Error classify_status(const HttpResponse& r, const std::string& base_url,
                       const std::string& context);
@@ -130,6 +135,9 @@ class Client {
   Result<QuickConnectState> quick_connect_initiate();
   Result<QuickConnectState> quick_connect_state(const std::string& secret);
   Result<AuthResult> authenticate_with_quick_connect(const std::string& secret);
+  // Approves a device's 6-digit code as the token's user, or as `user_id` when
+  // not empty (an API key has no user of its own: it must name one).
+  Status quick_connect_authorize(const std::string& code, const std::string& user_id = "");
   Result<std::vector<User>> users();
   Result<User> user(const std::string& user_id);
   Result<std::vector<Library>> user_views(const std::string& user_id);

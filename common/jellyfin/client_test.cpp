@@ -206,3 +206,40 @@ TEST(Jellyfin, AuthorizationHeaderEncodesValues) {
             "MediaBrowser Client=\"My%20App\", Version=\"1.0.0\", DeviceId=\"d1\", "
             "Device=\"Living%20%22room%22%20TV\"");
 }
+
+// Approving a device's Quick Connect code: each Jellyfin answer (API-NOTES §2)
+// has its own code; a 401 is "disabled" only when Jellyfin says so.
+TEST(Jellyfin, QuickConnectAuthorizeAnswersAreDistinct) {
+  auto classify = [](long status, std::string body) {
+    HttpResponse r;
+    r.status = status;
+    r.body = std::move(body);
+    return jf::classify_status(r, "http://jf", "quickconnect_authorize");
+  };
+  auto disabled = classify(401, "\"Quick connect is disabled\"");
+  EXPECT_EQ(disabled.code, "quickconnect_disabled");
+  EXPECT_EQ(disabled.http_status, 409);
+  EXPECT_EQ(classify(401, "Quick Connect is disabled").code, "quickconnect_disabled");
+  auto token = classify(401, "");
+  EXPECT_EQ(token.code, "jellyfin_token_rejected");
+  EXPECT_EQ(token.http_status, 401);
+  EXPECT_EQ(classify(401, "Error processing request.").code, "jellyfin_token_rejected");
+  auto unknown = classify(404, "Error processing request.");
+  EXPECT_EQ(unknown.code, "quickconnect_code_unknown");
+  EXPECT_EQ(unknown.http_status, 404);
+  auto used = classify(500, "Error processing request.");
+  EXPECT_EQ(used.code, "quickconnect_code_used");
+  EXPECT_EQ(used.http_status, 409);
+  EXPECT_EQ(classify(502, "").code, "jellyfin_server_error")
+      << "a proxy's 502 is not Jellyfin's 500";
+  EXPECT_EQ(classify(403, "").code, "jellyfin_forbidden");
+  EXPECT_EQ(classify(400, "").code, "jellyfin_bad_request");
+  EXPECT_EQ(classify(503, "").code, "jellyfin_starting");
+  // Other contexts keep their meaning.
+  HttpResponse r;
+  r.status = 401;
+  EXPECT_EQ(jf::classify_status(r, "http://jf", "quickconnect").code, "quickconnect_disabled");
+  EXPECT_EQ(jf::classify_status(r, "http://jf", "").code, "jellyfin_token_rejected");
+  r.status = 404;
+  EXPECT_EQ(jf::classify_status(r, "http://jf", "").code, "jellyfin_not_found");
+}

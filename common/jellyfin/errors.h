@@ -35,7 +35,10 @@ constexpr const char* bad_request = "jellyfin_bad_request";          // 400
 constexpr const char* server_error = "jellyfin_server_error";        // other 5xx
 constexpr const char* not_jellyfin = "not_jellyfin";  // it answered, but is no Jellyfin
 constexpr const char* quickconnect_disabled = "quickconnect_disabled";  // 409
-constexpr const char* invalid_server_url = "invalid_server_url";        // 400
+// Authorising a device's Quick Connect code (POST /QuickConnect/Authorize):
+constexpr const char* quickconnect_code_unknown = "quickconnect_code_unknown";  // 404 (or expired)
+constexpr const char* quickconnect_code_used = "quickconnect_code_used";  // 409 (Jellyfin: 500)
+constexpr const char* invalid_server_url = "invalid_server_url";          // 400
 // 502: the server's address is refused by the outbound policy (JB_OUTBOUND_*); its
 // message is kUnusableServer, never the address or the reason (those are logged).
 constexpr const char* outbound_refused = "jellyfin_outbound_refused";

@@ -20,7 +20,8 @@ TEST(JellyfinErrors, TransientIsAboutTheMomentUnreachableAboutTheServer) {
   for (const char* c :
        {jf::errc::bad_credentials, jf::errc::user_disabled, jf::errc::token_rejected,
         jf::errc::bad_api_key, jf::errc::forbidden, jf::errc::not_found, jf::errc::bad_request,
-        jf::errc::quickconnect_disabled, jf::errc::invalid_server_url, "redis_unavailable"}) {
+        jf::errc::quickconnect_disabled, jf::errc::quickconnect_code_unknown,
+        jf::errc::quickconnect_code_used, jf::errc::invalid_server_url, "redis_unavailable"}) {
     EXPECT_FALSE(is_transient(Error(c, ""))) << c;
     EXPECT_FALSE(is_unreachable(Error(c, ""))) << c;
   }
