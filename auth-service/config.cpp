@@ -71,6 +71,11 @@ Config load_config(ConfigReader& r) {
       rule("JB_SECOND_FACTOR_BURST", "JB_SECOND_FACTOR_PERIOD_S", e.second_factor_user);
   e.pairing_ip = rule("JB_PAIRING_IP_BURST", "JB_PAIRING_IP_PERIOD_S", e.pairing_ip);
   e.pairing_user = rule("JB_PAIRING_USER_BURST", "JB_PAIRING_USER_PERIOD_S", e.pairing_user);
+  e.device_authorize_user = rule("JB_DEVICE_AUTHORIZE_USER_BURST",
+                                 "JB_DEVICE_AUTHORIZE_USER_PERIOD_S", e.device_authorize_user);
+  e.device_authorize_connection =
+      rule("JB_DEVICE_AUTHORIZE_CONNECTION_BURST", "JB_DEVICE_AUTHORIZE_CONNECTION_PERIOD_S",
+           e.device_authorize_connection);
   e.email_user = rule("JB_EMAIL_CODE_USER_BURST", "JB_EMAIL_CODE_USER_PERIOD_S", e.email_user);
   e.email_address =
       rule("JB_EMAIL_CODE_ADDRESS_BURST", "JB_EMAIL_CODE_ADDRESS_PERIOD_S", e.email_address);

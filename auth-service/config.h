@@ -56,6 +56,7 @@ struct Config {
   int64_t sse_max_streams_per_user = 8;  // JB_SSE_MAX_STREAMS_PER_USER
   // JB_SIGNIN_*, JB_QUICKCONNECT_IP_*, JB_CONNECTION_CREATE_*, JB_SECOND_FACTOR_*,
   // JB_PAIRING_IP_*, JB_PAIRING_USER_*, JB_EMAIL_CODE_USER_*, JB_EMAIL_CODE_ADDRESS_*,
+  // JB_DEVICE_AUTHORIZE_USER_*, JB_DEVICE_AUTHORIZE_CONNECTION_*,
   // JB_LOCKOUT_*, JB_BAN_*
   EdgePolicy edge;
   int64_t pairing_ttl_s = 600;         // JB_PAIRING_TTL_S (how long a device pairing request waits)

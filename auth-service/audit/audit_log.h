@@ -71,8 +71,8 @@ namespace jb::auth {
 struct AuditEvent {
   std::string type;     // e.g. "signin.success", "signin.failure", "lockout", "ban", "ban.lifted",
                         // "lockout.lifted", "session.revoked", "connection.created",
-                        // "connection.deleted", "pair.created", "pair.updated",
-                        // "pair.deleted", "admin.*"
+                        // "connection.deleted", "connection.device_authorized",
+                        // "pair.created", "pair.updated", "pair.deleted", "admin.*"
   std::string user_id;  // the user the event is about ("" when unknown)
   std::string user_name;  // as typed/known ("" when unknown)
   std::string actor_id;   // who did it when not the user (an admin), else ""

@@ -1,6 +1,8 @@
 // connection_bodies.cpp — see connection_bodies.h.
 #include "auth-service/connections/connection_bodies.h"
 
+#include "auth-service/connections/device_code.h"
+
 namespace jb::auth {
 
 BodyResult<CreateConnection> parse_create_connection_body(const http::Request& r) {
@@ -37,6 +39,21 @@ BodyResult<ChooseUserBody> parse_choose_user_body(const http::Request& r) {
   f.reject_unknown({"user_id"});
   if (!f.ok()) return body_problem(f);
   return ChooseUserBody{*user_id};
+}
+
+BodyResult<AuthorizeDeviceBody> parse_authorize_device_body(const http::Request& r) {
+  auto body = read_json_body(r);
+  if (!body.ok()) return body_problem(body.error());
+  json::Fields f(*body);
+  auto typed = f.string("code", true, 64);
+  f.reject_unknown({"code"});
+  std::optional<std::string> code;
+  if (typed) {
+    code = read_device_code(*typed);
+    if (!code) f.add_problem("code", "must be the 6 digits the device shows");
+  }
+  if (!f.ok()) return body_problem(f);
+  return AuthorizeDeviceBody{*code};
 }
 
 }  // namespace jb::auth

@@ -3,6 +3,7 @@
 
 #include "auth-service/api/io.h"
 #include "auth-service/connections/connection_bodies.h"
+#include "auth-service/connections/device_code.h"
 #include "common/core/log.h"
 #include "common/core/result.h"
 
@@ -41,6 +42,53 @@ AuditEvent connection_event(const char* type, const http::Request& r, const Auth
                             const Connection& c) {
   return change_event(type, ctx.session.user.id, ctx.session.user.name, r.client_ip,
                       {{"connection_id", c.id}, {"method", c.method}, {"server_id", c.server_id}});
+}
+
+// What a device signed in through connection `c` is signed in as.
+std::string signed_in_as(const Connection& c) {
+  json::Writer w;
+  w.begin_object()
+      .key("server")
+      .begin_object()
+      .kv("id", c.server_id)
+      .kv("name", c.server_name)
+      .kv("url", c.server_url)
+      .end_object()
+      .key("user")
+      .begin_object()
+      .kv("id", c.jf_user_id)
+      .kv("name", c.jf_user_name)
+      .end_object()
+      .end_object();
+  return w.str();
+}
+
+// POST /api/v1/connections/{id}/quickconnect/authorize (connection_handlers.h).
+http::Response authorize_device(ConnectionService& svc, AuditLog* audit, SignInGuard* guard,
+                                http::Request& r, AuthContext& ctx) {
+  const std::string& owner = ctx.session.user.id;
+  const std::string id = r.param("id");
+  auto body = parse_authorize_device_body(r);
+  if (!body.ok()) return answer(body.problem());
+  auto conn = svc.get(owner, id);  // 404 for unknown and other users' ids, before any bucket
+  if (!conn.ok()) return fail(conn.error());
+  if (guard != nullptr) {  // per user and per connection (edge/signin_guard.h)
+    auto refused = guard->admit_device_authorize(r.client_ip, owner, id);
+    if (!refused.ok()) return fail(refused.error());
+    if (*refused) return fail((*refused)->error);
+  }
+  auto done = svc.authorize_device(owner, id, body->code);
+  const Connection& used = done.ok() ? *done : *conn;
+  std::vector<std::pair<std::string, std::string>> detail{{"connection_id", id},
+                                                          {"server_id", used.server_id},
+                                                          {"server_name", used.server_name},
+                                                          {"jellyfin_user", used.jf_user_name},
+                                                          {"code", masked_device_code(body->code)}};
+  if (!done.ok()) detail.emplace_back("error", done.error().code);
+  audit_best_effort(audit, AuditEvent{"connection.device_authorized", owner, ctx.session.user.name,
+                                      "", r.client_ip, done.ok() ? "ok" : "fail", detail});
+  if (!done.ok()) return fail(done.error());
+  return ok_json(signed_in_as(*done));
 }
 
 }  // namespace
@@ -96,6 +144,11 @@ void register_connection_routes(http::Server& server, Authenticator& auth, Conne
   server.route("POST", "/api/v1/connections/{id}/verify",
                require_auth(auth, [&svc](http::Request& r, AuthContext& ctx) {
                  return one(svc.verify(ctx.session.user.id, r.param("id")));
+               }));
+
+  server.route("POST", "/api/v1/connections/{id}/quickconnect/authorize",
+               require_auth(auth, [&svc, audit, guard](http::Request& r, AuthContext& ctx) {
+                 return authorize_device(svc, audit, guard, r, ctx);
                }));
 
   server.route(

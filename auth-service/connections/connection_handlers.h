@@ -9,6 +9,12 @@
 //          (409 connection_in_use naming the pairs that use it, unless
 //          cascade=pairs deletes those pairs with it)
 //   GET    /api/v1/connections/{id}/users                  (API-key connections)
+//   POST   /api/v1/connections/{id}/quickconnect/authorize {code}
+//          (signs a device in: approves its Quick Connect code at the
+//          connection's server as the connection's user; answers
+//          {server: {id, name, url}, user: {id, name}}; limited per user and
+//          per connection by `guard`, audited as connection.device_authorized
+//          with the code masked, which notifies the user's channels)
 //
 // Thread-safety: handlers run concurrently; all state is in the services.
 #pragma once

@@ -44,6 +44,8 @@ constexpr const char* connection_not_ready = "connection_not_ready";  // 409
 // jf::kUnusableServer, so the API cannot map the network; the precise reason is logged).
 // Also a connection's last_error_code when a background check is refused by the policy.
 constexpr const char* server_url_unusable = "server_url_unusable";
+// 409: Jellyfin no longer accepts the connection's token (it is now `expired`; reconnect it).
+constexpr const char* connection_expired = "connection_expired";
 // A connection's last_error_code (not a problem type): its Quick Connect code expired.
 constexpr const char* quickconnect_expired = "quickconnect_expired";
 }  // namespace jb::errc
@@ -81,6 +83,18 @@ class ConnectionService {
   Result<std::vector<jf::User>> users(const std::string& owner, const std::string& id);
   Result<Connection> choose_user(const std::string& owner, const std::string& id,
                                  const std::string& user_id);
+
+  // Approves a device's Quick Connect `code` (6 digits, already validated) at the
+  // connection's server as the connection's user (an API-key connection names its
+  // chosen user); answers the connection the device is now signed in through.
+  // Errors: 404 not_found (not the owner's), 409 connection_not_ready (no user or
+  // token yet), 409 connection_expired (Jellyfin rejected the token: the
+  // connection is saved as `expired`), Jellyfin's quickconnect_disabled (409),
+  // quickconnect_code_unknown (404), quickconnect_code_used (409), and its
+  // transport/server errors (502/503/504; a refused address as kUnusableServer).
+  // (device_authorize.cpp)
+  Result<Connection> authorize_device(const std::string& owner, const std::string& id,
+                                      const std::string& code);
 
   // Background: checks connections that are due; returns how many were checked.
   Result<int> check_due(int limit = 20);

@@ -19,6 +19,8 @@ constexpr const char* kBucketSecondFactor = "second_factor_user";
 constexpr const char* kBucketConnectionCreate = "connection_create";
 constexpr const char* kBucketPairingIp = "pairing_ip";
 constexpr const char* kBucketPairingUser = "pairing_user";
+constexpr const char* kBucketDeviceAuthorizeUser = "device_authorize_user";
+constexpr const char* kBucketDeviceAuthorizeConnection = "device_authorize_connection";
 constexpr const char* kBucketEmailUser = "email_user";
 constexpr const char* kBucketEmailAddress = "email_address";
 
@@ -320,6 +322,14 @@ Result<std::optional<Refusal>> SignInGuard::admit_pairing(const std::string& ip)
 Result<std::optional<Refusal>> SignInGuard::admit_pairing_code(const std::string& ip,
                                                                const std::string& user_id) {
   return admit_unbanned(ip, kBucketPairingUser, user_id, p_.pairing_user);
+}
+
+Result<std::optional<Refusal>> SignInGuard::admit_device_authorize(
+    const std::string& ip, const std::string& user_id, const std::string& connection_id) {
+  auto u = admit_unbanned(ip, kBucketDeviceAuthorizeUser, user_id, p_.device_authorize_user);
+  if (!u.ok() || *u) return u;
+  return limited(limiter_, kBucketDeviceAuthorizeConnection, connection_id,
+                 p_.device_authorize_connection);
 }
 
 Result<std::optional<Refusal>> SignInGuard::admit_email(const std::string& ip,

@@ -27,6 +27,8 @@
 // per sign-in: each answer needs fresh options), the answer is refused from a
 // banned address, and a failed answer counts towards the address's ban. Second-factor codes and pairing codes typed by a signed-in
 // user: ban check and the user's bucket. Connection creation: the user's bucket.
+// A device's Quick Connect code authorised through one of the user's
+// connections: ban check, the user's bucket, then the connection's bucket.
 // Emails sent for a user (sign-in codes, address confirmations): ban check, the
 // user's bucket, then the recipient address's bucket.
 //
@@ -81,6 +83,9 @@ struct EdgePolicy {
   int64_t ban_window_ms = 10 * 60 * 1000;            // JB_BAN_WINDOW_S
   int64_t ban_ms = 24 * 60 * 60 * 1000;              // JB_BAN_S
   int64_t failure_min_ms = 250;                      // JB_SIGNIN_FAILURE_MIN_MS
+  // JB_DEVICE_AUTHORIZE_USER_BURST / _PERIOD_S, JB_DEVICE_AUTHORIZE_CONNECTION_BURST / _PERIOD_S
+  LimitRule device_authorize_user{10, 15 * 60 * 1000};
+  LimitRule device_authorize_connection{5, 15 * 60 * 1000};
 };
 
 // ---- pure policy (unit-tested) ----
@@ -166,6 +171,12 @@ class SignInGuard {
   // address is banned or the user's bucket is empty.
   Result<std::optional<Refusal>> admit_pairing_code(const std::string& ip,
                                                     const std::string& user_id);
+  // A device's Quick Connect code typed by `user_id` (signed in) from `ip`, to be
+  // authorised through `connection_id`: refused when the address is banned, or
+  // the user's or the connection's bucket is empty.
+  Result<std::optional<Refusal>> admit_device_authorize(const std::string& ip,
+                                                        const std::string& user_id,
+                                                        const std::string& connection_id);
   // An email (sign-in code or address confirmation) to `address` for `user_id`
   // asked from `ip`: refused when the address is banned, or the user's or the
   // recipient's bucket (lower-cased, hashed) is empty.

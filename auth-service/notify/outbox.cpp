@@ -58,6 +58,7 @@ const std::map<std::string, std::string>& event_map() {
       {"passkey.removed", "second_factor"},
       {"security.app_password_created", "app_password"},
       {"security.pairing_approved", "device_paired"},
+      {"connection.device_authorized", "device_authorized"},
   };
   return m;
 }
@@ -145,6 +146,9 @@ void NotificationOutbox::on_audit(const AuditEvent& e) noexcept {
       if (e.type == "lockout" || e.type == "ban") {
         for (const auto& [k, v] : e.detail)
           if (k == "failures" || k == "duration_s") n.detail.emplace_back(k, v);
+      } else if (e.type == "connection.device_authorized") {
+        for (const auto& [k, v] : e.detail)
+          if (k == "server_name" || k == "jellyfin_user") n.detail.emplace_back(k, v);
       } else {
         n.detail.emplace_back("change", e.type);
       }

@@ -23,6 +23,10 @@
 //   passkey.added, passkey.removed → second_factor
 //   security.app_password_created  → app_password
 //   security.pairing_approved (ok) → device_paired
+//   connection.device_authorized
+//   (ok)                           → device_authorized (a device signed in to a
+//                                    Jellyfin server with a Quick Connect code the
+//                                    user typed here; server_name, jellyfin_user)
 // The decision, the channel lookup and the enqueueing are one Lua script: one
 // Redis round trip per event. A failure is logged (log::best_effort) and never
 // fails the request the event came from.

@@ -44,7 +44,8 @@ std::string who(const Notification& n) {
 const std::vector<std::string>& event_names() {
   static const std::vector<std::string> names{
       "signin.new_device", "second_factor_failed", "lockout",      "ban",
-      "second_factor",     "recovery_code_used",   "app_password", "device_paired"};
+      "second_factor",     "recovery_code_used",   "app_password", "device_paired",
+      "device_authorized"};
   return names;
 }
 
@@ -119,6 +120,11 @@ std::string title(const Notification& n) {
   if (n.event == "recovery_code_used") return "Recovery code used to sign in to " + who(n);
   if (n.event == "app_password") return "New app password for " + who(n);
   if (n.event == "device_paired") return "Device paired with " + who(n);
+  if (n.event == "device_authorized") {
+    std::string server = detail_value(n, "server_name");
+    return "Device signed in to " + (server.empty() ? std::string("a Jellyfin server") : server) +
+           " by " + who(n);
+  }
   if (n.event == "test") return "Jellybridge test notification";
   return "Jellybridge security event for " + who(n);
 }

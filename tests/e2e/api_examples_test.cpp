@@ -32,6 +32,9 @@ const char* kSampleApiKey = "0123456789abcdef0123456789abcdef";
 // The code a device shows when it asks to be paired: the approval example gets
 // the code of the request the pairing example made (they run in document order).
 const char* kSamplePairingCode = "K7Q-M4T";
+// The Quick Connect code a device shows: a device initiates Quick Connect at
+// server A first, and the authorisation example gets its code.
+const char* kSampleDeviceCode = "482916";
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
@@ -127,6 +130,13 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
   std::string library = json::get_string((*json::member(libs, "libraries"))[0], "id");
   ASSERT_FALSE(api_key.empty() || demo_id.empty() || library.empty());
 
+  // A device waiting for its Quick Connect code to be authorised at server A.
+  auto device = e.a.api("POST", "/QuickConnect/Initiate", "", "", "examples-tv");
+  ASSERT_TRUE(device.ok());
+  ASSERT_EQ(device->status, 200) << device->body;
+  const std::string device_code = json::get_string(body_of(device), "Code");
+  ASSERT_EQ(device_code.size(), 6u);
+
   auto examples = write_examples();
   ASSERT_GE(examples.size(), 10u);
   std::string api_key_connection, pair, pairing_code;
@@ -144,6 +154,8 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
                                                           {kSampleApiKey, api_key},
                                                           {kSamplePairingCode, pairing_code}})
       body = replace_all(body, from, to);
+    if (ex.path.find("/quickconnect/authorize") != std::string::npos)
+      body = replace_all(body, kSampleDeviceCode, device_code);
     std::string path = ex.path;
     if (path.find("{id}") != std::string::npos) {
       std::string id = path.rfind("/api/v1/pairs/", 0) == 0 ? pair
