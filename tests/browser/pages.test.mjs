@@ -37,6 +37,7 @@ test('every page: accessible, screenshotted, no console errors, CSP everywhere',
     await page.getByRole('button', { name: 'Add connection' }).click();
     await page.locator('li.card').filter({ hasText: standinB }).getByText('active').waitFor();
   }
+  await visit(page, 'Sign in a device', 'Sign in a device', 'device');
   await visit(page, 'Libraries', 'Libraries', 'libraries-admin');
   await visit(page, 'Pairs', 'Pairs', 'pairs');
   if (!(await page.getByRole('link', { name: 'Admin pair' }).count())) {

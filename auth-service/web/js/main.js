@@ -10,6 +10,7 @@ import { DashboardPage, primeDashboard } from './pages/dashboard.js';
 const lazyPages = {
   signin: () => import('./pages/signin.js').then((m) => m.SignInPage),
   connections: () => import('./pages/connections.js').then((m) => m.ConnectionsPage),
+  device: () => import('./pages/device.js').then((m) => m.DevicePage),
   libraries: () => import('./pages/libraries.js').then((m) => m.LibrariesPage),
   pairs: () => import('./pages/pairs.js').then((m) => m.PairsPage),
   pair: () => import('./pages/pair.js').then((m) => m.PairPage),
@@ -39,6 +40,7 @@ function pageFor(route, user) {
     case undefined:
     case 'dashboard': return ['/dashboard', html`<${DashboardPage} />`];
     case 'connections': return ['/connections', html`<${Lazy} name="connections" props=${{}} />`];
+    case 'device': return ['/device', html`<${Lazy} name="device" props=${{}} />`];
     case 'libraries': return ['/libraries', html`<${Lazy} name="libraries" props=${{ connectionId: second || '' }} />`];
     case 'pairs': return ['/pairs', second
       ? html`<${Lazy} name="pair" props=${{ id: second }} key=${second} />`
@@ -54,7 +56,7 @@ function pageFor(route, user) {
   }
 }
 
-const TITLES = { signin: 'Sign in', pairs: 'Pairs', runs: 'Run', admin: 'Administration' };
+const TITLES = { signin: 'Sign in', device: 'Sign in a device', pairs: 'Pairs', runs: 'Run', admin: 'Administration' };
 
 function App() {
   const session = useSession();

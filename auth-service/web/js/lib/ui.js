@@ -341,6 +341,7 @@ export function ThemeToggle() {
 const LINKS = [
   ['/dashboard', 'Dashboard'],
   ['/connections', 'Connections'],
+  ['/device', 'Sign in a device'],
   ['/libraries', 'Libraries'],
   ['/pairs', 'Pairs'],
   ['/security', 'Security'],

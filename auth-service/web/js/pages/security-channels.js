@@ -14,6 +14,7 @@ const EVENT_TEXT = {
   recovery_code_used: 'Recovery code used',
   app_password: 'App password created or revoked',
   device_paired: 'Device paired',
+  device_authorized: 'Device signed in with Quick Connect',
 };
 const TYPES = [
   { value: 'ntfy', label: 'ntfy' }, { value: 'gotify', label: 'Gotify' },
