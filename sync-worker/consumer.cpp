@@ -5,6 +5,7 @@
 
 #include "common/core/json.h"
 #include "common/core/log.h"
+#include "common/core/memory_trim.h"
 #include "common/core/result.h"
 #include "common/core/thread_priority.h"
 #include "common/core/time.h"
@@ -12,6 +13,11 @@
 #include "sync-worker/sync_context.h"
 
 namespace jb::worker {
+
+namespace {
+// Entries being processed by any consumer of this process (for the idle trim).
+std::atomic<int> g_busy{0};
+}  // namespace
 
 Consumer::Consumer(RedisOptions redis, ConsumerOptions opts, metrics::Registry& registry,
                    EventPublisher* events)
@@ -139,6 +145,7 @@ void Consumer::loop() {
   if (opts_.nice > 0)
     log::best_effort(set_this_thread_nice(opts_.nice), "lowering the consumer thread's priority");
   bool reading_own_pending = true;
+  bool worked = false;  // processed something since memory was last given back
   bool redis_down = false;
   int64_t next_claim = 0;
   while (!stopping_.load()) {
@@ -168,6 +175,12 @@ void Consumer::loop() {
               ? workq::read_own_pending(conn_, opts_.names, opts_.consumer, opts_.batch)
               : workq::read_new(conn_, opts_.names, opts_.consumer, opts_.batch, opts_.block_ms);
       if (reading_own_pending && batch.ok() && batch->empty()) reading_own_pending = false;
+      // Nothing came for a whole blocking read and no consumer of this process is
+      // working: give the memory freed by the last steps back to the system, once.
+      if (batch.ok() && batch->empty() && worked && g_busy.load() == 0) {
+        mem::release_free_memory();
+        worked = false;
+      }
     }
     if (!batch.ok()) {
       if (!redis_down) log::warn("work queue unavailable", {{"error", batch.error().message}});
@@ -195,7 +208,10 @@ void Consumer::loop() {
                            "handing an unstarted work entry back");
         break;
       }
+      g_busy++;
+      worked = true;
       process((*batch)[i], leases[i]);
+      g_busy--;
       keeper_.release((*batch)[i].id, (*batch)[i].stream);
     }
     for (const auto& it : *batch) keeper_.release(it.id, it.stream);

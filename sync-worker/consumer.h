@@ -19,6 +19,12 @@
 // acks, hands back nor dead-letters it (the new owner does). Ack, hand-back
 // and dead-letter are themselves owner-checked in Redis.
 //
+// Memory: once a blocking read brings nothing and no consumer of the process
+// is processing an entry, the memory freed since the last such moment is
+// given back to the system (memory_trim.h) — when idle, not after each step,
+// because giving back a heap that steps keep reusing costs CPU (every give-back
+// interrupts all CPUs, every reuse faults the pages in again).
+//
 // Thread-safety: register handlers before start(); start()/stop() from the
 // owning thread. Handlers run on the consumer thread.
 #pragma once

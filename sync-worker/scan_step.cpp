@@ -20,7 +20,6 @@
 
 #include "common/core/json.h"
 #include "common/core/log.h"
-#include "common/core/memory_trim.h"
 #include "common/core/text.h"
 #include "common/redis/script.h"
 #include "sync-worker/match.h"
@@ -62,11 +61,9 @@ local function union(a, b)
   return table.concat(out, ',')
 end
 for i = 1, #ARGV, 2 do
-  local old = redis.call('HGET', KEYS[1], ARGV[i])
-  if not old then
-    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-  else
-    local a, b = parse(old), parse(ARGV[i + 1])
+  -- A group seen first (almost every group of a listing) is one call.
+  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 0 then
+    local a, b = parse(redis.call('HGET', KEYS[1], ARGV[i])), parse(ARGV[i + 1])
     local m = {}
     for j = 1, 6 do m[j] = maxn(a[j], b[j]) end
     m[7] = union(a[7], b[7])
@@ -274,8 +271,6 @@ Status scan_step(SyncContext& ctx, const workq::Item& item, const WorkControl& c
       if (listing.fresh_total >= listing.total || pass == 1) break;
       log::info("listing shifted while paging; one more pass", {{"run", run_id}, {"part", part}});
     }
-    // The pages were decoded on several threads: give their arenas' free memory back.
-    mem::release_free_memory();
   }
   auto left = ctx.finish_part(run_id, "scan", part, item);
   if (!left.ok()) return retry_later(left.error());
