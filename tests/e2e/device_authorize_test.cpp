@@ -46,13 +46,11 @@ struct Env {
     EXPECT_TRUE(stack.start_auth(extra));
   }
 
-  // A signed-in user's session token (bearer).
+  // The session token of a one-step sign-in.
   std::string token(const std::string& name, const std::string& password) {
-    ApiClient c{stack.api(""), ""};
-    auto body = body_of(c.call("POST", "/api/v1/auth/login", login_body(name, password)));
-    const auto* session = json::member(body, "session");
-    EXPECT_NE(session, nullptr) << json::stringify(body);
-    return session ? json::get_string(*session, "token") : "";
+    auto t = session_token(stack.api(""), name, password);
+    EXPECT_TRUE(t.ok()) << t.error().message;
+    return t.ok() ? *t : "";
   }
 
   // A new connection of `who`; its id.
