@@ -59,41 +59,51 @@ class Gate final : public jf::RequestGate {
     const auto deadline = Clock::now() + std::chrono::milliseconds(b_.options().max_wait_ms);
     ServerBudget::Wanting wanting(b_, key_);
     local_ = b_.enter_local(key_, deadline);
-    int backoff_us = 500;
     for (;;) {
       // A slot another thread of this process has just finished with: no Redis call.
       if (auto s = b_.take_spare(key_)) {
         slot_ = std::move(*s);
         return;
       }
+      // Our turn to ask Redis (one thread of the process at a time), unless a slot
+      // was handed over meanwhile.
+      if (!b_.begin_poll(key_, deadline)) {
+        if (Clock::now() < deadline) continue;
+        log::warn("server budget wait exceeded; proceeding", {{"budget", key_}});
+        return;
+      }
       std::string token = rnd::hex(8);
       int64_t got = b_.enter_shared(key_, token);
       if (got == ServerBudget::kEntered) {
+        b_.end_poll(key_, true);
         slot_ = ServerBudget::Slot{std::move(token), Clock::now()};
         return;
       }
       if (got == ServerBudget::kUnavailable) {  // no budget to keep: hold no place either
+        b_.end_poll(key_, true);
         if (local_) b_.leave_local(key_);
         local_ = false;
         return;
       }
       auto now = Clock::now();
       if (now >= deadline) {
+        b_.end_poll(key_, false);
         log::warn("server budget wait exceeded; proceeding", {{"budget", key_}});
         return;
       }
       if (got < 0) {  // the server asked everyone to pause; look again now and then
+        b_.end_poll(key_, false);
         auto nap = std::chrono::milliseconds(std::min<int64_t>(-got, kPauseRecheckMs));
         std::this_thread::sleep_until(std::min(deadline, now + nap));
         continue;
       }
-      // Full: wait for a local thread to hand a slot over, or look in Redis again after a
-      // jittered backoff (it spreads the contenders of several processes; the cap keeps a
-      // slot freed elsewhere from sitting idle for long).
-      auto half = static_cast<uint32_t>(backoff_us / 2);
+      // Full: still the process's poller, wait for a local thread to hand a slot over,
+      // or look in Redis again after a jittered backoff (it spreads the processes'
+      // pollers; its cap keeps a slot freed elsewhere from sitting idle for long).
+      auto half = static_cast<uint32_t>(b_.poll_backoff(key_).count() / 2);
       b_.wait_for_spare(
           key_, std::min(deadline, now + std::chrono::microseconds(half + rnd::uniform(half))));
-      backoff_us = std::min(backoff_us * 2, kMaxBackoffUs);
+      b_.end_poll(key_, false);
     }
   }
   void slow_down(int ms) override { b_.pause(key_, std::min<int64_t>(ms, kMaxPauseMs)); }
@@ -105,7 +115,6 @@ class Gate final : public jf::RequestGate {
   }
 
  private:
-  static constexpr int kMaxBackoffUs = 4000;
   static constexpr int64_t kPauseRecheckMs = 250;  // a pause lifted early is noticed this soon
   static constexpr int64_t kMaxPauseMs =
       300000;  // a Retry-After beyond 5 minutes is not obeyed in full
@@ -264,6 +273,32 @@ void ServerBudget::wait_for_spare(const std::string& key,
   std::unique_lock lock(local_mu_);
   Local& l = local_[key];
   local_cv_.wait_until(lock, until, [&] { return !l.spare.empty(); });
+}
+
+bool ServerBudget::begin_poll(const std::string& key,
+                              std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(local_mu_);
+  Local& l = local_[key];
+  local_cv_.wait_until(lock, deadline, [&] { return !l.spare.empty() || !l.polling; });
+  if (!l.spare.empty() || l.polling) return false;
+  l.polling = true;
+  return true;
+}
+
+void ServerBudget::end_poll(const std::string& key, bool entered) {
+  {
+    std::lock_guard lock(local_mu_);
+    Local& l = local_[key];
+    l.polling = false;
+    l.backoff_us =
+        entered ? 0 : std::min(std::max(2 * l.backoff_us, kFirstBackoffUs), kMaxBackoffUs);
+  }
+  local_cv_.notify_all();
+}
+
+std::chrono::microseconds ServerBudget::poll_backoff(const std::string& key) {
+  std::lock_guard lock(local_mu_);
+  return std::chrono::microseconds(std::max(local_[key].backoff_us, kFirstBackoffUs));
 }
 
 void ServerBudget::leave(const std::string& key, Slot slot) {

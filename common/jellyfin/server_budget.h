@@ -22,10 +22,11 @@
 // once): the budget protects the server but must not stop the suite.
 //
 // Inside one process the threads of a server first queue locally (at most
-// `limit` of them go on to Redis; the others wait on a condition variable and
-// are woken the moment a local holder leaves), so a worker that fans out many
-// requests to one server neither polls Redis with all of them nor lets a
-// freed slot wait for a backoff to expire. A thread that leaves while another
+// `limit` of them hold or want a slot; the others wait on a condition variable
+// and are woken the moment a local holder leaves), and of those only one at a
+// time asks Redis (begin_poll), so a worker that fans out many requests to
+// one server costs Redis one attempt per backoff while the budget is full, not
+// one per waiting thread, nor lets a freed slot wait for a backoff to expire. A thread that leaves while another
 // thread of its process waits for the same server hands its slot over (no
 // Redis round trip for either); a slot is handed over only for handoff_ms
 // after it was taken from Redis and never during a pause this process was
@@ -122,6 +123,16 @@ class ServerBudget {
   std::optional<Slot> take_spare(const std::string& key);
   // Waits until a slot is handed over or `until`.
   void wait_for_spare(const std::string& key, std::chrono::steady_clock::time_point until);
+  // One thread of this process at a time asks Redis for a slot of `key` while the
+  // budget is full (the others wait for a handed-over slot or their turn), so a
+  // full budget costs Redis a few attempts a millisecond per process, not one per
+  // waiting thread. begin_poll: true when this thread's turn came (it polls, then
+  // calls end_poll); false when a slot was handed over meanwhile or `deadline` passed.
+  // poll_backoff: how long the poller waits after a full answer (shared by the
+  // process's pollers: it doubles per full answer up to a cap, and restarts when one entered).
+  bool begin_poll(const std::string& key, std::chrono::steady_clock::time_point deadline);
+  void end_poll(const std::string& key, bool entered);
+  std::chrono::microseconds poll_backoff(const std::string& key);
   // Hands the slot to a waiting thread of this process, or returns it to Redis.
   void leave(const std::string& key, Slot slot);
 
@@ -139,8 +150,12 @@ class ServerBudget {
     int places = 0;           // threads holding a slot or contending for one in Redis (<= limit)
     int wanting = 0;          // threads in enter() without a slot yet
     std::vector<Slot> spare;  // slots left by one thread for another to take
+    bool polling = false;     // a thread of this process is asking Redis (begin_poll)
+    int backoff_us = 0;       // the poller's wait after a full answer (0: none yet)
     std::chrono::steady_clock::time_point no_handoff_until{};  // a Retry-After pause
   };
+  // The poller's backoff after a full answer: from the first to the cap, doubling.
+  static constexpr int kFirstBackoffUs = 500, kMaxBackoffUs = 4000;
   std::mutex local_mu_;  // guards local_
   std::condition_variable local_cv_;
   std::map<std::string, Local> local_;  // budget key → this process's side
