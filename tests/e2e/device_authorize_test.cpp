@@ -289,7 +289,8 @@ TEST(DeviceAuthorize, EveryJellyfinAnswerIsAClearProblem) {
     auto r = authorize(demo, conn, bad);
     EXPECT_EQ(r->status, 400) << bad << " → " << r->body;
     EXPECT_EQ(problem_type(r), "invalid_request");
-    const auto* params = json::member(body_of(r), "invalid_params");
+    const json::Document body = body_of(r);  // kept: `params` points into it
+    const auto* params = json::member(body, "invalid_params");
     ASSERT_TRUE(params && params->IsArray() && params->Size() == 1) << r->body;
     EXPECT_EQ(json::get_string((*params)[0], "name"), "code");
   }
