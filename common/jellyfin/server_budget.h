@@ -26,7 +26,8 @@
 // and are woken the moment a local holder leaves), and of those only one at a
 // time asks Redis (begin_poll), so a worker that fans out many requests to
 // one server costs Redis one attempt per backoff while the budget is full, not
-// one per waiting thread, nor lets a freed slot wait for a backoff to expire. A thread that leaves while another
+// one per waiting thread, nor lets a freed slot wait for a backoff to expire.
+// A thread that leaves while another
 // thread of its process waits for the same server hands its slot over (no
 // Redis round trip for either); a slot is handed over only for handoff_ms
 // after it was taken from Redis and never during a pause this process was
