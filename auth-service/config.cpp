@@ -65,6 +65,7 @@ Config load_config(ConfigReader& r) {
   e.signin_user = rule("JB_SIGNIN_USER_BURST", "JB_SIGNIN_USER_PERIOD_S", e.signin_user);
   e.quickconnect_ip =
       rule("JB_QUICKCONNECT_IP_BURST", "JB_QUICKCONNECT_IP_PERIOD_S", e.quickconnect_ip);
+  e.signup_ip = rule("JB_SIGNUP_IP_BURST", "JB_SIGNUP_IP_PERIOD_S", e.signup_ip);
   e.connection_create =
       rule("JB_CONNECTION_CREATE_BURST", "JB_CONNECTION_CREATE_PERIOD_S", e.connection_create);
   e.second_factor_user =
@@ -100,6 +101,17 @@ Config load_config(ConfigReader& r) {
   if (c.smtp.enabled() && c.public_url.empty())
     r.missing("JB_PUBLIC_URL", "JB_SMTP_URL is set: email confirmation links start with it");
   c.email_code_ttl_s = r.integer("JB_EMAIL_CODE_TTL_S", c.email_code_ttl_s, 1, 3600);
+  auto& pw = c.password_rules;
+  pw.min_length = static_cast<int>(r.integer("JB_PASSWORD_MIN_LENGTH", pw.min_length, 8, 256));
+  pw.max_length = static_cast<int>(r.integer("JB_PASSWORD_MAX_LENGTH", pw.max_length, 64, 4096));
+  pw.min_upper = static_cast<int>(r.integer("JB_PASSWORD_MIN_UPPER", pw.min_upper, 0, 64));
+  pw.min_lower = static_cast<int>(r.integer("JB_PASSWORD_MIN_LOWER", pw.min_lower, 0, 64));
+  pw.min_digit = static_cast<int>(r.integer("JB_PASSWORD_MIN_DIGIT", pw.min_digit, 0, 64));
+  pw.min_symbol = static_cast<int>(r.integer("JB_PASSWORD_MIN_SYMBOL", pw.min_symbol, 0, 64));
+  pw.check_common = r.boolean("JB_PASSWORD_CHECK_COMMON", pw.check_common);
+  c.human_check_maxnumber =
+      r.integer("JB_HUMAN_CHECK_MAXNUMBER", c.human_check_maxnumber, 1000, 10000000);
+  c.human_check_ttl_s = r.integer("JB_HUMAN_CHECK_TTL_S", c.human_check_ttl_s, 30, 3600);
   c.second_factor_lan_bypass = r.boolean("JB_SECOND_FACTOR_LAN_BYPASS", c.second_factor_lan_bypass);
   c.second_factor_policy = parse_factor_policy(r.one_of("JB_SECOND_FACTOR_POLICY", "optional",
                                                         {"optional", "admins", "everyone"}))

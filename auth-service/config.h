@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "auth-service/accounts/password_policy.h"
 #include "auth-service/edge/signin_guard.h"
 #include "auth-service/edge/user_caps.h"
 #include "auth-service/security/second_factor_policy.h"
@@ -67,8 +68,13 @@ struct Config {
   bool second_factor_lan_bypass = false;           // JB_SECOND_FACTOR_LAN_BYPASS
   FactorPolicy second_factor_policy = FactorPolicy::kOptional;  // JB_SECOND_FACTOR_POLICY
   int64_t second_factor_grace_s = 7 * 24 * 3600;                // JB_SECOND_FACTOR_GRACE_S
-  SmtpOptions smtp;                                 // JB_SMTP_* (empty JB_SMTP_URL: no email)
-  int64_t email_code_ttl_s = 300;                   // JB_EMAIL_CODE_TTL_S
+  SmtpOptions smtp;                // JB_SMTP_* (empty JB_SMTP_URL: no email)
+  int64_t email_code_ttl_s = 300;  // JB_EMAIL_CODE_TTL_S
+  // JB_PASSWORD_MIN_LENGTH, _MAX_LENGTH, _MIN_UPPER, _MIN_LOWER, _MIN_DIGIT, _MIN_SYMBOL,
+  // JB_PASSWORD_CHECK_COMMON (sign-ups and resets)
+  accounts::PasswordRules password_rules;
+  int64_t human_check_maxnumber = 100000;  // JB_HUMAN_CHECK_MAXNUMBER (proof-of-work difficulty)
+  int64_t human_check_ttl_s = 600;         // JB_HUMAN_CHECK_TTL_S
   std::string vault_bind = "tcp://127.0.0.1:5558";  // JB_VAULT_RPC_BIND
   CurveServerConfig vault_server;    // JB_VAULT_SERVER_SECRET_KEY, JB_VAULT_CLIENT_KEYS
   CurveClientConfig library_client;  // JB_LIBRARY_RPC_SERVER_PUBLIC_KEY, _CLIENT_SECRET_KEY

@@ -8,6 +8,7 @@
 #include <set>
 #include <zmq.hpp>
 
+#include "auth-service/accounts/account_handlers.h"
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/cli.h"
 #include "auth-service/config.h"
@@ -39,6 +40,7 @@
 #include "common/core/metrics.h"
 #include "common/core/periodic.h"
 #include "common/core/text.h"
+#include "common/core/time.h"
 #include "common/net/events.h"
 #include "common/net/http_server.h"
 #include "common/net/rpc_pool.h"
@@ -250,6 +252,40 @@ int main(int argc, char** argv) {
   deps.channels = &channel_deps;
   deps.max_pairs_per_user = cfg.caps.max_pairs;
 
+  // Account management (accounts/): invites and sign-up, permission profiles,
+  // all Jellyfin administration through one designated admin connection whose
+  // rights are checked now and every home check interval (shown in health).
+  jb::accounts::AdminAccess admin_access(redis, store, *cfg.vault, jellyfin, cfg.home_url);
+  health.set_admin_state([&admin_access] {
+    jb::json::Writer w;
+    jb::accounts::write_admin_state(w, admin_access.last());
+    return w.str();
+  });
+  jb::PeriodicTask admin_check(std::chrono::seconds(cfg.home_check_interval_s), [&admin_access] {
+    admin_access.check(jb::timeutil::now_unix_ms());
+  });
+  jb::accounts::InviteStore invites(redis, *cfg.vault);
+  jb::accounts::ProfileStore profiles(redis);
+  jb::accounts::HumanCheck human_check(redis, cfg.vault->derive_key(2, "jbhuman1"),
+                                       cfg.human_check_maxnumber, cfg.human_check_ttl_s);
+  jb::accounts::SignUpService signups(redis, invites, profiles, admin_access, &human_check,
+                                      cfg.password_rules);
+  jb::accounts::AccountDeps account_deps;
+  account_deps.auth = &authenticator;
+  account_deps.admin = &admin_access;
+  account_deps.invites = &invites;
+  account_deps.profiles = &profiles;
+  account_deps.signup = &signups;
+  account_deps.human = &human_check;
+  account_deps.audit = &audit;
+  account_deps.guard = &guard;
+  account_deps.public_url = cfg.public_url;
+  account_deps.redis = &redis;
+  account_deps.totp = &totp;
+  account_deps.passkeys = &passkeys;
+  account_deps.emails = &emails;
+  deps.accounts = &account_deps;
+
   jb::http::ServerOptions ho;
   ho.name = "api";
   ho.host = cfg.http_host;
@@ -278,6 +314,7 @@ int main(int argc, char** argv) {
     }
   }
   checker.start();
+  admin_check.start();
   audit_trim.start();
   revocations.start();
   run_events.start();
@@ -294,6 +331,7 @@ int main(int argc, char** argv) {
   run_events.stop();  // ends every open event stream (clients reconnect, maybe elsewhere)
   server.stop();      // finishes queued requests, then stops the reactors
   checker.stop();
+  admin_check.stop();
   audit_trim.stop();
   revocations.stop();
   vault_server.stop(2000);

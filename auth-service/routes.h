@@ -5,6 +5,7 @@
 // Thread-safety: call once before the server starts.
 #pragma once
 
+#include "auth-service/accounts/account_handlers.h"
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/connections/connection_service.h"
 #include "auth-service/health/health.h"
@@ -34,10 +35,11 @@ struct Deps {
   sync::SyncStore* sync = nullptr;
   RunEventHub* events = nullptr;
   AuditLog* audit = nullptr;
-  PairingDeps* pairing = nullptr;      // device pairing (null: not served)
-  ChannelDeps* channels = nullptr;     // notification channels (null: not served)
-  int64_t max_pairs_per_user = 0;      // JB_MAX_PAIRS_PER_USER (0: no cap)
-  const ui::WebBundle* web = nullptr;  // the web front end at / (null: not served)
+  PairingDeps* pairing = nullptr;             // device pairing (null: not served)
+  ChannelDeps* channels = nullptr;            // notification channels (null: not served)
+  int64_t max_pairs_per_user = 0;             // JB_MAX_PAIRS_PER_USER (0: no cap)
+  const ui::WebBundle* web = nullptr;         // the web front end at / (null: not served)
+  accounts::AccountDeps* accounts = nullptr;  // account management (null: not served)
 };
 
 void register_routes(http::Server& server, Deps& deps);

@@ -77,6 +77,22 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   auth::NotificationOutbox outbox(redis);
   auth::ChannelDeps channel_deps{&authenticator, &channels, &outbox, &audit};
   deps.channels = &channel_deps;
+  accounts::AdminAccess admin_access(redis, store, vault, jf, "http://home");
+  accounts::InviteStore invites(redis, vault);
+  accounts::ProfileStore profiles(redis);
+  accounts::HumanCheck human(redis, std::string(32, 'h'), 1000, 60);
+  accounts::SignUpService signups(redis, invites, profiles, admin_access, &human,
+                                  accounts::PasswordRules{});
+  accounts::AccountDeps account_deps;
+  account_deps.auth = &authenticator;
+  account_deps.admin = &admin_access;
+  account_deps.invites = &invites;
+  account_deps.profiles = &profiles;
+  account_deps.signup = &signups;
+  account_deps.human = &human;
+  account_deps.audit = &audit;
+  account_deps.guard = &guard;
+  deps.accounts = &account_deps;
   auto web = ui::build_web_bundle({{"index.html", "<!doctype html>"}});
   ASSERT_TRUE(web.ok());
   deps.web = &*web;

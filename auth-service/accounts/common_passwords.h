@@ -1,5 +1,5 @@
 // common_passwords.h — the breached-password list the password policy refuses
-// (password_policy.h): the 10,000 most common passwords of Mark Burnett's "10 million
+// (password_policy.h): the 10,200 most common passwords of Mark Burnett's "10 million
 // passwords" (data/common-passwords.txt, its origin and licence in data/NOTICE.md).
 //
 // The list is compiled into the binary (the build turns the text file into a byte array;

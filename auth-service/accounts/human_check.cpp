@@ -9,6 +9,7 @@
 #include <cstring>
 #include <optional>
 
+#include "common/core/base64url.h"
 #include "common/core/crypto.h"
 #include "common/core/json.h"
 #include "common/core/random.h"
@@ -157,6 +158,35 @@ int64_t solve_pow(const PowChallenge& c) {
     if (std::memcmp(digest.data(), target.data(), digest.size()) == 0) return n;
   }
   return -1;
+}
+
+Result<PowChallenge> parse_pow_challenge(std::string_view text) {
+  auto d = json::parse(text);
+  if (!d.ok() || !d->IsObject())
+    return Error(errc::human_check_failed, "The challenge is not a JSON object.", 400);
+  PowChallenge c;
+  c.algorithm = json::get_string(*d, "algorithm");
+  c.challenge = json::get_string(*d, "challenge");
+  c.salt = json::get_string(*d, "salt");
+  c.signature = json::get_string(*d, "signature");
+  c.maxnumber = json::get_int(*d, "maxnumber", -1);
+  if (c.challenge.empty() || c.salt.empty() || c.signature.empty() || c.maxnumber < 0)
+    return Error(errc::human_check_failed, "The challenge lacks a member.", 400);
+  return c;
+}
+
+std::string solve_pow_payload(const PowChallenge& c) {
+  const int64_t n = solve_pow(c);
+  if (n < 0) return "";
+  json::Writer w;
+  w.begin_object()
+      .kv("algorithm", c.algorithm)
+      .kv("challenge", c.challenge)
+      .kv("number", n)
+      .kv("salt", c.salt)
+      .kv("signature", c.signature)
+      .end_object();
+  return b64url::encode(w.str());
 }
 
 }  // namespace jb::accounts

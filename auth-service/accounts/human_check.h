@@ -94,5 +94,10 @@ Result<int64_t> verify_pow(const PowSolution& s, std::string_view hmac_key, int6
 // For tests and tools: the number found by brute force from 0, or -1 when
 // none up to maxnumber gives the challenge.
 int64_t solve_pow(const PowChallenge& c);
+// For tests and tools, what a browser does: the challenge from its JSON (the
+// shape of pow_challenge_json), and the payload to send for it (base64url of
+// the solution's JSON; "" when no number in range matches).
+Result<PowChallenge> parse_pow_challenge(std::string_view json);
+std::string solve_pow_payload(const PowChallenge& c);
 
 }  // namespace jb::accounts

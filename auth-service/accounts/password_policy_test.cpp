@@ -174,9 +174,11 @@ TEST(PasswordPolicy, PasswordEqualToTheUserNameIsRefused) {
 }
 
 TEST(CommonList, HoldsTheBundledList) {
-  // 10,000 lines as published: one is blank and 83 repeat another in a different case
-  // ("password", "Password", "PASSWORD"), which leaves 9,916 distinct entries.
-  EXPECT_EQ(common_password_count(), 9916u);
+  // 10,200 lines as published: one is blank and 87 repeat another in a different case
+  // ("password", "Password", "PASSWORD"), which leaves 10,112 distinct entries — at
+  // least the 10,000 the policy promises.
+  EXPECT_EQ(common_password_count(), 10112u);
+  EXPECT_GE(common_password_count(), 10000u);
   EXPECT_TRUE(is_common_password("123456"));
   EXPECT_TRUE(is_common_password("blitz"));  // the last line
   EXPECT_TRUE(is_common_password("Dragon"));

@@ -23,6 +23,7 @@ constexpr const char* kBucketDeviceAuthorizeUser = "device_authorize_user";
 constexpr const char* kBucketDeviceAuthorizeConnection = "device_authorize_connection";
 constexpr const char* kBucketEmailUser = "email_user";
 constexpr const char* kBucketEmailAddress = "email_address";
+constexpr const char* kBucketSignUpIp = "signup_ip";
 
 // Milliseconds of the Redis clock, as `now`.
 #define JB_LUA_NOW                 \
@@ -287,6 +288,10 @@ Result<std::optional<Refusal>> SignInGuard::admit_unbanned(const std::string& ip
 
 Result<std::optional<Refusal>> SignInGuard::admit_quickconnect(const std::string& ip) {
   return admit_unbanned(ip, kBucketQuickConnectIp, net::client_key(ip), p_.quickconnect_ip);
+}
+
+Result<std::optional<Refusal>> SignInGuard::admit_signup(const std::string& ip) {
+  return admit_unbanned(ip, kBucketSignUpIp, net::client_key(ip), p_.signup_ip);
 }
 
 Result<std::optional<Refusal>> SignInGuard::admit_passkey_options(const std::string& ip) {

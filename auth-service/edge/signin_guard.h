@@ -21,8 +21,8 @@
 // gives the attempt back. Every credential failure answers the same 401
 // sign_in_failed, no sooner than failure_min_ms after the request began.
 //
-// Quick Connect start and device pairing requests: ban check and the
-// address's bucket. Sign-in with a passkey instead of the password: asking for
+// Quick Connect start, device pairing requests and sign-ups through an
+// invite: ban check and the address's bucket. Sign-in with a passkey instead of the password: asking for
 // its options takes from the same address bucket as a password sign-in (one
 // per sign-in: each answer needs fresh options), the answer is refused from a
 // banned address, and a failed answer counts towards the address's ban. Second-factor codes and pairing codes typed by a signed-in
@@ -86,6 +86,7 @@ struct EdgePolicy {
   // JB_DEVICE_AUTHORIZE_USER_BURST / _PERIOD_S, JB_DEVICE_AUTHORIZE_CONNECTION_BURST / _PERIOD_S
   LimitRule device_authorize_user{10, 15 * 60 * 1000};
   LimitRule device_authorize_connection{5, 15 * 60 * 1000};
+  LimitRule signup_ip{10, 60 * 60 * 1000};  // JB_SIGNUP_IP_BURST / _PERIOD_S
 };
 
 // ---- pure policy (unit-tested) ----
@@ -153,6 +154,8 @@ class SignInGuard {
 
   // Quick Connect start from `ip`; nullopt = go ahead.
   Result<std::optional<Refusal>> admit_quickconnect(const std::string& ip);
+  // A sign-up through an invite from `ip` (ban check, the address's bucket).
+  Result<std::optional<Refusal>> admit_signup(const std::string& ip);
   // Options for a passkey sign-in from `ip` (ban check, the sign-in address bucket).
   Result<std::optional<Refusal>> admit_passkey_options(const std::string& ip);
   // A passkey sign-in's answer from `ip` (ban check).

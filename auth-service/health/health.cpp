@@ -17,6 +17,7 @@ std::string health_json(const HealthReport& r) {
     w.kv("workers", *r.workers);
   else
     w.kv_null("workers");
+  if (!r.admin_connection.empty()) w.key("admin_connection").raw(r.admin_connection);
   if (!all_ok) {
     w.key("errors").begin_object();
     if (!r.redis_ok) w.kv("redis", r.redis_error);
@@ -43,6 +44,7 @@ HealthReport HealthChecker::check() {
   auto r = library_.call("ping", "{}", 0, 1);
   rep.library_ok = r.ok();
   if (!r.ok()) rep.library_error = r.error().message;
+  if (admin_) rep.admin_connection = admin_();
   return rep;
 }
 

@@ -13,6 +13,7 @@
 #include "common/core/text.h"
 #include "tests/e2e/sync_env.h"
 #include "tests/support/answers.h"
+#include "tests/support/api_client.h"
 #include "tests/support/process.h"
 
 using namespace jb;
@@ -35,6 +36,11 @@ const char* kSamplePairingCode = "K7Q-M4T";
 // The Quick Connect code a device shows: a device initiates Quick Connect at
 // server A first, and the authorisation example gets its code.
 const char* kSampleDeviceCode = "482916";
+// An invite's code: the sign-up example gets the code of the invite the admin
+// example made (document order). Admin routes (/api/v1/admin/...) are sent as
+// server A's administrator, whose home connection stands for the sample
+// connection and A's demo user for the sample user (the profile's template).
+const char* kSampleInviteCode = "Zm9yLXRoZS1leGFtcGxl01";
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
@@ -137,6 +143,24 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
   const std::string device_code = json::get_string(body_of(device), "Code");
   ASSERT_EQ(device_code.size(), 6u);
 
+  // The home server's (A's) administrator, for the admin routes' examples.
+  auto admin_token = session_token(e.stack.api(""), "admin", "admin-password");
+  ASSERT_TRUE(admin_token.ok()) << admin_token.error().message;
+  ApiClient home_admin(e.stack.api(""), *admin_token);
+  auto admin_conns = home_admin.call("GET", "/api/v1/connections");
+  ASSERT_TRUE(admin_conns.ok());
+  auto admin_conns_doc = body_of(admin_conns);
+  const std::string admin_home =
+      json::get_string((*json::member(admin_conns_doc, "connections"))[0], "id");
+  auto a_users = json::parse(
+      e.a.api("GET", "/Users", *e.a.login("admin", "admin-password", "examples"), "", "examples")
+          ->body);
+  std::string demo_on_a;
+  for (const auto& u : a_users->GetArray())
+    if (json::get_string(u, "Name") == "demo") demo_on_a = json::get_string(u, "Id");
+  ASSERT_FALSE(admin_home.empty() || demo_on_a.empty());
+  std::string invite_id, invite_code, profile_id;
+
   auto examples = write_examples();
   ASSERT_GE(examples.size(), 10u);
   std::string api_key_connection, pair, pairing_code;
@@ -145,6 +169,12 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
     SCOPED_TRACE(ex.method + " " + ex.path + " example '" + ex.name + "'");
     ASSERT_FALSE(ex.name.empty()) << "a write route whose body has no example";
     std::string body = ex.body;
+    const bool as_admin = ex.path.rfind("/api/v1/admin/", 0) == 0;
+    if (as_admin) {
+      body = replace_all(body, kSampleSource, admin_home);
+      body = replace_all(body, kSampleUser, demo_on_a);
+    }
+    body = replace_all(body, kSampleInviteCode, invite_code);
     for (auto [from, to] :
          std::vector<std::pair<std::string, std::string>>{{kSampleServer, e.b.url()},
                                                           {kSampleSource, e.conn_a},
@@ -158,14 +188,16 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
       body = replace_all(body, kSampleDeviceCode, device_code);
     std::string path = ex.path;
     if (path.find("{id}") != std::string::npos) {
-      std::string id = path.rfind("/api/v1/pairs/", 0) == 0 ? pair
-                       : ex.method == "PATCH"               ? api_key_connection
-                                                            : e.conn_a;
+      std::string id = path.rfind("/api/v1/pairs/", 0) == 0            ? pair
+                       : path.rfind("/api/v1/admin/invites/", 0) == 0  ? invite_id
+                       : path.rfind("/api/v1/admin/profiles/", 0) == 0 ? profile_id
+                       : ex.method == "PATCH"                          ? api_key_connection
+                                                                       : e.conn_a;
       ASSERT_FALSE(id.empty())
           << "the examples run in document order; the thing to change was not created";
       path = replace_all(path, "{id}", id);
     }
-    auto r = e.call(ex.method, path, body);
+    auto r = as_admin ? home_admin.call(ex.method, path, body) : e.call(ex.method, path, body);
     ASSERT_TRUE(r.ok());
     if (auto mail = kNeedsMail.find(ex.method + " " + ex.path + " " + ex.name);
         mail != kNeedsMail.end()) {
@@ -193,6 +225,12 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
     if (ex.path == "/api/v1/pairs" && pair.empty()) pair = json::get_string(d, "id");
     if (ex.path == "/api/v1/auth/pair" && pairing_code.empty())
       pairing_code = json::get_string(d, "code");
+    if (ex.path == "/api/v1/admin/invites" && invite_id.empty()) {
+      invite_id = json::get_string(d, "id");
+      invite_code = json::get_string(d, "code");
+    }
+    if (ex.path == "/api/v1/admin/profiles" && profile_id.empty())
+      profile_id = json::get_string(d, "id");
   }
   EXPECT_EQ(sent, static_cast<int>(examples.size()));
 }

@@ -9,7 +9,6 @@
 #include "auth-service/accounts/human_check_store.h"
 
 #include <gtest/gtest.h>
-#include <sodium.h>
 
 #include <atomic>
 #include <future>
@@ -30,23 +29,9 @@ namespace {
 const std::string kKey = "integration-test-key-of-32-bytes";
 
 std::string payload_for(const PowChallenge& c) {
-  int64_t n = solve_pow(c);
-  EXPECT_GE(n, 0);
-  json::Writer w;
-  w.begin_object()
-      .kv("algorithm", c.algorithm)
-      .kv("challenge", c.challenge)
-      .kv("number", n)
-      .kv("salt", c.salt)
-      .kv("signature", c.signature)
-      .end_object();
-  std::string j = w.str();
-  constexpr int kVariant = sodium_base64_VARIANT_ORIGINAL;
-  std::string out(sodium_base64_encoded_len(j.size(), kVariant), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(j.data()),
-                    j.size(), kVariant);
-  out.pop_back();  // the terminating NUL
-  return out;
+  std::string p = solve_pow_payload(c);
+  EXPECT_FALSE(p.empty());
+  return p;
 }
 
 }  // namespace

@@ -188,6 +188,29 @@ TEST_F(UsersTest, LastEnabledUserCannotBeDisabled) {
   EXPECT_STREQ(denied.json.GetString(), "There must be at least one enabled user in the system.");
 }
 
+TEST_F(UsersTest, ConfigurationIsReplacedByTheUserOrAnAdmin) {
+  auto a = alice();
+  const std::string mine = R"({"SubtitleMode": "Always", "HidePlayedInLatest": false})";
+  EXPECT_EQ(a.post("/Users/Configuration", mine).status, 204);
+  auto me = a.get("/Users/Me");
+  ASSERT_EQ(me.status, 200);
+  EXPECT_STREQ(me.json["Configuration"]["SubtitleMode"].GetString(), "Always");
+  EXPECT_FALSE(me.json["Configuration"]["HidePlayedInLatest"].GetBool());
+  // Another user's configuration: only an administrator (or an API key).
+  EXPECT_EQ(a.post(std::string("/Users/Configuration?userId=") + small::kBob, mine).status, 403);
+  EXPECT_EQ(api_key_client()
+                .post(std::string("/Users/Configuration?userId=") + small::kBob,
+                      R"({"SubtitleMode": "None"})")
+                .status,
+            204);
+  auto bob = api_key_client().get(std::string("/Users/") + small::kBob);
+  EXPECT_STREQ(bob.json["Configuration"]["SubtitleMode"].GetString(), "None");
+  EXPECT_EQ(
+      api_key_client().post("/Users/a0000000000040008000000000000999/Configuration", mine).status,
+      404);
+  EXPECT_EQ(a.post("/Users/Configuration", "[1]").status, 400);
+}
+
 TEST_F(UsersTest, ChangeOwnPassword) {
   auto a = alice();
   auto other = as("alice", "alice-password", "alice-tablet");

@@ -39,7 +39,10 @@ void write_user(json::Writer& w, const User& u, const ServerInfo& srv) {
   if (u.last_login != kNoDate) w.kv("LastLoginDate", date_str(u.last_login));
   if (u.last_activity != kNoDate) w.kv("LastActivityDate", date_str(u.last_activity));
   w.key("Configuration");
-  write_user_configuration(w);
+  if (u.configuration.empty())
+    write_user_configuration(w);
+  else
+    w.raw(u.configuration);
   w.key("Policy");
   write_policy(w, u.policy);
   w.end_object();

@@ -132,6 +132,7 @@ struct User {
   std::string password_hash;   // empty = no password
   std::string password_plain;  // seed input only; hashed and cleared on load
   Policy policy;
+  std::string configuration;  // UserConfiguration as JSON; empty = a new user's defaults
   int64_t date_created = kNoDate;
   int64_t last_login = kNoDate;
   int64_t last_activity = kNoDate;

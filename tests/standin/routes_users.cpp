@@ -1,6 +1,7 @@
 // routes_users.cpp — user administration (API-NOTES §4): GET /Users,
 // /Users/Public, /Users/{id}; POST /Users/New, /Users/{id}/Policy,
-// /Users/Password (+ legacy /Users/{id}/Password); DELETE /Users/{id};
+// /Users/Password (+ legacy /Users/{id}/Password), /Users/Configuration (+ legacy
+// /Users/{id}/Configuration); DELETE /Users/{id};
 // forgot-password PIN flow.
 #include <algorithm>
 
@@ -266,6 +267,39 @@ HttpResponse password_legacy(Ctx& c) {
   return change_password(c, *uid);
 }
 
+// POST /Users/Configuration?userId= (and the legacy /Users/{userId}/Configuration):
+// RequestHelpers.AssertCanUpdateUser — the user itself or an administrator; the
+// whole UserConfiguration is replaced (API-NOTES §4).
+HttpResponse update_configuration(Ctx& c, std::optional<Guid> requested) {
+  auto body = json_body(c);
+  if (!body) return from_error(body.error());
+  if (!body->IsObject())
+    return validation_response("$", "The JSON value could not be converted to UserConfiguration.");
+  const Guid target = requested && !requested->empty() ? *requested : c.caller.user_id;
+  if (target != c.caller.user_id && !c.caller.is_admin)
+    return message_response(403, "User is not allowed to update the configuration.");
+  if (target.empty()) return middleware_error(400);
+  std::string config = json::stringify(*body);
+  return c.app.store.write([&](State& s) -> HttpResponse {
+    User* u = s.user(target);
+    if (!u) return message_response(404, "User not found");
+    u->configuration = std::move(config);
+    return no_content();
+  });
+}
+
+HttpResponse configuration_query(Ctx& c) {
+  auto uid = query_guid(c, "userId");
+  if (!uid) return from_error(uid.error());
+  return update_configuration(c, *uid);
+}
+
+HttpResponse configuration_legacy(Ctx& c) {
+  auto uid = route_guid(c, "userId");
+  if (!uid) return from_error(uid.error());
+  return update_configuration(c, *uid);
+}
+
 HttpResponse delete_user(Ctx& c) {
   auto id = route_guid(c, "userId");
   if (!id) return from_error(id.error());
@@ -368,6 +402,8 @@ void add_user_routes(Router& r) {
   r.add("POST", "/Users/{userId}/Policy", Access::kElevated, update_policy);
   r.add("POST", "/Users/Password", Access::kAuthenticated, password_query);
   r.add("POST", "/Users/{userId}/Password", Access::kAuthenticated, password_legacy);
+  r.add("POST", "/Users/Configuration", Access::kAuthenticated, configuration_query);
+  r.add("POST", "/Users/{userId}/Configuration", Access::kAuthenticated, configuration_legacy);
   r.add("DELETE", "/Users/{userId}", Access::kElevated, delete_user);
   r.add("POST", "/Users/ForgotPassword", Access::kAnonymous, forgot_password);
   r.add("POST", "/Users/ForgotPassword/Pin", Access::kAnonymous, redeem_pin);

@@ -338,8 +338,8 @@ Status Parser::run(const Value& root) {
       const Value& u = (*users)[i];
       std::string w = "Users[" + std::to_string(i) + "]";
       if (auto e = check_keys(u, w,
-                              {"Name", "Id", "Password", "PasswordHash", "Policy", "DateCreated",
-                               "LastLoginDate", "LastActivityDate"}))
+                              {"Name", "Id", "Password", "PasswordHash", "Policy", "Configuration",
+                               "DateCreated", "LastLoginDate", "LastActivityDate"}))
         return *e;
       User user;
       if (auto e = get_string(u, "Name", w, user.name, true)) return *e;
@@ -352,6 +352,10 @@ Status Parser::run(const Value& root) {
       if (auto e = get_date(u, "DateCreated", w, user.date_created)) return *e;
       if (auto e = get_date(u, "LastLoginDate", w, user.last_login)) return *e;
       if (auto e = get_date(u, "LastActivityDate", w, user.last_activity)) return *e;
+      if (const Value* conf = json::member(u, "Configuration"); conf && !conf->IsNull()) {
+        if (!conf->IsObject()) return fail(w + ".Configuration", "must be an object");
+        user.configuration = json::stringify(*conf);
+      }
       c_.users.push_back(std::move(user));
     }
   }

@@ -101,6 +101,7 @@ void write_seed_members(json::Writer& w, const Catalog& c) {
     write_date(w, "LastActivityDate", u.last_activity);
     w.key("Policy");
     write_policy(w, u.policy);
+    if (!u.configuration.empty()) w.key("Configuration").raw(u.configuration);
     w.end_object();
   }
   w.end_array();

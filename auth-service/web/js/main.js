@@ -18,6 +18,8 @@ const lazyPages = {
   security: () => import('./pages/security.js').then((m) => m.SecurityPage),
   sessions: () => import('./pages/sessions.js').then((m) => m.SessionsPage),
   admin: () => import('./pages/admin.js').then((m) => m.AdminPage),
+  accounts: () => import('./pages/accounts.js').then((m) => m.AccountsPage),
+  signup: () => import('./pages/signup.js').then((m) => m.SignUpPage),
 };
 const loaded = {};
 
@@ -48,6 +50,9 @@ function pageFor(route, user) {
     case 'runs': return ['/pairs', html`<${Lazy} name="run" props=${{ id: second }} key=${second} />`];
     case 'security': return ['/security', html`<${Lazy} name="security" props=${{}} />`];
     case 'sessions': return ['/sessions', html`<${Lazy} name="sessions" props=${{}} />`];
+    case 'accounts':
+      if (user.is_admin) return ['/accounts', html`<${Lazy} name="accounts" props=${{}} />`];
+      return ['', html`<${PageHeader} title="Accounts" /><${Empty}>Only Jellyfin administrators can open this page.</${Empty}>`];
     case 'admin':
       if (user.is_admin) return ['/admin', html`<${Lazy} name="admin" props=${{}} />`];
       return ['', html`<${PageHeader} title="Administration" /><${Empty}>Only Jellyfin administrators can open this page.</${Empty}>`];
@@ -56,7 +61,7 @@ function pageFor(route, user) {
   }
 }
 
-const TITLES = { signin: 'Sign in', device: 'Sign in a device', pairs: 'Pairs', runs: 'Run', admin: 'Administration' };
+const TITLES = { signin: 'Sign in', signup: 'Create your account', device: 'Sign in a device', pairs: 'Pairs', runs: 'Run', admin: 'Administration', accounts: 'Accounts' };
 
 function App() {
   const session = useSession();
@@ -67,10 +72,13 @@ function App() {
   }, [session.ready, session.user, route.path]);
 
   useEffect(() => {
-    const name = session.ready && !session.user ? 'signin' : (route.parts[0] || 'dashboard');
+    const name = route.parts[0] === 'signup' ? 'signup'
+      : session.ready && !session.user ? 'signin' : (route.parts[0] || 'dashboard');
     document.title = `${TITLES[name] || name[0].toUpperCase() + name.slice(1)} · Jellybridge`;
   }, [route.path, session.user, session.ready]);
 
+  // An invite link opens the public sign-up page, signed in or not.
+  if (route.parts[0] === 'signup') return html`<${Lazy} name="signup" props=${{ code: route.parts[1] || '' }} />`;
   if (!session.ready) return html`<main id="main" class="boot"><${Loading} what="Starting Jellybridge" /></main>`;
   if (!session.user) return html`<${Lazy} name="signin" props=${{}} />`;
   const [section, page] = pageFor(route, session.user);

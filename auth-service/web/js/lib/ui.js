@@ -350,7 +350,7 @@ const LINKS = [
 
 export function Layout({ user, section, children }) {
   const [pending, setPending] = useState(false);
-  const links = user.is_admin ? [...LINKS, ['/admin', 'Admin']] : LINKS;
+  const links = user.is_admin ? [...LINKS, ['/accounts', 'Accounts'], ['/admin', 'Admin']] : LINKS;
   const out = async () => {
     setPending(true);
     await signOut();

@@ -1,0 +1,136 @@
+// signup.cpp — see signup.h.
+#include "auth-service/accounts/signup.h"
+
+#include "auth-service/accounts/user_name.h"
+#include "common/core/log.h"
+#include "common/jellyfin/user_admin.h"
+
+namespace jb::accounts {
+
+namespace {
+
+const char* kOrphans = "jb:signup:orphans";
+
+}  // namespace
+
+std::string account_record_key(const std::string& user_id) {
+  return "jb:account:" + user_id;
+}
+
+std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpRequest& req,
+                                                                 int64_t now_ms) {
+  auto found = invites_.find_by_code(req.code);
+  if (!found.ok()) return SignUpFailure{found.error(), "invite", ""};
+  if (!*found)
+    return SignUpFailure{
+        Error(errc::invite_unknown, "No invite has this code; check the link you were sent.", 404),
+        "invite", ""};
+  const Invite invite = std::move(**found);
+  auto hold = invites_.reserve(invite.id, now_ms);
+  if (!hold.ok()) return SignUpFailure{hold.error(), "invite", invite.id};
+
+  // From here on, a failure gives the use back.
+  auto give_back = [&](Error e, const char* step) -> SignUpFailure {
+    log::best_effort(invites_.release(invite.id, *hold), "invite hold release");
+    return SignUpFailure{std::move(e), step, invite.id};
+  };
+
+  if (invite.spec.human_check) {
+    if (human_ == nullptr)
+      return give_back(Error(errc::unavailable, "The human check is not available.", 503),
+                       "human_check");
+    if (req.human_check.empty())
+      return give_back(Error(errc::human_check_failed,
+                             "This invite needs the human check: solve a challenge from "
+                             "POST /api/v1/signup/challenge and send its answer as human_check.",
+                             400),
+                       "human_check");
+    if (auto ok = human_->redeem(req.human_check, now_ms / 1000); !ok.ok())
+      return give_back(ok.error(), "human_check");
+  }
+  if (auto ok = check_user_name(req.user_name); !ok.ok()) return give_back(ok.error(), "user_name");
+  if (auto pw = check_password(req.password, rules_, req.user_name); !pw.ok())
+    return give_back(pw.error(), "password");
+
+  std::optional<Profile> profile;
+  if (!invite.spec.profile_id.empty()) {
+    auto p = profiles_.get(invite.spec.profile_id);
+    if (!p.ok()) return give_back(p.error(), "profile");
+    if (!*p)
+      return give_back(Error(errc::invite_profile_missing,
+                             "This invite's permission profile was deleted; ask the person who "
+                             "invited you for a new invite.",
+                             409),
+                       "profile");
+    profile = std::move(**p);
+  } else {
+    auto p = profiles_.get_default();
+    if (!p.ok()) return give_back(p.error(), "profile");
+    if (*p) profile = std::move(**p);
+  }
+  json::Document profile_policy;
+  if (profile) {
+    auto d = json::parse(profile->policy);
+    if (!d.ok() || !d->IsObject())
+      return give_back(Error(errc::internal, "The profile's policy is not readable.", 500),
+                       "profile");
+    profile_policy = std::move(*d);
+  }
+
+  auto client = admin_.client();
+  if (!client.ok()) return give_back(client.error(), "create");
+  SignUpResult out;
+  out.invite_id = invite.id;
+  out.profile_id = profile ? profile->id : std::string();
+  const uint64_t before = client->requests();
+  auto made = jf::create_user(*client, req.user_name, req.password);
+  if (!made.ok()) {
+    Error e = made.error();
+    if (e.code == jf::errc::bad_request)  // the name passed our rules: Jellyfin has it already
+      e = Error(errc::user_name_taken, "The user name '" + req.user_name + "' is taken.", 409);
+    return give_back(e, "create");
+  }
+  out.user_id = json::get_string(*made, "Id");
+  out.user_name = json::get_string(*made, "Name", req.user_name);
+
+  // From here on, a failure deletes the new user too.
+  auto undo = [&](Error e, const char* step) -> SignUpFailure {
+    if (auto gone = jf::delete_user(*client, out.user_id); !gone.ok()) {
+      log::error("a half-made account could not be deleted",
+                 {{"user_id", out.user_id}, {"error", gone.error().message}});
+      log::best_effort(redis_.command({"SADD", kOrphans, out.user_id + "\t" + out.user_name}),
+                       "orphan record");
+    }
+    return give_back(std::move(e), step);
+  };
+
+  if (profile) {
+    const json::Value* theirs = json::member(*made, "Policy");
+    json::Value none(rapidjson::kObjectType);
+    auto policy = jf::policy_for_user(profile_policy, theirs ? *theirs : none);
+    if (!policy.ok()) return undo(policy.error(), "profile");
+    if (auto s = jf::set_user_policy(*client, out.user_id, *policy); !s.ok())
+      return undo(s.error(), "profile");
+    if (!profile->configuration.empty())
+      if (auto s = jf::set_user_configuration(*client, out.user_id, profile->configuration);
+          !s.ok())
+        return undo(s.error(), "profile");
+  }
+  out.jellyfin_requests = static_cast<int>(client->requests() - before);
+
+  if (auto s = invites_.commit(invite.id, *hold, {out.user_id, out.user_name, now_ms}, now_ms);
+      !s.ok())
+    return undo(s.error(), "commit");
+  if (invite.spec.account_days > 0) out.expires_ms = now_ms + invite.spec.account_days * 86400000;
+  std::vector<RedisArgv> record{{"HSET", account_record_key(out.user_id), "invite", invite.id,
+                                 "created", std::to_string(now_ms), "expires",
+                                 std::to_string(out.expires_ms), "name", out.user_name}};
+  if (out.expires_ms > 0)
+    record.push_back({"ZADD", "jb:account:expiry", std::to_string(out.expires_ms), out.user_id});
+  if (auto r = redis_.pipeline(record); !r.ok())
+    log::warn("the new account's record was not written",
+              {{"user_id", out.user_id}, {"error", r.error().message}});
+  return out;
+}
+
+}  // namespace jb::accounts

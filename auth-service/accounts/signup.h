@@ -1,0 +1,97 @@
+// signup.h — the public sign-up pipeline: an invite turned into a Jellyfin
+// account, all or nothing.
+//
+// In order (each step refuses with its own problem, and every step after the
+// reservation gives the use back on failure):
+//   1. the invite: found by its code, reserved atomically (invite_store.h);
+//   2. the human check, when the invite asks for one: a proof-of-work answer,
+//      verified and redeemed once (human_check_store.h);
+//   3. the password policy (password_policy.h, checked on the NFKC form; the
+//      password goes to Jellyfin as typed, because Jellyfin compares the bytes
+//      its apps send and they do not normalise) and the user name rules
+//      (user_name.h: Jellyfin's, unique case-insensitively — Jellyfin itself
+//      refuses a taken name, answered as 409 user_name_taken);
+//   4. POST /Users/New with the admin connection;
+//   5. the profile: its policy (with the new user's provider ids) and its
+//      configuration;
+//   6. the use is committed and the account recorded (created from which
+//      invite, its expiry).
+// A failure after step 4 deletes the new Jellyfin user again: no half-made
+// accounts. A deletion that fails too is logged and kept in
+// jb:signup:orphans (set of "<user id>\t<name>") for an admin to see.
+//
+// Jellyfin requests per sign-up: 1 (no profile), 3 with a profile that has a
+// configuration, 2 without one (benchmarked in bench/signup).
+//
+// Redis keys written here (besides the stores'):
+//   jb:account:<uid>     hash  invite created expires (ms; 0 = never) name
+//   jb:account:expiry    zset  <uid> → expires (ms)
+//   jb:signup:orphans    set   users a failed rollback could not delete
+//
+// Thread-safety: thread-safe (its stores are; a Jellyfin client per call).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "auth-service/accounts/admin_access.h"
+#include "auth-service/accounts/human_check_store.h"
+#include "auth-service/accounts/invite_store.h"
+#include "auth-service/accounts/password_policy.h"
+#include "auth-service/accounts/profile_store.h"
+
+// Error codes this module owns (the API answers them as problem types; docs/problems.md).
+namespace jb::errc {
+constexpr const char* user_name_taken = "user_name_taken";  // 409: Jellyfin has that name
+constexpr const char* invite_profile_missing =
+    "invite_profile_missing";  // 409: the invite's profile was deleted
+}  // namespace jb::errc
+
+namespace jb::accounts {
+
+// jb:account:<uid>: what the suite knows of an account it made (see above).
+std::string account_record_key(const std::string& user_id);
+
+struct SignUpRequest {
+  std::string code, user_name, password, human_check;
+};
+
+struct SignUpResult {
+  std::string user_id, user_name, invite_id, profile_id;
+  int64_t expires_ms = 0;  // the account's expiry (0 = never)
+  int jellyfin_requests = 0;
+};
+
+// The failure of a sign-up, with what the audit log should say about it.
+struct SignUpFailure {
+  Error error;
+  std::string step;  // invite | human_check | password | user_name | create | profile | commit
+  std::string invite_id;
+};
+
+class SignUpService {
+ public:
+  SignUpService(RedisPool& redis, InviteStore& invites, ProfileStore& profiles, AdminAccess& admin,
+                HumanCheck* human, PasswordRules rules)
+      : redis_(redis),
+        invites_(invites),
+        profiles_(profiles),
+        admin_(admin),
+        human_(human),
+        rules_(rules) {}
+
+  // Either the account, or why not (every reservation given back).
+  std::variant<SignUpResult, SignUpFailure> sign_up(const SignUpRequest& req, int64_t now_ms);
+  const PasswordRules& rules() const { return rules_; }
+
+ private:
+  RedisPool& redis_;
+  InviteStore& invites_;
+  ProfileStore& profiles_;
+  AdminAccess& admin_;
+  HumanCheck* human_;  // null: no human check available (invites asking for one fail)
+  PasswordRules rules_;
+};
+
+}  // namespace jb::accounts

@@ -1,0 +1,82 @@
+// accounts.test.mjs — account management from the browser: the home server's
+// administrator opens "Accounts", makes their own home connection the admin
+// connection, creates an invite (with the human check), and copies its link;
+// a new visitor (a fresh browser context, not signed in) opens the link, reads
+// the invite and the password rules, is refused a common password next to
+// the field, then creates the account — the browser solves the proof-of-work
+// — and the account signs in at the Jellyfin stand-in. The admin then sees the
+// invite used by that name and the user in the user list.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { config, launch, openPage, signInWithPassword, waitForDashboard, goTo, screenshots, axeCheck, jellyfinLogin } from './support.mjs';
+
+let browser;
+before(async () => { config(); browser = await launch(); });
+after(async () => { if (browser) await browser.close(); });
+
+/** The page's console reports a failed request's status; those we caused are expected. */
+const unexpected = (problems, status) => problems.filter((p) => !new RegExp(`status of ${status}\\b`).test(p));
+
+test('an admin invites someone, who creates an account from the link', { timeout: 180000 }, async () => {
+  const { standin } = config();
+  const home = new URL(standin).host;
+  const { context, page, guards } = await openPage(browser);
+  await signInWithPassword(page, 'admin', 'admin-password');
+  await waitForDashboard(page);
+  await goTo(page, 'Accounts');
+
+  // The admin connection: the admin's own connection to the home server.
+  const select = page.getByLabel('Connection', { exact: true });
+  await select.waitFor();
+  const options = await select.locator('option').allTextContents();
+  await select.selectOption({ label: options.find((o) => o.startsWith('admin') && o.includes(home)) });
+  await page.getByRole('button', { name: 'Use this connection' }).click();
+  await page.locator('.badge').filter({ hasText: /^ok$/ }).first().waitFor();
+  await page.locator('li').filter({ hasText: 'demo' }).first().waitFor();  // the user list, now readable
+
+  const label = 'Browser invite ' + Math.random().toString(16).slice(2, 8);
+  await page.getByLabel('Label').fill(label);
+  await page.getByRole('button', { name: 'Create the invite' }).click();
+  const item = page.locator('li').filter({ hasText: label });
+  await item.waitFor();
+  const link = (await item.locator('.secret-value').textContent()).trim();
+  assert.match(link, /#\/signup\/[A-Za-z0-9_-]{22}$/);
+  await axeCheck(page, 'accounts');
+  await screenshots(page, 'accounts');
+
+  // A visitor with the link, not signed in.
+  const visitor = await openPage(browser);
+  await visitor.page.goto(link);
+  await visitor.page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
+  await visitor.page.getByText('Invite: ' + label).waitFor();
+  const name = 'invited-' + Math.random().toString(16).slice(2, 8);
+  await visitor.page.getByLabel('User name').fill(name);
+  await visitor.page.getByLabel('Password', { exact: true }).fill('password1');
+  await visitor.page.getByLabel('Password again').fill('password1');
+  await visitor.page.getByRole('button', { name: 'Create my account' }).click();
+  const refused = visitor.page.locator('.field-error').filter({ hasText: /common/i });
+  await refused.waitFor({ timeout: 60000 });
+  await axeCheck(visitor.page, 'signup-refused');
+  await screenshots(visitor.page, 'signup-refused');
+
+  const password = 'a long and personal passphrase';
+  await visitor.page.getByLabel('Password', { exact: true }).fill(password);
+  await visitor.page.getByLabel('Password again').fill(password);
+  await visitor.page.getByRole('button', { name: 'Create my account' }).click();
+  await visitor.page.getByRole('status').filter({ hasText: `Your account ${name} is ready.` }).waitFor({ timeout: 60000 });
+  await axeCheck(visitor.page, 'signup-done');
+  await screenshots(visitor.page, 'signup-done');
+  const signedIn = await jellyfinLogin(standin, name, password);
+  assert.ok(signedIn.token, 'the new account signs in at Jellyfin');
+  assert.deepEqual(unexpected(visitor.guards.problems, 400), []);
+  await visitor.context.close();
+
+  // The admin sees the use and the new user.
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
+  await page.locator('li').filter({ hasText: label }).getByText('Used by ' + name).waitFor();
+  await page.locator('li').filter({ hasText: name }).getByText(/from an invite/).first().waitFor();
+  // Before the admin connection was set, the user list could not be read (503, shown on the page).
+  assert.deepEqual(unexpected(guards.problems, 503), []);
+  await context.close();
+});
