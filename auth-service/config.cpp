@@ -66,6 +66,8 @@ Config load_config(ConfigReader& r) {
   e.quickconnect_ip =
       rule("JB_QUICKCONNECT_IP_BURST", "JB_QUICKCONNECT_IP_PERIOD_S", e.quickconnect_ip);
   e.signup_ip = rule("JB_SIGNUP_IP_BURST", "JB_SIGNUP_IP_PERIOD_S", e.signup_ip);
+  e.reset_ip = rule("JB_RESET_IP_BURST", "JB_RESET_IP_PERIOD_S", e.reset_ip);
+  e.reset_account = rule("JB_RESET_ACCOUNT_BURST", "JB_RESET_ACCOUNT_PERIOD_S", e.reset_account);
   e.connection_create =
       rule("JB_CONNECTION_CREATE_BURST", "JB_CONNECTION_CREATE_PERIOD_S", e.connection_create);
   e.second_factor_user =
@@ -112,6 +114,8 @@ Config load_config(ConfigReader& r) {
   c.human_check_maxnumber =
       r.integer("JB_HUMAN_CHECK_MAXNUMBER", c.human_check_maxnumber, 1000, 10000000);
   c.human_check_ttl_s = r.integer("JB_HUMAN_CHECK_TTL_S", c.human_check_ttl_s, 30, 3600);
+  c.reset_answer_ms = r.integer("JB_RESET_ANSWER_MS", c.reset_answer_ms, 0, 10000);
+  c.test_clock = r.boolean("JB_TEST_CLOCK", c.test_clock);
   c.second_factor_lan_bypass = r.boolean("JB_SECOND_FACTOR_LAN_BYPASS", c.second_factor_lan_bypass);
   c.second_factor_policy = parse_factor_policy(r.one_of("JB_SECOND_FACTOR_POLICY", "optional",
                                                         {"optional", "admins", "everyone"}))

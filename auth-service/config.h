@@ -75,6 +75,9 @@ struct Config {
   accounts::PasswordRules password_rules;
   int64_t human_check_maxnumber = 100000;  // JB_HUMAN_CHECK_MAXNUMBER (proof-of-work difficulty)
   int64_t human_check_ttl_s = 600;         // JB_HUMAN_CHECK_TTL_S
+  int64_t reset_answer_ms = 500;  // JB_RESET_ANSWER_MS (the reset request's constant answer time)
+  bool test_clock =
+      false;  // JB_TEST_CLOCK (tests only: links expire by Redis jb:test:clock_offset_ms)
   std::string vault_bind = "tcp://127.0.0.1:5558";  // JB_VAULT_RPC_BIND
   CurveServerConfig vault_server;    // JB_VAULT_SERVER_SECRET_KEY, JB_VAULT_CLIENT_KEYS
   CurveClientConfig library_client;  // JB_LIBRARY_RPC_SERVER_PUBLIC_KEY, _CLIENT_SECRET_KEY

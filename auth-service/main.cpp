@@ -9,6 +9,7 @@
 #include <zmq.hpp>
 
 #include "auth-service/accounts/account_handlers.h"
+#include "auth-service/accounts/reset_handlers.h"
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/cli.h"
 #include "auth-service/config.h"
@@ -285,6 +286,32 @@ int main(int argc, char** argv) {
   account_deps.passkeys = &passkeys;
   account_deps.emails = &emails;
   deps.accounts = &account_deps;
+  // Password resets: links by email (JB_SMTP_URL), looked up and sent off the
+  // request's thread so the public answer says nothing about the account.
+  jb::accounts::ResetStore resets(redis);
+  jb::accounts::ResetDeps reset_deps;
+  jb::ThreadPool reset_pool(2, 256, "reset");  // after its deps: joined before they go
+  reset_deps.auth = &authenticator;
+  reset_deps.admin = &admin_access;
+  reset_deps.resets = &resets;
+  reset_deps.emails = &emails;
+  if (cfg.smtp.enabled()) reset_deps.smtp = &smtp;
+  reset_deps.sessions = &sessions;
+  reset_deps.audit = &audit;
+  reset_deps.guard = &guard;
+  reset_deps.pool = &reset_pool;
+  reset_deps.rules = cfg.password_rules;
+  reset_deps.public_url = cfg.public_url;
+  reset_deps.answer_ms = cfg.reset_answer_ms;
+  reset_deps.now_ms = [] { return jb::timeutil::now_unix_ms(); };
+  if (cfg.test_clock)  // tests only (README): time moved by a Redis key
+    reset_deps.now_ms = [&redis] {
+      int64_t offset = 0;
+      auto r = redis.command({"GET", "jb:test:clock_offset_ms"});
+      if (!r.ok() || !r->is_string() || !jb::text::parse_int64(r->str, offset)) offset = 0;
+      return jb::timeutil::now_unix_ms() + offset;
+    };
+  deps.resets = &reset_deps;
 
   jb::http::ServerOptions ho;
   ho.name = "api";

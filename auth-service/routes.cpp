@@ -35,6 +35,7 @@ void register_routes(http::Server& server, Deps& deps) {
   if (deps.signin->guard != nullptr)
     register_edge_routes(server, *deps.auth, *deps.signin->guard, deps.audit);
   if (deps.accounts != nullptr) accounts::register_account_routes(server, *deps.accounts);
+  if (deps.resets != nullptr) accounts::register_reset_routes(server, *deps.resets);
   if (deps.web != nullptr) ui::register_ui_routes(server, *deps.web);
 }
 

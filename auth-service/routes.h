@@ -6,6 +6,7 @@
 #pragma once
 
 #include "auth-service/accounts/account_handlers.h"
+#include "auth-service/accounts/reset_handlers.h"
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/connections/connection_service.h"
 #include "auth-service/health/health.h"
@@ -40,6 +41,7 @@ struct Deps {
   int64_t max_pairs_per_user = 0;             // JB_MAX_PAIRS_PER_USER (0: no cap)
   const ui::WebBundle* web = nullptr;         // the web front end at / (null: not served)
   accounts::AccountDeps* accounts = nullptr;  // account management (null: not served)
+  accounts::ResetDeps* resets = nullptr;      // password resets (null: not served)
 };
 
 void register_routes(http::Server& server, Deps& deps);

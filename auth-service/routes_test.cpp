@@ -93,6 +93,13 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   account_deps.audit = &audit;
   account_deps.guard = &guard;
   deps.accounts = &account_deps;
+  accounts::ResetStore resets(redis);
+  accounts::ResetDeps reset_deps;
+  reset_deps.auth = &authenticator;
+  reset_deps.admin = &admin_access;
+  reset_deps.resets = &resets;
+  reset_deps.audit = &audit;
+  deps.resets = &reset_deps;
   auto web = ui::build_web_bundle({{"index.html", "<!doctype html>"}});
   ASSERT_TRUE(web.ok());
   deps.web = &*web;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "auth-service/accounts/account_bodies.h"
+#include "auth-service/accounts/admin_guard.h"
 #include "auth-service/api/io.h"
 #include "common/core/log.h"
 #include "common/core/text.h"
@@ -29,29 +30,6 @@ void time_or_null(json::Writer& w, const char* k, int64_t ms) {
     w.kv(k, when(ms));
   else
     w.kv_null(k);
-}
-
-// The event of an admin act (actor = the admin; the user the act is about, if any).
-AuditEvent admin_event(const std::string& type, const http::Request& r, const AuthContext& ctx,
-                       std::vector<std::pair<std::string, std::string>> detail,
-                       const std::string& outcome = "ok") {
-  return AuditEvent{
-      type,    ctx.session.user.id, ctx.session.user.name, ctx.session.user.id, r.client_ip,
-      outcome, std::move(detail)};
-}
-
-http::Handler admins_only(AccountDeps& d, AuthedHandler h) {
-  return auth::require_auth(*d.auth, [&d, h = std::move(h)](http::Request& r, AuthContext& ctx) {
-    if (!ctx.session.user.is_admin) {
-      auth::audit_best_effort(d.audit, admin_event("admin.denied", r, ctx,
-                                                   {{"route", r.method + " " + r.path}}, "fail"));
-      return fail(Error(errc::admin_only,
-                        "Only a suite administrator (an administrator of the home Jellyfin "
-                        "server) may manage accounts.",
-                        403));
-    }
-    return h(r, ctx);
-  });
 }
 
 Error refused_error(const std::optional<auth::Refusal>& r) {
@@ -453,20 +431,22 @@ std::string profile_json(const Profile& p) {
 void register_account_routes(http::Server& server, AccountDeps& deps) {
   AccountDeps& d = deps;
   server.route("GET", "/api/v1/admin/connection",
-               admins_only(d, [&d](http::Request&, AuthContext&) { return get_connection(d); }));
+               admins_only(*d.auth, d.audit,
+                           [&d](http::Request&, AuthContext&) { return get_connection(d); }));
   server.route("PUT", "/api/v1/admin/connection",
-               admins_only(d, [&d](http::Request& r, AuthContext& ctx) {
+               admins_only(*d.auth, d.audit, [&d](http::Request& r, AuthContext& ctx) {
                  return put_connection(d, r, ctx);
                }));
   server.route("DELETE", "/api/v1/admin/connection",
-               admins_only(d, [&d](http::Request& r, AuthContext& ctx) {
+               admins_only(*d.auth, d.audit, [&d](http::Request& r, AuthContext& ctx) {
                  if (auto s = d.admin->clear(); !s.ok()) return fail(s.error());
                  auth::audit_best_effort(d.audit,
                                          admin_event("admin.connection.cleared", r, ctx, {}));
                  return http::Response::no_content();
                }));
 
-  server.route("GET", "/api/v1/admin/invites", admins_only(d, [&d](http::Request&, AuthContext&) {
+  server.route("GET", "/api/v1/admin/invites",
+               admins_only(*d.auth, d.audit, [&d](http::Request&, AuthContext&) {
                  auto list = d.invites->list();
                  if (!list.ok()) return fail(list.error());
                  const int64_t now = timeutil::now_unix_ms();
@@ -476,22 +456,24 @@ void register_account_routes(http::Server& server, AccountDeps& deps) {
                  return ok_json(body + "]}");
                }));
   server.route("POST", "/api/v1/admin/invites",
-               admins_only(d, [&d](http::Request& r, AuthContext& ctx) {
+               admins_only(*d.auth, d.audit, [&d](http::Request& r, AuthContext& ctx) {
                  return create_invite(d, r, ctx);
                }));
   server.route("GET", "/api/v1/admin/invites/{id}",
-               admins_only(d, [&d](http::Request& r, AuthContext&) {
+               admins_only(*d.auth, d.audit, [&d](http::Request& r, AuthContext&) {
                  return one_invite(d, r.param("id"));
                }));
-  server.route(
-      "PATCH", "/api/v1/admin/invites/{id}",
-      admins_only(d, [&d](http::Request& r, AuthContext& ctx) { return patch_invite(d, r, ctx); }));
+  server.route("PATCH", "/api/v1/admin/invites/{id}",
+               admins_only(*d.auth, d.audit, [&d](http::Request& r, AuthContext& ctx) {
+                 return patch_invite(d, r, ctx);
+               }));
   server.route("DELETE", "/api/v1/admin/invites/{id}",
-               admins_only(d, [&d](http::Request& r, AuthContext& ctx) {
+               admins_only(*d.auth, d.audit, [&d](http::Request& r, AuthContext& ctx) {
                  return delete_invite(d, r, ctx);
                }));
 
-  server.route("GET", "/api/v1/admin/profiles", admins_only(d, [&d](http::Request&, AuthContext&) {
+  server.route("GET", "/api/v1/admin/profiles",
+               admins_only(*d.auth, d.audit, [&d](http::Request&, AuthContext&) {
                  auto list = d.profiles->list();
                  if (!list.ok()) return fail(list.error());
                  std::string body = "{\"profiles\":[";
@@ -500,22 +482,22 @@ void register_account_routes(http::Server& server, AccountDeps& deps) {
                  return ok_json(body + "]}");
                }));
   server.route("POST", "/api/v1/admin/profiles",
-               admins_only(d, [&d](http::Request& r, AuthContext& ctx) {
+               admins_only(*d.auth, d.audit, [&d](http::Request& r, AuthContext& ctx) {
                  return create_profile(d, r, ctx);
                }));
   server.route("GET", "/api/v1/admin/profiles/{id}",
-               admins_only(d, [&d](http::Request& r, AuthContext&) {
+               admins_only(*d.auth, d.audit, [&d](http::Request& r, AuthContext&) {
                  auto p = d.profiles->get(r.param("id"));
                  if (!p.ok()) return fail(p.error());
                  if (!*p) return auth::not_found("profile '" + r.param("id") + "'");
                  return ok_json(profile_json(**p));
                }));
   server.route("PATCH", "/api/v1/admin/profiles/{id}",
-               admins_only(d, [&d](http::Request& r, AuthContext& ctx) {
+               admins_only(*d.auth, d.audit, [&d](http::Request& r, AuthContext& ctx) {
                  return patch_profile(d, r, ctx);
                }));
   server.route("DELETE", "/api/v1/admin/profiles/{id}",
-               admins_only(d, [&d](http::Request& r, AuthContext& ctx) {
+               admins_only(*d.auth, d.audit, [&d](http::Request& r, AuthContext& ctx) {
                  auto gone = d.profiles->remove(r.param("id"));
                  if (!gone.ok()) return fail(gone.error());
                  if (!*gone) return auth::not_found("profile '" + r.param("id") + "'");
@@ -524,8 +506,9 @@ void register_account_routes(http::Server& server, AccountDeps& deps) {
                  return http::Response::no_content();
                }));
 
-  server.route("GET", "/api/v1/admin/users",
-               admins_only(d, [&d](http::Request&, AuthContext&) { return list_users(d); }));
+  server.route(
+      "GET", "/api/v1/admin/users",
+      admins_only(*d.auth, d.audit, [&d](http::Request&, AuthContext&) { return list_users(d); }));
 
   server.route("GET", "/api/v1/signup/invites/{code}",
                [&d](http::Request& r) { return public_invite(d, r); });

@@ -24,6 +24,8 @@ constexpr const char* kBucketDeviceAuthorizeConnection = "device_authorize_conne
 constexpr const char* kBucketEmailUser = "email_user";
 constexpr const char* kBucketEmailAddress = "email_address";
 constexpr const char* kBucketSignUpIp = "signup_ip";
+constexpr const char* kBucketResetIp = "reset_ip";
+constexpr const char* kBucketResetAccount = "reset_account";
 
 // Milliseconds of the Redis clock, as `now`.
 #define JB_LUA_NOW                 \
@@ -292,6 +294,13 @@ Result<std::optional<Refusal>> SignInGuard::admit_quickconnect(const std::string
 
 Result<std::optional<Refusal>> SignInGuard::admit_signup(const std::string& ip) {
   return admit_unbanned(ip, kBucketSignUpIp, net::client_key(ip), p_.signup_ip);
+}
+
+Result<std::optional<Refusal>> SignInGuard::admit_reset(const std::string& ip,
+                                                        const std::string& account) {
+  auto a = admit_unbanned(ip, kBucketResetIp, net::client_key(ip), p_.reset_ip);
+  if (!a.ok() || *a) return a;
+  return limited(limiter_, kBucketResetAccount, account_id(account), p_.reset_account);
 }
 
 Result<std::optional<Refusal>> SignInGuard::admit_passkey_options(const std::string& ip) {

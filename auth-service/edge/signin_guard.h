@@ -86,7 +86,9 @@ struct EdgePolicy {
   // JB_DEVICE_AUTHORIZE_USER_BURST / _PERIOD_S, JB_DEVICE_AUTHORIZE_CONNECTION_BURST / _PERIOD_S
   LimitRule device_authorize_user{10, 15 * 60 * 1000};
   LimitRule device_authorize_connection{5, 15 * 60 * 1000};
-  LimitRule signup_ip{10, 60 * 60 * 1000};  // JB_SIGNUP_IP_BURST / _PERIOD_S
+  LimitRule signup_ip{10, 60 * 60 * 1000};     // JB_SIGNUP_IP_BURST / _PERIOD_S
+  LimitRule reset_ip{5, 15 * 60 * 1000};       // JB_RESET_IP_BURST / _PERIOD_S
+  LimitRule reset_account{3, 60 * 60 * 1000};  // JB_RESET_ACCOUNT_BURST / _PERIOD_S
 };
 
 // ---- pure policy (unit-tested) ----
@@ -156,6 +158,9 @@ class SignInGuard {
   Result<std::optional<Refusal>> admit_quickconnect(const std::string& ip);
   // A sign-up through an invite from `ip` (ban check, the address's bucket).
   Result<std::optional<Refusal>> admit_signup(const std::string& ip);
+  // A password reset asked from `ip` for `account` (a user name or an address):
+  // ban check, the address's bucket, then the account's (lower-cased, hashed).
+  Result<std::optional<Refusal>> admit_reset(const std::string& ip, const std::string& account);
   // Options for a passkey sign-in from `ip` (ban check, the sign-in address bucket).
   Result<std::optional<Refusal>> admit_passkey_options(const std::string& ip);
   // A passkey sign-in's answer from `ip` (ban check).

@@ -2,7 +2,9 @@
 #include "auth-service/security/email_store.h"
 
 #include "common/core/crypto.h"
+#include "common/core/log.h"
 #include "common/core/random.h"
+#include "common/core/text.h"
 #include "common/redis/script.h"
 
 namespace jb::auth {
@@ -34,6 +36,10 @@ redis.call('HSET', uk, 'confirmed', '1')
 redis.call('HDEL', uk, 'token')
 return {f[1], f[2]}
 )lua");
+
+std::string owner_key(const std::string& address) {
+  return "jb:2fa:email_owner:" + crypto::sha256_hex(text::to_lower(address));
+}
 
 }  // namespace
 
@@ -68,7 +74,22 @@ Result<std::optional<ConfirmedEmail>> EmailStore::confirm(const std::string& tok
   auto r = kConfirm.run(*lease, {kTokenPrefix + crypto::sha256_hex(token)}, {kUserPrefix});
   if (!r.ok()) return r.error();
   if (r->elements.size() != 2) return std::optional<ConfirmedEmail>{};
-  return std::optional<ConfirmedEmail>(ConfirmedEmail{r->elements[0].str, r->elements[1].str});
+  ConfirmedEmail done{r->elements[0].str, r->elements[1].str};
+  log::best_effort(lease->command({"SET", owner_key(done.address), done.user_id}),
+                   "email owner index");
+  return std::optional<ConfirmedEmail>(std::move(done));
+}
+
+Result<std::optional<std::string>> EmailStore::owner_of(const std::string& address) {
+  if (address.empty() || address.size() > kMaxAddress) return std::optional<std::string>{};
+  auto uid = redis_.command({"GET", owner_key(address)});
+  if (!uid.ok()) return uid.error();
+  if (!uid->is_string()) return std::optional<std::string>{};
+  auto mine = get(uid->str);
+  if (!mine.ok()) return mine.error();
+  if (!*mine || !(*mine)->confirmed || text::to_lower((*mine)->address) != text::to_lower(address))
+    return std::optional<std::string>{};
+  return std::optional<std::string>(uid->str);
 }
 
 Result<bool> EmailStore::remove(const std::string& user_id) {

@@ -10,6 +10,8 @@
 // Redis keys:
 //   jb:2fa:email:<user id>              hash  address, confirmed (0/1), token (hash of the pending one)
 //   jb:2fa:email_token:<sha256(token)>  hash  uid, address (PX 24 h)
+//   jb:2fa:email_owner:<sha256(lower-cased address)>  str  uid, set when confirmed (a stale
+//                                       entry is harmless: owner_of() checks the user's record)
 //
 // Thread-safety: thread-safe (RedisPool).
 #pragma once
@@ -48,6 +50,8 @@ class EmailStore {
   Result<std::optional<ConfirmedEmail>> confirm(const std::string& token);
   // True when there was an address.
   Result<bool> remove(const std::string& user_id);
+  // The user whose confirmed address `address` is (compared ignoring case), or nullopt.
+  Result<std::optional<std::string>> owner_of(const std::string& address);
 
  private:
   RedisPool& redis_;

@@ -5,7 +5,10 @@
 // the invite and the password rules, is refused a common password next to
 // the field, then creates the account — the browser solves the proof-of-work
 // — and the account signs in at the Jellyfin stand-in. The admin then sees the
-// invite used by that name and the user in the user list.
+// invite used by that name and the user in the user list, and hands the user a
+// password-reset link (the user has no address); the user opens it and sets a
+// new password, which works at the stand-in while the old one does not; the
+// sign-in page's "Forgot your password?" asks for a link.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { config, launch, openPage, signInWithPassword, waitForDashboard, goTo, screenshots, axeCheck, jellyfinLogin } from './support.mjs';
@@ -78,5 +81,36 @@ test('an admin invites someone, who creates an account from the link', { timeout
   await page.locator('li').filter({ hasText: name }).getByText(/from an invite/).first().waitFor();
   // Before the admin connection was set, the user list could not be read (503, shown on the page).
   assert.deepEqual(unexpected(guards.problems, 503), []);
+
+  // The new user forgot the password: the admin hands over a reset link (no address known).
+  const row = page.locator('li').filter({ hasText: name }).filter({ hasText: /from an invite/ });
+  await row.getByRole('button', { name: 'A password-reset link for ' + name }).click();
+  const resetLink = (await row.locator('.secret-value').textContent()).trim();
+  assert.match(resetLink, /#\/reset\/[A-Za-z0-9_-]{22}$/);
   await context.close();
+
+  const user = await openPage(browser);
+  await user.page.goto(resetLink);
+  await user.page.getByRole('heading', { level: 1, name: 'Set a new password' }).waitFor();
+  await user.page.getByText('For ' + name).waitFor();
+  const fresh = 'my fresh and personal passphrase';
+  await user.page.getByLabel('New password', { exact: true }).fill(fresh);
+  await user.page.getByLabel('New password again').fill(fresh);
+  await user.page.getByRole('button', { name: 'Set the new password' }).click();
+  await user.page.getByRole('status').filter({ hasText: 'Your new password is set.' }).waitFor();
+  await axeCheck(user.page, 'reset-done');
+  await screenshots(user.page, 'reset-done');
+  assert.ok((await jellyfinLogin(standin, name, fresh)).token, 'the new password works at Jellyfin');
+  await assert.rejects(jellyfinLogin(standin, name, password), 'the old one does not');
+  // Asking for a link from the sign-in page: the same answer for any account.
+  await user.page.goto(config().ui + '#/signin');
+  await user.page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await user.page.getByRole('heading', { level: 1, name: 'Forgot your password?' }).waitFor();
+  await user.page.getByLabel('User name or email address').fill(name);
+  await user.page.getByRole('button', { name: 'Send me a link' }).click();
+  await user.page.getByRole('status').filter({ hasText: /If an account matches/ }).waitFor();
+  await axeCheck(user.page, 'reset-asked');
+  await screenshots(user.page, 'reset-asked');
+  assert.deepEqual(user.guards.problems, []);
+  await user.context.close();
 });

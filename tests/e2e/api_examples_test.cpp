@@ -159,7 +159,7 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
   for (const auto& u : a_users->GetArray())
     if (json::get_string(u, "Name") == "demo") demo_on_a = json::get_string(u, "Id");
   ASSERT_FALSE(admin_home.empty() || demo_on_a.empty());
-  std::string invite_id, invite_code, profile_id;
+  std::string invite_id, invite_code, profile_id, reset_token;
 
   auto examples = write_examples();
   ASSERT_GE(examples.size(), 10u);
@@ -187,6 +187,9 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
     if (ex.path.find("/quickconnect/authorize") != std::string::npos)
       body = replace_all(body, kSampleDeviceCode, device_code);
     std::string path = ex.path;
+    // A reset link: the one the admin example got (it runs first, in document order).
+    path = replace_all(path, "{token}", reset_token);
+    if (path.rfind("/api/v1/admin/users/", 0) == 0) path = replace_all(path, "{id}", demo_on_a);
     if (path.find("{id}") != std::string::npos) {
       std::string id = path.rfind("/api/v1/pairs/", 0) == 0            ? pair
                        : path.rfind("/api/v1/admin/invites/", 0) == 0  ? invite_id
@@ -228,6 +231,10 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
     if (ex.path == "/api/v1/admin/invites" && invite_id.empty()) {
       invite_id = json::get_string(d, "id");
       invite_code = json::get_string(d, "code");
+    }
+    if (ex.path == "/api/v1/admin/users/{id}/reset-link") {
+      const std::string link = json::get_string(d, "link");
+      reset_token = link.substr(link.rfind('/') + 1);
     }
     if (ex.path == "/api/v1/admin/profiles" && profile_id.empty())
       profile_id = json::get_string(d, "id");

@@ -20,6 +20,7 @@ const lazyPages = {
   admin: () => import('./pages/admin.js').then((m) => m.AdminPage),
   accounts: () => import('./pages/accounts.js').then((m) => m.AccountsPage),
   signup: () => import('./pages/signup.js').then((m) => m.SignUpPage),
+  reset: () => import('./pages/reset.js').then((m) => m.ResetPage),
 };
 const loaded = {};
 
@@ -61,7 +62,7 @@ function pageFor(route, user) {
   }
 }
 
-const TITLES = { signin: 'Sign in', signup: 'Create your account', device: 'Sign in a device', pairs: 'Pairs', runs: 'Run', admin: 'Administration', accounts: 'Accounts' };
+const TITLES = { signin: 'Sign in', signup: 'Create your account', reset: 'Password reset', device: 'Sign in a device', pairs: 'Pairs', runs: 'Run', admin: 'Administration', accounts: 'Accounts' };
 
 function App() {
   const session = useSession();
@@ -72,13 +73,14 @@ function App() {
   }, [session.ready, session.user, route.path]);
 
   useEffect(() => {
-    const name = route.parts[0] === 'signup' ? 'signup'
+    const name = ['signup', 'reset'].includes(route.parts[0]) ? route.parts[0]
       : session.ready && !session.user ? 'signin' : (route.parts[0] || 'dashboard');
     document.title = `${TITLES[name] || name[0].toUpperCase() + name.slice(1)} · Jellybridge`;
   }, [route.path, session.user, session.ready]);
 
-  // An invite link opens the public sign-up page, signed in or not.
+  // An invite link opens the public sign-up page, a reset link the reset page, signed in or not.
   if (route.parts[0] === 'signup') return html`<${Lazy} name="signup" props=${{ code: route.parts[1] || '' }} />`;
+  if (route.parts[0] === 'reset') return html`<${Lazy} name="reset" props=${{ token: route.parts[1] || '' }} key=${route.parts[1] || ''} />`;
   if (!session.ready) return html`<main id="main" class="boot"><${Loading} what="Starting Jellybridge" /></main>`;
   if (!session.user) return html`<${Lazy} name="signin" props=${{}} />`;
   const [section, page] = pageFor(route, session.user);

@@ -131,9 +131,20 @@ function Profiles({ load, users }) {
   </${Section}>`;
 }
 
+function ResetLink({ user }) {
+  const [answer, setAnswer] = useState(null);
+  const act = useAction(async () => setAnswer(await api.post(`/api/v1/admin/users/${seg(user.id)}/reset-link`, { send: true })));
+  return html`<div>
+    <${Button} kind="secondary" pending=${act.pending} onClick=${() => act.run()} aria-label=${'A password-reset link for ' + user.name}>Reset link</${Button}>
+    ${answer ? (answer.sent ? html`<${Status}>Emailed to ${user.name}.</${Status}>` : html`<${Secret} label="Link" value=${answer.link} />`) : null}
+    <${ErrorText} error=${act.error} />
+  </div>`;
+}
+
 function Users({ load }) {
   return html`<${Section} title="Users">
     <${Loaded} load=${load} what="Loading users">${(list) => list.length ? html`<ul class="list">${list.map((u) => html`<li key=${u.id}>
+      <${ResetLink} user=${u} />
       <strong>${u.name}</strong> ${u.administrator ? html`<${Badge} state="info">admin</${Badge}>` : null} ${u.disabled ? html`<${Badge} state="bad">disabled</${Badge}>` : null}
       <span class="muted small">${u.last_login ? 'last sign-in ' + dateTime(u.last_login) : 'never signed in'}${u.expires_at ? ' · expires ' + dateTime(u.expires_at) : ''}${u.invite_id ? ' · from an invite' : ''}${u.email ? ' · ' + u.email.address + (u.email.confirmed ? '' : ' (unconfirmed)') : ''}${u.second_factor && (u.second_factor.totp || u.second_factor.passkeys) ? ' · second factor' : ''}</span>
     </li>`)}</ul>` : html`<${Empty}>No users.</${Empty}>`}</${Loaded}>

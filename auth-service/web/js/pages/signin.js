@@ -4,7 +4,7 @@
 // challenge when the server asks for one (see challenge.js).
 import { html, useEffect, useRef, useState, Field, Button, ErrorText, Status, useAction, RecoveryCodes } from '../lib/ui.js';
 import { api, seg, signedIn, deviceId } from '../lib/api.js';
-import { Logo, ThemeToggle } from '../lib/ui.js';
+import { PublicFrame } from '../lib/public.js';
 import { passkeysSupported, getPasskey } from '../lib/webauthn.js';
 import { Challenge } from './challenge.js';
 
@@ -140,15 +140,8 @@ export function SignInPage() {
       </div>`;
   }
 
-  return html`<div class="signin-wrap">
-    <header class="signin-head">
-      <span class="brand"><${Logo} size=${40} /><span>Jellybridge</span></span>
-      <${ThemeToggle} />
-    </header>
-    <main id="main" class="signin card" tabindex="-1">
-      <h1>Sign in</h1>
-      <p class="lead">Use your account on the home Jellyfin server.</p>
-      ${body}
-    </main>
-  </div>`;
+  return html`<${PublicFrame} title="Sign in" lead="Use your account on the home Jellyfin server.">
+    ${body}
+    ${challenge || codes ? null : html`<p class="small"><a href="#/reset">Forgot your password?</a></p>`}
+  </${PublicFrame}>`;
 }

@@ -4,25 +4,14 @@
 // check solved in the browser when the invite asks for it (lib/pow.js), then
 // POST /api/v1/signup. A problem's sentence shows next to the field it
 // concerns; success says the account is ready and links to the sign-in.
-import { html, useState, Empty, Loaded, Button, Field, ErrorText, Status, Logo, ThemeToggle, useLoad, useAction, dateTime } from '../lib/ui.js';
+import { html, useState, Empty, Loaded, Button, Field, ErrorText, Status, useLoad, useAction, dateTime } from '../lib/ui.js';
+import { PublicFrame, passwordRulesText } from '../lib/public.js';
 import { api, seg } from '../lib/api.js';
 import { solvePow } from '../lib/pow.js';
 
 const FIELD_OF = {
   invalid_user_name: 'user_name', user_name_taken: 'user_name', password_rejected: 'password',
 };
-
-function rulesText(r) {
-  const parts = [`${r.min_length} to ${r.max_length} characters`];
-  const need = [];
-  if (r.min_upper) need.push(`${r.min_upper} upper-case`);
-  if (r.min_lower) need.push(`${r.min_lower} lower-case`);
-  if (r.min_digit) need.push(`${r.min_digit} digit${r.min_digit > 1 ? 's' : ''}`);
-  if (r.min_symbol) need.push(`${r.min_symbol} symbol${r.min_symbol > 1 ? 's' : ''}`);
-  if (need.length) parts.push('with at least ' + need.join(', '));
-  if (r.common_passwords_refused) parts.push('not a commonly used password');
-  return parts.join('; ') + '. A few unrelated words make a good one.';
-}
 
 function SignUpForm({ code, invite }) {
   const [name, setName] = useState('');
@@ -51,7 +40,7 @@ function SignUpForm({ code, invite }) {
     return html`<div class="stack-form">
       <${Status}>Your account ${done.user.name} is ready.</${Status}>
       <p>Sign in with it in any Jellyfin app, or here.${done.expires_at ? ` It is valid until ${dateTime(done.expires_at)}.` : ''}</p>
-      <a class="button primary" href="#/signin">Sign in</a>
+      <a class="btn btn-primary" href="#/signin">Sign in</a>
     </div>`;
   }
   const err = act.error;
@@ -62,7 +51,7 @@ function SignUpForm({ code, invite }) {
       spellcheck="false" maxlength="128" error=${errText('user_name')}
       hint="Letters, digits, spaces inside the name, and - ' . _ @ +" />
     <${Field} label="Password" type="password" value=${password} onInput=${setPassword} required
-      autocomplete="new-password" hint=${rulesText(invite.password_rules)} error=${errText('password')} />
+      autocomplete="new-password" hint=${passwordRulesText(invite.password_rules)} error=${errText('password')} />
     <${Field} label="Password again" type="password" value=${repeat} onInput=${setRepeat} required
       autocomplete="new-password" error=${mismatch || undefined} />
     ${err && !where ? html`<${ErrorText} error=${err} />` : null}
@@ -73,14 +62,7 @@ function SignUpForm({ code, invite }) {
 
 export function SignUpPage({ code }) {
   const load = useLoad(() => api.get('/api/v1/signup/invites/' + seg(code)), [code]);
-  return html`<div class="signin-wrap">
-    <header class="signin-head">
-      <span class="brand"><${Logo} size=${40} /><span>Jellybridge</span></span>
-      <${ThemeToggle} />
-    </header>
-    <main id="main" class="signin card" tabindex="-1">
-    <h1>Create your account</h1>
-    <p class="lead">You were invited to the home Jellyfin server.</p>
+  return html`<${PublicFrame} title="Create your account" lead="You were invited to the home Jellyfin server.">
     <${Loaded} load=${load} what="Reading the invite">${(inv) => {
       if (!inv.valid) {
         return html`<${Empty}>${inv.reason === 'expired' ? 'This invite has expired.' : 'This invite has been used up.'}
@@ -92,6 +74,5 @@ export function SignUpPage({ code }) {
         <${SignUpForm} code=${code} invite=${inv} />
       </div>`;
     }}</${Loaded}>
-    </main>
-  </div>`;
+  </${PublicFrame}>`;
 }
