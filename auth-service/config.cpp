@@ -114,6 +114,7 @@ Config load_config(ConfigReader& r) {
   c.human_check_maxnumber =
       r.integer("JB_HUMAN_CHECK_MAXNUMBER", c.human_check_maxnumber, 1000, 10000000);
   c.human_check_ttl_s = r.integer("JB_HUMAN_CHECK_TTL_S", c.human_check_ttl_s, 30, 3600);
+  c.signup_hold_s = r.integer("JB_SIGNUP_HOLD_S", c.signup_hold_s, 1, 3600);
   c.reset_answer_ms = r.integer("JB_RESET_ANSWER_MS", c.reset_answer_ms, 0, 10000);
   c.test_clock = r.boolean("JB_TEST_CLOCK", c.test_clock);
   c.second_factor_lan_bypass = r.boolean("JB_SECOND_FACTOR_LAN_BYPASS", c.second_factor_lan_bypass);

@@ -75,6 +75,7 @@ struct Config {
   accounts::PasswordRules password_rules;
   int64_t human_check_maxnumber = 100000;  // JB_HUMAN_CHECK_MAXNUMBER (proof-of-work difficulty)
   int64_t human_check_ttl_s = 600;         // JB_HUMAN_CHECK_TTL_S
+  int64_t signup_hold_s = 300;    // JB_SIGNUP_HOLD_S (how long a sign-up holds an invite's use)
   int64_t reset_answer_ms = 500;  // JB_RESET_ANSWER_MS (the reset request's constant answer time)
   bool test_clock =
       false;  // JB_TEST_CLOCK (tests only: links expire by Redis jb:test:clock_offset_ms)

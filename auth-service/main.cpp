@@ -265,12 +265,16 @@ int main(int argc, char** argv) {
   jb::PeriodicTask admin_check(std::chrono::seconds(cfg.home_check_interval_s), [&admin_access] {
     admin_access.check(jb::timeutil::now_unix_ms());
   });
-  jb::accounts::InviteStore invites(redis, *cfg.vault);
+  jb::accounts::InviteStore invites(redis, *cfg.vault, cfg.signup_hold_s * 1000);
   jb::accounts::ProfileStore profiles(redis);
   jb::accounts::HumanCheck human_check(redis, cfg.vault->derive_key(2, "jbhuman1"),
                                        cfg.human_check_maxnumber, cfg.human_check_ttl_s);
   jb::accounts::SignUpService signups(redis, invites, profiles, admin_access, &human_check,
                                       cfg.password_rules);
+  // Sign-ups cut short (a killed replica) are undone once their hold lapsed.
+  jb::PeriodicTask signup_recovery(std::chrono::seconds(cfg.signup_hold_s), [&signups] {
+    jb::log::best_effort(signups.recover(jb::timeutil::now_unix_ms()), "sign-up recovery");
+  });
   jb::accounts::AccountDeps account_deps;
   account_deps.auth = &authenticator;
   account_deps.admin = &admin_access;
@@ -342,6 +346,7 @@ int main(int argc, char** argv) {
   }
   checker.start();
   admin_check.start();
+  signup_recovery.start();
   audit_trim.start();
   revocations.start();
   run_events.start();
@@ -359,6 +364,7 @@ int main(int argc, char** argv) {
   server.stop();      // finishes queued requests, then stops the reactors
   checker.stop();
   admin_check.stop();
+  signup_recovery.stop();
   audit_trim.stop();
   revocations.stop();
   vault_server.stop(2000);

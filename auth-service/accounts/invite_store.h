@@ -91,6 +91,7 @@ class InviteStore {
                 int64_t now_ms);
   Status release(const std::string& id, const std::string& hold);
 
+  int64_t hold_ms() const { return hold_ms_; }
   // A well-formed code (22 base64url characters); anything else is unknown.
   static bool plausible_code(const std::string& code);
 

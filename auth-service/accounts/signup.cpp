@@ -3,6 +3,8 @@
 
 #include "auth-service/accounts/user_name.h"
 #include "common/core/log.h"
+#include "common/core/text.h"
+#include "common/core/time.h"
 #include "common/jellyfin/user_admin.h"
 
 namespace jb::accounts {
@@ -10,6 +12,12 @@ namespace jb::accounts {
 namespace {
 
 const char* kOrphans = "jb:signup:orphans";
+const char* kPending = "jb:signup:pending";
+
+std::string journal(const std::string& invite, const std::string& name, int64_t deadline,
+                    const std::string& uid) {
+  return invite + "\t" + name + "\t" + std::to_string(deadline) + "\t" + uid;
+}
 
 }  // namespace
 
@@ -32,6 +40,7 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
   // From here on, a failure gives the use back.
   auto give_back = [&](Error e, const char* step) -> SignUpFailure {
     log::best_effort(invites_.release(invite.id, *hold), "invite hold release");
+    log::best_effort(redis_.command({"HDEL", kPending, *hold}), "sign-up journal");
     return SignUpFailure{std::move(e), step, invite.id};
   };
 
@@ -79,6 +88,13 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
 
   auto client = admin_.client();
   if (!client.ok()) return give_back(client.error(), "create");
+  // The journal: a sign-up that dies from here on (a crash, a kill) is found
+  // and undone by recover() once its hold has lapsed.
+  const int64_t deadline = now_ms + invites_.hold_ms();
+  if (auto j = redis_.command(
+          {"HSET", kPending, *hold, journal(invite.id, req.user_name, deadline, "")});
+      !j.ok())
+    return give_back(j.error(), "create");
   SignUpResult out;
   out.invite_id = invite.id;
   out.profile_id = profile ? profile->id : std::string();
@@ -92,6 +108,9 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
   }
   out.user_id = json::get_string(*made, "Id");
   out.user_name = json::get_string(*made, "Name", req.user_name);
+  log::best_effort(redis_.command({"HSET", kPending, *hold,
+                                   journal(invite.id, req.user_name, deadline, out.user_id)}),
+                   "sign-up journal");
 
   // From here on, a failure deletes the new user too.
   auto undo = [&](Error e, const char* step) -> SignUpFailure {
@@ -118,6 +137,10 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
   }
   out.jellyfin_requests = static_cast<int>(client->requests() - before);
 
+  // Past its hold the use may be someone else's, and recover() may act on it: undo.
+  if (timeutil::now_unix_ms() > deadline)
+    return undo(Error(errc::unavailable, "The sign-up took too long; please try again.", 503),
+                "commit");
   if (auto s = invites_.commit(invite.id, *hold, {out.user_id, out.user_name, now_ms}, now_ms);
       !s.ok())
     return undo(s.error(), "commit");
@@ -127,10 +150,62 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
                                  std::to_string(out.expires_ms), "name", out.user_name}};
   if (out.expires_ms > 0)
     record.push_back({"ZADD", "jb:account:expiry", std::to_string(out.expires_ms), out.user_id});
+  record.push_back({"HDEL", kPending, *hold});
   if (auto r = redis_.pipeline(record); !r.ok())
     log::warn("the new account's record was not written",
               {{"user_id", out.user_id}, {"error", r.error().message}});
   return out;
+}
+
+Result<int> SignUpService::recover(int64_t now_ms) {
+  auto all = redis_.command({"HGETALL", kPending});
+  if (!all.ok()) return all.error();
+  int undone = 0;
+  std::optional<jf::Client> client;
+  std::optional<std::vector<jf::User>> users;
+  for (const auto& [hold, entry] : all->as_map()) {
+    auto f = text::split(entry, '\t', false);
+    int64_t deadline = 0;
+    if (f.size() != 4 || !text::parse_int64(f[2], deadline)) {
+      log::best_effort(redis_.command({"HDEL", kPending, hold}), "sign-up journal");
+      continue;
+    }
+    // Alive sign-ups undo themselves past the deadline; wait one more hold to be sure.
+    if (now_ms < deadline + invites_.hold_ms()) continue;
+    if (!client) {
+      auto c = admin_.client();
+      if (!c.ok()) return c.error();
+      client.emplace(std::move(*c));
+    }
+    std::string uid = f[3];
+    if (uid.empty()) {  // died around POST /Users/New: the name tells, if never used
+      if (!users) {
+        auto u = client->users();
+        if (!u.ok()) return u.error();
+        users = std::move(*u);
+      }
+      auto key = user_name_key(f[1]);
+      for (const auto& u : *users)
+        if (auto k = user_name_key(u.name); key.ok() && k.ok() && *k == *key) uid = u.id;
+      if (!uid.empty()) {
+        auto dto = jf::user_dto(*client, uid);
+        if (!dto.ok() || json::member(*dto, "LastLoginDate")) uid.clear();  // someone's account
+      }
+    }
+    if (!uid.empty()) {
+      auto gone = jf::delete_user(*client, uid);
+      if (!gone.ok() && gone.error().code != jf::errc::not_found) {
+        log::warn("a sign-up cut short could not be undone yet",
+                  {{"user_id", uid}, {"error", gone.error().message}});
+        continue;
+      }
+    }
+    log::best_effort(invites_.release(f[0], hold), "invite hold release");
+    log::best_effort(redis_.command({"HDEL", kPending, hold}), "sign-up journal");
+    log::warn("a sign-up cut short was undone", {{"user_name", f[1]}, {"user_id", uid}});
+    ++undone;
+  }
+  return undone;
 }
 
 }  // namespace jb::accounts

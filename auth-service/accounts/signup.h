@@ -19,6 +19,10 @@
 // A failure after step 4 deletes the new Jellyfin user again: no half-made
 // accounts. A deletion that fails too is logged and kept in
 // jb:signup:orphans (set of "<user id>\t<name>") for an admin to see.
+// A sign-up that dies between the steps (auth-service killed) leaves its
+// journal entry; recover() (every replica, every hold period) deletes the
+// user it made once the hold has lapsed twice, and a live sign-up that
+// outlasts its hold undoes itself instead of committing.
 //
 // Jellyfin requests per sign-up: 1 (no profile), 3 with a profile that has a
 // configuration, 2 without one (benchmarked in bench/signup).
@@ -27,6 +31,7 @@
 //   jb:account:<uid>     hash  invite created expires (ms; 0 = never) name
 //   jb:account:expiry    zset  <uid> → expires (ms)
 //   jb:signup:orphans    set   users a failed rollback could not delete
+//   jb:signup:pending    hash  hold → "<invite>\t<name>\t<deadline ms>\t<user id or empty>"
 //
 // Thread-safety: thread-safe (its stores are; a Jellyfin client per call).
 #pragma once
@@ -83,6 +88,10 @@ class SignUpService {
 
   // Either the account, or why not (every reservation given back).
   std::variant<SignUpResult, SignUpFailure> sign_up(const SignUpRequest& req, int64_t now_ms);
+  // Undoes the sign-ups that died half-way (their journal entry is a hold older
+  // than twice the hold time): deletes the Jellyfin user they made, if any, and
+  // gives the use back. How many were undone. Safe to run on every replica.
+  Result<int> recover(int64_t now_ms);
   const PasswordRules& rules() const { return rules_; }
 
  private:

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <csignal>
 #include <set>
 #include <thread>
 
@@ -22,6 +23,8 @@
 #include "common/redis/client.h"
 #include "tests/support/answers.h"
 #include "tests/support/api_client.h"
+#include "tests/support/eventually.h"
+#include "tests/support/services.h"
 #include "tests/support/stack.h"
 #include "tests/support/standin.h"
 
@@ -468,6 +471,51 @@ TEST(Accounts, AdminsManageInvitesAndProfiles) {
   for (const char* t : {"admin.invite.created", "admin.invite.updated", "admin.invite.deleted",
                         "admin.profile.created", "admin.profile.updated", "admin.profile.deleted"})
     EXPECT_FALSE(e.audit(t).empty()) << t;
+}
+
+TEST(Accounts, ASignUpCutShortByACrashIsUndoneByAnotherReplica) {
+  Env e(Env::Vars{{"JB_SIGNUP_HOLD_S", "1"}});
+  auto profile = e.admin->call("POST", "/api/v1/admin/profiles",
+                               R"({"name":"P","template_user_id":")" + e.user_id("demo") + "\"}");
+  ASSERT_EQ(profile->status, 201) << profile->body;
+  auto inv = e.invite(R"({"max_uses":1,"human_check":false})");
+  // A second replica on the same Redis; Jellyfin holds its profile call until it is killed.
+  auto env = e.stack.auth_replica_env("doomed");
+  env["JB_JELLYFIN_URL"] = e.home.url();
+  env["JB_SIGNUP_HOLD_S"] = "1";
+  env["JB_SIGNUP_IP_BURST"] = "1000";
+  json::Document ready;
+  auto doomed = start_service("auth-service", env, &ready);
+  ASSERT_TRUE(doomed);
+  const std::string base = "http://127.0.0.1:" + std::to_string(json::get_int(ready, "http_port"));
+  ASSERT_TRUE(
+      e.home.add_fault(R"({"Kind":"hang","HangMs":5000,"Route":"POST /Users/{userId}/Policy"})")
+          .ok());
+  std::thread cut([&] {
+    ApiClient a(base, "");
+    json::Writer w;
+    w.begin_object()
+        .kv("code", json::get_string(inv, "code"))
+        .kv("user_name", "cut-short")
+        .kv("password", "a long enough passphrase")
+        .end_object();
+    auto r = a.call("POST", "/api/v1/signup", w.str());
+    EXPECT_FALSE(r.ok() && r->status == 201);
+  });
+  ASSERT_TRUE(eventually([&] { return !e.user_id("cut-short").empty(); }, 10000));
+  doomed->signal(SIGKILL);
+  cut.join();
+  ASSERT_TRUE(e.home.clear_faults().ok());
+  // The stack's own auth-service finds the journal entry and undoes the sign-up.
+  EXPECT_TRUE(eventually([&] { return e.user_id("cut-short").empty(); }, 15000))
+      << "the half-made user is deleted";
+  EXPECT_TRUE(eventually(
+      [&] { return json::get_int(e.get_invite(json::get_string(inv, "id")), "holds") == 0; },
+      10000));
+  EXPECT_EQ(json::get_int(e.get_invite(json::get_string(inv, "id")), "uses"), 0);
+  auto again = e.sign_up(json::get_string(inv, "code"), "second-try", "a long enough passphrase");
+  EXPECT_EQ(again->status, 201) << again->body;
+  EXPECT_EQ(users_named(e, "cut-short") + users_named(e, "second-try"), 1);
 }
 
 }  // namespace
