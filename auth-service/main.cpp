@@ -275,6 +275,17 @@ int main(int argc, char** argv) {
   jb::PeriodicTask signup_recovery(std::chrono::seconds(cfg.signup_hold_s), [&signups] {
     jb::log::best_effort(signups.recover(jb::timeutil::now_unix_ms()), "sign-up recovery");
   });
+  // Links expire by this clock (tests only: moved by a Redis key, JB_TEST_CLOCK).
+  std::function<int64_t()> link_clock = [] { return jb::timeutil::now_unix_ms(); };
+  if (cfg.test_clock)
+    link_clock = [&redis] {
+      int64_t offset = 0;
+      auto r = redis.command({"GET", "jb:test:clock_offset_ms"});
+      if (!r.ok() || !r->is_string() || !jb::text::parse_int64(r->str, offset)) offset = 0;
+      return jb::timeutil::now_unix_ms() + offset;
+    };
+  jb::accounts::LinkStore contacts(redis, jb::accounts::contact_links());
+  if (cfg.smtp.enabled()) signups.set_contacts(&contacts, &emails, link_clock);
   jb::accounts::AccountDeps account_deps;
   account_deps.auth = &authenticator;
   account_deps.admin = &admin_access;
@@ -289,10 +300,13 @@ int main(int argc, char** argv) {
   account_deps.totp = &totp;
   account_deps.passkeys = &passkeys;
   account_deps.emails = &emails;
+  account_deps.contacts = &contacts;
+  if (cfg.smtp.enabled()) account_deps.smtp = &smtp;
+  account_deps.now_ms = link_clock;
   deps.accounts = &account_deps;
   // Password resets: links by email (JB_SMTP_URL), looked up and sent off the
   // request's thread so the public answer says nothing about the account.
-  jb::accounts::ResetStore resets(redis);
+  jb::accounts::LinkStore resets(redis, jb::accounts::reset_links());
   jb::accounts::ResetDeps reset_deps;
   jb::ThreadPool reset_pool(2, 256, "reset");  // after its deps: joined before they go
   reset_deps.auth = &authenticator;
@@ -307,14 +321,7 @@ int main(int argc, char** argv) {
   reset_deps.rules = cfg.password_rules;
   reset_deps.public_url = cfg.public_url;
   reset_deps.answer_ms = cfg.reset_answer_ms;
-  reset_deps.now_ms = [] { return jb::timeutil::now_unix_ms(); };
-  if (cfg.test_clock)  // tests only (README): time moved by a Redis key
-    reset_deps.now_ms = [&redis] {
-      int64_t offset = 0;
-      auto r = redis.command({"GET", "jb:test:clock_offset_ms"});
-      if (!r.ok() || !r->is_string() || !jb::text::parse_int64(r->str, offset)) offset = 0;
-      return jb::timeutil::now_unix_ms() + offset;
-    };
+  reset_deps.now_ms = link_clock;
   deps.resets = &reset_deps;
 
   jb::http::ServerOptions ho;

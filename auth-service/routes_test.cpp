@@ -93,7 +93,7 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   account_deps.audit = &audit;
   account_deps.guard = &guard;
   deps.accounts = &account_deps;
-  accounts::ResetStore resets(redis);
+  accounts::LinkStore resets(redis, accounts::reset_links());
   accounts::ResetDeps reset_deps;
   reset_deps.auth = &authenticator;
   reset_deps.admin = &admin_access;

@@ -2,6 +2,7 @@
 #include "auth-service/accounts/account_bodies.h"
 
 #include "common/core/time.h"
+#include "common/net/smtp_client.h"
 
 namespace jb::accounts {
 
@@ -28,8 +29,8 @@ auth::BodyResult<InviteSpec> parse_invite_body(const http::Request& r,
   if (!body.ok()) return body_problem(body.error());
   json::Fields f(*body);
   InviteSpec s = base.value_or(InviteSpec{});
-  f.reject_unknown(
-      {"label", "expires_at", "max_uses", "profile_id", "account_days", "human_check"});
+  f.reject_unknown({"label", "expires_at", "max_uses", "profile_id", "account_days", "human_check",
+                    "require_email"});
   if (auto v = f.string("label", false, kMaxLabel)) s.label = *v;
   if (const json::Value* v = json::member(*body, "expires_at")) {
     if (v->IsNull()) {
@@ -53,6 +54,7 @@ auth::BodyResult<InviteSpec> parse_invite_body(const http::Request& r,
   }
   if (auto v = nullable_int(f, *body, "account_days", 1, 36500)) s.account_days = *v < 0 ? 0 : *v;
   if (auto v = f.boolean("human_check", false)) s.human_check = *v;
+  if (auto v = f.boolean("require_email", false)) s.require_email = *v;
   if (!f.ok()) return body_problem(f);
   return s;
 }
@@ -104,13 +106,27 @@ auth::BodyResult<SignUpBody> parse_signup_body(const http::Request& r) {
   auto body = read_json_body(r);
   if (!body.ok()) return body_problem(body.error());
   json::Fields f(*body);
-  f.reject_unknown({"code", "user_name", "password", "human_check"});
+  f.reject_unknown({"code", "user_name", "password", "human_check", "contact_token"});
   auto code = f.string("code", true, 64);
   auto name = f.string("user_name", true, kMaxUserName);
   auto password = f.string("password", true, kMaxPassword);
   auto human = f.string("human_check", false, kMaxHumanCheck);
+  auto contact = f.string("contact_token", false, 64);
   if (!f.ok()) return body_problem(f);
-  return SignUpBody{*code, *name, *password, human.value_or("")};
+  return SignUpBody{*code, *name, *password, human.value_or(""), contact.value_or("")};
+}
+
+auth::BodyResult<ContactBody> parse_contact_body(const http::Request& r) {
+  auto body = read_json_body(r);
+  if (!body.ok()) return body_problem(body.error());
+  json::Fields f(*body);
+  f.reject_unknown({"code", "email"});
+  auto code = f.string("code", true, 64);
+  auto email = f.string("email", true, 254);
+  if (email && !valid_mail_addr(*email))
+    f.add_problem("email", "must be an address like name@example.org");
+  if (!f.ok()) return body_problem(f);
+  return ContactBody{*code, *email};
 }
 
 }  // namespace jb::accounts

@@ -5,12 +5,14 @@
 //
 //   invite (create)   {label?, expires_at? (RFC 3339 | null), max_uses? (1–100000 | null =
 //                      unlimited; default 1), profile_id? (| null = the default),
-//                      account_days? (1–36500 | null), human_check? (default true)}
+//                      account_days? (1–36500 | null), human_check? (default true),
+//                      require_email? (default false)}
 //   invite (PATCH)    the same fields, each optional; absent = unchanged
 //   profile (create)  {name, template_user_id, configuration? (default true), default? }
 //   profile (PATCH)   {name?, default? (true only)}
 //   admin connection  {connection_id}
-//   sign-up           {code, user_name, password, human_check?}
+//   sign-up           {code, user_name, password, human_check?, contact_token?}
+//   contact           {code, email}
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -52,8 +54,12 @@ auth::BodyResult<ProfilePatch> parse_profile_patch(const http::Request& r);
 auth::BodyResult<std::string> parse_admin_connection_body(const http::Request& r);
 
 struct SignUpBody {
-  std::string code, user_name, password, human_check;
+  std::string code, user_name, password, human_check, contact_token;
 };
+struct ContactBody {
+  std::string code, email;
+};
+auth::BodyResult<ContactBody> parse_contact_body(const http::Request& r);
 auth::BodyResult<SignUpBody> parse_signup_body(const http::Request& r);
 
 }  // namespace jb::accounts

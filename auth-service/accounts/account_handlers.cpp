@@ -6,6 +6,7 @@
 #include "auth-service/accounts/account_bodies.h"
 #include "auth-service/accounts/admin_guard.h"
 #include "auth-service/api/io.h"
+#include "auth-service/security/email_handlers.h"
 #include "common/core/log.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
@@ -272,17 +273,19 @@ std::string rules_json(const PasswordRules& r) {
   return w.str();
 }
 
-http::Response public_invite(AccountDeps& d, http::Request& r) {
-  const std::string code = r.param("code");
+// The invite a public caller names; an unknown code is audited (probing).
+Result<Invite> invite_by_code(AccountDeps& d, const std::string& code, const std::string& ip) {
   auto inv = d.invites->find_by_code(code);
+  if (!inv.ok()) return inv.error();
+  if (*inv) return std::move(**inv);
+  auth::audit_best_effort(d.audit, AuditEvent{"signup.invite_unknown", "", "", "", ip, "fail", {}});
+  return Error(errc::invite_unknown, "No invite has this code; check the link you were sent.", 404);
+}
+
+http::Response public_invite(AccountDeps& d, http::Request& r) {
+  auto inv = invite_by_code(d, r.param("code"), r.client_ip);
   if (!inv.ok()) return fail(inv.error());
-  if (!*inv) {
-    auth::audit_best_effort(
-        d.audit, AuditEvent{"signup.invite_unknown", "", "", "", r.client_ip, "fail", {}});
-    return fail(
-        Error(errc::invite_unknown, "No invite has this code; check the link you were sent.", 404));
-  }
-  const Invite& i = **inv;
+  const Invite& i = *inv;
   const int64_t now = timeutil::now_unix_ms();
   const std::string why = invite_unusable(i, now);
   json::Writer w;
@@ -295,6 +298,7 @@ http::Response public_invite(AccountDeps& d, http::Request& r) {
   else
     w.kv_null("uses_left");
   w.kv("human_check", i.spec.human_check);
+  w.kv("require_email", i.spec.require_email);
   if (i.spec.account_days > 0)
     w.kv("account_days", i.spec.account_days);
   else
@@ -309,6 +313,54 @@ http::Response challenge(AccountDeps& d) {
     return fail(Error(errc::unavailable, "The human check is not available.", 503));
   auto c = d.human->issue(timeutil::now_unix_s());
   return ok_json(pow_challenge_json(c));
+}
+
+http::Response contact(AccountDeps& d, http::Request& r) {
+  auto body = parse_contact_body(r);
+  if (!body.ok()) return auth::answer(body.problem());
+  auto inv = invite_by_code(d, body->code, r.client_ip);
+  if (!inv.ok()) return fail(inv.error());
+  const int64_t now = d.now_ms ? d.now_ms() : timeutil::now_unix_ms();
+  const std::string why = invite_unusable(*inv, timeutil::now_unix_ms());
+  if (why == "expired")
+    return fail(Error(errc::invite_expired, "This invite has expired; ask for a new one.", 410));
+  if (why == "used_up")
+    return fail(Error(errc::invite_used_up, "Every use of this invite has been taken.", 409));
+  if (d.smtp == nullptr || d.contacts == nullptr)
+    return fail(Error(errc::email_not_available,
+                      "Email addresses cannot be confirmed here: the server has no mail server.",
+                      503));
+  if (d.guard != nullptr) {  // per invite and per recipient (edge/signin_guard.h)
+    auto refused = d.guard->admit_email(r.client_ip, "invite:" + inv->id, body->email);
+    if (!refused.ok()) return fail(refused.error());
+    if (*refused) return fail(refused_error(*refused));
+  }
+  auto token = d.contacts->create(inv->id, body->email, now);
+  if (!token.ok()) return fail(token.error());
+  MailMessage m;
+  m.to = body->email;
+  m.subject = "Confirm your email address";
+  m.body =
+      "You are creating an account with an invite to a Jellyfin server.\n\nOpen this link "
+      "within 30 minutes to confirm this address and finish (it works once):\n\n" +
+      d.public_url + "/#/signup/" + body->code + "/" + *token +
+      "\n\nIf you did not ask for it, ignore this email.\n";
+  auto sent = d.smtp->send(m);
+  std::vector<std::pair<std::string, std::string>> detail{{"invite_id", inv->id},
+                                                          {"email", masked_mail_addr(body->email)}};
+  if (!sent.ok()) detail.emplace_back("error", sent.error().code);
+  auth::audit_best_effort(d.audit, AuditEvent{"signup.contact", "", "", "", r.client_ip,
+                                              sent.ok() ? "ok" : "fail", detail});
+  if (!sent.ok())
+    return fail(
+        Error(errc::email_send_failed,
+              "The confirmation could not be sent: the mail server failed. Try again later.", 502));
+  json::Writer w;
+  w.begin_object()
+      .kv("detail", "A link to confirm " + masked_mail_addr(body->email) +
+                        " is on its way. It works once, for 30 minutes.")
+      .end_object();
+  return ok_json(w.str(), 202);
 }
 
 http::Response sign_up(AccountDeps& d, http::Request& r) {
@@ -339,7 +391,8 @@ http::Response sign_up(AccountDeps& d, http::Request& r) {
       return fail(refused_error(*refused));
     }
   }
-  SignUpRequest req{body->code, body->user_name, body->password, body->human_check};
+  SignUpRequest req{body->code, body->user_name, body->password, body->human_check,
+                    body->contact_token};
   auto out = d.signup->sign_up(req, timeutil::now_unix_ms());
   if (auto* f = std::get_if<SignUpFailure>(&out)) {
     auth::audit_best_effort(
@@ -397,6 +450,7 @@ std::string invite_json(const Invite& inv, const std::string& public_url, int64_
   else
     w.kv_null("account_days");
   w.kv("human_check", inv.spec.human_check);
+  w.kv("require_email", inv.spec.require_email);
   w.kv("created_at", when(inv.created_ms)).kv("created_by", inv.created_by);
   w.key("used_by").begin_array();
   for (const auto& u : inv.used_by)
@@ -514,6 +568,7 @@ void register_account_routes(http::Server& server, AccountDeps& deps) {
                [&d](http::Request& r) { return public_invite(d, r); });
   server.route("POST", "/api/v1/signup/challenge", [&d](http::Request&) { return challenge(d); });
   server.route("POST", "/api/v1/signup", [&d](http::Request& r) { return sign_up(d, r); });
+  server.route("POST", "/api/v1/signup/contact", [&d](http::Request& r) { return contact(d, r); });
 }
 
 }  // namespace jb::accounts

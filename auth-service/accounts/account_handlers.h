@@ -13,6 +13,8 @@
 // Public (no session; the sign-up is limited per address by the edge limiter):
 //   GET  /api/v1/signup/invites/{code}   what the invite allows and needs (valid or why not)
 //   POST /api/v1/signup/challenge        a proof-of-work challenge (human_check.h)
+//   POST /api/v1/signup/contact          email a link confirming an address for a sign-up
+//                                        (limited per invite and per address)
 //   POST /api/v1/signup                  create the account (signup.h) → 201
 // Every call that changes something, every refusal of an admin route and every
 // sign-up (made or failed, with the step) is in the audit log with the address.
@@ -20,11 +22,13 @@
 // Thread-safety: handlers run concurrently; every dependency is thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "auth-service/accounts/admin_access.h"
 #include "auth-service/accounts/human_check_store.h"
 #include "auth-service/accounts/invite_store.h"
+#include "auth-service/accounts/link_store.h"
 #include "auth-service/accounts/profile_store.h"
 #include "auth-service/accounts/signup.h"
 #include "auth-service/audit/audit_log.h"
@@ -34,6 +38,7 @@
 #include "auth-service/security/totp_service.h"
 #include "auth-service/sessions/authenticator.h"
 #include "common/net/http_server.h"
+#include "common/net/smtp_client.h"
 
 namespace jb::accounts {
 
@@ -51,6 +56,9 @@ struct AccountDeps {
   auth::TotpService* totp = nullptr;   // second-factor state in the user list (null: not shown)
   auth::PasskeyStore* passkeys = nullptr;
   auth::EmailStore* emails = nullptr;  // contact in the user list (null: not shown)
+  LinkStore* contacts = nullptr;       // contact_links(): sign-up address confirmations
+  const SmtpClient* smtp = nullptr;    // null: addresses cannot be confirmed at sign-up
+  std::function<int64_t()> now_ms;     // the clock confirmations expire by (null: real time)
 };
 
 // Pure: an invite as the admin API shows it.

@@ -96,7 +96,8 @@ std::vector<std::string> spec_fields(const InviteSpec& s) {
           "max_uses",     std::to_string(s.max_uses),
           "profile",      s.profile_id,
           "account_days", std::to_string(s.account_days),
-          "human",        s.human_check ? "1" : "0"};
+          "human",        s.human_check ? "1" : "0",
+          "email",        s.require_email ? "1" : "0"};
 }
 
 }  // namespace
@@ -162,6 +163,7 @@ Result<std::vector<Invite>> InviteStore::load(const std::vector<std::string>& id
     inv.spec.profile_id = str(m, "profile");
     inv.spec.account_days = num(m, "account_days", 0);
     inv.spec.human_check = str(m, "human") != "0";
+    inv.spec.require_email = str(m, "email") == "1";
     inv.created_ms = num(m, "created", 0);
     inv.created_by = str(m, "created_by");
     inv.uses = num(m, "uses", 0);

@@ -15,7 +15,7 @@
 //
 // Redis keys (built only by key() and friends in invite_store.cpp):
 //   jb:invite:<id>            hash  code_sealed label expires max_uses profile account_days
-//                                   human created created_by uses
+//                                   human email created created_by uses
 //   jb:invite:code:<sha256>   str   <id>
 //   jb:invite:<id>:holds      zset  hold token → deadline (ms)
 //   jb:invite:<id>:used       list  "<user id>\t<user name>\t<ms>" per account made
@@ -45,11 +45,12 @@ namespace jb::accounts {
 // What an admin sets on an invite.
 struct InviteSpec {
   std::string label;
-  int64_t expires_ms = 0;    // 0 = never
-  int64_t max_uses = 1;      // -1 = unlimited
-  std::string profile_id;    // "" = the default profile when it is used
-  int64_t account_days = 0;  // accounts made with it expire after this many days (0 = never)
-  bool human_check = true;   // a proof-of-work challenge must be solved to use it
+  int64_t expires_ms = 0;      // 0 = never
+  int64_t max_uses = 1;        // -1 = unlimited
+  std::string profile_id;      // "" = the default profile when it is used
+  int64_t account_days = 0;    // accounts made with it expire after this many days (0 = never)
+  bool human_check = true;     // a proof-of-work challenge must be solved to use it
+  bool require_email = false;  // a confirmed email address is needed to use it
 };
 
 struct InviteUse {

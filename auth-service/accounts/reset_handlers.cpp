@@ -125,7 +125,7 @@ http::Response view_link(ResetDeps& d, http::Request& r) {
   if (!link.ok()) return fail(link.error());
   json::Writer w;
   w.begin_object()
-      .kv("user_name", link->user_name)
+      .kv("user_name", link->detail)
       .kv("expires_at", timeutil::format_rfc3339(link->expires_ms * 1000))
       .key("password_rules")
       .begin_object()
@@ -158,28 +158,28 @@ http::Response complete(ResetDeps& d, http::Request& r) {
   const int64_t now = d.now_ms();
   auto link = d.resets->peek(token, now);
   if (!link.ok()) return failed(link.error(), "", "");
-  if (auto ok = check_password(*password, d.rules, link->user_name); !ok.ok())
-    return failed(ok.error(), link->user_id, link->user_name);
+  if (auto ok = check_password(*password, d.rules, link->detail); !ok.ok())
+    return failed(ok.error(), link->subject, link->detail);
   auto taken = d.resets->take(token, now);
-  if (!taken.ok()) return failed(taken.error(), link->user_id, link->user_name);
+  if (!taken.ok()) return failed(taken.error(), link->subject, link->detail);
   auto client = d.admin->client();
-  Status set = client.ok() ? jf::set_user_password(*client, taken->user_id, *password)
+  Status set = client.ok() ? jf::set_user_password(*client, taken->subject, *password)
                            : Status(client.error());
   if (!set.ok()) {
     log::best_effort(d.resets->put_back(token, *taken), "reset link put back");
-    return failed(set.error(), taken->user_id, taken->user_name);
+    return failed(set.error(), taken->subject, taken->detail);
   }
   if (d.sessions != nullptr)
-    log::best_effort(d.sessions->revoke_all(taken->user_id), "sessions revoked after a reset");
+    log::best_effort(d.sessions->revoke_all(taken->subject), "sessions revoked after a reset");
   auth::audit_best_effort(
       d.audit,
-      AuditEvent{"reset.completed", taken->user_id, taken->user_name, "", r.client_ip, "ok", {}});
+      AuditEvent{"reset.completed", taken->subject, taken->detail, "", r.client_ip, "ok", {}});
   json::Writer w;
   w.begin_object()
       .key("user")
       .begin_object()
-      .kv("id", taken->user_id)
-      .kv("name", taken->user_name)
+      .kv("id", taken->subject)
+      .kv("name", taken->detail)
       .end_object()
       .end_object();
   return ok_json(w.str());

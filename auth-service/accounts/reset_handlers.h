@@ -5,7 +5,7 @@
 //       always the same 202 — whether or not an account matches — and comes no sooner than
 //       answer_ms after the request began; the lookup and the email happen afterwards on a
 //       worker thread, so nothing in the answer depends on them. A matching account with a
-//       confirmed address gets a link (reset_store.h) by email. Limited per address and per
+//       confirmed address gets a link (link_store.h) by email. Limited per address and per
 //       account asked for (JB_RESET_IP_*, JB_RESET_ACCOUNT_*).
 //   GET  /api/v1/reset/{token}            the link's user name, expiry and the password rules
 //   POST /api/v1/reset/{token} {password} the new password, checked against the policy,
@@ -24,8 +24,8 @@
 #include <string>
 
 #include "auth-service/accounts/admin_access.h"
+#include "auth-service/accounts/link_store.h"
 #include "auth-service/accounts/password_policy.h"
-#include "auth-service/accounts/reset_store.h"
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/edge/signin_guard.h"
 #include "auth-service/security/email_store.h"
@@ -39,7 +39,7 @@ namespace jb::accounts {
 struct ResetDeps {
   auth::Authenticator* auth = nullptr;
   AdminAccess* admin = nullptr;
-  ResetStore* resets = nullptr;
+  LinkStore* resets = nullptr;  // reset_links()
   auth::EmailStore* emails = nullptr;
   const SmtpClient* smtp = nullptr;  // null: links are never emailed (admins get them)
   auth::SessionStore* sessions = nullptr;

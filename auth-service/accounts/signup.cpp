@@ -37,9 +37,12 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
   auto hold = invites_.reserve(invite.id, now_ms);
   if (!hold.ok()) return SignUpFailure{hold.error(), "invite", invite.id};
 
-  // From here on, a failure gives the use back.
+  // From here on, a failure gives the use back (and a confirmation it took).
+  std::optional<OneTimeLink> contact;
   auto give_back = [&](Error e, const char* step) -> SignUpFailure {
     log::best_effort(invites_.release(invite.id, *hold), "invite hold release");
+    if (contact && contacts_ != nullptr)
+      log::best_effort(contacts_->put_back(req.contact_token, *contact), "contact put back");
     log::best_effort(redis_.command({"HDEL", kPending, *hold}), "sign-up journal");
     return SignUpFailure{std::move(e), step, invite.id};
   };
@@ -60,6 +63,25 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
   if (auto ok = check_user_name(req.user_name); !ok.ok()) return give_back(ok.error(), "user_name");
   if (auto pw = check_password(req.password, rules_, req.user_name); !pw.ok())
     return give_back(pw.error(), "password");
+  if (invite.spec.require_email || !req.contact_token.empty()) {
+    if (contacts_ == nullptr || emails_ == nullptr)
+      return give_back(Error(errc::unavailable,
+                             "Email addresses cannot be confirmed here (no mail server).", 503),
+                       "contact");
+    if (req.contact_token.empty())
+      return give_back(Error(errc::contact_required,
+                             "This invite needs a confirmed email address: ask for a link with "
+                             "POST /api/v1/signup/contact and sign up from it.",
+                             400),
+                       "contact");
+    auto c = contacts_->take(req.contact_token, clock_ ? clock_() : now_ms);
+    if (!c.ok()) return give_back(c.error(), "contact");
+    contact = std::move(*c);
+    if (contact->subject != invite.id)
+      return give_back(
+          Error(errc::contact_token_invalid, "This address was confirmed for another invite.", 400),
+          "contact");
+  }
 
   std::optional<Profile> profile;
   if (!invite.spec.profile_id.empty()) {
@@ -151,6 +173,8 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
   if (out.expires_ms > 0)
     record.push_back({"ZADD", "jb:account:expiry", std::to_string(out.expires_ms), out.user_id});
   record.push_back({"HDEL", kPending, *hold});
+  if (contact)
+    log::best_effort(emails_->set_confirmed(out.user_id, contact->detail), "confirmed address");
   if (auto r = redis_.pipeline(record); !r.ok())
     log::warn("the new account's record was not written",
               {{"user_id", out.user_id}, {"error", r.error().message}});

@@ -11,6 +11,9 @@
 //      its apps send and they do not normalise) and the user name rules
 //      (user_name.h: Jellyfin's, unique case-insensitively — Jellyfin itself
 //      refuses a taken name, answered as 409 user_name_taken);
+//   3b. the contact: an email address confirmed for this invite (a link sent by
+//      POST /api/v1/signup/contact, 30 minutes, single use), required when the
+//      invite says so; it becomes the account's confirmed address;
 //   4. POST /Users/New with the admin connection;
 //   5. the profile: its policy (with the new user's provider ids) and its
 //      configuration;
@@ -37,18 +40,23 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <variant>
 
 #include "auth-service/accounts/admin_access.h"
 #include "auth-service/accounts/human_check_store.h"
 #include "auth-service/accounts/invite_store.h"
+#include "auth-service/accounts/link_store.h"
 #include "auth-service/accounts/password_policy.h"
 #include "auth-service/accounts/profile_store.h"
+#include "auth-service/security/email_store.h"
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
 namespace jb::errc {
 constexpr const char* user_name_taken = "user_name_taken";  // 409: Jellyfin has that name
+constexpr const char* contact_required =
+    "contact_required";  // 400: the invite needs a confirmed email address first
 constexpr const char* invite_profile_missing =
     "invite_profile_missing";  // 409: the invite's profile was deleted
 }  // namespace jb::errc
@@ -60,6 +68,7 @@ std::string account_record_key(const std::string& user_id);
 
 struct SignUpRequest {
   std::string code, user_name, password, human_check;
+  std::string contact_token;  // an address confirmed for this invite (link_store.h contact)
 };
 
 struct SignUpResult {
@@ -93,6 +102,13 @@ class SignUpService {
   // gives the use back. How many were undone. Safe to run on every replica.
   Result<int> recover(int64_t now_ms);
   const PasswordRules& rules() const { return rules_; }
+  // Contact confirmation (null stores: invites that need an address refuse sign-ups);
+  // `clock` decides when confirmations expire.
+  void set_contacts(LinkStore* contacts, auth::EmailStore* emails, std::function<int64_t()> clock) {
+    contacts_ = contacts;
+    emails_ = emails;
+    clock_ = std::move(clock);
+  }
 
  private:
   RedisPool& redis_;
@@ -101,6 +117,9 @@ class SignUpService {
   AdminAccess& admin_;
   HumanCheck* human_;  // null: no human check available (invites asking for one fail)
   PasswordRules rules_;
+  LinkStore* contacts_ = nullptr;
+  auth::EmailStore* emails_ = nullptr;
+  std::function<int64_t()> clock_;
 };
 
 }  // namespace jb::accounts

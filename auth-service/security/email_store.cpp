@@ -80,6 +80,15 @@ Result<std::optional<ConfirmedEmail>> EmailStore::confirm(const std::string& tok
   return std::optional<ConfirmedEmail>(std::move(done));
 }
 
+Status EmailStore::set_confirmed(const std::string& user_id, const std::string& address) {
+  auto r = redis_.pipeline({{"HSET", user_key(user_id), "address", address, "confirmed", "1"},
+                            {"SET", owner_key(address), user_id}});
+  if (!r.ok()) return r.error();
+  for (const auto& x : *r)
+    if (x.is_error()) return Error(errc::redis_protocol, "The email address was not stored.");
+  return Status::Ok();
+}
+
 Result<std::optional<std::string>> EmailStore::owner_of(const std::string& address) {
   if (address.empty() || address.size() > kMaxAddress) return std::optional<std::string>{};
   auto uid = redis_.command({"GET", owner_key(address)});

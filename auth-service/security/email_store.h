@@ -50,6 +50,9 @@ class EmailStore {
   Result<std::optional<ConfirmedEmail>> confirm(const std::string& token);
   // True when there was an address.
   Result<bool> remove(const std::string& user_id);
+  // Sets `address` as the user's, confirmed already (it was confirmed before the
+  // account existed: a sign-up's contact confirmation).
+  Status set_confirmed(const std::string& user_id, const std::string& address);
   // The user whose confirmed address `address` is (compared ignoring case), or nullopt.
   Result<std::optional<std::string>> owner_of(const std::string& address);
 

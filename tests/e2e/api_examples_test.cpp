@@ -53,6 +53,7 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 // server, never invalid_request. Keyed by "METHOD path example-name".
 const std::map<std::string, std::string> kNeedsMail{
     {"POST /api/v1/me/security/channels email", "email_not_available"},
+    {"POST /api/v1/signup/contact address", "email_not_available"},
 };
 
 // Passkey routes need JB_PUBLIC_URL (their relying party; this stack has none,

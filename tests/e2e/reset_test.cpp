@@ -9,7 +9,9 @@
 //     use is refused; a weak password is refused without using the link up;
 //   - a link is refused after 30 minutes (the test moves auth-service's clock);
 //   - an admin gets a link directly for a user without an address;
-//   - requests are limited per account; every step is audited.
+//   - requests are limited per account; every step is audited;
+//   - a sign-up through an invite that needs an email address: the address is
+//     confirmed by a link (single use, 30 minutes) and becomes the account's.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -87,6 +89,31 @@ struct Env {
     std::string m = smtp.message(n);
     std::smatch found;
     if (!std::regex_search(m, found, std::regex("#/reset/([A-Za-z0-9_-]{22})"))) return "";
+    return found[1];
+  }
+  Result<HttpResponse> sign_up(const std::string& code, const std::string& name,
+                               const std::string& contact_token) {
+    ApiClient a(stack.api(""), "");
+    json::Writer w;
+    w.begin_object()
+        .kv("code", code)
+        .kv("user_name", name)
+        .kv("password", "a long enough passphrase");
+    if (!contact_token.empty()) w.kv("contact_token", contact_token);
+    w.end_object();
+    return a.call("POST", "/api/v1/signup", w.str());
+  }
+  Result<HttpResponse> confirm_address(const std::string& code, const std::string& email) {
+    ApiClient a(stack.api(""), "");
+    json::Writer w;
+    w.begin_object().kv("code", code).kv("email", email).end_object();
+    return a.call("POST", "/api/v1/signup/contact", w.str());
+  }
+  std::string contact_token_in_mail(size_t n, const std::string& code) {
+    std::string m = smtp.message(n);
+    std::smatch found;
+    if (!std::regex_search(m, found, std::regex("#/signup/" + code + "/([A-Za-z0-9_-]{22})")))
+      return "";
     return found[1];
   }
   Result<HttpResponse> set_password(const std::string& token, const std::string& password) {
@@ -199,6 +226,71 @@ TEST(PasswordReset, AdminsGetALinkForAUserWithoutAnAddressAndRequestsAreLimited)
   ApiClient anon(e.stack.api(""), "");
   EXPECT_EQ(anon.call("POST", "/api/v1/reset", R"({"user": 5})")->status, 400);
   EXPECT_EQ(anon.call("GET", "/api/v1/reset/not-a-token")->status, 404);
+}
+
+TEST(SignUpContact, AnInviteThatNeedsAnAddressTakesAConfirmedOneOnce) {
+  Env e;
+  auto made = e.admin->call("POST", "/api/v1/admin/invites",
+                            R"({"max_uses":3,"human_check":false,"require_email":true})");
+  ASSERT_EQ(made->status, 201) << made->body;
+  const std::string code = json::get_string(body_of(made), "code");
+  const std::string id = json::get_string(body_of(made), "id");
+  ApiClient anon(e.stack.api(""), "");
+  EXPECT_TRUE(
+      json::get_bool(body_of(anon.call("GET", "/api/v1/signup/invites/" + code)), "require_email"));
+
+  auto without = e.sign_up(code, "mailed", "");
+  EXPECT_EQ(without->status, 400);
+  EXPECT_EQ(problem_type(without), "contact_required");
+  EXPECT_EQ(e.confirm_address(code, "not an address")->status, 400);
+  EXPECT_EQ(e.confirm_address("AAAAAAAAAAAAAAAAAAAAAA", "x@example.org")->status, 404);
+
+  auto asked = e.confirm_address(code, "New.Person@example.org");
+  ASSERT_EQ(asked->status, 202) << asked->body;
+  ASSERT_EQ(e.smtp.count(), 1u) << "sent before the answer";
+  EXPECT_NE(e.smtp.message(1).find("X-Envelope-To: New.Person@example.org"), std::string::npos);
+  const std::string token = e.contact_token_in_mail(1, code);
+  ASSERT_FALSE(token.empty()) << e.smtp.message(1);
+
+  // A failing sign-up (the name is taken) keeps the confirmation usable.
+  auto taken = e.sign_up(code, "demo", token);
+  EXPECT_EQ(taken->status, 409);
+  auto ok = e.sign_up(code, "mailed", token);
+  ASSERT_EQ(ok->status, 201) << ok->body;
+  const std::string uid = json::get_string(*json::member(body_of(ok), "user"), "id");
+  auto users = body_of(e.admin->call("GET", "/api/v1/admin/users"));
+  bool seen = false;
+  for (const auto& u : json::member(users, "users")->GetArray())
+    if (json::get_string(u, "id") == uid) {
+      seen = true;
+      const auto* mail = json::member(u, "email");
+      ASSERT_TRUE(mail && mail->IsObject());
+      EXPECT_EQ(json::get_string(*mail, "address"), "New.Person@example.org");
+      EXPECT_TRUE(json::get_bool(*mail, "confirmed"));
+    }
+  EXPECT_TRUE(seen);
+  auto again = e.sign_up(code, "mailed-again", token);
+  EXPECT_EQ(again->status, 400);
+  EXPECT_EQ(problem_type(again), "contact_token_invalid") << "single use";
+
+  // The confirmed address finds the account for a password reset.
+  ASSERT_EQ(e.ask("new.person@EXAMPLE.org")->status, 202);
+  ASSERT_TRUE(eventually([&] { return e.smtp.count() == 2; }, 10000));
+  EXPECT_NE(e.smtp.message(2).find("#/reset/"), std::string::npos);
+
+  // A confirmation older than 30 minutes is refused.
+  ASSERT_EQ(e.confirm_address(code, "late@example.org")->status, 202);
+  const std::string late = e.contact_token_in_mail(3, code);
+  ASSERT_FALSE(late.empty());
+  ASSERT_TRUE(
+      e.redis->command({"SET", "jb:test:clock_offset_ms", std::to_string(30 * 60000 + 1000)}).ok());
+  auto expired = e.sign_up(code, "too-late", late);
+  EXPECT_EQ(expired->status, 410);
+  EXPECT_EQ(problem_type(expired), "contact_token_expired");
+  auto inv = body_of(e.admin->call("GET", "/api/v1/admin/invites/" + id));
+  EXPECT_EQ(json::get_int(inv, "uses"), 1);
+  EXPECT_EQ(json::get_int(inv, "holds"), 0);
+  EXPECT_EQ(e.audited("signup.contact"), 2u);
 }
 
 }  // namespace

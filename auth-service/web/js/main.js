@@ -79,7 +79,7 @@ function App() {
   }, [route.path, session.user, session.ready]);
 
   // An invite link opens the public sign-up page, a reset link the reset page, signed in or not.
-  if (route.parts[0] === 'signup') return html`<${Lazy} name="signup" props=${{ code: route.parts[1] || '' }} />`;
+  if (route.parts[0] === 'signup') return html`<${Lazy} name="signup" props=${{ code: route.parts[1] || '', contact: route.parts[2] || '' }} key=${route.path} />`;
   if (route.parts[0] === 'reset') return html`<${Lazy} name="reset" props=${{ token: route.parts[1] || '' }} key=${route.parts[1] || ''} />`;
   if (!session.ready) return html`<main id="main" class="boot"><${Loading} what="Starting Jellybridge" /></main>`;
   if (!session.user) return html`<${Lazy} name="signin" props=${{}} />`;

@@ -45,8 +45,9 @@ function InviteForm({ profiles, onMade }) {
   const [accountDays, setAccountDays] = useState('');
   const [profile, setProfile] = useState('');
   const [human, setHuman] = useState(true);
+  const [needEmail, setNeedEmail] = useState(false);
   const make = useAction(async () => {
-    const body = { label, human_check: human, profile_id: profile || null };
+    const body = { label, human_check: human, require_email: needEmail, profile_id: profile || null };
     body.max_uses = uses.trim() ? Number(uses) : null;
     body.account_days = accountDays.trim() ? Number(accountDays) : null;
     body.expires_at = days.trim() ? new Date(Date.now() + Number(days) * 86400000).toISOString() : null;
@@ -65,6 +66,7 @@ function InviteForm({ profiles, onMade }) {
     <${Select} label="Profile" value=${profile} onChange=${setProfile}
       options=${[{ value: '', label: 'The default profile' }, ...profiles.map((p) => ({ value: p.id, label: p.name }))]} />
     <${Check} label="Ask for the human check" checked=${human} onChange=${setHuman} hint="A short proof-of-work the browser solves; keeps scripts from using the link." />
+    <${Check} label="Ask for a confirmed email address" checked=${needEmail} onChange=${setNeedEmail} hint="The person confirms an address by a link before the account is made; it is used for password resets." />
     ${err && !err.field ? html`<${ErrorText} error=${err} />` : null}
     <${Button} type="submit" pending=${make.pending}>Create the invite</${Button}>
   </form>`;
@@ -77,7 +79,7 @@ function Invites({ profiles }) {
   return html`<${Section} title="Invites">
     <${Loaded} load=${load} what="Loading invites">${(list) => list.length ? html`<ul class="list">${list.map((inv) => html`<li key=${inv.id}>
       <div class="spread"><span><strong>${inv.label || 'Invite'}</strong> ${inviteState(inv)}
-        <span class="muted small">${inv.uses} of ${inv.max_uses === null ? 'unlimited' : inv.max_uses} used${inv.expires_at ? ' · expires ' + dateTime(inv.expires_at) : ''}${inv.human_check ? ' · human check' : ''}${inv.account_days ? ` · accounts for ${inv.account_days} days` : ''}</span></span>
+        <span class="muted small">${inv.uses} of ${inv.max_uses === null ? 'unlimited' : inv.max_uses} used${inv.expires_at ? ' · expires ' + dateTime(inv.expires_at) : ''}${inv.human_check ? ' · human check' : ''}${inv.require_email ? ' · email confirmed' : ''}${inv.account_days ? ` · accounts for ${inv.account_days} days` : ''}</span></span>
         <${Button} kind="secondary" pending=${del.pending} onClick=${() => del.run(inv.id)} aria-label=${'Delete the invite ' + (inv.label || inv.id)}>Delete</${Button}></div>
       <${Secret} label="Link" value=${link(inv)} />
       ${inv.used_by.length ? html`<p class="muted small">Used by ${inv.used_by.map((u) => u.user_name).join(', ')}</p>` : null}

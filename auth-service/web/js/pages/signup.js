@@ -13,7 +13,21 @@ const FIELD_OF = {
   invalid_user_name: 'user_name', user_name_taken: 'user_name', password_rejected: 'password',
 };
 
-function SignUpForm({ code, invite }) {
+function ConfirmAddress({ code }) {
+  const [email, setEmail] = useState('');
+  const [done, setDone] = useState('');
+  const act = useAction(async () => setDone((await api.post('/api/v1/signup/contact', { code, email: email.trim() })).detail));
+  const err = act.error;
+  return html`<form class="stack-form" onSubmit=${(e) => { e.preventDefault(); act.run(); }}>
+    <p>This invite needs your email address, confirmed: we send you a link to finish signing up.</p>
+    <${Field} label="Email address" type="email" value=${email} onInput=${setEmail} required autocomplete="email"
+      error=${err ? (err.fieldError('email') || err.message) : undefined} />
+    <${Status}>${done}</${Status}>
+    <${Button} type="submit" pending=${act.pending}>Send me the link</${Button}>
+  </form>`;
+}
+
+function SignUpForm({ code, invite, contact }) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -24,6 +38,7 @@ function SignUpForm({ code, invite }) {
     setMismatch('');
     if (password !== repeat) { setMismatch('The two passwords differ.'); return; }
     const body = { code, user_name: name.trim(), password };
+    if (contact) body.contact_token = contact;
     if (invite.human_check) {
       setProgress('Checking that you are a person (this takes a moment)…');
       const challenge = await api.post('/api/v1/signup/challenge');
@@ -60,7 +75,7 @@ function SignUpForm({ code, invite }) {
   </form>`;
 }
 
-export function SignUpPage({ code }) {
+export function SignUpPage({ code, contact }) {
   const load = useLoad(() => api.get('/api/v1/signup/invites/' + seg(code)), [code]);
   return html`<${PublicFrame} title="Create your account" lead="You were invited to the home Jellyfin server.">
     <${Loaded} load=${load} what="Reading the invite">${(inv) => {
@@ -71,7 +86,7 @@ export function SignUpPage({ code }) {
       return html`<div>
         ${inv.label ? html`<p class="muted">Invite: ${inv.label}</p>` : null}
         ${inv.account_days ? html`<p class="muted small">Accounts made with it are valid for ${inv.account_days} days.</p>` : null}
-        <${SignUpForm} code=${code} invite=${inv} />
+        ${inv.require_email && !contact ? html`<${ConfirmAddress} code=${code} />` : html`<${SignUpForm} code=${code} invite=${inv} contact=${contact} />`}
       </div>`;
     }}</${Loaded}>
   </${PublicFrame}>`;
