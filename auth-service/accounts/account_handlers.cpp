@@ -257,9 +257,9 @@ http::Response list_users(AccountDeps& d) {
   return ok_json(w.str());
 }
 
-// ---- public sign-up ----
+}  // namespace
 
-std::string rules_json(const PasswordRules& r) {
+std::string password_rules_json(const PasswordRules& r) {
   json::Writer w;
   w.begin_object()
       .kv("min_length", r.min_length)
@@ -272,6 +272,10 @@ std::string rules_json(const PasswordRules& r) {
       .end_object();
   return w.str();
 }
+
+namespace {
+
+// ---- public sign-up ----
 
 // The invite a public caller names; an unknown code is audited (probing).
 Result<Invite> invite_by_code(AccountDeps& d, const std::string& code, const std::string& ip) {
@@ -303,7 +307,7 @@ http::Response public_invite(AccountDeps& d, http::Request& r) {
     w.kv("account_days", i.spec.account_days);
   else
     w.kv_null("account_days");
-  w.key("password_rules").raw(rules_json(d.signup->rules()));
+  w.key("password_rules").raw(password_rules_json(d.signup->rules()));
   w.end_object();
   return ok_json(w.str());
 }

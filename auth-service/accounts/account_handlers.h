@@ -63,6 +63,8 @@ struct AccountDeps {
 
 // Pure: an invite as the admin API shows it.
 std::string invite_json(const Invite& inv, const std::string& public_url, int64_t now_ms);
+// Pure: the password rules as the sign-up and reset pages show them.
+std::string password_rules_json(const PasswordRules& r);
 // Pure: a profile with its summary.
 std::string profile_json(const Profile& p);
 

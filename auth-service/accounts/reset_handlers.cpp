@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "auth-service/accounts/account_handlers.h"
 #include "auth-service/accounts/admin_guard.h"
 #include "auth-service/accounts/user_name.h"
 #include "auth-service/api/io.h"
@@ -128,15 +129,7 @@ http::Response view_link(ResetDeps& d, http::Request& r) {
       .kv("user_name", link->detail)
       .kv("expires_at", timeutil::format_rfc3339(link->expires_ms * 1000))
       .key("password_rules")
-      .begin_object()
-      .kv("min_length", d.rules.min_length)
-      .kv("max_length", d.rules.max_length)
-      .kv("min_upper", d.rules.min_upper)
-      .kv("min_lower", d.rules.min_lower)
-      .kv("min_digit", d.rules.min_digit)
-      .kv("min_symbol", d.rules.min_symbol)
-      .kv("common_passwords_refused", d.rules.check_common)
-      .end_object()
+      .raw(password_rules_json(d.rules))
       .end_object();
   return ok_json(w.str());
 }
