@@ -28,7 +28,7 @@
 #include "auth-service/accounts/admin_access.h"
 #include "auth-service/accounts/human_check_store.h"
 #include "auth-service/accounts/invite_store.h"
-#include "auth-service/accounts/link_store.h"
+#include "common/accounts/link_store.h"
 #include "auth-service/accounts/profile_store.h"
 #include "auth-service/accounts/signup.h"
 #include "auth-service/audit/audit_log.h"

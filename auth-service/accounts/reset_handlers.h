@@ -24,7 +24,7 @@
 #include <string>
 
 #include "auth-service/accounts/admin_access.h"
-#include "auth-service/accounts/link_store.h"
+#include "common/accounts/link_store.h"
 #include "auth-service/accounts/password_policy.h"
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/edge/signin_guard.h"

@@ -21,9 +21,6 @@ std::string journal(const std::string& invite, const std::string& name, int64_t 
 
 }  // namespace
 
-std::string account_record_key(const std::string& user_id) {
-  return "jb:account:" + user_id;
-}
 
 std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpRequest& req,
                                                                  int64_t now_ms) {
@@ -171,7 +168,7 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
                                  "created", std::to_string(now_ms), "expires",
                                  std::to_string(out.expires_ms), "name", out.user_name}};
   if (out.expires_ms > 0)
-    record.push_back({"ZADD", "jb:account:expiry", std::to_string(out.expires_ms), out.user_id});
+    record.push_back({"ZADD", kExpiryDueKey, std::to_string(out.expires_ms), out.user_id});
   record.push_back({"HDEL", kPending, *hold});
   if (contact)
     log::best_effort(emails_->set_confirmed(out.user_id, contact->detail), "confirmed address");

@@ -47,9 +47,10 @@
 #include "auth-service/accounts/admin_access.h"
 #include "auth-service/accounts/human_check_store.h"
 #include "auth-service/accounts/invite_store.h"
-#include "auth-service/accounts/link_store.h"
+#include "common/accounts/link_store.h"
 #include "auth-service/accounts/password_policy.h"
 #include "auth-service/accounts/profile_store.h"
+#include "common/accounts/account_record.h"
 #include "auth-service/security/email_store.h"
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
@@ -63,8 +64,6 @@ constexpr const char* invite_profile_missing =
 
 namespace jb::accounts {
 
-// jb:account:<uid>: what the suite knows of an account it made (see above).
-std::string account_record_key(const std::string& user_id);
 
 struct SignUpRequest {
   std::string code, user_name, password, human_check;

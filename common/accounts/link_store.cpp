@@ -1,5 +1,5 @@
 // link_store.cpp — see link_store.h.
-#include "auth-service/accounts/link_store.h"
+#include "common/accounts/link_store.h"
 
 #include "common/core/crypto.h"
 #include "common/core/random.h"
