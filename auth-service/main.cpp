@@ -36,6 +36,7 @@
 #include "auth-service/ui/ui_routes.h"
 #include "auth-service/ui/web_files.h"
 #include "auth-service/vault/vault_rpc.h"
+#include "common/accounts/account_clock.h"
 #include "common/core/json.h"
 #include "common/core/log.h"
 #include "common/core/metrics.h"
@@ -276,14 +277,7 @@ int main(int argc, char** argv) {
     jb::log::best_effort(signups.recover(jb::timeutil::now_unix_ms()), "sign-up recovery");
   });
   // Links expire by this clock (tests only: moved by a Redis key, JB_TEST_CLOCK).
-  std::function<int64_t()> link_clock = [] { return jb::timeutil::now_unix_ms(); };
-  if (cfg.test_clock)
-    link_clock = [&redis] {
-      int64_t offset = 0;
-      auto r = redis.command({"GET", "jb:test:clock_offset_ms"});
-      if (!r.ok() || !r->is_string() || !jb::text::parse_int64(r->str, offset)) offset = 0;
-      return jb::timeutil::now_unix_ms() + offset;
-    };
+  std::function<int64_t()> link_clock = jb::accounts::account_clock(redis, cfg.test_clock);
   jb::accounts::LinkStore contacts(redis, jb::accounts::contact_links());
   if (cfg.smtp.enabled()) signups.set_contacts(&contacts, &emails, link_clock);
   jb::accounts::AccountDeps account_deps;
