@@ -31,6 +31,8 @@ Config load_config(ConfigReader& r) {
   c.ui_dir = r.str("JB_UI_DIR", "");
   c.trusted_proxies = net::read_cidrs(r, "JB_TRUSTED_PROXIES", "");
   c.lan_cidrs = net::read_cidrs(r, "JB_LAN_CIDRS", net::kLanDefault);
+  c.admin_set.extra = parse_user_list(r.str("JB_ADMIN_USERS", ""));
+  c.admin_set.exclude = parse_user_list(r.str("JB_ADMIN_EXCLUDE", ""));
   c.session_idle_s = r.integer("JB_SESSION_IDLE_S", c.session_idle_s, 60, 365LL * 24 * 3600);
   c.session_max_s = r.integer("JB_SESSION_MAX_S", c.session_max_s, 60, 3650LL * 24 * 3600);
   c.session_cache_ms = r.integer("JB_SESSION_CACHE_MS", c.session_cache_ms, 0, 60000);
@@ -67,6 +69,8 @@ Config load_config(ConfigReader& r) {
       rule("JB_QUICKCONNECT_IP_BURST", "JB_QUICKCONNECT_IP_PERIOD_S", e.quickconnect_ip);
   e.signup_ip = rule("JB_SIGNUP_IP_BURST", "JB_SIGNUP_IP_PERIOD_S", e.signup_ip);
   e.reset_ip = rule("JB_RESET_IP_BURST", "JB_RESET_IP_PERIOD_S", e.reset_ip);
+  c.signup_contact_invite = rule("JB_SIGNUP_CONTACT_INVITE_BURST",
+                                 "JB_SIGNUP_CONTACT_INVITE_PERIOD_S", c.signup_contact_invite);
   e.reset_account = rule("JB_RESET_ACCOUNT_BURST", "JB_RESET_ACCOUNT_PERIOD_S", e.reset_account);
   e.connection_create =
       rule("JB_CONNECTION_CREATE_BURST", "JB_CONNECTION_CREATE_PERIOD_S", e.connection_create);

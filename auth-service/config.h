@@ -12,6 +12,7 @@
 #include "auth-service/edge/signin_guard.h"
 #include "auth-service/edge/user_caps.h"
 #include "auth-service/security/second_factor_policy.h"
+#include "auth-service/sessions/admin_set.h"
 #include "auth-service/vault/vault.h"
 #include "common/core/config.h"
 #include "common/net/bus_config.h"
@@ -38,7 +39,9 @@ struct Config {
   std::string
       ui_dir;  // JB_UI_DIR: the web front end's files ("" = the source tree's auth-service/web)
   net::CidrSet trusted_proxies;  // JB_TRUSTED_PROXIES (whose X-Forwarded-For counts)
-  net::CidrSet lan_cidrs;        // JB_LAN_CIDRS (the local network: remote-access rule, no bans)
+  LimitRule signup_contact_invite{50, 10 * 60 * 1000};  // JB_SIGNUP_CONTACT_INVITE_BURST/_PERIOD_S
+  AdminSet admin_set;      // JB_ADMIN_USERS, JB_ADMIN_EXCLUDE (sessions/admin_set.h)
+  net::CidrSet lan_cidrs;  // JB_LAN_CIDRS (the local network: remote-access rule, no bans)
   int64_t session_idle_s = 14 * 24 * 3600;  // JB_SESSION_IDLE_S
   int64_t session_max_s = 90 * 24 * 3600;   // JB_SESSION_MAX_S
   int64_t session_cache_ms = 2000;          // JB_SESSION_CACHE_MS (0 = off)

@@ -154,6 +154,7 @@ int main(int argc, char** argv) {
   timing.qc_poll_ms = cfg.quickconnect_poll_ms;
   jb::auth::ConnectionService connections(redis, store, *cfg.vault, jellyfin, timing);
   jb::auth::HomeSignInService home(redis, store, *cfg.vault, jellyfin, timing, cfg.lan_cidrs);
+  home.set_admin_set(cfg.admin_set);  // JB_ADMIN_USERS / JB_ADMIN_EXCLUDE
   jb::auth::QuickConnectSignIn quickconnect(redis, *cfg.vault, jellyfin, home, sessions, timing);
   // A user whose Jellyfin account lost access (token rejected, disabled,
   // deleted) loses every suite session at once (home_account.h).
@@ -297,6 +298,7 @@ int main(int argc, char** argv) {
   account_deps.contacts = &contacts;
   if (cfg.smtp.enabled()) account_deps.smtp = &smtp;
   account_deps.now_ms = link_clock;
+  account_deps.signup_contact_invite = cfg.signup_contact_invite;
   deps.accounts = &account_deps;
   // Password resets: links by email (JB_SMTP_URL), looked up and sent off the
   // request's thread so the public answer says nothing about the account.
@@ -317,6 +319,18 @@ int main(int argc, char** argv) {
   reset_deps.answer_ms = cfg.reset_answer_ms;
   reset_deps.now_ms = link_clock;
   deps.resets = &reset_deps;
+  // The user's own Telegram/Matrix contact details, confirmed by a code sent
+  // as a "confirmation" message (me/contact_handlers.h).
+  jb::me::ContactStore contact_store(redis);
+  jb::me::ContactDeps contact_deps;
+  contact_deps.auth = &authenticator;
+  contact_deps.contacts = &contact_store;
+  contact_deps.redis = &redis;
+  contact_deps.emails = &emails;
+  contact_deps.guard = &guard;
+  contact_deps.audit = &audit;
+  contact_deps.now_ms = link_clock;
+  deps.contacts = &contact_deps;
 
   jb::http::ServerOptions ho;
   ho.name = "api";

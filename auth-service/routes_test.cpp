@@ -100,6 +100,9 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   reset_deps.resets = &resets;
   reset_deps.audit = &audit;
   deps.resets = &reset_deps;
+  me::ContactStore contact_store(redis);
+  me::ContactDeps contact_deps{&authenticator, &contact_store, &redis};
+  deps.contacts = &contact_deps;
   auto web = ui::build_web_bundle({{"index.html", "<!doctype html>"}});
   ASSERT_TRUE(web.ok());
   deps.web = &*web;

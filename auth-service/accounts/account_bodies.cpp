@@ -63,11 +63,12 @@ auth::BodyResult<ProfileBody> parse_profile_body(const http::Request& r) {
   auto body = read_json_body(r);
   if (!body.ok()) return body_problem(body.error());
   json::Fields f(*body);
-  f.reject_unknown({"name", "template_user_id", "configuration", "default"});
+  f.reject_unknown({"name", "template_user_id", "configuration", "display_preferences", "default"});
   ProfileBody p;
   auto name = f.string("name", true, kMaxProfileName);
   auto user = f.string("template_user_id", true, 64);
   if (auto v = f.boolean("configuration", false)) p.configuration = *v;
+  if (auto v = f.boolean("display_preferences", false)) p.display_preferences = *v;
   if (auto v = f.boolean("default", false)) p.make_default = *v;
   if (name && name->empty()) f.add_problem("name", "must not be empty");
   if (!f.ok()) return body_problem(f);

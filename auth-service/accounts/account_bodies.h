@@ -8,7 +8,8 @@
 //                      account_days? (1–36500 | null), human_check? (default true),
 //                      require_email? (default false)}
 //   invite (PATCH)    the same fields, each optional; absent = unchanged
-//   profile (create)  {name, template_user_id, configuration? (default true), default? }
+//   profile (create)  {name, template_user_id, configuration? (default true),
+//                      display_preferences? (default false), default? }
 //   profile (PATCH)   {name?, default? (true only)}
 //   admin connection  {connection_id}
 //   sign-up           {code, user_name, password, human_check?, contact_token?}
@@ -42,6 +43,7 @@ auth::BodyResult<InviteSpec> parse_invite_body(const http::Request& r,
 struct ProfileBody {
   std::string name, template_user_id;
   bool configuration = true;
+  bool display_preferences = false;  // capture the template user's (display_prefs.h)
   bool make_default = false;
 };
 auth::BodyResult<ProfileBody> parse_profile_body(const http::Request& r);

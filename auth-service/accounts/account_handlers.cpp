@@ -5,12 +5,16 @@
 
 #include "auth-service/accounts/account_bodies.h"
 #include "auth-service/accounts/admin_guard.h"
+#include "auth-service/accounts/display_prefs.h"
+#include "auth-service/accounts/invite_send.h"
 #include "auth-service/api/io.h"
 #include "auth-service/security/email_handlers.h"
+#include "common/core/crypto.h"
 #include "common/core/log.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
 #include "common/jellyfin/user_admin.h"
+#include "common/redis/rate_limiter.h"
 
 namespace jb::accounts {
 
@@ -141,6 +145,11 @@ http::Response create_profile(AccountDeps& d, http::Request& r, AuthContext& ctx
   if (body->configuration)
     if (const json::Value* c = json::member(*user, "Configuration"); c && c->IsObject())
       p.configuration = json::stringify(*c);
+  if (body->display_preferences) {
+    auto prefs = get_display_preferences(*client, body->template_user_id);
+    if (!prefs.ok()) return fail(prefs.error());
+    p.display_preferences = *prefs;
+  }
   p.source_id = body->template_user_id;
   p.source_name = json::get_string(*user, "Name");
   p.created_by = ctx.session.user.id;
@@ -334,10 +343,18 @@ http::Response contact(AccountDeps& d, http::Request& r) {
     return fail(Error(errc::email_not_available,
                       "Email addresses cannot be confirmed here: the server has no mail server.",
                       503));
-  if (d.guard != nullptr) {  // per invite and per recipient (edge/signin_guard.h)
-    auto refused = d.guard->admit_email(r.client_ip, "invite:" + inv->id, body->email);
+  if (d.guard != nullptr) {  // per (invite, address) and per recipient (edge/signin_guard.h)
+    auto refused = d.guard->admit_email(
+        r.client_ip, "invite:" + inv->id + ":" + crypto::sha256_hex(text::to_lower(body->email)),
+        body->email);
     if (!refused.ok()) return fail(refused.error());
     if (*refused) return fail(refused_error(*refused));
+  }
+  if (d.redis != nullptr) {  // and a ceiling per invite (JB_SIGNUP_CONTACT_INVITE_*)
+    RateLimiter limiter(*d.redis);
+    auto taken = limiter.take("signup_contact_invite", inv->id, d.signup_contact_invite);
+    if (!taken.ok()) return fail(taken.error());
+    if (!taken->allowed) return fail(auth::rate_limited_error(taken->retry_after_ms));
   }
   auto token = d.contacts->create(inv->id, body->email, now);
   if (!token.ok()) return fail(token.error());
@@ -479,6 +496,7 @@ std::string profile_json(const Profile& p) {
       .kv("name", p.source_name)
       .end_object()
       .kv("has_configuration", !p.configuration.empty())
+      .kv("has_display_preferences", !p.display_preferences.empty())
       .kv("created_at", when(p.created_ms))
       .key("summary");
   profile_summary(w, p);
@@ -573,6 +591,7 @@ void register_account_routes(http::Server& server, AccountDeps& deps) {
   server.route("POST", "/api/v1/signup/challenge", [&d](http::Request&) { return challenge(d); });
   server.route("POST", "/api/v1/signup", [&d](http::Request& r) { return sign_up(d, r); });
   server.route("POST", "/api/v1/signup/contact", [&d](http::Request& r) { return contact(d, r); });
+  register_invite_send_route(server, d);
 }
 
 }  // namespace jb::accounts

@@ -5,6 +5,7 @@
 //   GET|PUT|DELETE /api/v1/admin/connection          the admin connection (admin_access.h)
 //   GET|POST       /api/v1/admin/invites             list (with uses and who used them), create
 //   GET|PATCH|DELETE /api/v1/admin/invites/{id}
+//   POST           /api/v1/admin/invites/{id}/send   email it (invite_send.h)
 //   GET|POST       /api/v1/admin/profiles            list (with summaries), capture from a user
 //   GET|PATCH|DELETE /api/v1/admin/profiles/{id}
 //   GET            /api/v1/admin/users               the home server's users joined with the
@@ -14,7 +15,9 @@
 //   GET  /api/v1/signup/invites/{code}   what the invite allows and needs (valid or why not)
 //   POST /api/v1/signup/challenge        a proof-of-work challenge (human_check.h)
 //   POST /api/v1/signup/contact          email a link confirming an address for a sign-up
-//                                        (limited per invite and per address)
+//                                        (limited per (invite, address) with the edge's
+//                                        JB_EMAIL_CODE_USER_* rule, per recipient, and per
+//                                        invite: JB_SIGNUP_CONTACT_INVITE_*)
 //   POST /api/v1/signup                  create the account (signup.h) → 201
 // Every call that changes something, every refusal of an admin route and every
 // sign-up (made or failed, with the step) is in the audit log with the address.
@@ -28,7 +31,6 @@
 #include "auth-service/accounts/admin_access.h"
 #include "auth-service/accounts/human_check_store.h"
 #include "auth-service/accounts/invite_store.h"
-#include "common/accounts/link_store.h"
 #include "auth-service/accounts/profile_store.h"
 #include "auth-service/accounts/signup.h"
 #include "auth-service/audit/audit_log.h"
@@ -37,6 +39,7 @@
 #include "auth-service/security/email_store.h"
 #include "auth-service/security/totp_service.h"
 #include "auth-service/sessions/authenticator.h"
+#include "common/accounts/link_store.h"
 #include "common/net/http_server.h"
 #include "common/net/smtp_client.h"
 
@@ -59,6 +62,9 @@ struct AccountDeps {
   LinkStore* contacts = nullptr;       // contact_links(): sign-up address confirmations
   const SmtpClient* smtp = nullptr;    // null: addresses cannot be confirmed at sign-up
   std::function<int64_t()> now_ms;     // the clock confirmations expire by (null: real time)
+  // Sign-up address confirmations: besides the edge's email limits per (invite,
+  // address) and per recipient, at most this many per invite (JB_SIGNUP_CONTACT_INVITE_*).
+  LimitRule signup_contact_invite{50, 10 * 60 * 1000};
 };
 
 // Pure: an invite as the admin API shows it.

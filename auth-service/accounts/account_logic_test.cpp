@@ -75,6 +75,11 @@ TEST(ProfileSummary, NamesTheLibrariesAndTheLimits) {
   EXPECT_EQ(json::get_int(*d, "max_sessions"), 2);
   EXPECT_EQ(json::get_int(*d, "bitrate_limit"), 8000000);
   EXPECT_EQ(json::get_int(*d, "parental_rating"), 13);
+  EXPECT_FALSE(json::get_bool(*d, "display_preferences"));
+  p.display_preferences = R"({"CustomPrefs":{"homesection0":"resume"}})";
+  json::Writer w3;
+  profile_summary(w3, p);
+  EXPECT_TRUE(json::get_bool(*json::parse(w3.str()), "display_preferences"));
   Profile unreadable;
   unreadable.policy = "not json";
   json::Writer w2;

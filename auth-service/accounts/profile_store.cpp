@@ -37,6 +37,7 @@ Profile from_map(const std::string& id, std::map<std::string, std::string> m) {
   p.name = m["name"];
   p.policy = m["policy"];
   p.configuration = m["configuration"];
+  p.display_preferences = m["display_preferences"];
   p.source_id = m["source_id"];
   p.source_name = m["source_name"];
   p.libraries = parse_libraries(m["libraries"]);
@@ -76,6 +77,7 @@ void profile_summary(json::Writer& w, const Profile& p) {
     w.kv("parental_rating", *r);
   else
     w.kv_null("parental_rating");
+  w.kv("display_preferences", !p.display_preferences.empty());
   w.end_object();
 }
 
@@ -88,12 +90,22 @@ Result<std::string> ProfileStore::default_id() {
 Result<Profile> ProfileStore::create(Profile p, int64_t now_ms) {
   p.id = rnd::hex(8);
   p.created_ms = now_ms;
-  auto r = redis_.pipeline(
-      {{"HSET", key(p.id), "name", p.name, "policy", p.policy, "configuration", p.configuration,
-        "source_id", p.source_id, "source_name", p.source_name, "libraries",
-        libraries_json(p.libraries), "created", std::to_string(now_ms), "created_by", p.created_by},
-       {"ZADD", kIndex, std::to_string(now_ms), p.id},
-       {"SET", kDefault, p.id, "NX"}});
+  RedisArgv hset{"HSET",          key(p.id),
+                 "name",          p.name,
+                 "policy",        p.policy,
+                 "configuration", p.configuration,
+                 "source_id",     p.source_id,
+                 "source_name",   p.source_name,
+                 "libraries",     libraries_json(p.libraries),
+                 "created",       std::to_string(now_ms),
+                 "created_by",    p.created_by};
+  if (!p.display_preferences.empty()) {
+    hset.push_back("display_preferences");
+    hset.push_back(p.display_preferences);
+  }
+  auto r = redis_.pipeline({std::move(hset),
+                            {"ZADD", kIndex, std::to_string(now_ms), p.id},
+                            {"SET", kDefault, p.id, "NX"}});
   if (!r.ok()) return r.error();
   p.is_default = !(*r)[2].is_nil() && !(*r)[2].is_error();
   if (!p.is_default) {

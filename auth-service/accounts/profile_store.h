@@ -8,8 +8,8 @@
 // parts a person checks (libraries, administrator or not, limits).
 //
 // Redis keys (built only in profile_store.cpp):
-//   jb:profile:<id>       hash  name policy configuration source_id source_name libraries
-//                               created created_by
+//   jb:profile:<id>       hash  name policy configuration display_preferences source_id
+//                               source_name libraries created created_by
 //   jb:profiles           zset  <id> → created (ms)
 //   jb:profile:default    str   <id>
 //
@@ -32,6 +32,8 @@ struct Profile {
   std::string id, name;
   std::string policy;         // UserPolicy JSON object
   std::string configuration;  // UserConfiguration JSON object ("" = leave Jellyfin's defaults)
+  // DisplayPreferencesDto JSON object of "usersettings"/"emby" (display_prefs.h; "" = none)
+  std::string display_preferences;
   std::string source_id, source_name;            // the template user
   std::map<std::string, std::string> libraries;  // library id → name when captured
   int64_t created_ms = 0;
@@ -41,7 +43,7 @@ struct Profile {
 
 // Writes the readable summary object of a profile's policy:
 // {administrator, all_libraries, libraries:[names], remote_access, max_sessions,
-//  bitrate_limit, downloads, deletion, hidden, parental_rating}.
+//  bitrate_limit, downloads, deletion, hidden, parental_rating, display_preferences}.
 void profile_summary(json::Writer& w, const Profile& p);
 
 class ProfileStore {

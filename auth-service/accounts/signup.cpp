@@ -1,11 +1,13 @@
 // signup.cpp — see signup.h.
 #include "auth-service/accounts/signup.h"
 
+#include "auth-service/accounts/display_prefs.h"
 #include "auth-service/accounts/user_name.h"
 #include "common/core/log.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
 #include "common/jellyfin/user_admin.h"
+#include "common/notify/message.h"
 
 namespace jb::accounts {
 
@@ -20,7 +22,6 @@ std::string journal(const std::string& invite, const std::string& name, int64_t 
 }
 
 }  // namespace
-
 
 std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpRequest& req,
                                                                  int64_t now_ms) {
@@ -153,6 +154,10 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
       if (auto s = jf::set_user_configuration(*client, out.user_id, profile->configuration);
           !s.ok())
         return undo(s.error(), "profile");
+    if (!profile->display_preferences.empty())
+      if (auto s = set_display_preferences(*client, out.user_id, profile->display_preferences);
+          !s.ok())
+        return undo(s.error(), "profile");
   }
   out.jellyfin_requests = static_cast<int>(client->requests() - before);
 
@@ -170,8 +175,18 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
   if (out.expires_ms > 0)
     record.push_back({"ZADD", kExpiryDueKey, std::to_string(out.expires_ms), out.user_id});
   record.push_back({"HDEL", kPending, *hold});
-  if (contact)
+  if (contact) {
     log::best_effort(emails_->set_confirmed(out.user_id, contact->detail), "confirmed address");
+    // A welcome to the confirmed address (once per account; the worker delivers it).
+    msg::Message welcome{"welcome",
+                         out.user_id,
+                         out.user_name,
+                         "",
+                         {{"invite_label", invite.spec.label}},
+                         "welcome:" + out.user_id};
+    auto lease = redis_.acquire();
+    log::best_effort(msg::enqueue(*lease, welcome), "welcome message");
+  }
   if (auto r = redis_.pipeline(record); !r.ok())
     log::warn("the new account's record was not written",
               {{"user_id", out.user_id}, {"error", r.error().message}});

@@ -15,10 +15,12 @@
 //      POST /api/v1/signup/contact, 30 minutes, single use), required when the
 //      invite says so; it becomes the account's confirmed address;
 //   4. POST /Users/New with the admin connection;
-//   5. the profile: its policy (with the new user's provider ids) and its
-//      configuration;
+//   5. the profile: its policy (with the new user's provider ids), its
+//      configuration and its display preferences (display_prefs.h), if any;
 //   6. the use is committed and the account recorded (created from which
-//      invite, its expiry).
+//      invite, its expiry); with a confirmed address (3b) a "welcome" message
+//      is enqueued for the new user (common/notify/message.h, dedupe
+//      "welcome:<user id>").
 // A failure after step 4 deletes the new Jellyfin user again: no half-made
 // accounts. A deletion that fails too is logged and kept in
 // jb:signup:orphans (set of "<user id>\t<name>") for an admin to see.
@@ -28,7 +30,8 @@
 // outlasts its hold undoes itself instead of committing.
 //
 // Jellyfin requests per sign-up: 1 (no profile), 3 with a profile that has a
-// configuration, 2 without one (benchmarked in bench/signup).
+// configuration, 2 without one, one more when it has display preferences
+// (benchmarked in bench/signup, with a configuration and no display preferences).
 //
 // Redis keys written here (besides the stores'):
 //   jb:account:<uid>     hash  invite created expires (ms; 0 = never) name
@@ -47,11 +50,11 @@
 #include "auth-service/accounts/admin_access.h"
 #include "auth-service/accounts/human_check_store.h"
 #include "auth-service/accounts/invite_store.h"
-#include "common/accounts/link_store.h"
 #include "auth-service/accounts/password_policy.h"
 #include "auth-service/accounts/profile_store.h"
-#include "common/accounts/account_record.h"
 #include "auth-service/security/email_store.h"
+#include "common/accounts/account_record.h"
+#include "common/accounts/link_store.h"
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
 namespace jb::errc {
@@ -63,7 +66,6 @@ constexpr const char* invite_profile_missing =
 }  // namespace jb::errc
 
 namespace jb::accounts {
-
 
 struct SignUpRequest {
   std::string code, user_name, password, human_check;

@@ -87,7 +87,9 @@ Result<HomeSignIn> HomeSignInService::upsert(const std::string& home_url,
   std::vector<RedisArgv> keys{{"SET", home_key, c.id}};
   if (!login_key.empty()) keys.push_back({"SET", login_key, c.id});
   if (auto s = store_.save(c, std::move(keys)); !s.ok()) return s.error();
-  return HomeSignIn{auth.user, c};
+  HomeSignIn out{auth.user, c};
+  out.user.is_admin = suite_admin(admins_, auth.user);
+  return out;
 }
 
 std::string HomeSignInService::known_user_id(const std::string& username) {
@@ -132,7 +134,9 @@ Result<jf::User> HomeSignInService::resume(const std::string& home_url, const st
     if (why) *why = "remote_access_denied";
     return a.error();
   }
-  return *me;
+  jf::User user = *me;
+  user.is_admin = suite_admin(admins_, user);
+  return user;
 }
 
 Result<HomeSignIn> HomeSignInService::sign_in(const std::string& home_url,

@@ -41,6 +41,7 @@
 #include "auth-service/connections/connection_service.h"
 #include "auth-service/connections/connection_store.h"
 #include "auth-service/connections/jellyfin_access.h"
+#include "auth-service/sessions/admin_set.h"
 #include "auth-service/vault/vault.h"
 #include "common/jellyfin/client.h"
 #include "common/net/cidr.h"
@@ -90,6 +91,10 @@ class HomeSignInService {
   // The suite user id `username` last signed in as here ("" when never; errors too).
   std::string known_user_id(const std::string& username);
 
+  // Who is a suite administrator (JB_ADMIN_USERS / JB_ADMIN_EXCLUDE,
+  // sessions/admin_set.h): applied to the user every sign-in answers. Call
+  // before the server starts.
+  void set_admin_set(AdminSet admins) { admins_ = std::move(admins); }
   static std::string home_connection_key(const std::string& jellyfin_user_id);
   static std::string login_key(const std::string& username);
 
@@ -106,6 +111,7 @@ class HomeSignInService {
   JellyfinAccess& jf_;
   ConnectionTiming t_;
   std::optional<net::CidrSet> lan_;
+  AdminSet admins_;
 };
 
 }  // namespace jb::auth

@@ -3,7 +3,8 @@
 // Jellyfin (the stand-in) answers every request after `--latency-ms` (5). Each
 // sign-up applies a profile captured from a template user (policy and
 // configuration), so the fewest Jellyfin requests one can take is 3:
-// POST /Users/New, POST /Users/{id}/Policy, POST /Users/Configuration.
+// POST /Users/New, POST /Users/{id}/Policy, POST /Users/Configuration (the
+// profile has no display preferences: with them, POST /DisplayPreferences makes 4).
 // Two phases, `--accounts` (400) sign-ups each:
 //   plain   invites without the human check;
 //   human   invites with it: each client solves a proof-of-work challenge

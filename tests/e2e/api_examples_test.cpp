@@ -54,6 +54,8 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 const std::map<std::string, std::string> kNeedsMail{
     {"POST /api/v1/me/security/channels email", "email_not_available"},
     {"POST /api/v1/signup/contact address", "email_not_available"},
+    // An invite's email carries its link, which starts with JB_PUBLIC_URL (none here).
+    {"POST /api/v1/admin/invites/{id}/send email", "invite_link_unavailable"},
 };
 
 // Passkey routes need JB_PUBLIC_URL (their relying party; this stack has none,
@@ -80,7 +82,9 @@ const std::map<std::string, std::set<std::string>> kOneTimeCode{
     // Email needs an SMTP server (none here; e2e_email_code_test has one) and a
     // confirmation token comes from an email.
     {"PUT /api/v1/me/security/email", {"email_not_available"}},
-    {"POST /api/v1/me/security/email/confirm", {"email_not_available", "email_token_invalid"}}};
+    {"POST /api/v1/me/security/email/confirm", {"email_not_available", "email_token_invalid"}},
+    // A contact's code comes in the confirmation message (e2e_contacts_test reads it).
+    {"POST /api/v1/me/contacts/{kind}/confirm", {"contact_code_invalid"}}};
 
 std::vector<Example> write_examples() {
   std::ifstream f(source_dir() + "/auth-service/openapi.json");
@@ -190,6 +194,7 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
     std::string path = ex.path;
     // A reset link: the one the admin example got (it runs first, in document order).
     path = replace_all(path, "{token}", reset_token);
+    path = replace_all(path, "{kind}", "telegram");  // the contact examples are Telegram's
     if (path.rfind("/api/v1/admin/users/", 0) == 0) path = replace_all(path, "{id}", demo_on_a);
     if (path.find("{id}") != std::string::npos) {
       std::string id = path.rfind("/api/v1/pairs/", 0) == 0            ? pair

@@ -14,6 +14,7 @@ Dispatcher::Dispatcher(App& app) : app_(app) {
   add_auth_routes(routes_);
   add_quickconnect_routes(routes_);
   add_user_routes(routes_);
+  add_display_preference_routes(routes_);
   add_library_routes(routes_);
   add_userdata_routes(routes_);
   add_control_content_routes(control_);

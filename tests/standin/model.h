@@ -133,6 +133,8 @@ struct User {
   std::string password_plain;  // seed input only; hashed and cleared on load
   Policy policy;
   std::string configuration;  // UserConfiguration as JSON; empty = a new user's defaults
+  // DisplayPreferencesDto JSON by "<displayPreferencesId>|<client>" (routes_display_prefs.cpp)
+  std::map<std::string, std::string> display_preferences;
   int64_t date_created = kNoDate;
   int64_t last_login = kNoDate;
   int64_t last_activity = kNoDate;

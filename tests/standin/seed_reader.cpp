@@ -356,6 +356,14 @@ Status Parser::run(const Value& root) {
         if (!conf->IsObject()) return fail(w + ".Configuration", "must be an object");
         user.configuration = json::stringify(*conf);
       }
+      if (const Value* dp = json::member(u, "DisplayPreferences"); dp && !dp->IsNull()) {
+        if (!dp->IsObject()) return fail(w + ".DisplayPreferences", "must be an object");
+        for (auto m = dp->MemberBegin(); m != dp->MemberEnd(); ++m) {
+          if (!m->value.IsObject())
+            return fail(w + ".DisplayPreferences." + m->name.GetString(), "must be an object");
+          user.display_preferences[m->name.GetString()] = json::stringify(m->value);
+        }
+      }
       c_.users.push_back(std::move(user));
     }
   }

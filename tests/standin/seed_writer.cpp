@@ -102,6 +102,11 @@ void write_seed_members(json::Writer& w, const Catalog& c) {
     w.key("Policy");
     write_policy(w, u.policy);
     if (!u.configuration.empty()) w.key("Configuration").raw(u.configuration);
+    if (!u.display_preferences.empty()) {
+      w.key("DisplayPreferences").begin_object();
+      for (const auto& [key, prefs] : u.display_preferences) w.key(key).raw(prefs);
+      w.end_object();
+    }
     w.end_object();
   }
   w.end_array();

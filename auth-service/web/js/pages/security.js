@@ -1,12 +1,13 @@
 // security.js — the Security page: the authenticator app (enrolment with
 // the QR code, recovery codes shown once, replace, turn off), passkeys,
-// email for sign-in codes, then the access lists (remembered browsers, app
+// email for sign-in codes, contact details (Telegram, Matrix), then the access lists (remembered browsers, app
 // passwords, devices waiting for approval) and notification channels.
 import { html, useState, PageHeader, Section, Loaded, Button, Field, ErrorText, Status, Badge, useLoad, useAction, RecoveryCodes, QrCode, dateTime } from '../lib/ui.js';
 import { api } from '../lib/api.js';
 import { Passkeys } from './security-passkeys.js';
 import { TrustedBrowsers, AppPasswords, PendingDevices } from './security-access.js';
 import { Channels } from './security-channels.js';
+import { Contacts } from './security-contacts.js';
 
 function CodeAction({ label, action, kind = 'secondary', onDone, hint }) {
   const [open, setOpen] = useState(false);
@@ -104,6 +105,7 @@ export function SecurityPage() {
       <${Authenticator} sec=${sec} reload=${load.reload} />
       ${sec.passkeys && sec.passkeys.available ? html`<${Passkeys} sec=${sec} reload=${load.reload} />` : null}
       <${Email} sec=${sec} reload=${load.reload} />
+      <${Contacts} />
       <${PendingDevices} />
       <${TrustedBrowsers} />
       <${AppPasswords} />
