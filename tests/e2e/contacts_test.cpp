@@ -36,7 +36,8 @@ struct Env {
   Standin home;
   std::unique_ptr<RedisConnection> redis;
 
-  explicit Env(std::map<std::string, std::string> vars = {}) {
+  using Vars = std::map<std::string, std::string>;
+  explicit Env(Vars vars = {}) {
     EXPECT_TRUE(stack.redis.ok());
     EXPECT_TRUE(home.ok());
     vars["JB_JELLYFIN_URL"] = home.url();
@@ -93,7 +94,7 @@ struct Env {
 
 std::string bad_param(const Result<HttpResponse>& r) {
   auto d = body_of(r);
-  const auto* p = json::member(d, "invalid-params");
+  const auto* p = json::member(d, "invalid_params");
   if (!p || !p->IsArray() || p->Empty()) return "";
   return json::get_string((*p)[0], "name");
 }
@@ -222,7 +223,7 @@ TEST(Contacts, MatrixCodesExpireAndTakeFiveWrongTries) {
 }
 
 TEST(AdminSet, JbAdminUsersWidensAndJbAdminExcludeNarrowsTheSuiteAdmins) {
-  Env e({{"JB_ADMIN_USERS", "Demo"}, {"JB_ADMIN_EXCLUDE", "admin"}});
+  Env e(Env::Vars{{"JB_ADMIN_USERS", "Demo"}, {"JB_ADMIN_EXCLUDE", "admin"}});
   auto demo = e.signed_in("demo", "demo-password");
   auto admin = e.signed_in("admin", "admin-password");
   auto as_demo = demo->call("GET", "/api/v1/admin/invites");
@@ -238,7 +239,7 @@ TEST(AdminSet, JbAdminUsersWidensAndJbAdminExcludeNarrowsTheSuiteAdmins) {
 }
 
 TEST(InviteSend, AnAdminSendsAnInviteByEmailAsAnInviteMessage) {
-  Env e({{"JB_PUBLIC_URL", "https://media.example.org"}});
+  Env e(Env::Vars{{"JB_PUBLIC_URL", "https://media.example.org"}});
   auto admin = e.signed_in("admin", "admin-password");
   auto made = admin->call("POST", "/api/v1/admin/invites",
                           R"({"label":"Film club","max_uses":5,"human_check":false})");
@@ -274,11 +275,11 @@ TEST(InviteSend, AnAdminSendsAnInviteByEmailAsAnInviteMessage) {
 TEST(SignUpContact, ConfirmationsAreLimitedPerInviteAndAddressNotPerInvite) {
   SmtpSink smtp;
   ASSERT_GT(smtp.port(), 0);
-  Env e({{"JB_PUBLIC_URL", "https://media.example.org"},
-         {"JB_SMTP_URL", smtp.url()},
-         {"JB_SMTP_FROM", "Jellybridge <jb@jellybridge.test>"},
-         {"JB_SMTP_STARTTLS", "off"},
-         {"JB_SIGNUP_CONTACT_INVITE_BURST", "8"}});
+  Env e(Env::Vars{{"JB_PUBLIC_URL", "https://media.example.org"},
+                  {"JB_SMTP_URL", smtp.url()},
+                  {"JB_SMTP_FROM", "Jellybridge <jb@jellybridge.test>"},
+                  {"JB_SMTP_STARTTLS", "off"},
+                  {"JB_SIGNUP_CONTACT_INVITE_BURST", "8"}});
   auto admin = e.signed_in("admin", "admin-password");
   auto made = admin->call("POST", "/api/v1/admin/invites",
                           R"({"max_uses":null,"human_check":false,"require_email":true})");
@@ -308,7 +309,7 @@ TEST(SignUpContact, ConfirmationsAreLimitedPerInviteAndAddressNotPerInvite) {
 }
 
 TEST(ProfileDisplayPreferences, CapturedFromTheTemplateUserAndAppliedAtSignUp) {
-  Env e({{"JB_SIGNUP_IP_BURST", "1000"}});
+  Env e(Env::Vars{{"JB_SIGNUP_IP_BURST", "1000"}});
   auto admin = e.signed_in("admin", "admin-password");
   // The admin's home connection (a Jellyfin administrator's token) does the account work.
   auto conns = body_of(admin->call("GET", "/api/v1/connections"));
