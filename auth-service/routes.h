@@ -10,6 +10,7 @@
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/connections/connection_service.h"
 #include "auth-service/health/health.h"
+#include "auth-service/messages/message_handlers.h"
 #include "auth-service/notify/channel_handlers.h"
 #include "auth-service/security/pairing_handlers.h"
 #include "auth-service/sessions/auth_handlers.h"
@@ -42,6 +43,7 @@ struct Deps {
   const ui::WebBundle* web = nullptr;         // the web front end at / (null: not served)
   accounts::AccountDeps* accounts = nullptr;  // account management (null: not served)
   accounts::ResetDeps* resets = nullptr;      // password resets (null: not served)
+  MessageDeps* messages = nullptr;            // account messages' admin routes (null: not served)
 };
 
 void register_routes(http::Server& server, Deps& deps);

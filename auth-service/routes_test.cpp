@@ -100,6 +100,9 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   reset_deps.resets = &resets;
   reset_deps.audit = &audit;
   deps.resets = &reset_deps;
+  auth::MessageChannelStore message_channels(redis, vault);
+  auth::MessageDeps message_deps{&authenticator, &audit, &message_channels, &redis};
+  deps.messages = &message_deps;
   auto web = ui::build_web_bundle({{"index.html", "<!doctype html>"}});
   ASSERT_TRUE(web.ok());
   deps.web = &*web;
