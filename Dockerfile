@@ -9,7 +9,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends g++ cmake ninja-build pkg-config make \
       libpistache-dev cppzmq-dev libzmq3-dev rapidjson-dev libhiredis-dev \
       libcurl4-openssl-dev libsodium-dev libssl-dev libqrencode-dev zlib1g-dev libcbor-dev \
-      libunistring-dev \
+      libunistring-dev libcmark-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -19,7 +19,7 @@ RUN cmake -G Ninja -S . -B /build -DCMAKE_BUILD_TYPE=Release -DJB_BUILD_TESTS=OF
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpistache0 libzmq5 libhiredis0.14 libcurl4 \
-      libsodium23 libssl3 libqrencode4 libcbor0.8 libunistring2 ca-certificates curl \
+      libsodium23 libssl3 libqrencode4 libcbor0.8 libunistring2 libcmark0.30.2 ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home /var/lib/jellybridge --create-home jellybridge
 COPY --from=build /build/auth-service/auth-service /build/library-service/library-service \

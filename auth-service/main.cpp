@@ -179,6 +179,10 @@ int main(int argc, char** argv) {
   // to the confirmed one, looked up by the vault RPC at each delivery.
   jb::auth::EmailStore emails(redis);
   vault_rpc.set_emails(&emails);
+  // Account messages: the channels admins configure (secrets sealed, handed to
+  // sync-worker through the vault RPC's message_channel) and their templates.
+  jb::auth::MessageChannelStore message_channels(redis, *cfg.vault);
+  vault_rpc.set_message_channels(&message_channels);
   jb::auth::NotificationOutbox outbox(redis);
   audit.set_observer([&outbox](const jb::auth::AuditEvent& e) { outbox.on_audit(e); });
   jb::RpcServerOptions vo;
@@ -318,6 +322,7 @@ int main(int argc, char** argv) {
   reset_deps.public_url = cfg.public_url;
   reset_deps.answer_ms = cfg.reset_answer_ms;
   reset_deps.now_ms = link_clock;
+  reset_deps.templates = &redis;  // the admins' "reset" template (auth-service/messages)
   deps.resets = &reset_deps;
   // The user's own Telegram/Matrix contact details, confirmed by a code sent
   // as a "confirmation" message (me/contact_handlers.h).
@@ -331,6 +336,8 @@ int main(int argc, char** argv) {
   contact_deps.audit = &audit;
   contact_deps.now_ms = link_clock;
   deps.contacts = &contact_deps;
+  jb::auth::MessageDeps message_deps{&authenticator, &audit, &message_channels, &redis};
+  deps.messages = &message_deps;
 
   jb::http::ServerOptions ho;
   ho.name = "api";

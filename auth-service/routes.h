@@ -11,6 +11,7 @@
 #include "auth-service/connections/connection_service.h"
 #include "auth-service/health/health.h"
 #include "auth-service/me/contact_handlers.h"
+#include "auth-service/messages/message_handlers.h"
 #include "auth-service/notify/channel_handlers.h"
 #include "auth-service/security/pairing_handlers.h"
 #include "auth-service/sessions/auth_handlers.h"
@@ -44,6 +45,7 @@ struct Deps {
   accounts::AccountDeps* accounts = nullptr;  // account management (null: not served)
   accounts::ResetDeps* resets = nullptr;      // password resets (null: not served)
   me::ContactDeps* contacts = nullptr;        // the user's own contact details (null: not served)
+  MessageDeps* messages = nullptr;            // account messages' admin routes (null: not served)
 };
 
 void register_routes(http::Server& server, Deps& deps);

@@ -103,6 +103,9 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   me::ContactStore contact_store(redis);
   me::ContactDeps contact_deps{&authenticator, &contact_store, &redis};
   deps.contacts = &contact_deps;
+  auth::MessageChannelStore message_channels(redis, vault);
+  auth::MessageDeps message_deps{&authenticator, &audit, &message_channels, &redis};
+  deps.messages = &message_deps;
   auto web = ui::build_web_bundle({{"index.html", "<!doctype html>"}});
   ASSERT_TRUE(web.ok());
   deps.web = &*web;

@@ -11,7 +11,7 @@ PACKAGES=(
   # libraries (see README "Dependencies")
   libpistache-dev cppzmq-dev libzmq3-dev rapidjson-dev libhiredis-dev
   libgtest-dev libgmock-dev libcurl4-openssl-dev libsodium-dev libssl-dev
-  libqrencode-dev zlib1g-dev libcbor-dev libunistring-dev
+  libqrencode-dev zlib1g-dev libcbor-dev libunistring-dev libcmark-dev
   # runtime: the local Redis that `make run` and the tests start
   redis-server
   # `make test` validates compose.yaml statically (no Docker engine needed)

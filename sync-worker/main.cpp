@@ -20,6 +20,7 @@
 #include "sync-worker/config.h"
 #include "sync-worker/consumer.h"
 #include "sync-worker/heartbeat.h"
+#include "sync-worker/message_step.h"
 #include "sync-worker/noop_handler.h"
 #include "sync-worker/notify_step.h"
 #include "sync-worker/scheduler.h"
@@ -86,6 +87,8 @@ int main() {
   // Email channels go through the mail server of JB_SMTP_URL (none: dead-lettered).
   const jb::SmtpClient smtp(cfg.smtp);
   const jb::worker::NotifyDeps notify{&vault, cfg.notify_http, &smtp};
+  // Account messages (msg.send fans out to msg.deliver, one per channel; message_step.h).
+  const jb::worker::MessageDeps messages{&redis, &vault, cfg.notify_http, &smtp};
 
   jb::worker::ConsumerOptions co;
   co.consumer = cfg.worker_id;
@@ -105,6 +108,14 @@ int main() {
     consumer->on("notify.send",
                  [&notify](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
                    return jb::worker::notify_step(notify, item, control);
+                 });
+    consumer->on("msg.send",
+                 [&messages](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
+                   return jb::worker::message_send_step(messages, item, control);
+                 });
+    consumer->on("msg.deliver",
+                 [&messages](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
+                   return jb::worker::message_deliver_step(messages, item, control);
                  });
     for (auto [type, step] : {std::pair<const char*, Step>{"sync.plan", jb::worker::plan_step},
                               {"sync.scan", jb::worker::scan_step},

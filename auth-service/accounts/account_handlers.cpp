@@ -15,6 +15,7 @@
 #include "common/core/time.h"
 #include "common/jellyfin/user_admin.h"
 #include "common/redis/rate_limiter.h"
+#include "common/notify/template_store.h"
 
 namespace jb::accounts {
 
@@ -358,14 +359,16 @@ http::Response contact(AccountDeps& d, http::Request& r) {
   }
   auto token = d.contacts->create(inv->id, body->email, now);
   if (!token.ok()) return fail(token.error());
+  // The admins' "confirmation" template (common/notify/templates.h), else the default.
+  const msg::Template t = d.redis != nullptr ? msg::effective_template(*d.redis, "confirmation").t
+                                             : msg::default_template("confirmation");
+  const msg::Rendered out =
+      msg::render(t, {{"link", d.public_url + "/#/signup/" + body->code + "/" + *token}});
   MailMessage m;
   m.to = body->email;
-  m.subject = "Confirm your email address";
-  m.body =
-      "You are creating an account with an invite to a Jellyfin server.\n\nOpen this link "
-      "within 30 minutes to confirm this address and finish (it works once):\n\n" +
-      d.public_url + "/#/signup/" + body->code + "/" + *token +
-      "\n\nIf you did not ask for it, ignore this email.\n";
+  m.subject = out.subject;
+  m.body = out.text;
+  m.html = out.html;
   auto sent = d.smtp->send(m);
   std::vector<std::pair<std::string, std::string>> detail{{"invite_id", inv->id},
                                                           {"email", masked_mail_addr(body->email)}};

@@ -11,6 +11,7 @@
 #include "common/core/log.h"
 #include "common/core/time.h"
 #include "common/jellyfin/user_admin.h"
+#include "common/notify/template_store.h"
 
 namespace jb::accounts {
 
@@ -30,13 +31,15 @@ bool send_link(ResetDeps& d, const std::string& uid, const std::string& name,
   if (d.smtp == nullptr || d.emails == nullptr) return false;
   auto email = d.emails->get(uid);
   if (!email.ok() || !*email || !(*email)->confirmed) return false;
+  // The admins' "reset" template (common/notify/templates.h), else the default.
+  const msg::Template t = d.templates != nullptr ? msg::effective_template(*d.templates, "reset").t
+                                                 : msg::default_template("reset");
+  const msg::Rendered out = msg::render(t, {{"user_name", name}, {"link", link_for(d, token)}});
   MailMessage m;
   m.to = (*email)->address;
-  m.subject = "Set a new password for " + name;
-  m.body = "Someone (hopefully you) asked to set a new password for the Jellyfin account " + name +
-           ".\n\nOpen this link within 30 minutes to choose one (it works once):\n\n" +
-           link_for(d, token) +
-           "\n\nIf you did not ask for it, ignore this email: your password stays as it is.\n";
+  m.subject = out.subject;
+  m.body = out.text;
+  m.html = out.html;
   auto sent = d.smtp->send(m);
   if (!sent.ok()) {
     log::warn("a password-reset email was not sent", {{"error", sent.error().message}});

@@ -24,15 +24,16 @@
 #include <string>
 
 #include "auth-service/accounts/admin_access.h"
-#include "common/accounts/link_store.h"
 #include "auth-service/accounts/password_policy.h"
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/edge/signin_guard.h"
 #include "auth-service/security/email_store.h"
 #include "auth-service/sessions/authenticator.h"
+#include "common/accounts/link_store.h"
 #include "common/core/thread_pool.h"
 #include "common/net/http_server.h"
 #include "common/net/smtp_client.h"
+#include "common/redis/client.h"
 
 namespace jb::accounts {
 
@@ -50,6 +51,7 @@ struct ResetDeps {
   std::string public_url;
   std::function<int64_t()> now_ms;  // the clock links expire by
   int64_t answer_ms = 500;          // the public request's answer comes no sooner
+  RedisPool* templates = nullptr;   // the admins' "reset" template (null: the default)
 };
 
 void register_reset_routes(http::Server& server, ResetDeps& deps);

@@ -12,6 +12,7 @@ Result<std::string> VaultRpc::dispatch(const std::string& method, const std::str
   if (method == "ping") return std::string("{\"service\":\"vault\"}");
   if (method == "credentials") return credentials(payload);
   if (method == "notify_channel" && channels_ != nullptr) return notify_channel(payload);
+  if (method == "message_channel" && messages_ != nullptr) return message_channel(payload);
   return Error(errc::unknown_method, "The vault has no method '" + method + "'.", 400);
 }
 
@@ -70,6 +71,23 @@ Result<std::string> VaultRpc::notify_channel(const std::string& payload) {
     (*t)->url = "mailto:" + a->address;
     (*t)->secret.clear();
   }
+  json::Writer w;
+  w.begin_object()
+      .kv("type", (*t)->type)
+      .kv("url", (*t)->url)
+      .kv("secret", (*t)->secret)
+      .end_object();
+  return w.str();
+}
+
+Result<std::string> VaultRpc::message_channel(const std::string& payload) {
+  auto d = json::parse(payload);
+  if (!d.ok()) return d.error();
+  const std::string type = json::get_string(*d, "type");
+  auto t = messages_->target(type);
+  if (!t.ok()) return t.error();
+  if (!t->has_value())
+    return Error(errc::channel_not_found, "No such message channel, or it is disabled.", 404);
   json::Writer w;
   w.begin_object()
       .kv("type", (*t)->type)

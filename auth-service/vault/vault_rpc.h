@@ -16,6 +16,10 @@
 //               address>", looked up now; without a confirmed address (removed
 //               or changed since) it answers 404 as for a deleted channel, so
 //               the worker drops the notification (logged, address masked)
+//   message_channel {"type"} → {"type","url","secret"}: an account messages'
+//               channel an admin configured (auth-service/messages), its
+//               secret opened (sync-worker's delivery, message_step.h); 404
+//               channel_not_found when it is not configured or disabled
 //
 // Thread-safety: dispatch() is called concurrently from RPC pool threads.
 #pragma once
@@ -23,6 +27,7 @@
 #include <string>
 
 #include "auth-service/connections/connection_store.h"
+#include "auth-service/messages/message_channel_store.h"
 #include "auth-service/notify/channel_store.h"
 #include "auth-service/security/email_store.h"
 #include "auth-service/vault/vault.h"
@@ -42,10 +47,14 @@ class VaultRpc {
   void set_channels(ChannelStore* channels) { channels_ = channels; }
   // Where email channels deliver (set before serving; null: they are dropped).
   void set_emails(EmailStore* emails) { emails_ = emails; }
+  // Serves message_channel from these channels (set before serving; null: not served).
+  void set_message_channels(MessageChannelStore* m) { messages_ = m; }
 
  private:
   Result<std::string> credentials(const std::string& payload);
   Result<std::string> notify_channel(const std::string& payload);
+  Result<std::string> message_channel(const std::string& payload);
+  MessageChannelStore* messages_ = nullptr;
   ConnectionStore& store_;
   ChannelStore* channels_ = nullptr;
   EmailStore* emails_ = nullptr;

@@ -68,4 +68,15 @@ Result<notify::Target> VaultClient::notify_channel(const std::string& user_id,
                         json::get_string(*d, "secret")};
 }
 
+Result<notify::Target> VaultClient::message_channel(const std::string& type) {
+  json::Writer w;
+  w.begin_object().kv("type", type).end_object();
+  auto r = pool_.call("message_channel", w.str());
+  if (!r.ok()) return r.error();
+  auto d = json::parse(*r);
+  if (!d.ok()) return Error(jb::errc::rpc_protocol, "The vault sent an unreadable answer.", 502);
+  return notify::Target{json::get_string(*d, "type"), json::get_string(*d, "url"),
+                        json::get_string(*d, "secret")};
+}
+
 }  // namespace jb

@@ -42,6 +42,9 @@ class VaultClient {
   // A user's notification channel with its secret (the vault's notify_channel;
   // 404 channel_not_found when it was deleted).
   Result<notify::Target> notify_channel(const std::string& user_id, const std::string& channel_id);
+  // An account messages' channel with its secret (the vault's message_channel;
+  // 404 channel_not_found when it is not configured or disabled).
+  Result<notify::Target> message_channel(const std::string& type);
 
  private:
   RpcClientPool pool_;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <sstream>
 
+#include "common/core/crypto.h"
 #include "common/core/random.h"
 #include "common/core/text.h"
 #include "common/net/http_client.h"
@@ -147,6 +148,22 @@ std::string rfc5322_date(int64_t unix_ms) {
   return buf;
 }
 
+// One MIME entity: its Content-Type and Content-Transfer-Encoding headers, a
+// blank line and the body (7bit when ASCII, else base64 in 76-column lines).
+static std::string mime_part(const std::string& type, const std::string& text) {
+  std::string body = crlf_lines(text);
+  if (body.size() < 2 || body.compare(body.size() - 2, 2, "\r\n") != 0) body += "\r\n";
+  bool ascii = true;
+  for (unsigned char c : body)
+    if (c > 0x7e) ascii = false;
+  std::string out = "Content-Type: " + type + "; charset=utf-8\r\n";
+  if (ascii) return out + "Content-Transfer-Encoding: 7bit\r\n\r\n" + body;
+  out += "Content-Transfer-Encoding: base64\r\n\r\n";
+  std::string b = base64(body);
+  for (size_t i = 0; i < b.size(); i += 76) out += b.substr(i, 76) + "\r\n";
+  return out;
+}
+
 Result<std::string> build_message(const MailMessage& m, int64_t now_unix_ms,
                                   const std::string& message_id) {
   auto from = parse_mail_address(m.from);
@@ -154,11 +171,6 @@ Result<std::string> build_message(const MailMessage& m, int64_t now_unix_ms,
   if (!valid_mail_addr(m.to)) return invalid("the recipient is not an email address");
   if (has_control(m.subject)) return invalid("the subject contains a line break");
   if (!valid_mail_addr(message_id)) return invalid("the Message-ID is not valid");
-  std::string body = crlf_lines(m.body);
-  if (body.size() < 2 || body.compare(body.size() - 2, 2, "\r\n") != 0) body += "\r\n";
-  bool ascii = true;
-  for (unsigned char c : body)
-    if (c > 0x7e) ascii = false;
   std::string out;
   out += "Date: " + rfc5322_date(now_unix_ms) + "\r\n";
   out += "Message-ID: <" + message_id + ">\r\n";
@@ -166,15 +178,17 @@ Result<std::string> build_message(const MailMessage& m, int64_t now_unix_ms,
   out += "To: " + m.to + "\r\n";
   out += "Subject: " + encode_header_text(m.subject) + "\r\n";
   out += "MIME-Version: 1.0\r\n";
-  out += "Content-Type: text/plain; charset=utf-8\r\n";
-  if (ascii) {
-    out += "Content-Transfer-Encoding: 7bit\r\n\r\n" + body;
-  } else {
-    out += "Content-Transfer-Encoding: base64\r\n\r\n";
-    std::string b = base64(body);
-    for (size_t i = 0; i < b.size(); i += 76) out += b.substr(i, 76) + "\r\n";
+  if (m.html.empty()) return out + mime_part("text/plain", m.body);
+  // The boundary cannot occur in a part: 7bit parts are checked, base64 has no "=_".
+  std::string boundary = "=_jb_" + crypto::sha256_hex(message_id).substr(0, 24);
+  out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
+  for (const auto* part : {&m.body, &m.html}) {
+    std::string p = mime_part(part == &m.body ? "text/plain" : "text/html", *part);
+    if (p.find(boundary) != std::string::npos)
+      return invalid("the message contains its MIME boundary");
+    out += "--" + boundary + "\r\n" + p;
   }
-  return out;
+  return out + "--" + boundary + "--\r\n";
 }
 
 SmtpOptions load_smtp_options(ConfigReader& r) {

@@ -5,6 +5,8 @@
 // The message: Date, Message-ID, From, To, Subject (RFC 2047 "B" encoded-words
 // when it is not ASCII), MIME-Version, Content-Type text/plain; charset=utf-8,
 // 7bit for ASCII bodies and base64 otherwise; CRLF line endings throughout.
+// A message with an HTML version is multipart/alternative: the text part,
+// then the text/html part, each encoded the same way.
 // Dot-stuffing (a body line starting with ".") is libcurl's job: its SMTP
 // upload escapes "\r\n." as the protocol requires. Header injection is
 // impossible: addresses and the subject with CR, LF or other control
@@ -85,6 +87,7 @@ struct MailMessage {
   std::string to;    // a plain address
   std::string subject;
   std::string body;  // UTF-8 text; any line endings
+  std::string html;  // "" = text only; else multipart/alternative: the text, then this HTML
 };
 
 // The whole message, CRLF line endings. message_id without the angle

@@ -196,6 +196,8 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
     path = replace_all(path, "{token}", reset_token);
     path = replace_all(path, "{kind}", "telegram");  // the contact examples are Telegram's
     if (path.rfind("/api/v1/admin/users/", 0) == 0) path = replace_all(path, "{id}", demo_on_a);
+    // Account messages: the webhook channel, the welcome template.
+    path = replace_all(replace_all(path, "{type}", "webhook"), "{kind}", "welcome");
     if (path.find("{id}") != std::string::npos) {
       std::string id = path.rfind("/api/v1/pairs/", 0) == 0            ? pair
                        : path.rfind("/api/v1/admin/invites/", 0) == 0  ? invite_id

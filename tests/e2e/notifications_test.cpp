@@ -32,6 +32,7 @@
 #include "tests/support/answers.h"
 #include "tests/support/api_client.h"
 #include "tests/support/eventually.h"
+#include "tests/support/http_receiver.h"
 #include "tests/support/oathtool.h"
 #include "tests/support/redis_dump.h"
 #include "tests/support/stack.h"
@@ -45,69 +46,6 @@ namespace {
 const char* kWebhookSecret = "whsec_e2e_0123456789";
 const char* kNtfyToken = "tk_e2e_ntfy_secret";
 const char* kGotifyToken = "gotify_e2e_app_token";
-
-struct Received {
-  std::string path, body;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string header(const std::string& name) const {
-    for (const auto& [k, v] : headers)
-      if (text::to_lower(k) == text::to_lower(name)) return v;
-    return "";
-  }
-};
-
-// A local receiver: records every POST; /down answers 503 until up(), /gone always 404.
-class Receiver {
- public:
-  Receiver() : server_(options(), registry_) {
-    server_.route("POST", "/{kind}", [this](http::Request& r) { return take(r); });
-    server_.route("POST", "/{kind}/{rest}", [this](http::Request& r) { return take(r); });
-    ok_ = server_.start().ok();
-  }
-  ~Receiver() { server_.stop(); }
-  bool ok() const { return ok_; }
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(server_.port()) + path;
-  }
-  void up() { up_ = true; }
-  std::vector<Received> at(const std::string& path) {
-    std::lock_guard<std::mutex> l(m_);
-    std::vector<Received> out;
-    for (const auto& r : got_)
-      if (r.path == path) out.push_back(r);
-    return out;
-  }
-  int refused_while_down() const { return refused_.load(); }
-
- private:
-  static http::ServerOptions options() {
-    http::ServerOptions o;
-    o.name = "receiver";
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.reactor_threads = 1;
-    o.pool_threads = 2;
-    o.access_log = false;
-    return o;
-  }
-  http::Response take(http::Request& r) {
-    if (r.path == "/gone") return http::Response::text(404, "no such hook");
-    if (r.path == "/down" && !up_.load()) {
-      ++refused_;
-      return http::Response::text(503, "down for maintenance");
-    }
-    std::lock_guard<std::mutex> l(m_);
-    got_.push_back({r.path, r.body, r.headers});
-    return http::Response::no_content();
-  }
-  metrics::Registry registry_;
-  http::Server server_;
-  bool ok_ = false;
-  std::atomic<bool> up_{false};
-  std::atomic<int> refused_{0};
-  std::mutex m_;
-  std::vector<Received> got_;
-};
 
 struct Env {
   Stack stack;
