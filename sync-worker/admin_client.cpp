@@ -4,10 +4,10 @@
 namespace jb::worker {
 
 Result<std::unique_ptr<Access>> AdminClient::open() {
-  auto r = redis_.command({"HGET", kAdminConnectionKey, "connection_id"});
+  auto r = redis_.command({"HGET", accounts::kAdminConnectionKey, "connection_id"});
   if (!r.ok()) return r.error();
   if (!r->is_string() || r->str.empty())
-    return Error("admin_connection_missing", "No admin connection is designated.", 503);
+    return Error(errc::admin_connection_missing, "No admin connection is designated.", 503);
   return access_.open(r->str);
 }
 

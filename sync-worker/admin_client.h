@@ -11,12 +11,11 @@
 #include <memory>
 #include <string>
 
+#include "common/accounts/admin_connection.h"
 #include "common/jellyfin/connection_access.h"
 #include "common/redis/client.h"
 
 namespace jb::worker {
-
-inline constexpr const char* kAdminConnectionKey = "jb:admin:connection";
 
 class AdminClient {
  public:

@@ -9,7 +9,7 @@ namespace jb::accounts {
 
 namespace {
 
-const char* kKey = "jb:admin:connection";
+const char* const kKey = kAdminConnectionKey;
 
 Error missing(const std::string& why) {
   return Error(errc::admin_connection_missing,

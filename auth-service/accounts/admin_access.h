@@ -25,14 +25,13 @@
 #include "auth-service/connections/connection_store.h"
 #include "auth-service/connections/jellyfin_access.h"
 #include "auth-service/vault/vault.h"
+#include "common/accounts/admin_connection.h"
 #include "common/core/result.h"
 #include "common/jellyfin/client.h"
 #include "common/redis/client.h"
 
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
 namespace jb::errc {
-constexpr const char* admin_connection_missing =
-    "admin_connection_missing";  // 503: no usable admin connection is designated
 constexpr const char* admin_connection_unsuitable =
     "admin_connection_unsuitable";  // 409: not to the home server, or not an administrator
 }  // namespace jb::errc
