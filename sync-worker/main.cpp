@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <zmq.hpp>
 
+#include "common/accounts/account_clock.h"
 #include "common/core/log.h"
 #include "common/core/memory_trim.h"
 #include "common/core/metrics.h"
@@ -17,8 +18,11 @@
 #include "common/service/admin_routes.h"
 #include "common/service/signals.h"
 #include "common/sync/store.h"
+#include "sync-worker/admin_client.h"
 #include "sync-worker/config.h"
 #include "sync-worker/consumer.h"
+#include "sync-worker/expiry_scheduler.h"
+#include "sync-worker/expiry_step.h"
 #include "sync-worker/heartbeat.h"
 #include "sync-worker/noop_handler.h"
 #include "sync-worker/notify_step.h"
@@ -87,6 +91,11 @@ int main() {
   const jb::SmtpClient smtp(cfg.smtp);
   const jb::worker::NotifyDeps notify{&vault, cfg.notify_http, &smtp};
 
+  // Account expiry and the sweep of users gone from the home server (expiry_step.h).
+  jb::worker::AdminClient admin_client(redis, access);
+  jb::worker::ExpiryDeps expiry{&redis, &admin_client, cfg.expiry,
+                                jb::accounts::account_clock(redis, cfg.test_clock)};
+
   jb::worker::ConsumerOptions co;
   co.consumer = cfg.worker_id;
   co.lease_ms = cfg.lease_ms;
@@ -106,6 +115,14 @@ int main() {
                  [&notify](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
                    return jb::worker::notify_step(notify, item, control);
                  });
+    consumer->on(jb::worker::kExpiryWorkType,
+                 [&expiry](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
+                   return jb::worker::expiry_step(expiry, item, control);
+                 });
+    consumer->on(jb::worker::kSweepWorkType,
+                 [&expiry](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
+                   return jb::worker::sweep_step(expiry, item, control);
+                 });
     for (auto [type, step] : {std::pair<const char*, Step>{"sync.plan", jb::worker::plan_step},
                               {"sync.scan", jb::worker::scan_step},
                               {"sync.diff", jb::worker::diff_step},
@@ -121,6 +138,8 @@ int main() {
     });
   }
   jb::worker::Scheduler scheduler(store, cfg.schedule_tick_ms, registry);
+  jb::worker::ExpiryScheduler expiry_scheduler(redis, expiry.now_ms, cfg.schedule_tick_ms,
+                                               cfg.account_sweep_interval_s * 1000, registry);
 
   jb::HealthState health;
   jb::http::Server admin(
@@ -134,6 +153,7 @@ int main() {
   urgent.start();
   normal.start();
   scheduler.start();
+  expiry_scheduler.start();
   jb::log::lifecycle(
       "ready", {{"worker_id", cfg.worker_id}, {"admin_port", static_cast<int>(admin.port())}});
 
@@ -141,6 +161,7 @@ int main() {
   jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});
   health.stopping = true;
   scheduler.stop();
+  expiry_scheduler.stop();
   urgent.request_stop();  // both at once; each then finishes or hands back what it holds
   normal.request_stop();
   urgent.stop();
