@@ -1,6 +1,7 @@
 // routes.cpp — see routes.h.
 #include "auth-service/routes.h"
 
+#include "auth-service/accounts/expiry_handlers.h"
 #include "auth-service/audit/audit_handlers.h"
 #include "auth-service/connections/connection_handlers.h"
 #include "auth-service/edge/edge_handlers.h"
@@ -35,6 +36,7 @@ void register_routes(http::Server& server, Deps& deps) {
   if (deps.signin->guard != nullptr)
     register_edge_routes(server, *deps.auth, *deps.signin->guard, deps.audit);
   if (deps.accounts != nullptr) accounts::register_account_routes(server, *deps.accounts);
+  if (deps.accounts != nullptr) accounts::register_expiry_routes(server, *deps.accounts);
   if (deps.resets != nullptr) accounts::register_reset_routes(server, *deps.resets);
   if (deps.contacts != nullptr) me::register_contact_routes(server, *deps.contacts);
   if (deps.messages != nullptr) register_message_routes(server, *deps.messages);

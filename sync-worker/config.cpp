@@ -50,6 +50,20 @@ Config load_config(ConfigReader& r) {
   c.normal_lane_nice = static_cast<int>(r.integer("JB_SYNC_SCAN_NICE", c.normal_lane_nice, 0, 19));
   c.schedule_tick_ms =
       static_cast<int>(r.integer("JB_SCHEDULE_TICK_MS", c.schedule_tick_ms, 50, 600000));
+  // Account expiry (expiry_step.h).
+  const std::string action = r.str("JB_EXPIRY_ACTION", "disable");
+  if (action != "disable" && action != "delete")
+    r.add_problem("JB_EXPIRY_ACTION", "must be disable or delete");
+  c.expiry.delete_on_expiry = action == "delete";
+  c.expiry.delete_after_days =
+      static_cast<int>(r.integer("JB_EXPIRY_DELETE_AFTER_DAYS", 0, 0, 3650));
+  if (auto days = parse_reminder_days(r.str("JB_EXPIRY_REMINDER_DAYS", "7,1")); days.ok())
+    c.expiry.reminder_days = *days;
+  else
+    r.add_problem("JB_EXPIRY_REMINDER_DAYS", days.error().message);
+  c.account_sweep_interval_s =
+      r.integer("JB_ACCOUNT_SWEEP_INTERVAL_S", c.account_sweep_interval_s, 1, 604800);
+  c.test_clock = r.boolean("JB_TEST_CLOCK", c.test_clock);
   return c;
 }
 

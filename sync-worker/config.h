@@ -12,6 +12,7 @@
 #include "common/net/events.h"
 #include "common/net/smtp_client.h"
 #include "common/service/config.h"
+#include "sync-worker/expiry_plan.h"
 #include "sync-worker/sync_context.h"
 
 namespace jb::worker {
@@ -43,6 +44,10 @@ struct Config {
   SyncOptions sync;             // JB_SYNC_*
   int schedule_tick_ms = 5000;  // JB_SCHEDULE_TICK_MS
   int normal_lane_nice = 10;    // JB_SYNC_SCAN_NICE: CPU priority of plans and scans (0 = normal)
+  // Account expiry: JB_EXPIRY_ACTION, JB_EXPIRY_DELETE_AFTER_DAYS, JB_EXPIRY_REMINDER_DAYS.
+  ExpirySettings expiry;
+  int64_t account_sweep_interval_s = 3600;  // JB_ACCOUNT_SWEEP_INTERVAL_S: users gone from Jellyfin
+  bool test_clock = false;  // JB_TEST_CLOCK (tests only: the account clock moved by Redis)
 };
 
 Config load_config(ConfigReader& r);

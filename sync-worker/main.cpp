@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <zmq.hpp>
 
+#include "common/accounts/account_clock.h"
 #include "common/core/log.h"
 #include "common/core/memory_trim.h"
 #include "common/core/metrics.h"
@@ -17,8 +18,11 @@
 #include "common/service/admin_routes.h"
 #include "common/service/signals.h"
 #include "common/sync/store.h"
+#include "sync-worker/admin_client.h"
 #include "sync-worker/config.h"
 #include "sync-worker/consumer.h"
+#include "sync-worker/expiry_scheduler.h"
+#include "sync-worker/expiry_step.h"
 #include "sync-worker/heartbeat.h"
 #include "sync-worker/message_step.h"
 #include "sync-worker/noop_handler.h"
@@ -90,6 +94,11 @@ int main() {
   // Account messages (msg.send fans out to msg.deliver, one per channel; message_step.h).
   const jb::worker::MessageDeps messages{&redis, &vault, cfg.notify_http, &smtp};
 
+  // Account expiry and the sweep of users gone from the home server (expiry_step.h).
+  jb::worker::AdminClient admin_client(redis, access);
+  jb::worker::ExpiryDeps expiry{&redis, &admin_client, cfg.expiry,
+                                jb::accounts::account_clock(redis, cfg.test_clock)};
+
   jb::worker::ConsumerOptions co;
   co.consumer = cfg.worker_id;
   co.lease_ms = cfg.lease_ms;
@@ -117,6 +126,14 @@ int main() {
                  [&messages](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
                    return jb::worker::message_deliver_step(messages, item, control);
                  });
+    consumer->on(jb::worker::kExpiryWorkType,
+                 [&expiry](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
+                   return jb::worker::expiry_step(expiry, item, control);
+                 });
+    consumer->on(jb::worker::kSweepWorkType,
+                 [&expiry](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
+                   return jb::worker::sweep_step(expiry, item, control);
+                 });
     for (auto [type, step] : {std::pair<const char*, Step>{"sync.plan", jb::worker::plan_step},
                               {"sync.scan", jb::worker::scan_step},
                               {"sync.diff", jb::worker::diff_step},
@@ -132,6 +149,8 @@ int main() {
     });
   }
   jb::worker::Scheduler scheduler(store, cfg.schedule_tick_ms, registry);
+  jb::worker::ExpiryScheduler expiry_scheduler(redis, expiry.now_ms, cfg.schedule_tick_ms,
+                                               cfg.account_sweep_interval_s * 1000, registry);
 
   jb::HealthState health;
   jb::http::Server admin(
@@ -145,6 +164,7 @@ int main() {
   urgent.start();
   normal.start();
   scheduler.start();
+  expiry_scheduler.start();
   jb::log::lifecycle(
       "ready", {{"worker_id", cfg.worker_id}, {"admin_port", static_cast<int>(admin.port())}});
 
@@ -152,6 +172,7 @@ int main() {
   jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});
   health.stopping = true;
   scheduler.stop();
+  expiry_scheduler.stop();
   urgent.request_stop();  // both at once; each then finishes or hands back what it holds
   normal.request_stop();
   urgent.stop();

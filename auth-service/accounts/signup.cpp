@@ -173,7 +173,7 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
                                  "created", std::to_string(now_ms), "expires",
                                  std::to_string(out.expires_ms), "name", out.user_name}};
   if (out.expires_ms > 0)
-    record.push_back({"ZADD", kExpiryDueKey, std::to_string(out.expires_ms), out.user_id});
+    record.push_back({"ZADD", kExpiryDueKey, kDueNow, out.user_id});
   record.push_back({"HDEL", kPending, *hold});
   if (contact) {
     log::best_effort(emails_->set_confirmed(out.user_id, contact->detail), "confirmed address");

@@ -36,7 +36,7 @@ Status set_expiry(RedisPool& redis, const std::string& user_id, int64_t expires_
   }
   cmds.push_back(std::move(hset));
   if (expires_ms > 0)
-    cmds.push_back({"ZADD", kExpiryDueKey, std::to_string(expires_ms), user_id});
+    cmds.push_back({"ZADD", kExpiryDueKey, kDueNow, user_id});
   else
     cmds.push_back({"ZREM", kExpiryDueKey, user_id});
   cmds.push_back({"EXEC"});

@@ -8,6 +8,8 @@
 //                              (further fields belong to the expiry step)
 //   jb:account:expiry    zset  <uid> → the time its expiry work is next due (ms)
 // The record's "expires" and the due set are always written together (MULTI).
+// A new expiry is due at once (score kDueNow): the expiry step then plans its
+// reminders and sets the real next due time (sync-worker/expiry_plan.h).
 //
 // Thread-safety: stateless functions over the caller's pool; pure helpers.
 #pragma once
@@ -22,6 +24,7 @@ namespace jb::accounts {
 
 std::string account_record_key(const std::string& user_id);
 inline constexpr const char* kExpiryDueKey = "jb:account:expiry";
+inline constexpr const char* kDueNow = "0";  // the due score of a new expiry: plan it now
 
 struct AccountRecord {
   std::string user_id, invite, name;

@@ -4,7 +4,8 @@
 // lifetime and the human check; copy the link; see who used them; delete),
 // permission profiles (capture one from a template user, see its summary,
 // make it the default, delete) and the home server's users with what the
-// suite knows of them (expiry, invite, email, second factors).
+// suite knows of them (expiry, invite, email, second factors), with a reset
+// link and an expiry control (extend by days, or never) per user.
 import { html, useState, PageHeader, Section, Empty, Loaded, Button, Field, Select, Check, ErrorText, Status, Badge, Secret, useLoad, useAction, dateTime, plural } from '../lib/ui.js';
 import { api, seg } from '../lib/api.js';
 import { connectionLabel } from '../lib/sync.js';
@@ -143,10 +144,23 @@ function ResetLink({ user }) {
   </div>`;
 }
 
+function Expiry({ user, onChange }) {
+  const [days, setDays] = useState('30');
+  const act = useAction(async (body) => { await api.put(`/api/v1/admin/users/${seg(user.id)}/expiry`, body); onChange(); });
+  const extend = (e) => { e.preventDefault(); act.run({ extend_days: Number(days) }); };
+  return html`<form class="inline" onSubmit=${extend}>
+    <${Field} label=${'Extend ' + user.name + ' by (days)'} type="number" min="1" value=${days} onInput=${setDays} />
+    <${Button} kind="secondary" type="submit" pending=${act.pending}>Extend</${Button}>
+    ${user.expires_at ? html`<${Button} kind="secondary" pending=${act.pending} onClick=${() => act.run({ expires_at: null })} aria-label=${'Never expire ' + user.name}>Never expire</${Button}>` : null}
+    <${ErrorText} error=${act.error} />
+  </form>`;
+}
+
 function Users({ load }) {
   return html`<${Section} title="Users">
     <${Loaded} load=${load} what="Loading users">${(list) => list.length ? html`<ul class="list">${list.map((u) => html`<li key=${u.id}>
       <${ResetLink} user=${u} />
+      <${Expiry} user=${u} onChange=${load.reload} />
       <strong>${u.name}</strong> ${u.administrator ? html`<${Badge} state="info">admin</${Badge}>` : null} ${u.disabled ? html`<${Badge} state="bad">disabled</${Badge}>` : null}
       <span class="muted small">${u.last_login ? 'last sign-in ' + dateTime(u.last_login) : 'never signed in'}${u.expires_at ? ' · expires ' + dateTime(u.expires_at) : ''}${u.invite_id ? ' · from an invite' : ''}${u.email ? ' · ' + u.email.address + (u.email.confirmed ? '' : ' (unconfirmed)') : ''}${u.second_factor && (u.second_factor.totp || u.second_factor.passkeys) ? ' · second factor' : ''}</span>
     </li>`)}</ul>` : html`<${Empty}>No users.</${Empty}>`}</${Loaded}>

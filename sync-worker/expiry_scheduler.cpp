@@ -1,0 +1,43 @@
+// expiry_scheduler.cpp — see expiry_scheduler.h.
+#include "sync-worker/expiry_scheduler.h"
+
+#include "common/accounts/account_record.h"
+#include "common/core/log.h"
+#include "common/redis/due_set.h"
+#include "common/redis/work_queue.h"
+#include "sync-worker/expiry_step.h"
+
+namespace jb::worker {
+
+int ExpiryScheduler::tick() {
+  const int64_t now = now_ms_();
+  auto c = redis_.acquire();
+  const auto lane = workq::default_names().normal_lane();
+  int enqueued = 0;
+  auto due = due::claim_due(*c, accounts::kExpiryDueKey, now, kExpiryClaimLeaseMs, 200);
+  if (!due.ok()) {
+    log::warn("account expiry schedule unavailable", {{"error", due.error().message}});
+    return 0;
+  }
+  for (const auto& uid : *due) {
+    auto id = workq::enqueue(*c, lane, {{"type", kExpiryWorkType}, {"user", uid}});
+    if (!id.ok()) {
+      // The claim's lease brings the account back.
+      log::warn("account expiry not enqueued", {{"user_id", uid}, {"error", id.error().message}});
+      continue;
+    }
+    ++enqueued;
+  }
+  if (!c->command({"ZADD", kSweepDueKey, "NX", "0", "sweep"}).ok()) return enqueued;
+  auto sweep = due::claim_due(*c, kSweepDueKey, now, sweep_interval_ms_, 1);
+  if (sweep.ok() && !sweep->empty()) {
+    if (auto id = workq::enqueue(*c, lane, {{"type", kSweepWorkType}}); id.ok())
+      ++enqueued;
+    else
+      log::warn("account sweep not enqueued", {{"error", id.error().message}});
+  }
+  started_.inc(enqueued);
+  return enqueued;
+}
+
+}  // namespace jb::worker
