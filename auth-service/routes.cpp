@@ -36,6 +36,7 @@ void register_routes(http::Server& server, Deps& deps) {
     register_edge_routes(server, *deps.auth, *deps.signin->guard, deps.audit);
   if (deps.accounts != nullptr) accounts::register_account_routes(server, *deps.accounts);
   if (deps.resets != nullptr) accounts::register_reset_routes(server, *deps.resets);
+  if (deps.bulk != nullptr) accounts::register_bulk_routes(server, *deps.bulk);
   if (deps.web != nullptr) ui::register_ui_routes(server, *deps.web);
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "auth-service/accounts/account_handlers.h"
+#include "auth-service/accounts/bulk_handlers.h"
 #include "auth-service/accounts/reset_handlers.h"
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/connections/connection_service.h"
@@ -42,6 +43,7 @@ struct Deps {
   const ui::WebBundle* web = nullptr;         // the web front end at / (null: not served)
   accounts::AccountDeps* accounts = nullptr;  // account management (null: not served)
   accounts::ResetDeps* resets = nullptr;      // password resets (null: not served)
+  accounts::BulkDeps* bulk = nullptr;         // bulk actions on users (null: not served)
 };
 
 void register_routes(http::Server& server, Deps& deps);

@@ -100,6 +100,10 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   reset_deps.resets = &resets;
   reset_deps.audit = &audit;
   deps.resets = &reset_deps;
+  accounts::BulkJobs bulk_jobs(redis);
+  auth::RunEventHub bulk_hub;
+  accounts::BulkDeps bulk_deps{&authenticator, &profiles, &bulk_jobs, &audit, &bulk_hub};
+  deps.bulk = &bulk_deps;
   auto web = ui::build_web_bundle({{"index.html", "<!doctype html>"}});
   ASSERT_TRUE(web.ok());
   deps.web = &*web;

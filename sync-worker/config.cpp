@@ -50,6 +50,9 @@ Config load_config(ConfigReader& r) {
   c.normal_lane_nice = static_cast<int>(r.integer("JB_SYNC_SCAN_NICE", c.normal_lane_nice, 0, 19));
   c.schedule_tick_ms =
       static_cast<int>(r.integer("JB_SCHEDULE_TICK_MS", c.schedule_tick_ms, 50, 600000));
+  // Account work (bulk jobs): reset links' address, and the account clock.
+  c.public_url = r.http_url("JB_PUBLIC_URL", "", true);
+  c.test_clock = r.boolean("JB_TEST_CLOCK", c.test_clock);
   return c;
 }
 

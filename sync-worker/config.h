@@ -43,6 +43,8 @@ struct Config {
   SyncOptions sync;             // JB_SYNC_*
   int schedule_tick_ms = 5000;  // JB_SCHEDULE_TICK_MS
   int normal_lane_nice = 10;    // JB_SYNC_SCAN_NICE: CPU priority of plans and scans (0 = normal)
+  std::string public_url;       // JB_PUBLIC_URL: links in account messages (bulk resets)
+  bool test_clock = false;      // JB_TEST_CLOCK: the account clock moved by Redis (tests only)
 };
 
 Config load_config(ConfigReader& r);
