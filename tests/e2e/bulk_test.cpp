@@ -11,6 +11,9 @@
 //     the account records; expiry_changed, reset and announcement messages are
 //     enqueued once per user (users without a confirmed address are skipped
 //     for resets);
+//   - a redelivered item is neither counted nor sent again; a user Jellyfin
+//     keeps answering 500 for is failed "Jellyfin did not answer" after the
+//     queue's last delivery, and the job still finishes;
 //   - non-admins get 403; bad bodies 400 problem+json naming the field; an
 //     unknown profile 404; the request is audited as admin.bulk.
 #include <gtest/gtest.h>
@@ -44,13 +47,14 @@ struct Env {
 
   // `suite_admin`: the Jellyfin administrator who signs in to the suite.
   explicit Env(const std::string& suite_admin = "admin",
-               const std::string& password = "admin-password") {
+               const std::string& password = "admin-password",
+               const std::string& max_deliveries = "10") {
     EXPECT_TRUE(stack.redis.ok());
     EXPECT_TRUE(home.ok());
     EXPECT_TRUE(stack.start_auth({{"JB_JELLYFIN_URL", home.url()}, {"JB_PUBLIC_URL", kPublicUrl}}));
     for (const char* id : {"bulk-1", "bulk-2"})
       EXPECT_TRUE(stack.start_worker(id, {{"JB_PUBLIC_URL", kPublicUrl},
-                                          {"JB_WORK_MAX_DELIVERIES", "10"},
+                                          {"JB_WORK_MAX_DELIVERIES", max_deliveries},
                                           {"JB_SYNC_SCAN_NICE", "0"}}));
     redis = std::make_unique<RedisConnection>(*parse_redis_url(stack.redis.url()));
     // An API key: the admin connection, and the tests' own way into the stand-in
@@ -173,6 +177,25 @@ struct Env {
       if (m.ok() && json::get_string(*m, "kind") == kind) out.push_back(std::move(*m));
     }
     return out;
+  }
+  // True once the workers took every entry of the normal lane up to `entry` and
+  // none is pending (each was acked or dead-lettered).
+  bool drained(const std::string& entry) {
+    auto names = workq::default_names();
+    auto r = redis->command({"XINFO", "GROUPS", names.stream});
+    if (!r.ok()) return false;
+    for (const auto& g : r->elements) {
+      auto m = g.as_map();
+      if (m["name"] != names.group) continue;
+      auto at = [](const std::string& id) {
+        size_t dash = id.find('-');
+        return std::make_pair(std::stoll(id.substr(0, dash)), std::stoll(id.substr(dash + 1)));
+      };
+      const std::string last = m["last-delivered-id"];
+      return last.find('-') != std::string::npos && at(last) >= at(entry) &&
+             redis->command({"XPENDING", names.stream, names.group})->elements[0].integer == 0;
+    }
+    return false;
   }
   size_t dedupe_keys(const std::string& job_id) {
     auto r = redis->command({"KEYS", "jb:msg:dedupe:bulk:" + job_id + ":*"});
@@ -383,6 +406,35 @@ TEST(BulkActions, ResetsAndAnnouncementsAreEnqueuedOncePerUser) {
   }
   EXPECT_EQ(to, std::set<std::string>(ids.begin(), ids.end()));
   EXPECT_EQ(e.dedupe_keys(ann), 3u);
+  // Every user's item again (a redelivery after a crash): nothing is counted or sent twice.
+  std::string last;
+  for (const auto& u : ids)
+    last = e.redis
+               ->command({"XADD", workq::default_names().stream, "*", "type", "bulk.user", "job",
+                          ann, "user", u})
+               ->str;
+  ASSERT_TRUE(eventually([&] { return e.drained(last); }));
+  auto again = e.job(ann);
+  EXPECT_EQ(Env::counter(again, "ok"), 3);
+  EXPECT_EQ(Env::counter(again, "total"), 3);
+  EXPECT_EQ(e.messages("announcement").size(), 3u);
+}
+
+TEST(BulkActions, AUserJellyfinNeverAnswersForFailsAndTheJobFinishes) {
+  Env e("admin", "admin-password", "2");
+  auto ids = e.make_users("slow", 2);
+  // Every read of the first user fails with 500: retried, then dead-lettered.
+  ASSERT_TRUE(
+      e.home.add_fault(R"({"Kind":"error500","Method":"GET","Prefix":"/Users/)" + ids[0] + "\"}")
+          .ok());
+  auto job = e.finished(e.start("disable", ids));
+  auto out = Env::outcomes(job);
+  EXPECT_EQ(out[ids[0]],
+            std::make_pair(std::string("failed"), std::string("Jellyfin did not answer")));
+  EXPECT_EQ(out[ids[1]].first, "ok");
+  ASSERT_TRUE(e.home.clear_faults().ok());
+  EXPECT_FALSE(e.policy_flag(ids[0], "IsDisabled"));
+  EXPECT_TRUE(e.policy_flag(ids[1], "IsDisabled"));
 }
 
 TEST(BulkActions, OnlyAdministratorsAndOnlyGoodRequests) {
