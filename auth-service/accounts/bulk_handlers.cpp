@@ -5,6 +5,7 @@
 
 #include "auth-service/accounts/admin_guard.h"
 #include "auth-service/sync_api/sse.h"
+#include "common/core/random.h"
 #include "common/core/time.h"
 
 namespace jb::accounts {
@@ -179,6 +180,10 @@ void job_events(BulkDeps& d, http::Request& r, http::Responder& responder) {
     return;
   }
   const std::string id = r.param("id");
+  if (!rnd::is_id128(id)) {
+    responder.send(auth::not_found("bulk job '" + id + "'"));
+    return;
+  }
   uint64_t last = 0;
   if (auto h = auth::sse::parse_event_id(r.header("Last-Event-ID"))) last = *h;
   auto slot = d.events->reserve(ctx->session.user.id);
@@ -226,6 +231,7 @@ void register_bulk_routes(http::Server& server, BulkDeps& deps) {
   server.route("GET", "/api/v1/admin/bulk/{id}",
                admins_only(*d.auth, d.audit, [&d](http::Request& r, AuthContext&) {
                  const std::string id = r.param("id");
+                 if (!rnd::is_id128(id)) return auth::not_found("bulk job '" + id + "'");
                  auto job = d.jobs->get(id);
                  if (!job.ok()) return fail(job.error());
                  if (!*job) return auth::not_found("bulk job '" + id + "'");

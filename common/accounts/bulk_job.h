@@ -10,6 +10,8 @@
 //                             created_by created_by_name profile_id extend_days subject message
 //   jb:bulk:<id>:items  hash  <user id> → {"name","outcome","reason"} (JSON)
 //   jb:bulks            zset  <id> → created (ms), the newest kept (kMaxJobsListed)
+//   jb:bulk:<id>:plan   hash  <user id> → the expiry an extend_expiry job set (ms), fixed
+//                             once so a redone item does not extend twice (bulk_step.cpp)
 // A user's outcome and the job's counters change in one Lua script that only
 // counts a user's first outcome (HSETNX), so an item redone after a crash or a
 // redelivery is never counted twice; the same script moves the job to
