@@ -9,6 +9,7 @@
 #include <zmq.hpp>
 
 #include "auth-service/accounts/account_handlers.h"
+#include "auth-service/accounts/bulk_handlers.h"
 #include "auth-service/accounts/reset_handlers.h"
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/cli.h"
@@ -116,6 +117,11 @@ int main(int argc, char** argv) {
   // Only known topics with well-formed ids reach the hub (event_intake.h).
   jb::auth::EventIntake intake([&](const std::string& run_id) { run_events.publish(run_id); },
                                registry);
+  // Bulk jobs' live events take the same path, to a hub of their own (bulk_handlers.h).
+  jb::accounts::BulkJobs bulk_jobs(redis);
+  jb::auth::RunEventHub bulk_events(
+      eo, [&](const std::string& id) { return jb::accounts::bulk_snapshot(bulk_jobs, id); });
+  intake.on_bulk([&](const std::string& id) { bulk_events.publish(id); });
   jb::EventSubscriber events(
       zctx, cfg.events_bind, {}, [&](const jb::Event& e) { intake.on_event(e); }, so);
   jb::sync::SyncStore sync_store(redis);
@@ -338,6 +344,9 @@ int main(int argc, char** argv) {
   deps.contacts = &contact_deps;
   jb::auth::MessageDeps message_deps{&authenticator, &audit, &message_channels, &redis};
   deps.messages = &message_deps;
+  // Bulk actions on users: jobs carried out by the sync workers (bulk_handlers.h).
+  jb::accounts::BulkDeps bulk_deps{&authenticator, &profiles, &bulk_jobs, &audit, &bulk_events};
+  deps.bulk = &bulk_deps;
 
   jb::http::ServerOptions ho;
   ho.name = "api";
@@ -372,6 +381,7 @@ int main(int argc, char** argv) {
   audit_trim.start();
   revocations.start();
   run_events.start();
+  bulk_events.start();
   jb::log::lifecycle("ready", {{"http_port", static_cast<int>(server.port())},
                                {"events_endpoint", events.endpoint()},
                                {"vault_endpoint", vault_server.endpoint()},
@@ -383,7 +393,8 @@ int main(int argc, char** argv) {
   jb::log::lifecycle("shutting down", {{"signal", jb::signal_name(sig)}});
   health_state.stopping = true;
   run_events.stop();  // ends every open event stream (clients reconnect, maybe elsewhere)
-  server.stop();      // finishes queued requests, then stops the reactors
+  bulk_events.stop();
+  server.stop();  // finishes queued requests, then stops the reactors
   checker.stop();
   admin_check.stop();
   signup_recovery.stop();

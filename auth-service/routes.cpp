@@ -40,6 +40,7 @@ void register_routes(http::Server& server, Deps& deps) {
   if (deps.resets != nullptr) accounts::register_reset_routes(server, *deps.resets);
   if (deps.contacts != nullptr) me::register_contact_routes(server, *deps.contacts);
   if (deps.messages != nullptr) register_message_routes(server, *deps.messages);
+  if (deps.bulk != nullptr) accounts::register_bulk_routes(server, *deps.bulk);
   if (deps.web != nullptr) ui::register_ui_routes(server, *deps.web);
 }
 

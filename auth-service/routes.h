@@ -6,6 +6,7 @@
 #pragma once
 
 #include "auth-service/accounts/account_handlers.h"
+#include "auth-service/accounts/bulk_handlers.h"
 #include "auth-service/accounts/reset_handlers.h"
 #include "auth-service/audit/audit_log.h"
 #include "auth-service/connections/connection_service.h"
@@ -46,6 +47,7 @@ struct Deps {
   accounts::ResetDeps* resets = nullptr;      // password resets (null: not served)
   me::ContactDeps* contacts = nullptr;        // the user's own contact details (null: not served)
   MessageDeps* messages = nullptr;            // account messages' admin routes (null: not served)
+  accounts::BulkDeps* bulk = nullptr;         // bulk actions on users (null: not served)
 };
 
 void register_routes(http::Server& server, Deps& deps);

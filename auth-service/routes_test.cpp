@@ -106,6 +106,10 @@ TEST(OpenApi, DocumentAndRoutesAgree) {
   auth::MessageChannelStore message_channels(redis, vault);
   auth::MessageDeps message_deps{&authenticator, &audit, &message_channels, &redis};
   deps.messages = &message_deps;
+  accounts::BulkJobs bulk_jobs(redis);
+  auth::RunEventHub bulk_hub;
+  accounts::BulkDeps bulk_deps{&authenticator, &profiles, &bulk_jobs, &audit, &bulk_hub};
+  deps.bulk = &bulk_deps;
   auto web = ui::build_web_bundle({{"index.html", "<!doctype html>"}});
   ASSERT_TRUE(web.ok());
   deps.web = &*web;

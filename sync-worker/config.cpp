@@ -63,6 +63,8 @@ Config load_config(ConfigReader& r) {
     r.add_problem("JB_EXPIRY_REMINDER_DAYS", days.error().message);
   c.account_sweep_interval_s =
       r.integer("JB_ACCOUNT_SWEEP_INTERVAL_S", c.account_sweep_interval_s, 1, 604800);
+  // Account work (bulk jobs): reset links' address, and the account clock.
+  c.public_url = r.http_url("JB_PUBLIC_URL", "", true);
   c.test_clock = r.boolean("JB_TEST_CLOCK", c.test_clock);
   return c;
 }

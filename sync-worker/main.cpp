@@ -6,6 +6,7 @@
 #include <zmq.hpp>
 
 #include "common/accounts/account_clock.h"
+#include "common/accounts/bulk_job.h"
 #include "common/core/log.h"
 #include "common/core/memory_trim.h"
 #include "common/core/metrics.h"
@@ -19,6 +20,7 @@
 #include "common/service/signals.h"
 #include "common/sync/store.h"
 #include "sync-worker/admin_client.h"
+#include "sync-worker/bulk_step.h"
 #include "sync-worker/config.h"
 #include "sync-worker/consumer.h"
 #include "sync-worker/expiry_scheduler.h"
@@ -98,6 +100,15 @@ int main() {
   jb::worker::AdminClient admin_client(redis, access);
   jb::worker::ExpiryDeps expiry{&redis, &admin_client, cfg.expiry,
                                 jb::accounts::account_clock(redis, cfg.test_clock)};
+  // Bulk actions on users (bulk.user, normal lane): as the designated admin connection.
+  jb::accounts::BulkJobs bulk_jobs(redis);
+  jb::worker::BulkStepDeps bulk;
+  bulk.redis = &redis;
+  bulk.admin = &admin_client;
+  bulk.jobs = &bulk_jobs;
+  bulk.events = &events;
+  bulk.public_url = cfg.public_url;
+  bulk.now_ms = jb::accounts::account_clock(redis, cfg.test_clock);
 
   jb::worker::ConsumerOptions co;
   co.consumer = cfg.worker_id;
@@ -114,6 +125,10 @@ int main() {
   for (auto [consumer, sync] :
        {std::pair{&urgent, &urgent_sync}, std::pair{&normal, &normal_sync}}) {
     consumer->on("noop", jb::worker::noop_handler);
+    consumer->on(jb::accounts::kBulkWorkType,
+                 [&bulk](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
+                   return jb::worker::bulk_step(bulk, item, control);
+                 });
     consumer->on("notify.send",
                  [&notify](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
                    return jb::worker::notify_step(notify, item, control);
@@ -143,7 +158,9 @@ int main() {
           type, [sync, step](const jb::workq::Item& item, const jb::worker::WorkControl& control) {
             return step(*sync, item, control);
           });
-    consumer->on_dead_letter([sync](const jb::workq::Item& item, const std::string& error) {
+    consumer->on_dead_letter([sync, &bulk](const jb::workq::Item& item, const std::string& error) {
+      if (item.field("type") == jb::accounts::kBulkWorkType)
+        jb::worker::bulk_dead_letter(bulk, item, error);
       if (!item.field("run").empty())
         sync->fail(item.field("run"), "", item.field("type") + ": " + error);
     });

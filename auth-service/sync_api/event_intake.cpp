@@ -33,7 +33,8 @@ bool is_id(const std::string& s) {
 constexpr Topic kTopics[] = {{"run", "id", is_id},
                              {"work.done", "entry", is_stream_id},
                              {"index.built", "connection_id", is_id},
-                             {"library.whitelist", "connection_id", is_id}};
+                             {"library.whitelist", "connection_id", is_id},
+                             {"bulk", "id", is_id}};
 
 }  // namespace
 
@@ -93,6 +94,7 @@ void EventIntake::on_event(const Event& e) {
         .counter("jb_events_received_total", "Events received from workers", {{"topic", e.topic}})
         .inc();
     if (e.topic == "run" && on_run_) on_run_(c.id);
+    if (e.topic == "bulk" && on_bulk_) on_bulk_(c.id);
     return;
   }
   dropped_++;

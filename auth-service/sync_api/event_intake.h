@@ -14,6 +14,7 @@
 //   work.done         "entry"          a Redis stream entry id "<ms>-<seq>"
 //   index.built       "connection_id"  a connection id (rnd::id128 form)
 //   library.whitelist "connection_id"  a connection id (rnd::id128 form)
+//   bulk              "id"             a bulk job id (rnd::id128 form)        → on_bulk
 //
 // Thread-safety: check_event() is a pure function; EventIntake::on_event() is
 // called from the subscriber's one thread, and its counters may be read from
@@ -49,12 +50,16 @@ class EventIntake {
   using RunChanged = std::function<void(const std::string& run_id)>;
   EventIntake(RunChanged on_run, metrics::Registry& registry);
 
+  // Gets the id of every accepted "bulk" event (a bulk job changed); set before events flow.
+  void on_bulk(RunChanged f) { on_bulk_ = std::move(f); }
+
   void on_event(const Event& e);
   uint64_t accepted() const { return accepted_.load(); }
   uint64_t dropped() const { return dropped_.load(); }
 
  private:
   RunChanged on_run_;
+  RunChanged on_bulk_;
   metrics::Registry& registry_;
   std::atomic<uint64_t> accepted_{0};
   std::atomic<uint64_t> dropped_{0};

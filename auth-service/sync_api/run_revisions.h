@@ -37,7 +37,8 @@ struct RunSnapshot {
   std::string json;       // sync::run_to_json of the record
   std::string state;      // queued, running, succeeded, failed, held
   std::string owner;      // user id
-  bool terminal() const { return state == "succeeded" || state == "failed"; }
+  // (A bulk job's stream, bulk_handlers.h, ends when it is "done".)
+  bool terminal() const { return state == "succeeded" || state == "failed" || state == "done"; }
 };
 
 class RunRevisions {

@@ -105,6 +105,20 @@ TEST_F(ControlTest, Unavailable503WithRetryAfterForTheNextN) {
   EXPECT_STREQ(list.json[0]["Kind"].GetString(), "unavailable");
 }
 
+TEST_F(ControlTest, BadRequestFaultsAnswer400ForTheNextN) {
+  auto a = alice();
+  auto f = a.control("POST", "/__standin/faults",
+                     R"({"Kind": "badrequest", "Route": "GET /Users/Me", "Count": 1})");
+  ASSERT_EQ(f.status, 200);
+  auto r = a.get("/Users/Me");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json["status"].GetInt(), 400);
+  EXPECT_EQ(a.get("/Users/Me").status, 200) << "only the next one";
+  auto list = a.control("GET", "/__standin/faults");
+  ASSERT_EQ(list.json.Size(), 1u);
+  EXPECT_STREQ(list.json[0]["Kind"].GetString(), "badrequest");
+}
+
 TEST_F(ControlTest, RateFaultsAreDeterministicWithASeed) {
   auto a = alice();
   auto run = [&]() {

@@ -143,6 +143,9 @@ Reply Dispatcher::handle_unsafe(const HttpRequest& req, LoggedRequest& logged) {
       case FaultKind::kDrop:
         reply.kind = Reply::Kind::kDrop;
         return reply;
+      case FaultKind::kBadRequest400:
+        reply.response = problem_response(400);
+        return reply;
     }
   }
 

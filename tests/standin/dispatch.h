@@ -5,7 +5,7 @@
 //   4. the request is counted under its route key (and logged with its
 //      arrival time, status and User-Agent: request_log.h);
 //   5. "starting" mode answers 503 text/html except for /System/Ping;
-//   6. an injected fault may answer 500/503, hang or drop;
+//   6. an injected fault may answer 500/503/400, hang or drop;
 //   7. the caller is resolved and the route's policy enforced (401/403,
 //      empty bodies);
 //   8. the handler runs; any exception becomes 500 "Error processing

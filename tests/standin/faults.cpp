@@ -28,6 +28,8 @@ const char* fault_kind_name(FaultKind k) {
       return "hang";
     case FaultKind::kDrop:
       return "drop";
+    case FaultKind::kBadRequest400:
+      return "badrequest";
   }
   return "error500";
 }
@@ -38,6 +40,7 @@ std::optional<FaultKind> parse_fault_kind(std::string_view s) {
   if (text::iequals(s, "unavailable") || text::iequals(s, "503")) return FaultKind::kUnavailable503;
   if (text::iequals(s, "hang")) return FaultKind::kHang;
   if (text::iequals(s, "drop")) return FaultKind::kDrop;
+  if (text::iequals(s, "badrequest") || text::iequals(s, "400")) return FaultKind::kBadRequest400;
   return std::nullopt;
 }
 

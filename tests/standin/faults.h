@@ -5,7 +5,8 @@
 //     route, summed when several match;
 //   * faults, evaluated in creation order, the first that fires wins:
 //     500 ("Error processing request."), 503 with Retry-After, hang (hold the
-//     request, then close), drop (close without answering); each fires for
+//     request, then close), drop (close without answering), badrequest (400
+//     with a ProblemDetails body, as Jellyfin refuses a bad value); each fires for
 //     the next N matching requests and/or with a rate in [0,1] drawn from a
 //     per-rule PRNG seeded by the caller (deterministic for a given request
 //     sequence);
@@ -33,7 +34,7 @@ struct Scope {
   bool matches(std::string_view method, std::string_view path, std::string_view route_key) const;
 };
 
-enum class FaultKind { kError500, kUnavailable503, kHang, kDrop };
+enum class FaultKind { kError500, kUnavailable503, kHang, kDrop, kBadRequest400 };
 const char* fault_kind_name(FaultKind k);
 std::optional<FaultKind> parse_fault_kind(std::string_view s);
 

@@ -58,7 +58,8 @@ HttpResponse add_fault(Ctx& c) {
   if (!b) return control_error(400, b.error().message);
   const json::Value& v = *b;
   auto kind = parse_fault_kind(json::get_string(v, "Kind"));
-  if (!kind) return control_error(400, "\"Kind\" must be error500, unavailable, hang or drop.");
+  if (!kind)
+    return control_error(400, "\"Kind\" must be error500, unavailable, hang, drop or badrequest.");
   FaultSpec f;
   f.kind = *kind;
   f.scope = scope_of(v);
