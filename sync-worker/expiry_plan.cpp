@@ -38,6 +38,8 @@ const char* action_name(ExpiryAction a) {
       return "delete";
     case ExpiryAction::remove_disabled:
       return "delete_disabled";
+    case ExpiryAction::enable:
+      return "enable";
   }
   return "none";
 }
@@ -57,6 +59,17 @@ int64_t next_before_expiry(int64_t expires, const std::set<int>& done, const Exp
 
 ExpiryPlan plan_expiry(const ExpiryState& s, int64_t now_ms, const ExpirySettings& st) {
   ExpiryPlan p;
+  // Disabled by an earlier expiry, and an admin has since moved it into the
+  // future or cleared it: the account comes back.
+  if (s.disabled_at_ms > 0 && s.expired_for != s.expires_ms &&
+      (s.expires_ms <= 0 || now_ms < s.expires_ms)) {
+    p.action = ExpiryAction::enable;
+    if (s.expires_ms > 0) {
+      p.reminded = s.reminded_for == s.expires_ms ? s.reminded : std::set<int>{};
+      p.next_due_ms = next_before_expiry(s.expires_ms, p.reminded, st);
+    }
+    return p;
+  }
   if (s.expires_ms <= 0) return p;  // never expires: nothing is due
   if (s.expired_for == s.expires_ms) {
     // Acted on already: what remains is deleting a disabled account later.

@@ -54,6 +54,7 @@ enum class ExpiryAction {
   disable,          // the expiry passed: disable the account
   remove,           // the expiry passed: delete the account
   remove_disabled,  // disabled long enough: delete the account
+  enable,           // disabled by an expiry that was since moved on or cleared: enable again
 };
 const char* action_name(ExpiryAction a);
 

@@ -141,8 +141,27 @@ TEST(ExpiryPlan, ANewExpiryAfterActingIsPlannedAfresh) {
   s.expired_for = kExp;
   s.disabled_at_ms = kExp;
   auto p = plan_expiry(s, kExp + kDayMs, ExpirySettings{});
+  EXPECT_EQ(p.action, ExpiryAction::enable);  // disabled by the old expiry: back
+  EXPECT_EQ(p.next_due_ms, kExp + 23 * kDayMs);
+  EXPECT_TRUE(p.reminded.empty());
+  s.disabled_at_ms = 0;  // enabled again: the new expiry's reminders follow
+  p = plan_expiry(s, kExp + kDayMs, ExpirySettings{});
   EXPECT_EQ(p.action, ExpiryAction::none);
   EXPECT_EQ(p.next_due_ms, kExp + 23 * kDayMs);
+}
+
+TEST(ExpiryPlan, AClearedExpiryEnablesAnAccountItDisabled) {
+  ExpiryState s = at(0);
+  s.expired_for = kExp;
+  s.disabled_at_ms = kExp;
+  auto p = plan_expiry(s, kExp + kDayMs, ExpirySettings{});
+  EXPECT_EQ(p.action, ExpiryAction::enable);
+  EXPECT_EQ(p.next_due_ms, 0);
+  // An expiry moved but still past does not enable: it is acted on again.
+  s = at(kExp + kDayMs);
+  s.expired_for = kExp;
+  s.disabled_at_ms = kExp;
+  EXPECT_EQ(plan_expiry(s, kExp + 2 * kDayMs, ExpirySettings{}).action, ExpiryAction::disable);
 }
 
 TEST(ExpiryPlan, DueTimeIsNeverInThePastUnlessActing) {

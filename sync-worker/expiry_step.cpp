@@ -162,6 +162,45 @@ Status disable(const ExpiryDeps& d, const std::string& uid, const Loaded& l, con
                 {"expired_for", l.expires_text, "disabled_at", std::to_string(d.now_ms())});
 }
 
+// Enables an account its expiry disabled, now that the expiry was moved on or cleared.
+Status enable(const ExpiryDeps& d, const std::string& uid, const Loaded& l, const ExpiryPlan& p,
+              const WorkControl& ctl) {
+  auto admin = d.admin->open();
+  if (!admin.ok()) return retry("the admin connection", admin.error());
+  jf::Client& c = (*admin)->client;
+  auto dto = jf::user_dto(c, uid);
+  if (!dto.ok())
+    return gone(dto.error()) ? forget_gone(*d.redis, uid) : retry("GET /Users/{id}", dto.error());
+  const json::Value* policy = json::member(*dto, "Policy");
+  if (!policy || !policy->IsObject()) return Error(errc::retry, "the user's answer has no policy");
+  if (json::get_bool(*policy, "IsDisabled")) {
+    json::Document body;
+    body.CopyFrom(*policy, body.GetAllocator());
+    body["IsDisabled"].SetBool(false);
+    if (auto s = ctl.check(); !s.ok()) return s;
+    if (auto s = jf::set_user_policy(c, uid, json::stringify(body)); !s.ok())
+      return gone(s.error()) ? forget_gone(*d.redis, uid)
+                             : retry("POST /Users/{id}/Policy", s.error());
+    log::info("account expiry moved on: enabled again", {{"user_id", uid}});
+  }
+  if (auto s = ctl.check(); !s.ok()) return s;
+  msg::Message m;
+  m.kind = "enabled";
+  m.user_id = uid;
+  m.user_name = l.name;
+  if (l.state.expires_ms > 0)
+    m.vars.emplace_back("expires_at", timeutil::format_rfc3339(l.state.expires_ms * 1000));
+  m.dedupe =
+      "expiry:" + uid + ":" + l.expires_text + ":enabled:" + std::to_string(l.state.disabled_at_ms);
+  if (auto s = send(*d.redis, m); !s.ok()) return retry("message", s.error());
+  std::vector<std::string> fields{"disabled_at", "0"};
+  if (l.state.expires_ms > 0) {
+    fields.insert(fields.end(),
+                  {"reminded_for", l.expires_text, "reminded", days_text(p.reminded)});
+  }
+  return record(*d.redis, uid, l, p.next_due_ms, fields);
+}
+
 // Deletes the user (a message first, to the address the records still know).
 Status remove(const ExpiryDeps& d, const std::string& uid, const Loaded& l, bool after_disable,
               const WorkControl& ctl) {
@@ -237,6 +276,8 @@ Status expiry_step(const ExpiryDeps& d, const workq::Item& item, const WorkContr
       return remove(d, uid, *l, false, ctl);
     case ExpiryAction::remove_disabled:
       return remove(d, uid, *l, true, ctl);
+    case ExpiryAction::enable:
+      return enable(d, uid, *l, p, ctl);
   }
   return Status::Ok();
 }

@@ -35,10 +35,8 @@ Status set_expiry(RedisPool& redis, const std::string& user_id, int64_t expires_
     hset.push_back(name);
   }
   cmds.push_back(std::move(hset));
-  if (expires_ms > 0)
-    cmds.push_back({"ZADD", kExpiryDueKey, kDueNow, user_id});
-  else
-    cmds.push_back({"ZREM", kExpiryDueKey, user_id});
+  // Due now even when cleared: an account disabled by its expiry is enabled again.
+  cmds.push_back({"ZADD", kExpiryDueKey, kDueNow, user_id});
   cmds.push_back({"EXEC"});
   auto r = redis.pipeline(cmds);
   if (!r.ok()) return r.error();

@@ -8,8 +8,9 @@
 //                              (further fields belong to the expiry step)
 //   jb:account:expiry    zset  <uid> → the time its expiry work is next due (ms)
 // The record's "expires" and the due set are always written together (MULTI).
-// A new expiry is due at once (score kDueNow): the expiry step then plans its
-// reminders and sets the real next due time (sync-worker/expiry_plan.h).
+// A new or cleared expiry is due at once (score kDueNow): the expiry step then
+// plans its reminders and sets the real next due time, or enables an account
+// the old expiry had disabled (sync-worker/expiry_plan.h).
 //
 // Thread-safety: stateless functions over the caller's pool; pure helpers.
 #pragma once

@@ -167,29 +167,24 @@ Result<BulkJob> BulkJobs::create(BulkSpec spec, int64_t now_ms) {
   if (j.spec.extend_days > 0) h["extend_days"] = std::to_string(j.spec.extend_days);
   if (!j.spec.subject.empty()) h["subject"] = j.spec.subject;
   if (!j.spec.message.empty()) h["message"] = j.spec.message;
-  std::vector<RedisArgv> cmds{
-      {"MULTI"},
-      hset_argv(key, h),
-      {"PEXPIRE", key, std::to_string(kKeepMs)},
-      {"ZADD", kJobsKey, std::to_string(now_ms), j.id},
-      {"ZREMRANGEBYRANK", kJobsKey, "0", std::to_string(-static_cast<int64_t>(kMaxJobsListed) - 1)},
-      {"EXEC"}};
+  // The record and one work item per user (normal lane) in one transaction:
+  // a crash never leaves a job with only some of its users queued.
+  const std::string stream = workq::default_names().normal_lane().stream;
+  std::vector<RedisArgv> cmds{{"MULTI"},
+                              hset_argv(key, h),
+                              {"PEXPIRE", key, std::to_string(kKeepMs)},
+                              {"ZADD", kJobsKey, std::to_string(now_ms), j.id},
+                              {"ZREMRANGEBYRANK", kJobsKey, "0",
+                               std::to_string(-static_cast<int64_t>(kMaxJobsListed) - 1)}};
+  for (const auto& user : j.spec.users)
+    cmds.push_back({"XADD", stream, "*", "type", kBulkWorkType, "job", j.id, "user", user});
+  cmds.push_back({"EXEC"});
   auto r = redis_.pipeline(cmds);
   if (!r.ok()) return r.error();
-  // Then the work: one item per user, on the normal lane, in chunks.
-  const std::string stream = workq::default_names().normal_lane().stream;
-  std::vector<RedisArgv> adds;
-  for (size_t i = 0; i < j.spec.users.size(); ++i) {
-    adds.push_back(
-        {"XADD", stream, "*", "type", kBulkWorkType, "job", j.id, "user", j.spec.users[i]});
-    if (adds.size() == 100 || i + 1 == j.spec.users.size()) {
-      auto a = redis_.pipeline(adds);
-      if (!a.ok()) return a.error();
-      for (const auto& reply : *a)
-        if (reply.is_error()) return Error(errc::internal, "XADD: " + reply.str);
-      adds.clear();
-    }
-  }
+  const RedisReply& exec = r->back();
+  if (!exec.is_array()) return Error(errc::internal, "the bulk job's transaction was not run");
+  for (const auto& reply : exec.elements)
+    if (reply.is_error()) return Error(errc::internal, "bulk job: " + reply.str);
   return j;
 }
 

@@ -291,6 +291,31 @@ TEST(AccountExpiry, DisabledAccountsAreDeletedAfterTheGracePeriod) {
   EXPECT_FALSE(e.standin_users().empty());  // the others are still there
 }
 
+TEST(AccountExpiry, AnExpiredAccountAnAdminExtendsIsEnabledAgainOnce) {
+  Env e({{"JB_EXPIRY_REMINDER_DAYS", "none"}});
+  auto ids = e.accounts("back-", 1, 1);
+  ASSERT_EQ(ids.size(), 1u);
+  const std::string id = ids[0];
+  ASSERT_NE(e.worker("back-w1"), nullptr);
+  e.set_clock(kDay + kDay / 2);
+  ASSERT_TRUE(eventually([&] { return e.disabled(id).value_or(false); }, 60000));
+  const std::string old_expired = exp_id(e, id, "expired");
+  ASSERT_TRUE(eventually([&] { return !e.field(id, "disabled_at").empty(); }, 60000));
+  const std::string disabled_at = e.field(id, "disabled_at");
+  auto ext = e.put_expiry(id, R"({"extend_days":30})");
+  ASSERT_TRUE(ext.ok());
+  ASSERT_EQ(ext->status, 200) << ext->body;
+  ASSERT_TRUE(eventually(
+      [&] {
+        return e.disabled(id) == std::optional<bool>(false) && e.field(id, "disabled_at") == "0";
+      },
+      60000));
+  auto counts = e.messages();
+  EXPECT_EQ(counts[old_expired], 1);
+  EXPECT_EQ(counts[exp_id(e, id, "enabled:" + disabled_at)], 1);
+  EXPECT_GT(e.due(id), 0);  // the new expiry is scheduled
+}
+
 TEST(AccountExpiry, DeleteActionDeletesAtOnceAndTheSweepForgetsUsersGoneFromJellyfin) {
   Env e({{"JB_EXPIRY_ACTION", "delete"}, {"JB_ACCOUNT_SWEEP_INTERVAL_S", "1"}});
   auto ids = e.accounts("deleted-", 3, 5);
