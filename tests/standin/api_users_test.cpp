@@ -211,6 +211,38 @@ TEST_F(UsersTest, ConfigurationIsReplacedByTheUserOrAnAdmin) {
   EXPECT_EQ(a.post("/Users/Configuration", "[1]").status, 400);
 }
 
+TEST_F(UsersTest, DisplayPreferencesPerIdAndClientForTheUserOrAnAdmin) {
+  auto a = alice();
+  const std::string path = "/DisplayPreferences/usersettings?client=emby";
+  auto fresh = a.get(path);
+  ASSERT_EQ(fresh.status, 200);
+  const std::string id = fresh.json["Id"].GetString();
+  EXPECT_EQ(id.size(), 32u) << "a GUID derived from the id, as Jellyfin's";
+  EXPECT_STREQ(fresh.json["Client"].GetString(), "emby");
+  EXPECT_TRUE(fresh.json["CustomPrefs"].IsObject());
+  EXPECT_EQ(a.post(path, R"({"Id":"usersettings","CustomPrefs":{"homesection0":"resume"}})").status,
+            204);
+  auto saved = a.get(path);
+  EXPECT_STREQ(saved.json["CustomPrefs"]["homesection0"].GetString(), "resume");
+  EXPECT_EQ(saved.json["Id"].GetString(), id) << "the server's Id, not the one sent";
+  EXPECT_TRUE(
+      a.get("/DisplayPreferences/usersettings?client=other").json["CustomPrefs"].ObjectEmpty())
+      << "per client";
+  EXPECT_EQ(a.get("/DisplayPreferences/usersettings").status, 400) << "client is required";
+  EXPECT_EQ(a.post(path, "[1]").status, 400);
+  // Another user's: only an administrator (or an API key).
+  EXPECT_EQ(a.get(path + "&userId=" + small::kBob).status, 403);
+  EXPECT_EQ(api_key_client()
+                .post(path + "&userId=" + small::kBob, R"({"CustomPrefs":{"homesection0":"none"}})")
+                .status,
+            204);
+  EXPECT_STREQ(api_key_client()
+                   .get(path + "&userId=" + small::kBob)
+                   .json["CustomPrefs"]["homesection0"]
+                   .GetString(),
+               "none");
+}
+
 TEST_F(UsersTest, ChangeOwnPassword) {
   auto a = alice();
   auto other = as("alice", "alice-password", "alice-tablet");

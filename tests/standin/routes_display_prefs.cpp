@@ -3,8 +3,9 @@
 // preferences per id ("usersettings" for the web client's settings) and
 // client ("emby" for jellyfin-web). userId defaults to the caller; another
 // user's needs an administrator (RequestHelpers.GetUserId: 403). client is
-// required (400 validation). GET answers the stored DisplayPreferencesDto, or
-// Jellyfin's defaults for one never saved; POST stores the body (an object)
+// required (400 validation). GET answers the stored DisplayPreferencesDto (Id
+// and Client set by the server, as Jellyfin does), or Jellyfin's defaults for
+// one never saved; POST stores the body (an object)
 // whole and answers 204. Simplification: Jellyfin merges CustomPrefs key by
 // key and keeps its own fields; the stand-in replaces the whole object, which
 // is what a client sending back what it read gets either way. Stored on the
@@ -13,6 +14,7 @@
 // Thread-safety: handlers run concurrently; state through the Store's locks.
 #include <variant>
 
+#include "tests/standin/guid.h"
 #include "tests/standin/routes.h"
 
 namespace jb::standin {
@@ -42,11 +44,18 @@ std::variant<Target, HttpResponse> target(Ctx& c) {
   return t;
 }
 
+// The DTO's Id: Jellyfin's is a GUID derived from the displayPreferencesId
+// (its MD5); the stand-in derives a stable one (derived_guid) the same way for
+// every user and client.
+std::string dto_id(const Target& t) {
+  return derived_guid("displaypreferences|" + t.id).str();
+}
+
 // Jellyfin's DisplayPreferencesDto for preferences never saved.
 std::string defaults(const Target& t) {
   json::Writer w;
   w.begin_object()
-      .kv("Id", t.id)
+      .kv("Id", dto_id(t))
       .kv("SortBy", "SortName")
       .kv("RememberIndexing", false)
       .kv("PrimaryImageHeight", 250)
@@ -72,7 +81,17 @@ HttpResponse get_prefs(Ctx& c) {
     const User* u = s.user(tg.user);
     if (!u) return message_response(404, "User not found");
     auto it = u->display_preferences.find(tg.key);
-    return json_response(it == u->display_preferences.end() ? defaults(tg) : it->second);
+    if (it == u->display_preferences.end()) return json_response(defaults(tg));
+    // As stored, with Jellyfin's own Id and Client (whatever the client sent as them).
+    auto d = json::parse(it->second);
+    if (!d.ok() || !d->IsObject()) return json_response(defaults(tg));
+    auto& a = d->GetAllocator();
+    const std::string id = dto_id(tg);
+    d->RemoveMember("Id");
+    d->RemoveMember("Client");
+    d->AddMember("Id", json::Value(id.c_str(), a), a);
+    d->AddMember("Client", json::Value(tg.client.c_str(), a), a);
+    return json_response(json::stringify(*d));
   });
 }
 

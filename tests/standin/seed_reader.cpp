@@ -337,9 +337,10 @@ Status Parser::run(const Value& root) {
     for (rapidjson::SizeType i = 0; i < users->Size(); ++i) {
       const Value& u = (*users)[i];
       std::string w = "Users[" + std::to_string(i) + "]";
-      if (auto e = check_keys(u, w,
-                              {"Name", "Id", "Password", "PasswordHash", "Policy", "Configuration",
-                               "DateCreated", "LastLoginDate", "LastActivityDate"}))
+      if (auto e = check_keys(
+              u, w,
+              {"Name", "Id", "Password", "PasswordHash", "Policy", "Configuration", "DateCreated",
+               "LastLoginDate", "LastActivityDate", "DisplayPreferences"}))
         return *e;
       User user;
       if (auto e = get_string(u, "Name", w, user.name, true)) return *e;

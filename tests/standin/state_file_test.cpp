@@ -62,6 +62,8 @@ State rich_state() {
   User* alice = s.user(*parse_guid(small::kAlice));
   alice->last_login = 1'700'000'000'000'001;  // sub-millisecond precision
   alice->last_activity = 1'700'000'000'123'456;
+  alice->display_preferences["usersettings|emby"] =
+      R"({"Id":"usersettings","CustomPrefs":{"a":"b"}})";
   Policy& p = alice->policy;
   p.is_administrator = true;
   p.is_hidden = false;
@@ -169,6 +171,7 @@ void expect_same_users(const State& a, const State& b) {
     EXPECT_EQ(x.date_created, y.date_created);
     EXPECT_EQ(x.last_login, y.last_login);
     EXPECT_EQ(x.last_activity, y.last_activity);
+    EXPECT_EQ(x.display_preferences, y.display_preferences);
     const Policy& p = x.policy;
     const Policy& q = y.policy;
     EXPECT_EQ(p.is_administrator, q.is_administrator);
