@@ -2,6 +2,7 @@
 #include "sync-worker/expiry_scheduler.h"
 
 #include "common/accounts/account_record.h"
+#include "common/accounts/invite_notice.h"
 #include "common/core/log.h"
 #include "common/redis/due_set.h"
 #include "common/redis/work_queue.h"
@@ -28,6 +29,18 @@ int ExpiryScheduler::tick() {
     }
     ++enqueued;
   }
+  // Expired invites that name admins to tell (invite_notice.h): told once, then forgotten.
+  auto invites = due::claim_due(*c, accounts::kInviteExpiryDueKey, now, kExpiryClaimLeaseMs, 50);
+  if (invites.ok())
+    for (const auto& id : *invites) {
+      auto done = accounts::notify_invite_expired(redis_, id, now);
+      if (!done.ok())  // the claim's lease brings it back
+        log::warn("invite expiry notice not sent",
+                  {{"invite_id", id}, {"error", done.error().message}});
+      else if (*done)
+        log::best_effort(c->command({"ZREM", accounts::kInviteExpiryDueKey, id}),
+                         "invite expiry due set");
+    }
   if (!c->command({"ZADD", kSweepDueKey, "NX", "0", "sweep"}).ok()) return enqueued;
   auto sweep = due::claim_due(*c, kSweepDueKey, now, sweep_interval_ms_, 1);
   if (sweep.ok() && !sweep->empty()) {

@@ -7,6 +7,9 @@
 //     itself then sets the real next due time;
 //   • the member "sweep" of jb:account:sweep, every JB_ACCOUNT_SWEEP_INTERVAL_S
 //     → one "account.sweep" item (the member is added when missing);
+//   • the invites due in jb:invite:expiry (expired invites naming
+//     admins to tell) → their invite_expired messages, sent right away
+//     (common/accounts/invite_notice.h, once by dedupe id), then forgotten;
 // so each is enqueued once per due time however many workers run. Due times
 // are by the account clock (JB_TEST_CLOCK in tests).
 //

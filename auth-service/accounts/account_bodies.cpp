@@ -1,6 +1,10 @@
 // account_bodies.cpp — see account_bodies.h.
 #include "auth-service/accounts/account_bodies.h"
 
+#include <algorithm>
+
+#include "common/accounts/bulk_job.h"
+#include "common/accounts/invite_notice.h"
 #include "common/core/time.h"
 #include "common/net/smtp_client.h"
 
@@ -30,7 +34,7 @@ auth::BodyResult<InviteSpec> parse_invite_body(const http::Request& r,
   json::Fields f(*body);
   InviteSpec s = base.value_or(InviteSpec{});
   f.reject_unknown({"label", "expires_at", "max_uses", "profile_id", "account_days", "human_check",
-                    "require_email"});
+                    "require_email", "notify"});
   if (auto v = f.string("label", false, kMaxLabel)) s.label = *v;
   if (const json::Value* v = json::member(*body, "expires_at")) {
     if (v->IsNull()) {
@@ -55,6 +59,20 @@ auth::BodyResult<InviteSpec> parse_invite_body(const http::Request& r,
   if (auto v = nullable_int(f, *body, "account_days", 1, 36500)) s.account_days = *v < 0 ? 0 : *v;
   if (auto v = f.boolean("human_check", false)) s.human_check = *v;
   if (auto v = f.boolean("require_email", false)) s.require_email = *v;
+  if (const json::Value* v = f.array("notify", false)) {
+    std::vector<std::string> ids;
+    for (const auto& id : v->GetArray()) {
+      if (!id.IsString() || !is_jellyfin_id(id.GetString())) {
+        f.add_problem("notify", "must hold Jellyfin user ids (32 hexadecimal digits)");
+        break;
+      }
+      if (std::find(ids.begin(), ids.end(), id.GetString()) == ids.end())
+        ids.emplace_back(id.GetString());
+    }
+    if (ids.size() > kMaxInviteNotify)
+      f.add_problem("notify", "may name at most " + std::to_string(kMaxInviteNotify) + " users");
+    s.notify = std::move(ids);
+  }
   if (!f.ok()) return body_problem(f);
   return s;
 }

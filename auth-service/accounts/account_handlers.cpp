@@ -14,8 +14,8 @@
 #include "common/core/text.h"
 #include "common/core/time.h"
 #include "common/jellyfin/user_admin.h"
-#include "common/redis/rate_limiter.h"
 #include "common/notify/template_store.h"
+#include "common/redis/rate_limiter.h"
 
 namespace jb::accounts {
 
@@ -475,6 +475,9 @@ std::string invite_json(const Invite& inv, const std::string& public_url, int64_
     w.kv_null("account_days");
   w.kv("human_check", inv.spec.human_check);
   w.kv("require_email", inv.spec.require_email);
+  w.key("notify").begin_array();
+  for (const auto& id : inv.spec.notify) w.value(id);
+  w.end_array();
   w.kv("created_at", when(inv.created_ms)).kv("created_by", inv.created_by);
   w.key("used_by").begin_array();
   for (const auto& u : inv.used_by)

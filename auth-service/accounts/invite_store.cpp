@@ -1,6 +1,7 @@
 // invite_store.cpp — see invite_store.h.
 #include "auth-service/accounts/invite_store.h"
 
+#include "common/accounts/invite_notice.h"
 #include "common/core/crypto.h"
 #include "common/core/random.h"
 #include "common/core/text.h"
@@ -97,7 +98,15 @@ std::vector<std::string> spec_fields(const InviteSpec& s) {
           "profile",      s.profile_id,
           "account_days", std::to_string(s.account_days),
           "human",        s.human_check ? "1" : "0",
-          "email",        s.require_email ? "1" : "0"};
+          "email",        s.require_email ? "1" : "0",
+          "notify",       join_notify(s.notify)};
+}
+
+// The invite's place in the due set of expiries the workers tell admins of.
+RedisArgv expiry_due(const std::string& id, const InviteSpec& s) {
+  if (s.expires_ms > 0 && !s.notify.empty())
+    return {"ZADD", kInviteExpiryDueKey, std::to_string(s.expires_ms), id};
+  return {"ZREM", kInviteExpiryDueKey, id};
 }
 
 }  // namespace
@@ -133,6 +142,7 @@ Result<Invite> InviteStore::create(const InviteSpec& spec, const std::string& cr
                             hset,
                             {"SET", code_key(inv.code), inv.id},
                             {"ZADD", kIndex, std::to_string(now_ms), inv.id},
+                            expiry_due(inv.id, spec),
                             {"EXEC"}});
   if (!r.ok()) return r.error();
   if (r->back().is_nil() || r->back().is_error())
@@ -164,6 +174,7 @@ Result<std::vector<Invite>> InviteStore::load(const std::vector<std::string>& id
     inv.spec.account_days = num(m, "account_days", 0);
     inv.spec.human_check = str(m, "human") != "0";
     inv.spec.require_email = str(m, "email") == "1";
+    inv.spec.notify = split_notify(str(m, "notify"));
     inv.created_ms = num(m, "created", 0);
     inv.created_by = str(m, "created_by");
     inv.uses = num(m, "uses", 0);
@@ -209,7 +220,7 @@ Result<std::vector<Invite>> InviteStore::list() {
 Status InviteStore::update(const std::string& id, const InviteSpec& spec) {
   RedisArgv hset{"HSET", key(id)};
   for (auto& f : spec_fields(spec)) hset.push_back(std::move(f));
-  auto r = redis_.command(hset);
+  auto r = redis_.pipeline({{"MULTI"}, hset, expiry_due(id, spec), {"EXEC"}});
   if (!r.ok()) return r.error();
   return Status::Ok();
 }
@@ -218,7 +229,9 @@ Result<bool> InviteStore::remove(const std::string& id) {
   auto inv = get(id);
   if (!inv.ok()) return inv.error();
   if (!*inv) return false;
-  std::vector<RedisArgv> cmds{{"DEL", key(id), holds_key(id), used_key(id)}, {"ZREM", kIndex, id}};
+  std::vector<RedisArgv> cmds{{"DEL", key(id), holds_key(id), used_key(id)},
+                              {"ZREM", kIndex, id},
+                              {"ZREM", kInviteExpiryDueKey, id}};
   if (!(*inv)->code.empty()) cmds.push_back({"DEL", code_key((*inv)->code)});
   auto r = redis_.pipeline(cmds);
   if (!r.ok()) return r.error();

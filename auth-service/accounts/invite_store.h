@@ -15,7 +15,9 @@
 //
 // Redis keys (built only by key() and friends in invite_store.cpp):
 //   jb:invite:<id>            hash  code_sealed label expires max_uses profile account_days
-//                                   human email created created_by uses
+//                                   human email notify created created_by uses
+//   jb:invite:expiry          zset  <id> → expiry (ms) of invites with admins to
+//                                   notify (common/accounts/invite_notice.h)
 //   jb:invite:code:<sha256>   str   <id>
 //   jb:invite:<id>:holds      zset  hold token → deadline (ms)
 //   jb:invite:<id>:used       list  "<user id>\t<user name>\t<ms>" per account made
@@ -45,12 +47,13 @@ namespace jb::accounts {
 // What an admin sets on an invite.
 struct InviteSpec {
   std::string label;
-  int64_t expires_ms = 0;      // 0 = never
-  int64_t max_uses = 1;        // -1 = unlimited
-  std::string profile_id;      // "" = the default profile when it is used
-  int64_t account_days = 0;    // accounts made with it expire after this many days (0 = never)
-  bool human_check = true;     // a proof-of-work challenge must be solved to use it
-  bool require_email = false;  // a confirmed email address is needed to use it
+  int64_t expires_ms = 0;           // 0 = never
+  int64_t max_uses = 1;             // -1 = unlimited
+  std::string profile_id;           // "" = the default profile when it is used
+  int64_t account_days = 0;         // accounts made with it expire after this many days (0 = never)
+  bool human_check = true;          // a proof-of-work challenge must be solved to use it
+  bool require_email = false;       // a confirmed email address is needed to use it
+  std::vector<std::string> notify;  // admins (Jellyfin user ids) told of each use and its expiry
 };
 
 struct InviteUse {

@@ -3,6 +3,7 @@
 
 #include "auth-service/accounts/display_prefs.h"
 #include "auth-service/accounts/user_name.h"
+#include "common/accounts/invite_notice.h"
 #include "common/core/log.h"
 #include "common/core/text.h"
 #include "common/core/time.h"
@@ -172,8 +173,7 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
   std::vector<RedisArgv> record{{"HSET", account_record_key(out.user_id), "invite", invite.id,
                                  "created", std::to_string(now_ms), "expires",
                                  std::to_string(out.expires_ms), "name", out.user_name}};
-  if (out.expires_ms > 0)
-    record.push_back({"ZADD", kExpiryDueKey, kDueNow, out.user_id});
+  if (out.expires_ms > 0) record.push_back({"ZADD", kExpiryDueKey, kDueNow, out.user_id});
   record.push_back({"HDEL", kPending, *hold});
   if (contact) {
     log::best_effort(emails_->set_confirmed(out.user_id, contact->detail), "confirmed address");
@@ -190,6 +190,9 @@ std::variant<SignUpResult, SignUpFailure> SignUpService::sign_up(const SignUpReq
   if (auto r = redis_.pipeline(record); !r.ok())
     log::warn("the new account's record was not written",
               {{"user_id", out.user_id}, {"error", r.error().message}});
+  if (!invite.spec.notify.empty())
+    log::best_effort(notify_invite_used(redis_, invite.id, out.user_id, out.user_name),
+                     "telling the invite's admins");
   return out;
 }
 

@@ -117,7 +117,7 @@ http::Response put_contact(ContactDeps& d, http::Request& r, const auth::Session
   const std::string expires_at =
       timeutil::format_rfc3339((t + ContactStore::kCodeLifetimeMs) * 1000);
   msg::Message m;
-  m.kind = "confirmation";
+  m.kind = "contact_code";
   m.user_id = u.id;
   m.user_name = u.name;
   m.to = to;

@@ -10,7 +10,7 @@
 // (PUT /api/v1/me/security/email, security/email_handlers.h; it is shown here):
 // PUT/confirm/DELETE on kind "email" answer 400 naming those routes.
 //
-// The code is sent as a "confirmation" message (common/notify/message.h) to
+// The code is sent as a "contact_code" message (common/notify/message.h) to
 // "telegram:<chat id>" / "matrix:<room id>" with vars code, channel and
 // expires_at; the message worker delivers it. Sends pass the edge's email
 // limits (per user and per recipient: JB_EMAIL_CODE_USER_*,

@@ -26,8 +26,9 @@ return redis.call('XADD', KEYS[2], '*', 'type', 'msg.send', 'message', ARGV[1])
 
 const std::vector<std::string>& kinds() {
   static const std::vector<std::string> k{
-      "invite",  "welcome",  "confirmation", "reset",   "expiry_reminder", "expiry_changed",
-      "expired", "disabled", "enabled",      "deleted", "announcement"};
+      "invite",         "welcome",      "confirmation", "reset",         "expiry_reminder",
+      "expiry_changed", "expired",      "disabled",     "enabled",       "deleted",
+      "announcement",   "contact_code", "invite_used",  "invite_expired"};
   return k;
 }
 

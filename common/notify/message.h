@@ -6,7 +6,10 @@
 // reach the recipient, with the queue's retries and dead letters.
 //
 // Kinds: invite welcome confirmation reset expiry_reminder expiry_changed
-//        expired disabled enabled deleted announcement
+//        expired disabled enabled deleted announcement, and
+//        contact_code   the code confirming a Telegram/Matrix contact (my account)
+//        invite_used    to the admins an invite names: someone signed up with it
+//        invite_expired to the admins an invite names: its time is over
 //
 // Exactly-once enqueueing: a message with a `dedupe` id is enqueued at most
 // once per id (SET NX of jb:msg:dedupe:<id>, kept 30 days, and the XADD in one

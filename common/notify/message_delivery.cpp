@@ -114,7 +114,9 @@ std::string webhook_event(std::string_view kind) {
       {"expiry_reminder", "user.expiry_reminder"},
       {"invite", "invite.sent"},
       {"reset", "user.reset_requested"},
-      {"announcement", "announcement"}};
+      {"announcement", "announcement"},
+      {"invite_used", "invite.used"},
+      {"invite_expired", "invite.expired"}};
   auto it = m.find(kind);
   return it == m.end() ? "" : it->second;
 }

@@ -58,10 +58,10 @@ const std::map<std::string, Builtin, std::less<>>& builtins() {
          "Hello {{user_name}},\n\nyour account on **{{server_name}}** now expires on "
          "{{expires_at}}.\n"}}},
       {"expired",
-       {{"user_name", "server_name"},
+       {{"user_name", "server_name", "action"},
         {"Your account on {{server_name}} has expired",
          "Hello {{user_name}},\n\nyour account on **{{server_name}}** has expired and is "
-         "disabled. Ask an administrator to renew it.\n"}}},
+         "{{action}}. Ask an administrator to renew it.\n"}}},
       {"disabled",
        {{"user_name", "server_name", "message"},
         {"Your account on {{server_name}} was disabled",
@@ -77,8 +77,24 @@ const std::map<std::string, Builtin, std::less<>>& builtins() {
          "Hello {{user_name}},\n\nyour account on **{{server_name}}** was deleted.\n\n"
          "{{message}}\n"}}},
       {"announcement",
-       {{"user_name", "server_name", "title", "message"},
-        {"{{title}}", "# {{title}}\n\n{{message}}\n"}}},
+       {{"user_name", "server_name", "subject", "message"},
+        {"{{subject}}", "# {{subject}}\n\n{{message}}\n"}}},
+      {"contact_code",
+       {{"user_name", "server_name", "code", "channel", "expires_at"},
+        {"Your confirmation code for {{server_name}}",
+         "Your code to confirm this {{channel}} contact for {{server_name}} is **{{code}}**.\n\n"
+         "It works once, until {{expires_at}}. If you did not ask for it, ignore this "
+         "message.\n"}}},
+      {"invite_used",
+       {{"user_name", "server_name", "invite_label", "new_user_name"},
+        {"{{new_user_name}} signed up with the invite {{invite_label}}",
+         "Hello {{user_name}},\n\n**{{new_user_name}}** created an account on "
+         "**{{server_name}}** with the invite \"{{invite_label}}\".\n"}}},
+      {"invite_expired",
+       {{"user_name", "server_name", "invite_label", "uses", "expires_at"},
+        {"The invite {{invite_label}} has expired",
+         "Hello {{user_name}},\n\nthe invite \"{{invite_label}}\" to **{{server_name}}** has "
+         "expired after {{uses}} sign-ups.\n"}}},
   };
   return b;
 }
@@ -92,7 +108,12 @@ const std::map<std::string, std::string, std::less<>>& samples() {
       {"days_left", "7"},
       {"invite_label", "Family"},
       {"message", "A note from the administrator."},
-      {"title", "Maintenance on Saturday"},
+      {"subject", "Maintenance on Saturday"},
+      {"action", "disabled"},
+      {"code", "381 204"},
+      {"channel", "Telegram"},
+      {"new_user_name", "bob"},
+      {"uses", "3"},
   };
   return s;
 }

@@ -2,7 +2,7 @@
 // neighbours, with the real auth-service binary, real Redis and the Jellyfin
 // stand-in as the home server:
 //   - a user's own Telegram/Matrix contacts: set pending, the 6-digit code sent
-//     as a "confirmation" msg.send work item (read from the urgent lane: the
+//     as a "contact_code" msg.send work item (read from the urgent lane: the
 //     delivery is the message worker's), confirmed once into jb:contacts:<uid>,
 //     wrong codes limited, expiry after 30 minutes, removal; precise 400s;
 //   - JB_ADMIN_USERS / JB_ADMIN_EXCLUDE widen and narrow the suite admins;
@@ -83,7 +83,7 @@ struct Env {
   std::string code_sent_to(const std::string& to) {
     std::string code;
     for (const auto& m : messages())
-      if (m.kind == "confirmation" && m.to == to) code = var(m, "code");
+      if (m.kind == "contact_code" && m.to == to) code = var(m, "code");
     return code;
   }
   std::string hget(const std::string& key, const std::string& field) {

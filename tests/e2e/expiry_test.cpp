@@ -316,6 +316,72 @@ TEST(AccountExpiry, AnExpiredAccountAnAdminExtendsIsEnabledAgainOnce) {
   EXPECT_GT(e.due(id), 0);  // the new expiry is scheduled
 }
 
+TEST(AccountExpiry, AnInvitesAdminsHearOfEachUseAndOfItsExpiryOnce) {
+  Env e({{"JB_EXPIRY_REMINDER_DAYS", "none"}});
+  std::string admin_id;
+  {
+    auto r = e.home.api("GET", "/Users", e.jf_token, "", "setup");
+    ASSERT_TRUE(r.ok());
+    auto d = json::parse(r->body);
+    ASSERT_TRUE(d.ok() && d->IsArray());
+    for (const auto& u : d->GetArray())
+      if (json::get_string(u, "Name") == "admin") admin_id = json::get_string(u, "Id");
+  }
+  ASSERT_EQ(admin_id.size(), 32u);
+  // A bad notify list is refused field by field.
+  auto bad = e.admin->call("POST", "/api/v1/admin/invites", R"({"notify":["not-an-id"]})");
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->status, 400) << bad->body;
+  const std::string expires = timeutil::format_rfc3339((timeutil::now_unix_ms() + 3600000) * 1000);
+  auto made = e.admin->call("POST", "/api/v1/admin/invites",
+                            R"({"label":"Team","max_uses":5,"human_check":false,"expires_at":")" +
+                                expires + R"(","notify":[")" + admin_id + R"("]})");
+  ASSERT_TRUE(made.ok());
+  ASSERT_EQ(made->status, 201) << made->body;
+  auto inv = json::parse(made->body);
+  ASSERT_TRUE(inv.ok());
+  const std::string invite_id = json::get_string(*inv, "id");
+  const json::Value* notify = json::member(*inv, "notify");
+  ASSERT_TRUE(notify && notify->IsArray() && notify->Size() == 1);
+  EXPECT_EQ(std::string((*notify)[0].GetString()), admin_id);
+  ApiClient anon(e.stack.api(""), "");
+  auto signed_up =
+      anon.call("POST", "/api/v1/signup",
+                R"({"code":")" + json::get_string(*inv, "code") +
+                    R"(","user_name":"newcomer","password":"a long enough passphrase"})");
+  ASSERT_TRUE(signed_up.ok());
+  ASSERT_EQ(signed_up->status, 201) << signed_up->body;
+  auto made_user = json::parse(signed_up->body);
+  ASSERT_TRUE(made_user.ok());
+  const json::Value* user = json::member(*made_user, "user");
+  ASSERT_TRUE(user != nullptr);
+  const std::string new_id = json::get_string(*user, "id");
+  ASSERT_FALSE(new_id.empty());
+  ASSERT_NE(e.worker("inv-w1"), nullptr);
+  ASSERT_NE(e.worker("inv-w2"), nullptr);
+  e.set_clock(2 * 3600000);  // past the invite's expiry
+  int64_t expires_ms = 0;
+  {
+    auto us = timeutil::parse_iso8601(expires);
+    ASSERT_TRUE(us.has_value());
+    expires_ms = *us / 1000;
+  }
+  const std::string expired_id =
+      "invite_expired:" + invite_id + ":" + std::to_string(expires_ms) + ":" + admin_id;
+  const std::string used_id = "invite_used:" + invite_id + ":" + new_id + ":" + admin_id;
+  ASSERT_TRUE(eventually([&] { return e.messages()[expired_id] == 1; }, 60000));
+  // Claimed once by the two workers and then forgotten; the use told once.
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto r = e.redis->command({"ZSCORE", "jb:invite:expiry", invite_id});
+        return r.ok() && r->is_nil();
+      },
+      60000));
+  auto counts = e.messages();
+  EXPECT_EQ(counts[expired_id], 1);
+  EXPECT_EQ(counts[used_id], 1);
+}
+
 TEST(AccountExpiry, DeleteActionDeletesAtOnceAndTheSweepForgetsUsersGoneFromJellyfin) {
   Env e({{"JB_EXPIRY_ACTION", "delete"}, {"JB_ACCOUNT_SWEEP_INTERVAL_S", "1"}});
   auto ids = e.accounts("deleted-", 3, 5);

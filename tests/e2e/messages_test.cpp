@@ -269,7 +269,7 @@ TEST(Messages, ADownReceiverGetsItOnceBackAndARefusalIsDeadLettered) {
         json_body({{"url", e.receiver.url("/bad")}, {"secret", kHookSecret}}));
   e.put("/api/v1/admin/messages/channels/email", R"({"enabled":false})");
   msg::Message m{
-      "announcement", uid, "demo", "", {{"title", "Maintenance"}, {"message", "First note."}}, ""};
+      "announcement", uid, "demo", "", {{"subject", "Maintenance"}, {"message", "First note."}}, ""};
   ASSERT_TRUE(msg::enqueue(*e.redis, m).ok());
   ASSERT_TRUE(eventually([&] { return e.receiver.refused_while_down() >= 2; }))
       << "the down receiver was asked again";
@@ -277,7 +277,7 @@ TEST(Messages, ADownReceiverGetsItOnceBackAndARefusalIsDeadLettered) {
   e.receiver.up();
   ASSERT_TRUE(eventually([&] { return e.receiver.at("/down").size() == 1; }));
   // A second message after it: once it is there, the first one came exactly once.
-  m.vars = {{"title", "Maintenance"}, {"message", "Second note."}};
+  m.vars = {{"subject", "Maintenance"}, {"message", "Second note."}};
   ASSERT_TRUE(msg::enqueue(*e.redis, m).ok());
   ASSERT_TRUE(eventually([&] { return e.receiver.at("/down").size() == 2; }));
   auto got = e.receiver.at("/down");
