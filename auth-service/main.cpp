@@ -301,6 +301,7 @@ int main(int argc, char** argv) {
   account_deps.audit = &audit;
   account_deps.guard = &guard;
   account_deps.public_url = cfg.public_url;
+  account_deps.server_name = cfg.common.server_name;
   account_deps.redis = &redis;
   account_deps.totp = &totp;
   account_deps.passkeys = &passkeys;
@@ -326,6 +327,7 @@ int main(int argc, char** argv) {
   reset_deps.pool = &reset_pool;
   reset_deps.rules = cfg.password_rules;
   reset_deps.public_url = cfg.public_url;
+  reset_deps.server_name = cfg.common.server_name;
   reset_deps.answer_ms = cfg.reset_answer_ms;
   reset_deps.now_ms = link_clock;
   reset_deps.templates = &redis;  // the admins' "reset" template (auth-service/messages)
@@ -342,7 +344,8 @@ int main(int argc, char** argv) {
   contact_deps.audit = &audit;
   contact_deps.now_ms = link_clock;
   deps.contacts = &contact_deps;
-  jb::auth::MessageDeps message_deps{&authenticator, &audit, &message_channels, &redis};
+  jb::auth::MessageDeps message_deps{&authenticator, &audit, &message_channels, &redis,
+                                     cfg.common.server_name};
   deps.messages = &message_deps;
   // Bulk actions on users: jobs carried out by the sync workers (bulk_handlers.h).
   jb::accounts::BulkDeps bulk_deps{&authenticator, &profiles, &bulk_jobs, &audit, &bulk_events};

@@ -87,7 +87,7 @@ Status message_send_step(const MessageDeps& deps, const workq::Item& item, const
   d.kind = m->kind;
   d.user_id = m->user_id;
   d.user_name = m->user_name;
-  d.content = msg::render(t.t, vars);
+  d.content = msg::render(t.t, vars, deps.server_name);
 
   auto conf = channels(*deps.redis);
   if (!conf.ok()) return Error(errc::retry, "reading the message channels: " + conf.error().code);

@@ -51,8 +51,9 @@ namespace jb::worker {
 struct MessageDeps {
   RedisPool* redis = nullptr;
   VaultClient* vault = nullptr;
-  HttpClientOptions http;            // with the outbound policy
-  const SmtpClient* smtp = nullptr;  // null or not enabled: email is not delivered
+  HttpClientOptions http;                // with the outbound policy
+  const SmtpClient* smtp = nullptr;      // null or not enabled: email is not delivered
+  std::string server_name = "Jellyfin";  // JB_SERVER_NAME: {{server_name}}
 };
 
 Status message_send_step(const MessageDeps& deps, const workq::Item& item, const WorkControl& ctl);

@@ -362,8 +362,8 @@ http::Response contact(AccountDeps& d, http::Request& r) {
   // The admins' "confirmation" template (common/notify/templates.h), else the default.
   const msg::Template t = d.redis != nullptr ? msg::effective_template(*d.redis, "confirmation").t
                                              : msg::default_template("confirmation");
-  const msg::Rendered out =
-      msg::render(t, {{"link", d.public_url + "/#/signup/" + body->code + "/" + *token}});
+  const msg::Rendered out = msg::render(
+      t, {{"link", d.public_url + "/#/signup/" + body->code + "/" + *token}}, d.server_name);
   MailMessage m;
   m.to = body->email;
   m.subject = out.subject;

@@ -53,10 +53,11 @@ struct AccountDeps {
   SignUpService* signup = nullptr;
   HumanCheck* human = nullptr;
   auth::AuditLog* audit = nullptr;
-  auth::SignInGuard* guard = nullptr;  // null: sign-ups are not rate limited
-  std::string public_url;              // JB_PUBLIC_URL: invite links (empty: no link)
-  RedisPool* redis = nullptr;          // account records (GET /api/v1/admin/users)
-  auth::TotpService* totp = nullptr;   // second-factor state in the user list (null: not shown)
+  auth::SignInGuard* guard = nullptr;    // null: sign-ups are not rate limited
+  std::string public_url;                // JB_PUBLIC_URL: invite links (empty: no link)
+  std::string server_name = "Jellyfin";  // JB_SERVER_NAME: {{server_name}} in messages
+  RedisPool* redis = nullptr;            // account records (GET /api/v1/admin/users)
+  auth::TotpService* totp = nullptr;     // second-factor state in the user list (null: not shown)
   auth::PasskeyStore* passkeys = nullptr;
   auth::EmailStore* emails = nullptr;  // contact in the user list (null: not shown)
   LinkStore* contacts = nullptr;       // contact_links(): sign-up address confirmations

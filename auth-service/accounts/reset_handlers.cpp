@@ -34,7 +34,8 @@ bool send_link(ResetDeps& d, const std::string& uid, const std::string& name,
   // The admins' "reset" template (common/notify/templates.h), else the default.
   const msg::Template t = d.templates != nullptr ? msg::effective_template(*d.templates, "reset").t
                                                  : msg::default_template("reset");
-  const msg::Rendered out = msg::render(t, {{"user_name", name}, {"link", link_for(d, token)}});
+  const msg::Rendered out =
+      msg::render(t, {{"user_name", name}, {"link", link_for(d, token)}}, d.server_name);
   MailMessage m;
   m.to = (*email)->address;
   m.subject = out.subject;

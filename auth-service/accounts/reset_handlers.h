@@ -49,9 +49,10 @@ struct ResetDeps {
   ThreadPool* pool = nullptr;          // where lookups and emails run
   PasswordRules rules;
   std::string public_url;
-  std::function<int64_t()> now_ms;  // the clock links expire by
-  int64_t answer_ms = 500;          // the public request's answer comes no sooner
-  RedisPool* templates = nullptr;   // the admins' "reset" template (null: the default)
+  std::function<int64_t()> now_ms;       // the clock links expire by
+  int64_t answer_ms = 500;               // the public request's answer comes no sooner
+  RedisPool* templates = nullptr;        // the admins' "reset" template (null: the default)
+  std::string server_name = "Jellyfin";  // JB_SERVER_NAME: {{server_name}}
 };
 
 void register_reset_routes(http::Server& server, ResetDeps& deps);

@@ -147,9 +147,10 @@ http::Response test_channel(MessageDeps& d, http::Request& r, AuthContext& ctx) 
   dl.to = to;
   dl.content = msg::render(
       msg::effective_template(*d.redis, "announcement").t,
-      {{"title", "Test message from Jellybridge"},
+      {{"subject", "Test message from Jellybridge"},
        {"message", "This is a test of the " + type + " channel, sent by an administrator."},
-       {"user_name", ctx.session.user.name}});
+       {"user_name", ctx.session.user.name}},
+      d.server_name);
   auto id = msg::enqueue_delivery(*d.redis, type, dl, "");
   if (!id.ok()) return fail(id.error());
   audit_best_effort(d.audit,

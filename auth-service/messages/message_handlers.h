@@ -34,7 +34,8 @@ struct MessageDeps {
   Authenticator* auth = nullptr;
   AuditLog* audit = nullptr;
   MessageChannelStore* channels = nullptr;
-  RedisPool* redis = nullptr;  // templates and the work queue
+  RedisPool* redis = nullptr;            // templates and the work queue
+  std::string server_name = "Jellyfin";  // JB_SERVER_NAME: {{server_name}}
 };
 
 void register_message_routes(http::Server& server, MessageDeps& deps);

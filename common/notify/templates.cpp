@@ -353,6 +353,13 @@ std::string markdown_to_text(std::string_view markdown) {
   return out;
 }
 
+Rendered render(const Template& t, Vars vars, std::string_view server_name) {
+  if (std::none_of(vars.begin(), vars.end(),
+                   [](const auto& kv) { return kv.first == "server_name"; }))
+    vars.emplace_back("server_name", std::string(server_name));
+  return render(t, vars);
+}
+
 Rendered render(const Template& t, const Vars& vars) {
   Rendered r;
   for (char c : substitute(t.subject, vars, false))

@@ -61,5 +61,7 @@ std::string markdown_to_html(std::string_view markdown);
 std::string markdown_to_text(std::string_view markdown);
 
 Rendered render(const Template& t, const Vars& vars);
+// The same, with {{server_name}} = server_name (JB_SERVER_NAME) unless vars set it.
+Rendered render(const Template& t, Vars vars, std::string_view server_name);
 
 }  // namespace jb::msg

@@ -20,6 +20,8 @@ CommonConfig load_common_config(ConfigReader& r) {
   std::string level = r.one_of("JB_LOG_LEVEL", "info", {"debug", "info", "warn", "error"});
   log::parse_level(level, c.log_level);
   c.admin_host = r.str("JB_ADMIN_HOST", "0.0.0.0");
+  c.server_name = r.str("JB_SERVER_NAME", c.server_name);
+  if (c.server_name.size() > 100) r.add_problem("JB_SERVER_NAME", "must be at most 100 bytes");
   return c;
 }
 

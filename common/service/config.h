@@ -20,9 +20,11 @@ struct CommonConfig {
   size_t redis_pool = 8;
   log::Level log_level = log::Level::info;
   std::string admin_host = "0.0.0.0";
+  std::string server_name = "Jellyfin";  // JB_SERVER_NAME: {{server_name}} in account messages
 };
 
-// Reads JB_REDIS_URL, JB_REDIS_TIMEOUT_MS, JB_REDIS_POOL, JB_LOG_LEVEL, JB_ADMIN_HOST.
+// Reads JB_REDIS_URL, JB_REDIS_TIMEOUT_MS, JB_REDIS_POOL, JB_LOG_LEVEL, JB_ADMIN_HOST,
+// JB_SERVER_NAME.
 CommonConfig load_common_config(ConfigReader& r);
 
 // Outbound Jellyfin HTTP for the back-end services: JB_JELLYFIN_TIMEOUT_MS,
