@@ -292,7 +292,7 @@ TEST(AccountExpiry, DisabledAccountsAreDeletedAfterTheGracePeriod) {
 }
 
 TEST(AccountExpiry, AnExpiredAccountAnAdminExtendsIsEnabledAgainOnce) {
-  Env e({{"JB_EXPIRY_REMINDER_DAYS", "none"}});
+  Env e(std::map<std::string, std::string>{{"JB_EXPIRY_REMINDER_DAYS", "none"}});
   auto ids = e.accounts("back-", 1, 1);
   ASSERT_EQ(ids.size(), 1u);
   const std::string id = ids[0];
@@ -317,7 +317,7 @@ TEST(AccountExpiry, AnExpiredAccountAnAdminExtendsIsEnabledAgainOnce) {
 }
 
 TEST(AccountExpiry, AnInvitesAdminsHearOfEachUseAndOfItsExpiryOnce) {
-  Env e({{"JB_EXPIRY_REMINDER_DAYS", "none"}});
+  Env e(std::map<std::string, std::string>{{"JB_EXPIRY_REMINDER_DAYS", "none"}});
   std::string admin_id;
   {
     auto r = e.home.api("GET", "/Users", e.jf_token, "", "setup");
