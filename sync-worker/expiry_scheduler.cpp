@@ -2,6 +2,7 @@
 #include "sync-worker/expiry_scheduler.h"
 
 #include "common/accounts/account_record.h"
+#include "common/accounts/admin_connection.h"
 #include "common/accounts/invite_notice.h"
 #include "common/core/log.h"
 #include "common/redis/due_set.h"
@@ -41,6 +42,12 @@ int ExpiryScheduler::tick() {
         log::best_effort(c->command({"ZREM", accounts::kInviteExpiryDueKey, id}),
                          "invite expiry due set");
     }
+  // The sweep needs the admin connection: without one there is nothing it could check.
+  auto admin = c->command({"EXISTS", accounts::kAdminConnectionKey});
+  if (!admin.ok() || admin->integer == 0) {
+    started_.inc(enqueued);
+    return enqueued;
+  }
   if (!c->command({"ZADD", kSweepDueKey, "NX", "0", "sweep"}).ok()) return enqueued;
   auto sweep = due::claim_due(*c, kSweepDueKey, now, sweep_interval_ms_, 1);
   if (sweep.ok() && !sweep->empty()) {

@@ -6,7 +6,8 @@
 //     whose step never finished (a killed worker) comes back, and the step
 //     itself then sets the real next due time;
 //   • the member "sweep" of jb:account:sweep, every JB_ACCOUNT_SWEEP_INTERVAL_S
-//     → one "account.sweep" item (the member is added when missing);
+//     → one "account.sweep" item (the member is added when missing), only
+//     while an admin connection is designated;
 //   • the invites due in jb:invite:expiry (expired invites naming
 //     admins to tell) → their invite_expired messages, sent right away
 //     (common/accounts/invite_notice.h, once by dedupe id), then forgotten;

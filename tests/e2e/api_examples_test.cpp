@@ -194,7 +194,8 @@ TEST(ApiExamples, EveryWriteRouteHasAnExampleAndEachIsAccepted) {
     std::string path = ex.path;
     // A reset link: the one the admin example got (it runs first, in document order).
     path = replace_all(path, "{token}", reset_token);
-    path = replace_all(path, "{kind}", "telegram");  // the contact examples are Telegram's
+    if (path.rfind("/api/v1/me/contacts/", 0) == 0)  // the contact examples are Telegram's
+      path = replace_all(path, "{kind}", "telegram");
     if (path.rfind("/api/v1/admin/users/", 0) == 0) path = replace_all(path, "{id}", demo_on_a);
     // Account messages: the webhook channel, the welcome template.
     path = replace_all(replace_all(path, "{type}", "webhook"), "{kind}", "welcome");

@@ -438,7 +438,7 @@ TEST(AccountExpiry, TheRouteAnswersBadInputWithProblems) {
   ASSERT_TRUE(never.ok());
   EXPECT_EQ(never->status, 200);
   EXPECT_TRUE(json::member(body_of(never), "expires_at")->IsNull());
-  EXPECT_EQ(e.due(*id), -1);
+  EXPECT_EQ(e.due(*id), 0);  // due now too: a worker enables it if its expiry had disabled it
   EXPECT_EQ(e.expires(*id), 0);
   // Non-admins are refused.
   auto t = session_token(e.stack.api(""), "demo", "demo-password");

@@ -268,8 +268,12 @@ TEST(Messages, ADownReceiverGetsItOnceBackAndARefusalIsDeadLettered) {
   e.put("/api/v1/admin/messages/channels/webhook",
         json_body({{"url", e.receiver.url("/bad")}, {"secret", kHookSecret}}));
   e.put("/api/v1/admin/messages/channels/email", R"({"enabled":false})");
-  msg::Message m{
-      "announcement", uid, "demo", "", {{"subject", "Maintenance"}, {"message", "First note."}}, ""};
+  msg::Message m{"announcement",
+                 uid,
+                 "demo",
+                 "",
+                 {{"subject", "Maintenance"}, {"message", "First note."}},
+                 ""};
   ASSERT_TRUE(msg::enqueue(*e.redis, m).ok());
   ASSERT_TRUE(eventually([&] { return e.receiver.refused_while_down() >= 2; }))
       << "the down receiver was asked again";
