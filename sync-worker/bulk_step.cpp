@@ -123,13 +123,7 @@ Act set_disabled(Ctx& c, jf::Client& client, const json::Value& user, bool disab
     return outcome(c, name, "ok", disabled ? "already disabled" : "already enabled");
   if (disabled && c.uid == c.job.spec.created_by)
     return outcome(c, name, "skipped", "your own account");
-  json::Document policy;
-  policy.CopyFrom(*p, policy.GetAllocator());
-  if (policy.HasMember("IsDisabled"))
-    policy["IsDisabled"].SetBool(disabled);
-  else
-    policy.AddMember("IsDisabled", disabled, policy.GetAllocator());
-  const std::string body = json::stringify(policy);
+  const std::string body = jf::policy_with_disabled(*p, disabled);
   if (disabled && flag(*p, "IsAdministrator"))
     return unless_last_admin(c, client, name, [&] { return write_policy(c, client, name, body); });
   return write_policy(c, client, name, body);

@@ -47,8 +47,8 @@ struct Config {
   // Account expiry: JB_EXPIRY_ACTION, JB_EXPIRY_DELETE_AFTER_DAYS, JB_EXPIRY_REMINDER_DAYS.
   ExpirySettings expiry;
   int64_t account_sweep_interval_s = 3600;  // JB_ACCOUNT_SWEEP_INTERVAL_S: users gone from Jellyfin
-  std::string public_url;       // JB_PUBLIC_URL: links in account messages (bulk resets)
-  bool test_clock = false;      // JB_TEST_CLOCK: the account clock moved by Redis (tests only)
+  std::string public_url;   // JB_PUBLIC_URL: links in account messages (bulk resets)
+  bool test_clock = false;  // JB_TEST_CLOCK: the account clock moved by Redis (tests only)
 };
 
 Config load_config(ConfigReader& r);

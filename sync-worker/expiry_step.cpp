@@ -131,29 +131,35 @@ Status forget_gone(RedisPool& redis, const std::string& uid) {
   return Status::Ok();
 }
 
-Status disable(const ExpiryDeps& d, const std::string& uid, const Loaded& l, const ExpiryPlan& p,
-               const WorkControl& ctl) {
+// Sets the user's IsDisabled at the home server (when it differs): true when
+// done, false when the user is gone (and forgotten), an error to retry.
+Result<bool> set_disabled(const ExpiryDeps& d, const std::string& uid, bool disabled,
+                          const WorkControl& ctl) {
   auto admin = d.admin->open();
   if (!admin.ok()) return retry("the admin connection", admin.error());
   jf::Client& c = (*admin)->client;
+  auto forgotten = [&]() -> Result<bool> {
+    if (auto s = forget_gone(*d.redis, uid); !s.ok()) return s.error();
+    return false;
+  };
   auto dto = jf::user_dto(c, uid);
-  if (!dto.ok())
-    return gone(dto.error()) ? forget_gone(*d.redis, uid) : retry("GET /Users/{id}", dto.error());
+  if (!dto.ok()) return gone(dto.error()) ? forgotten() : retry("GET /Users/{id}", dto.error());
   const json::Value* policy = json::member(*dto, "Policy");
   if (!policy || !policy->IsObject()) return Error(errc::retry, "the user's answer has no policy");
-  if (!json::get_bool(*policy, "IsDisabled")) {
-    json::Document body;
-    body.CopyFrom(*policy, body.GetAllocator());
-    if (body.HasMember("IsDisabled"))
-      body["IsDisabled"].SetBool(true);
-    else
-      body.AddMember("IsDisabled", true, body.GetAllocator());
-    if (auto s = ctl.check(); !s.ok()) return s;
-    if (auto s = jf::set_user_policy(c, uid, json::stringify(body)); !s.ok())
-      return gone(s.error()) ? forget_gone(*d.redis, uid)
-                             : retry("POST /Users/{id}/Policy", s.error());
-    log::info("account expired: disabled", {{"user_id", uid}});
-  }
+  if (json::get_bool(*policy, "IsDisabled") == disabled) return true;
+  if (auto s = ctl.check(); !s.ok()) return s.error();
+  if (auto s = jf::set_user_policy(c, uid, jf::policy_with_disabled(*policy, disabled)); !s.ok())
+    return gone(s.error()) ? forgotten() : retry("POST /Users/{id}/Policy", s.error());
+  log::info(disabled ? "account expired: disabled" : "account expiry moved on: enabled again",
+            {{"user_id", uid}});
+  return true;
+}
+
+Status disable(const ExpiryDeps& d, const std::string& uid, const Loaded& l, const ExpiryPlan& p,
+               const WorkControl& ctl) {
+  auto done = set_disabled(d, uid, true, ctl);
+  if (!done.ok()) return done.error();
+  if (!*done) return Status::Ok();  // gone
   if (auto s = ctl.check(); !s.ok()) return s;
   auto m = message("expired", uid, l, "expired");
   m.vars.emplace_back("action", "disabled");
@@ -165,24 +171,9 @@ Status disable(const ExpiryDeps& d, const std::string& uid, const Loaded& l, con
 // Enables an account its expiry disabled, now that the expiry was moved on or cleared.
 Status enable(const ExpiryDeps& d, const std::string& uid, const Loaded& l, const ExpiryPlan& p,
               const WorkControl& ctl) {
-  auto admin = d.admin->open();
-  if (!admin.ok()) return retry("the admin connection", admin.error());
-  jf::Client& c = (*admin)->client;
-  auto dto = jf::user_dto(c, uid);
-  if (!dto.ok())
-    return gone(dto.error()) ? forget_gone(*d.redis, uid) : retry("GET /Users/{id}", dto.error());
-  const json::Value* policy = json::member(*dto, "Policy");
-  if (!policy || !policy->IsObject()) return Error(errc::retry, "the user's answer has no policy");
-  if (json::get_bool(*policy, "IsDisabled")) {
-    json::Document body;
-    body.CopyFrom(*policy, body.GetAllocator());
-    body["IsDisabled"].SetBool(false);
-    if (auto s = ctl.check(); !s.ok()) return s;
-    if (auto s = jf::set_user_policy(c, uid, json::stringify(body)); !s.ok())
-      return gone(s.error()) ? forget_gone(*d.redis, uid)
-                             : retry("POST /Users/{id}/Policy", s.error());
-    log::info("account expiry moved on: enabled again", {{"user_id", uid}});
-  }
+  auto done = set_disabled(d, uid, false, ctl);
+  if (!done.ok()) return done.error();
+  if (!*done) return Status::Ok();  // gone
   if (auto s = ctl.check(); !s.ok()) return s;
   msg::Message m;
   m.kind = "enabled";
@@ -194,10 +185,9 @@ Status enable(const ExpiryDeps& d, const std::string& uid, const Loaded& l, cons
       "expiry:" + uid + ":" + l.expires_text + ":enabled:" + std::to_string(l.state.disabled_at_ms);
   if (auto s = send(*d.redis, m); !s.ok()) return retry("message", s.error());
   std::vector<std::string> fields{"disabled_at", "0"};
-  if (l.state.expires_ms > 0) {
+  if (l.state.expires_ms > 0)
     fields.insert(fields.end(),
                   {"reminded_for", l.expires_text, "reminded", days_text(p.reminded)});
-  }
   return record(*d.redis, uid, l, p.next_due_ms, fields);
 }
 

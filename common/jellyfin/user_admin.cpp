@@ -86,4 +86,15 @@ Result<std::string> policy_for_user(const json::Value& profile_policy,
   return json::stringify(out);
 }
 
+std::string policy_with_disabled(const json::Value& policy, bool disabled) {
+  json::Document out;
+  out.CopyFrom(policy, out.GetAllocator());
+  if (!out.IsObject()) out.SetObject();
+  if (out.HasMember("IsDisabled"))
+    out["IsDisabled"].SetBool(disabled);
+  else
+    out.AddMember("IsDisabled", disabled, out.GetAllocator());
+  return json::stringify(out);
+}
+
 }  // namespace jb::jf

@@ -44,5 +44,7 @@ Result<bool> can_administer(Client& c);
 // when it has them, and IsDisabled false. Error when profile_policy is not an object.
 Result<std::string> policy_for_user(const json::Value& profile_policy,
                                     const json::Value& user_policy);
+// Pure: `policy` (a UserPolicy object) with IsDisabled set to `disabled`, as JSON.
+std::string policy_with_disabled(const json::Value& policy, bool disabled);
 
 }  // namespace jb::jf
