@@ -158,12 +158,12 @@ test('an admin acts on users in bulk and edits the account messages', { timeout:
   assert.equal(await page.getByRole('form', { name: 'Discord channel' }).getByLabel('Discord webhook URL').inputValue(), '');
 
   // The welcome template: edited, saved, previewed (the HTML only in a sandboxed frame).
-  await page.getByLabel('Message kind').selectOption('welcome');
+  await page.getByLabel('Message kind', { exact: true }).selectOption('welcome');
   const body = page.getByLabel('Template body (Markdown)');
   await body.fill((await body.inputValue()) + '\n\n**Browser test** <b>raw</b>\n');
   await page.getByRole('button', { name: 'Save the template' }).click();
   await page.getByRole('status').filter({ hasText: 'Template saved.' }).waitFor();
-  await page.getByLabel('Message kind').locator('option', { hasText: 'welcome (edited)' }).waitFor({ state: 'attached' });
+  await page.getByLabel('Message kind', { exact: true }).locator('option', { hasText: 'welcome (edited)' }).waitFor({ state: 'attached' });
   await axeCheck(page, 'accounts-messages');
   await page.getByRole('button', { name: 'Preview' }).click();
   const frame = page.locator('iframe.preview-frame');

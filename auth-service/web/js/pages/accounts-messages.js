@@ -58,7 +58,7 @@ function Channel({ ch, onChange }) {
       ${err && !shown.includes(err.field) ? html`<${ErrorText} error=${err} />` : null}
       <div class="row">
         <${Button} type="submit" pending=${act.pending} aria-label=${'Save ' + spec.label}>Save</${Button}>
-        <${Button} kind="secondary" pending=${act.pending} onClick=${() => act.run('test')} aria-label=${'Send a test on ' + spec.label}>Send test</${Button}>
+        <${Button} kind="secondary" pending=${act.pending} onClick=${() => act.run('test')} aria-label=${'Send test on ' + spec.label}>Send test</${Button}>
         ${ch.configured ? html`<${Button} kind="secondary" pending=${act.pending} onClick=${() => act.run('delete')} aria-label=${'Remove ' + spec.label}>Remove</${Button}>` : null}
       </div>
       <${Status}>${done}</${Status}>
