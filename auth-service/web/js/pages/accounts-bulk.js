@@ -145,6 +145,6 @@ export function Bulk({ users, selected, profiles, onChange }) {
   return html`<${Section} title="Bulk actions">
     <${BulkActions} users=${users} selected=${selected} profiles=${profiles} onStarted=${(j) => setJobId(j.id)} />
     ${jobId ? html`<${BulkJob} key=${jobId} id=${jobId} onDone=${onChange} />` : null}
-    <${Status}>${jobId ? 'The job is queued; it is shown below.' : ''}</${Status}>
+    <${Status}>${jobId ? 'The job started; it is followed below.' : ''}</${Status}>
   </${Section}>`;
 }
