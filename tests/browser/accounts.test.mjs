@@ -8,7 +8,10 @@
 // invite used by that name and the user in the user list, and hands the user a
 // password-reset link (the user has no address); the user opens it and sets a
 // new password, which works at the stand-in while the old one does not; the
-// sign-in page's "Forgot your password?" asks for a link.
+// sign-in page's "Forgot your password?" asks for a link. Then the admin
+// extends that account's expiry as a bulk job (a sync-worker runs it; the
+// job shows its counters and the user's outcome), sees deleting ask first,
+// stores a Discord webhook channel and edits, saves and previews a template.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { config, launch, openPage, signInWithPassword, waitForDashboard, goTo, screenshots, axeCheck, jellyfinLogin } from './support.mjs';
@@ -18,6 +21,8 @@ before(async () => { config(); browser = await launch(); });
 after(async () => { if (browser) await browser.close(); });
 
 /** The page's console reports a failed request's status; those we caused are expected. */
+const invited = 'invited-' + Math.random().toString(16).slice(2, 8);
+
 const unexpected = (problems, status) => problems.filter((p) => !new RegExp(`status of ${status}\\b`).test(p));
 
 test('an admin invites someone, who creates an account from the link', { timeout: 180000 }, async () => {
@@ -52,7 +57,7 @@ test('an admin invites someone, who creates an account from the link', { timeout
   await visitor.page.goto(link);
   await visitor.page.getByRole('heading', { level: 1, name: 'Create your account' }).waitFor();
   await visitor.page.getByText('Invite: ' + label).waitFor();
-  const name = 'invited-' + Math.random().toString(16).slice(2, 8);
+  const name = invited;
   await visitor.page.getByLabel('User name').fill(name);
   await visitor.page.getByLabel('Password', { exact: true }).fill('password1');
   await visitor.page.getByLabel('Password again').fill('password1');
@@ -113,4 +118,63 @@ test('an admin invites someone, who creates an account from the link', { timeout
   await screenshots(user.page, 'reset-asked');
   assert.deepEqual(user.guards.problems, []);
   await user.context.close();
+});
+
+test('an admin acts on users in bulk and edits the account messages', { timeout: 180000 }, async () => {
+  const { page, guards, context } = await openPage(browser);
+  await signInWithPassword(page, 'admin', 'admin-password');
+  await waitForDashboard(page);
+  await goTo(page, 'Accounts');
+  await page.getByLabel('Select ' + invited, { exact: true }).check();
+  const bulk = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Bulk actions' }) });
+  await bulk.getByText('1 user selected.').waitFor();
+
+  // Deleting asks first; cancelled, nothing starts.
+  await bulk.getByLabel('Action', { exact: true }).selectOption('delete');
+  await bulk.getByRole('button', { name: 'Start the job' }).click();
+  await bulk.getByText(/Delete 1 account at Jellyfin for good/).waitFor();
+  await bulk.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await bulk.locator('.bulk-job').count(), 0);
+
+  // Thirty more days for the invited account, as a job the sync-worker runs.
+  await bulk.getByLabel('Action', { exact: true }).selectOption('extend_expiry');
+  await bulk.getByLabel('Extend by (days)').fill('30');
+  await bulk.getByRole('button', { name: 'Start the job' }).click();
+  const job = bulk.locator('.bulk-job');
+  await job.waitFor();
+  await job.locator('.badge').filter({ hasText: /^(queued|running|done)$/ }).first().waitFor();
+  await job.locator('.badge').filter({ hasText: /^done$/ }).waitFor({ timeout: 60000 });
+  const counters = await job.getByRole('region', { name: 'Job counters' }).locator('td').allTextContents();
+  assert.deepEqual(counters, ['1', '1', '0', '0'], 'total, ok, failed, skipped');
+  await job.getByRole('row').filter({ hasText: invited }).getByText('ok', { exact: true }).waitFor();
+  await page.locator('li').filter({ hasText: invited }).getByText(/expires /).first().waitFor();
+
+  // A Discord channel: the webhook URL is stored, never shown again.
+  const discord = page.getByRole('form', { name: 'Discord channel' });
+  await discord.getByLabel('Discord webhook URL').fill('https://discord.com/api/webhooks/123456/browser-test-token');
+  await discord.getByRole('button', { name: 'Save Discord' }).click();
+  await discord.getByRole('status').filter({ hasText: 'Discord saved.' }).waitFor();
+  await page.getByRole('form', { name: 'Discord channel' }).getByText('A secret is stored (never shown).').waitFor();
+  assert.equal(await page.getByRole('form', { name: 'Discord channel' }).getByLabel('Discord webhook URL').inputValue(), '');
+
+  // The welcome template: edited, saved, previewed (the HTML only in a sandboxed frame).
+  await page.getByLabel('Message kind', { exact: true }).selectOption('welcome');
+  const body = page.getByLabel('Template body (Markdown)');
+  await body.fill((await body.inputValue()) + '\n\n**Browser test** <b>raw</b>\n');
+  await page.getByRole('button', { name: 'Save the template' }).click();
+  await page.getByRole('status').filter({ hasText: 'Template saved.' }).waitFor();
+  await page.getByLabel('Message kind', { exact: true }).locator('option', { hasText: 'welcome (edited)' }).waitFor({ state: 'attached' });
+  await axeCheck(page, 'accounts-messages');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const frame = page.locator('iframe.preview-frame');
+  await frame.waitFor();
+  assert.equal(await frame.getAttribute('sandbox'), '');
+  const srcdoc = await frame.getAttribute('srcdoc');
+  assert.match(srcdoc, /<strong>Browser test<\/strong>/);
+  assert.doesNotMatch(srcdoc, /<b>raw<\/b>/, 'raw HTML in a template is dropped');
+  await screenshots(page, 'accounts-messages');
+  await page.getByRole('button', { name: 'Reset to default' }).click();
+  await page.getByRole('status').filter({ hasText: 'Back to the default template.' }).waitFor();
+  assert.deepEqual(guards.problems, []);
+  await context.close();
 });

@@ -5,10 +5,14 @@
 // permission profiles (capture one from a template user, see its summary,
 // make it the default, delete) and the home server's users with what the
 // suite knows of them (expiry, invite, email, second factors), with a reset
-// link and an expiry control (extend by days, or never) per user.
+// link and an expiry control (extend by days, or never) per user, a
+// checkbox per user for the bulk actions (accounts-bulk.js), and the
+// account messages' channels and templates (accounts-messages.js).
 import { html, useState, PageHeader, Section, Empty, Loaded, Button, Field, Select, Check, ErrorText, Status, Badge, Secret, useLoad, useAction, dateTime, plural } from '../lib/ui.js';
 import { api, seg } from '../lib/api.js';
 import { connectionLabel } from '../lib/sync.js';
+import { Bulk } from './accounts-bulk.js';
+import { Messages } from './accounts-messages.js';
 
 function AdminConnection({ onChange }) {
   const state = useLoad(() => api.get('/api/v1/admin/connection'), []);
@@ -156,15 +160,23 @@ function Expiry({ user, onChange }) {
   </form>`;
 }
 
-function Users({ load }) {
+function Users({ load, profiles }) {
+  const [selected, setSelected] = useState(new Set());
+  const list = load.data || [];
+  const pick = (id, on) => setSelected((s) => { const n = new Set(s); if (on) n.add(id); else n.delete(id); return n; });
+  const all = list.length > 0 && list.every((u) => selected.has(u.id));
   return html`<${Section} title="Users">
-    <${Loaded} load=${load} what="Loading users">${(list) => list.length ? html`<ul class="list">${list.map((u) => html`<li key=${u.id}>
+    <${Loaded} load=${load} what="Loading users">${(list) => list.length ? html`
+      <${Check} label="Select all users" checked=${all} onChange=${(on) => setSelected(on ? new Set(list.map((u) => u.id)) : new Set())} />
+      <ul class="list">${list.map((u) => html`<li key=${u.id}>
+      <${Check} label=${'Select ' + u.name} checked=${selected.has(u.id)} onChange=${(on) => pick(u.id, on)} />
       <${ResetLink} user=${u} />
       <${Expiry} user=${u} onChange=${load.reload} />
       <strong>${u.name}</strong> ${u.administrator ? html`<${Badge} state="info">admin</${Badge}>` : null} ${u.disabled ? html`<${Badge} state="bad">disabled</${Badge}>` : null}
       <span class="muted small">${u.last_login ? 'last sign-in ' + dateTime(u.last_login) : 'never signed in'}${u.expires_at ? ' · expires ' + dateTime(u.expires_at) : ''}${u.invite_id ? ' · from an invite' : ''}${u.email ? ' · ' + u.email.address + (u.email.confirmed ? '' : ' (unconfirmed)') : ''}${u.second_factor && (u.second_factor.totp || u.second_factor.passkeys) ? ' · second factor' : ''}</span>
     </li>`)}</ul>` : html`<${Empty}>No users.</${Empty}>`}</${Loaded}>
-  </${Section}>`;
+  </${Section}>
+  ${list.length ? html`<${Bulk} users=${list} selected=${selected} profiles=${profiles} onChange=${load.reload} />` : null}`;
 }
 
 export function AccountsPage() {
@@ -174,6 +186,7 @@ export function AccountsPage() {
     <${AdminConnection} onChange=${users.reload} />
     <${Invites} profiles=${profiles.data || []} />
     <${Profiles} load=${profiles} users=${users.data || []} />
-    <${Users} load=${users} />
+    <${Users} load=${users} profiles=${profiles.data || []} />
+    <${Messages} />
     <${Status}>${''}</${Status}>`;
 }
