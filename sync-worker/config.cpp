@@ -33,6 +33,10 @@ Config load_config(ConfigReader& r) {
   c.vault = load_vault_client_config(r);
   c.jellyfin_http = load_jellyfin_http(r, 30000);
   c.notify_http.timeout_ms = r.integer("JB_NOTIFY_TIMEOUT_MS", 10000, 100, 120000);
+  // Account messages' retries (message_step.h).
+  c.msg_retry_base_ms = r.integer("JB_MSG_RETRY_BASE_MS", c.msg_retry_base_ms, 10, 3600000);
+  c.msg_max_attempts =
+      static_cast<int>(r.integer("JB_MSG_MAX_ATTEMPTS", c.msg_max_attempts, 1, 50));
   c.notify_http.max_response_bytes = 64 << 10;
   c.notify_http.user_agent = "Jellybridge-Notifications/0.1";
   c.notify_http.outbound = load_outbound_policy(r, "");

@@ -47,7 +47,9 @@ struct Config {
   // Account expiry: JB_EXPIRY_ACTION, JB_EXPIRY_DELETE_AFTER_DAYS, JB_EXPIRY_REMINDER_DAYS.
   ExpirySettings expiry;
   int64_t account_sweep_interval_s = 3600;  // JB_ACCOUNT_SWEEP_INTERVAL_S: users gone from Jellyfin
-  std::string public_url;   // JB_PUBLIC_URL: links in account messages (bulk resets)
+  std::string public_url;             // JB_PUBLIC_URL: links in account messages (bulk resets)
+  int64_t msg_retry_base_ms = 30000;  // JB_MSG_RETRY_BASE_MS: account messages' first retry wait
+  int msg_max_attempts = 8;           // JB_MSG_MAX_ATTEMPTS: attempts before a dead letter
   bool test_clock = false;  // JB_TEST_CLOCK: the account clock moved by Redis (tests only)
 };
 

@@ -5,6 +5,8 @@
 #include "common/accounts/admin_connection.h"
 #include "common/accounts/invite_notice.h"
 #include "common/core/log.h"
+#include "common/core/time.h"
+#include "common/notify/delivery_queue.h"
 #include "common/redis/due_set.h"
 #include "common/redis/work_queue.h"
 #include "sync-worker/expiry_step.h"
@@ -42,6 +44,9 @@ int ExpiryScheduler::tick() {
         log::best_effort(c->command({"ZREM", accounts::kInviteExpiryDueKey, id}),
                          "invite expiry due set");
     }
+  // Account messages whose next attempt is due (delivery_queue.h: backoff).
+  if (auto moved = msg::release_due_retries(redis_, timeutil::now_unix_ms(), 200); !moved.ok())
+    log::warn("message retries not released", {{"error", moved.error().message}});
   // The sweep needs the admin connection: without one there is nothing it could check.
   auto admin = c->command({"EXISTS", accounts::kAdminConnectionKey});
   if (!admin.ok() || admin->integer == 0) {

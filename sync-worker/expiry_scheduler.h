@@ -11,6 +11,8 @@
 //   • the invites due in jb:invite:expiry (expired invites naming
 //     admins to tell) → their invite_expired messages, sent right away
 //     (common/accounts/invite_notice.h, once by dedupe id), then forgotten;
+//   • account messages whose next attempt is due (jb:msg:retry, by the real
+//     clock; common/notify/delivery_queue.h) → back on the urgent lane;
 // so each is enqueued once per due time however many workers run. Due times
 // are by the account clock (JB_TEST_CLOCK in tests).
 //

@@ -94,8 +94,13 @@ int main() {
   const jb::SmtpClient smtp(cfg.smtp);
   const jb::worker::NotifyDeps notify{&vault, cfg.notify_http, &smtp};
   // Account messages (msg.send fans out to msg.deliver, one per channel; message_step.h).
-  const jb::worker::MessageDeps messages{&redis, &vault, cfg.notify_http, &smtp,
-                                         cfg.common.server_name};
+  const jb::worker::MessageDeps messages{&redis,
+                                         &vault,
+                                         cfg.notify_http,
+                                         &smtp,
+                                         cfg.common.server_name,
+                                         cfg.msg_retry_base_ms,
+                                         cfg.msg_max_attempts};
 
   // Account expiry and the sweep of users gone from the home server (expiry_step.h).
   jb::worker::AdminClient admin_client(redis, access);

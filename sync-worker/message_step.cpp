@@ -152,8 +152,12 @@ Status message_send_step(const MessageDeps& deps, const workq::Item& item, const
   return Status::Ok();
 }
 
-Status message_deliver_step(const MessageDeps& deps, const workq::Item& item,
-                            const WorkControl& ctl) {
+namespace {
+
+// One attempt: done, errc::retry (worth another attempt; *retry_after_ms when
+// the receiver said how long to wait), or an error that dead-letters.
+Status attempt_delivery(const MessageDeps& deps, const workq::Item& item, const WorkControl& ctl,
+                        int64_t* retry_after_ms) {
   const std::string channel = item.field("channel");
   msg::Delivery d = msg::delivery_from_item(item);
   if (!msg::is_channel_type(channel) || !msg::is_kind(d.kind))
@@ -162,10 +166,7 @@ Status message_deliver_step(const MessageDeps& deps, const workq::Item& item,
                           {"kind", d.kind},
                           {"to", masked(channel, d.to)},
                           {"entry", item.id},
-                          {"delivery", std::to_string(item.deliveries)}};
-  const std::string wait_key = "jb:msg:wait:" + item.id;
-  if (auto w = deps.redis->command({"PTTL", wait_key}); w.ok() && w->integer > 0)
-    return Error(errc::retry, "the receiver asked to wait " + std::to_string(w->integer) + " ms");
+                          {"attempt", std::to_string(msg::attempt_of(item))}};
   if (auto s = ctl.check(); !s.ok()) return s;
   if (channel == "email") return deliver_mail(deps, d, where);
   auto target = deps.vault->message_channel(channel);
@@ -197,11 +198,7 @@ Status message_deliver_step(const MessageDeps& deps, const workq::Item& item,
       return Status::Ok();
     case notify::Outcome::retry: {
       const int64_t after_s = std::atoll(res->header("Retry-After").c_str());
-      if (after_s > 0)
-        log::best_effort(
-            deps.redis->command({"SET", wait_key, "1", "PX",
-                                 std::to_string(std::min<int64_t>(after_s, 3600) * 1000)}),
-            "recording a receiver's Retry-After");
+      if (after_s > 0) *retry_after_ms = std::min<int64_t>(after_s, 3600) * 1000;
       return Error(errc::retry, "message receiver answered " + std::to_string(res->status));
     }
     case notify::Outcome::rejected:
@@ -212,6 +209,35 @@ Status message_deliver_step(const MessageDeps& deps, const workq::Item& item,
   log::warn("message refused by its receiver", f);
   return Error(errc::message_rejected,
                "message receiver refused it with HTTP " + std::to_string(res->status));
+}
+
+}  // namespace
+
+Status message_deliver_step(const MessageDeps& deps, const workq::Item& item,
+                            const WorkControl& ctl) {
+  int64_t retry_after_ms = 0;
+  Status s = attempt_delivery(deps, item, ctl, &retry_after_ms);
+  if (s.ok() || s.error().code != errc::retry) return s;
+  const int attempt = msg::attempt_of(item);
+  const log::Fields where{{"channel_type", item.field("channel")},
+                          {"kind", item.field("kind")},
+                          {"entry", item.id},
+                          {"attempt", std::to_string(attempt)}};
+  if (attempt >= deps.max_attempts) {
+    log::warn("message given up on", where);
+    return Error(errc::message_gave_up,
+                 "gave up after " + std::to_string(attempt) + " attempts: " + s.error().message);
+  }
+  const int64_t delay = msg::retry_delay_ms(attempt, deps.retry_base_ms, retry_after_ms);
+  // The next attempt waits in jb:msg:retry; should that fail, the queue's own
+  // redelivery (after the lease) retries instead.
+  if (auto q = msg::schedule_retry(*deps.redis, item, timeutil::now_unix_ms() + delay); !q.ok())
+    return s;
+  log::Fields f = where;
+  f.push_back({"in_ms", std::to_string(delay)});
+  f.push_back({"error", s.error().message});
+  log::info("message delivery will be retried", f);
+  return Status::Ok();
 }
 
 }  // namespace jb::worker

@@ -26,10 +26,12 @@
 // X-Jellybridge-Delivery) is the entry's id, the same on every retry.
 //   2xx                                    → done
 //   408/425/429/5xx, transport errors, the
-//   vault unreachable, the mail server     → "retry": redelivered after the lease,
-//                                            dead-lettered after JB_WORK_MAX_DELIVERIES;
-//                                            a Retry-After (Discord's 429) holds the
-//                                            retries off for as long (jb:msg:wait:<entry>)
+//   vault unreachable, the mail server     → retried with backoff: the next attempt
+//                                            waits in jb:msg:retry (delivery_queue.h)
+//                                            JB_MSG_RETRY_BASE_MS·2^(attempt−1), at most
+//                                            an hour, at least a Retry-After (Discord's
+//                                            429); after JB_MSG_MAX_ATTEMPTS attempts a
+//                                            dead letter (message_gave_up)
 //   other 4xx, a refused address, a bad
 //   URL or item, no JB_SMTP_URL            → dead letter, with the reason logged
 //   the channel removed or disabled        → done (nothing to deliver)
@@ -54,6 +56,8 @@ struct MessageDeps {
   HttpClientOptions http;                // with the outbound policy
   const SmtpClient* smtp = nullptr;      // null or not enabled: email is not delivered
   std::string server_name = "Jellyfin";  // JB_SERVER_NAME: {{server_name}}
+  int64_t retry_base_ms = 30000;         // JB_MSG_RETRY_BASE_MS: the first retry's wait
+  int max_attempts = 8;                  // JB_MSG_MAX_ATTEMPTS: then dead-lettered
 };
 
 Status message_send_step(const MessageDeps& deps, const workq::Item& item, const WorkControl& ctl);

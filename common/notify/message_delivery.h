@@ -40,6 +40,7 @@
 // Error codes this module owns (the API answers them as problem types; docs/problems.md).
 namespace jb::errc {
 constexpr const char* message_rejected = "message_rejected";  // internal: a 4xx from a receiver
+constexpr const char* message_gave_up = "message_gave_up";    // internal: every attempt failed
 }  // namespace jb::errc
 
 namespace jb::msg {

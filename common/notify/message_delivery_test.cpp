@@ -6,6 +6,7 @@
 
 #include "common/core/crypto.h"
 #include "common/core/json.h"
+#include "common/notify/delivery_queue.h"
 
 namespace jb::msg {
 namespace {
@@ -19,6 +20,28 @@ Delivery sample() {
   d.to = "!room:example.org";
   d.content = {"Welcome", "Hello alice\n", "<p>Hello alice</p>\n"};
   return d;
+}
+
+TEST(MessageRetries, TheWaitDoublesIsCappedAndHonoursRetryAfter) {
+  EXPECT_EQ(retry_delay_ms(1, 30000, 0), 30000);
+  EXPECT_EQ(retry_delay_ms(2, 30000, 0), 60000);
+  EXPECT_EQ(retry_delay_ms(4, 30000, 0), 240000);
+  EXPECT_EQ(retry_delay_ms(40, 30000, 0), kMaxRetryDelayMs);  // no overflow, an hour at most
+  EXPECT_EQ(retry_delay_ms(1, 100, 5000), 5000);              // the receiver's Retry-After
+  EXPECT_EQ(retry_delay_ms(1, 100, 10 * kMaxRetryDelayMs), kMaxRetryDelayMs);
+  workq::Item first;
+  first.id = "1-0";
+  EXPECT_EQ(attempt_of(first), 1);
+  first.fields["attempt"] = "3";
+  EXPECT_EQ(attempt_of(first), 3);
+  first.fields["attempt"] = "x";
+  EXPECT_EQ(attempt_of(first), 1);
+  // A retried item keeps the first entry's id as its delivery id.
+  workq::Item retried;
+  retried.id = "9-0";
+  retried.fields = {{"delivery", "1-0"}, {"kind", "welcome"}};
+  EXPECT_EQ(delivery_from_item(retried).id, "1-0");
+  EXPECT_EQ(delivery_from_item(first).id, "1-0");
 }
 
 TEST(MessageChannels, Validation) {

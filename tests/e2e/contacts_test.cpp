@@ -268,8 +268,22 @@ TEST(InviteSend, AnAdminSendsAnInviteByEmailAsAnInviteMessage) {
   EXPECT_EQ(Env::var(all[0], "link"), "https://media.example.org/#/signup/" + code);
   EXPECT_EQ(Env::var(all[0], "invite_label"), "Film club");
   EXPECT_EQ(Env::var(all[0], "expires_at"), "");
+  // Or to a Telegram chat or a Matrix room; exactly one place, and a valid one.
+  EXPECT_EQ(
+      problem_type(admin->call("POST", path, R"({"email":"a@example.org","telegram":"12345"})")),
+      "invalid_request");
+  EXPECT_EQ(problem_type(admin->call("POST", path, R"({"matrix":"#alias:example.org"})")),
+            "invalid_request");
+  EXPECT_EQ(problem_type(admin->call("POST", path, R"({})")), "invalid_request");
+  ASSERT_EQ(admin->call("POST", path, R"({"telegram":-100123})")->status, 202);
+  ASSERT_EQ(admin->call("POST", path, R"({"matrix":"!room:example.org"})")->status, 202);
+  all = e.messages();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[1].to, "telegram:-100123");
+  EXPECT_EQ(all[2].to, "matrix:!room:example.org");
+  EXPECT_EQ(Env::var(all[2], "link"), "https://media.example.org/#/signup/" + code);
   auto audit = body_of(admin->call("GET", "/api/v1/audit?count=100&type=admin.invite.sent"));
-  EXPECT_EQ(json::member(audit, "events")->Size(), 1u);
+  EXPECT_EQ(json::member(audit, "events")->Size(), 3u);
 }
 
 TEST(SignUpContact, ConfirmationsAreLimitedPerInviteAndAddressNotPerInvite) {

@@ -53,7 +53,7 @@ struct Env {
   std::unique_ptr<ApiClient> admin;
   std::unique_ptr<RedisConnection> redis;
 
-  Env() {
+  explicit Env(std::map<std::string, std::string> worker_extra = {}) {
     EXPECT_TRUE(stack.redis.ok());
     EXPECT_TRUE(home.ok());
     EXPECT_TRUE(receiver.ok());
@@ -65,6 +65,9 @@ struct Env {
     auto worker_env = smtp_vars(smtp);
     worker_env["JB_WORK_MAX_DELIVERIES"] = "10";
     worker_env["JB_OUTBOUND_ALLOW"] = "127.0.0.1/32";
+    worker_env["JB_SCHEDULE_TICK_MS"] = "100";  // retries come back promptly
+    worker_env["JB_MSG_RETRY_BASE_MS"] = "100";
+    for (auto& [k, v] : worker_extra) worker_env[k] = v;
     EXPECT_NE(stack.start_worker("messenger", worker_env), nullptr);
     redis = std::make_unique<RedisConnection>(*parse_redis_url(stack.redis.url()));
     auto t = session_token(stack.api(""), "admin", "admin-password");
@@ -257,6 +260,41 @@ TEST(Messages, ReachEveryChannelInItsShapeWithTheAdminsTemplate) {
     EXPECT_EQ(line.find("mx-token"), std::string::npos) << line;
     EXPECT_EQ(line.find("demo@example.org"), std::string::npos) << line;
   }
+}
+
+TEST(Messages, AReceiverDownForGoodIsGivenUpOnAfterTheLastAttempt) {
+  Env e(std::map<std::string, std::string>{{"JB_MSG_MAX_ATTEMPTS", "3"}});
+  const std::string uid = e.user_id("demo");
+  ASSERT_FALSE(uid.empty());
+  e.put("/api/v1/admin/messages/channels/discord",
+        json_body({{"webhook_url", e.receiver.url("/down")}}));
+  e.put("/api/v1/admin/messages/channels/email", R"({"enabled":false})");
+  msg::Message m{"announcement",
+                 uid,
+                 "demo",
+                 "",
+                 {{"subject", "Maintenance"}, {"message", "Never arrives."}},
+                 ""};
+  ASSERT_TRUE(msg::enqueue(*e.redis, m).ok());
+  // Three attempts (the later ones waiting in jb:msg:retry), then a dead letter.
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& d : e.dead_letters())
+      if (d.count("f.channel") && d.at("f.channel") == "discord") return true;
+    return false;
+  }));
+  std::string why;
+  for (const auto& d : e.dead_letters())
+    if (d.count("f.channel") && d.at("f.channel") == "discord") {
+      why = d.at("error");
+      EXPECT_EQ(d.at("f.attempt"), "3");
+      EXPECT_FALSE(d.at("f.delivery").empty());  // the first attempt's id, kept
+    }
+  EXPECT_NE(why.find("gave up after 3 attempts"), std::string::npos) << why;
+  EXPECT_EQ(e.receiver.refused_while_down(), 3);
+  auto left = e.redis->command({"ZCARD", "jb:msg:retry"});
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(left->integer, 0);
+  EXPECT_TRUE(e.receiver.at("/down").empty());
 }
 
 TEST(Messages, ADownReceiverGetsItOnceBackAndARefusalIsDeadLettered) {
